@@ -1,0 +1,98 @@
+import { parse as parseYaml } from "yaml";
+
+/** A problem with one named input; the message always names the input so users know what to fix. */
+export class SettingsError extends Error {
+  constructor(
+    readonly input: string,
+    detail: string,
+  ) {
+    super(`Input \`${input}\` ${detail}`);
+    this.name = "SettingsError";
+  }
+}
+
+const TRUE_WORDS = ["true", "True", "TRUE"];
+const FALSE_WORDS = ["false", "False", "FALSE"];
+
+/** YAML 1.2 core-schema booleans, as the Actions toolkit's getBooleanInput accepts them. */
+export function parseBoolean(input: string, raw: string): boolean {
+  const value = raw.trim();
+  if (TRUE_WORDS.includes(value)) return true;
+  if (FALSE_WORDS.includes(value)) return false;
+  throw new SettingsError(input, `must be true or false (got "${raw}").`);
+}
+
+export function parseChoice<T extends string>(
+  input: string,
+  raw: string,
+  allowed: readonly T[],
+): T {
+  const value = raw.trim();
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new SettingsError(input, `must be one of: ${allowed.join(", ")} (got "${raw}").`);
+}
+
+const DURATION_UNITS_MS: Record<string, number> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** Durations such as `90s`, `30m`, `24h`, `7d`; a bare number means seconds; `0` means no limit or no age. */
+export function parseDuration(input: string, raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/.exec(raw.trim());
+  if (!match) {
+    throw new SettingsError(
+      input,
+      `must be a duration such as 90s, 30m, 24h or 7d (got "${raw}").`,
+    );
+  }
+  const amount = Number(match[1]);
+  const unit = match[2] ?? "s";
+  return Math.round(amount * (DURATION_UNITS_MS[unit] ?? 1_000));
+}
+
+/** `vars` is a YAML (or JSON) mapping, as `dbt --vars` takes it. */
+export function parseVars(input: string, raw: string): Record<string, unknown> {
+  if (raw.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = parseYaml(raw);
+  } catch (error) {
+    throw new SettingsError(input, `is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new SettingsError(input, "must be a YAML mapping such as `{start_date: '2024-01-01'}`.");
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Accepts only postgres:// and postgresql:// URLs. The message never repeats the URL itself,
+ * since a malformed URL may still carry a password.
+ */
+export function parseDatabaseUrl(input: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new SettingsError(
+      input,
+      "is not a valid URL. Expected postgres://user:password@host:4566/dev (value not shown).",
+    );
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new SettingsError(
+      input,
+      `must be a postgres:// or postgresql:// URL (got a ${url.protocol.replace(/:$/, "")}:// URL; value not shown).`,
+    );
+  }
+  if (url.hostname === "") {
+    throw new SettingsError(input, "has no host. Expected postgres://user:password@host:4566/dev.");
+  }
+  return url;
+}
