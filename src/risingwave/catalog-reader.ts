@@ -1,0 +1,47 @@
+import type pg from "pg";
+import { CatalogSnapshot, type CatalogRows } from "./catalog.js";
+
+/**
+ * Four queries, whatever the size of the project or the database, selecting only the columns that
+ * are stable across RisingWave versions. System schemas hold no user objects and are left out.
+ */
+export const CATALOG_QUERIES = {
+  relations: `SELECT r.id, r.name, r.relation_type, s.name AS schema_name
+    FROM rw_catalog.rw_relations r JOIN rw_catalog.rw_schemas s ON s.id = r.schema_id
+    WHERE s.name NOT IN ('pg_catalog', 'information_schema', 'rw_catalog')`,
+  depends: "SELECT objid, refobjid FROM rw_catalog.rw_depend",
+  indexes: `SELECT i.id, i.name, i.primary_table_id, s.name AS schema_name
+    FROM rw_catalog.rw_indexes i JOIN rw_catalog.rw_schemas s ON s.id = i.schema_id`,
+  creating: "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress",
+} as const;
+
+export async function readCatalog(client: pg.Client): Promise<CatalogSnapshot> {
+  const relations = await client.query(CATALOG_QUERIES.relations);
+  const depends = await client.query(CATALOG_QUERIES.depends);
+  const indexes = await client.query(CATALOG_QUERIES.indexes);
+  const creating = await client.query(CATALOG_QUERIES.creating);
+  const rows: CatalogRows = {
+    relations: relations.rows.map((row) => ({
+      id: Number(row.id),
+      name: String(row.name),
+      type: String(row.relation_type),
+      schema: String(row.schema_name),
+    })),
+    depends: depends.rows.map((row) => ({
+      objid: Number(row.objid),
+      refobjid: Number(row.refobjid),
+    })),
+    indexes: indexes.rows.map((row) => ({
+      id: Number(row.id),
+      name: String(row.name),
+      onId: Number(row.primary_table_id),
+      schema: String(row.schema_name),
+    })),
+    creating: creating.rows.map((row) => ({
+      ddlId: Number(row.ddl_id),
+      statement: String(row.ddl_statement),
+      progress: String(row.progress),
+    })),
+  };
+  return new CatalogSnapshot(rows);
+}

@@ -1,0 +1,97 @@
+export type RelationType =
+  | "table"
+  | "view"
+  | "materialized view"
+  | "sink"
+  | "index"
+  | "source"
+  | "subscription"
+  | (string & {});
+
+export interface CatalogRelation {
+  id: number;
+  schema: string;
+  name: string;
+  type: RelationType;
+}
+
+export interface CatalogIndex {
+  id: number;
+  schema: string;
+  name: string;
+  /** The relation the index is built on (an index goes along when that relation is dropped). */
+  onId: number;
+}
+
+export interface CreatingJob {
+  ddlId: number;
+  statement: string;
+  progress: string;
+}
+
+export interface CatalogRows {
+  relations: CatalogRelation[];
+  depends: { objid: number; refobjid: number }[];
+  indexes: CatalogIndex[];
+  creating: CreatingJob[];
+}
+
+function unnamed(id: number): CatalogRelation {
+  return { id, schema: "?", name: `object #${id}`, type: "unknown" };
+}
+
+const key = (schema: string, name: string) => `${schema}\u0000${name}`;
+
+/** The database's objects and who reads whom, read once and queried in memory. */
+export class CatalogSnapshot {
+  private readonly byName = new Map<string, CatalogRelation>();
+  private readonly byId = new Map<number, CatalogRelation>();
+  private readonly readers = new Map<number, Set<number>>();
+  private readonly indexesByOwner = new Map<number, CatalogIndex[]>();
+
+  constructor(readonly rows: CatalogRows) {
+    for (const relation of rows.relations) {
+      this.byName.set(key(relation.schema, relation.name), relation);
+      this.byId.set(relation.id, relation);
+    }
+    for (const index of rows.indexes) {
+      const list = this.indexesByOwner.get(index.onId) ?? [];
+      list.push(index);
+      this.indexesByOwner.set(index.onId, list);
+    }
+    for (const { objid, refobjid } of rows.depends) {
+      if (objid === refobjid) continue;
+      const set = this.readers.get(refobjid) ?? new Set<number>();
+      set.add(objid);
+      this.readers.set(refobjid, set);
+    }
+  }
+
+  find(schema: string, name: string): CatalogRelation | undefined {
+    return this.byName.get(key(schema, name));
+  }
+
+  relation(id: number): CatalogRelation | undefined {
+    return this.byId.get(id);
+  }
+
+  relationsIn(schemas?: ReadonlySet<string>): CatalogRelation[] {
+    return this.rows.relations.filter((relation) => !schemas || schemas.has(relation.schema));
+  }
+
+  /**
+   * Objects that read `id` and would block a DROP without CASCADE. Indexes built on it are not
+   * among them: they go along with it. An id we cannot name still counts, so nothing unknown is
+   * ever dropped from under a reader.
+   */
+  dependentsOf(id: number): CatalogRelation[] {
+    const ownIndexes = new Set(this.indexesOn(id).map((index) => index.id));
+    return [...(this.readers.get(id) ?? [])]
+      .filter((reader) => !ownIndexes.has(reader))
+      .map((reader) => this.byId.get(reader) ?? unnamed(reader));
+  }
+
+  indexesOn(id: number): CatalogIndex[] {
+    return this.indexesByOwner.get(id) ?? [];
+  }
+}
