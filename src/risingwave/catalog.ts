@@ -95,3 +95,23 @@ export class CatalogSnapshot {
     return this.indexesByOwner.get(id) ?? [];
   }
 }
+
+/**
+ * A catalog for planning without a database (no credentials, e.g. a pull request from a fork):
+ * the given relations are assumed to exist as MVs, and nothing is known about their readers.
+ */
+export function assumedCatalog(
+  existing: { schema: string; identifier: string }[],
+): CatalogSnapshot {
+  return new CatalogSnapshot({
+    relations: existing.map((relation, index) => ({
+      id: -(index + 1),
+      schema: relation.schema,
+      name: relation.identifier,
+      type: "materialized view",
+    })),
+    depends: [],
+    indexes: [],
+    creating: [],
+  });
+}

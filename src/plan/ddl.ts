@@ -1,0 +1,59 @@
+import type { IndexConfig } from "../project/types.js";
+import { quoteIdent, quoteLiteral, quoteQualified, type QualifiedName } from "../sql/quote.js";
+
+/**
+ * SQL text for every statement a plan issues. Identifiers are always quoted and literals always
+ * escaped here; DDL never carries bind parameters (RisingWave's extended protocol does not take
+ * them in DDL).
+ */
+export function createMaterializedView(relation: QualifiedName, selectSql: string): string {
+  return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)} AS ${selectSql}`;
+}
+
+export function explainCreateMaterializedView(relation: QualifiedName, selectSql: string): string {
+  return `EXPLAIN ${createMaterializedView(relation, selectSql)}`;
+}
+
+export function setBackgroundDdl(enabled: boolean): string {
+  return `SET BACKGROUND_DDL = ${enabled ? "true" : "false"}`;
+}
+
+export function swapMaterializedViews(target: QualifiedName, temp: QualifiedName): string {
+  return `ALTER MATERIALIZED VIEW ${quoteQualified(target)} SWAP WITH ${quoteQualified(temp)}`;
+}
+
+/** Never CASCADE: a dependent we did not plan for must stop the drop, not vanish with it. */
+export function dropMaterializedView(relation: QualifiedName): string {
+  return `DROP MATERIALIZED VIEW IF EXISTS ${quoteQualified(relation)}`;
+}
+
+export function createIndex(
+  indexName: string,
+  on: QualifiedName,
+  index: Pick<IndexConfig, "columns">,
+): string {
+  const columns = index.columns.map(quoteIdent).join(", ");
+  return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} (${columns})`;
+}
+
+export function renameIndex(schema: string, from: string, to: string): string {
+  return `ALTER INDEX ${quoteQualified({ schema, identifier: from })} RENAME TO ${quoteIdent(to)}`;
+}
+
+const PRIVILEGE = /^[A-Za-z]+( [A-Za-z]+)*$/;
+
+export function grant(privilege: string, on: QualifiedName, grantee: string): string {
+  if (!PRIVILEGE.test(privilege.trim())) {
+    throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
+  }
+  return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}`;
+}
+
+/** RisingWave comments on an MV only through COMMENT ON TABLE. */
+export function commentOnRelation(on: QualifiedName, text: string): string {
+  return `COMMENT ON TABLE ${quoteQualified(on)} IS ${quoteLiteral(text)}`;
+}
+
+export function commentOnColumn(on: QualifiedName, column: string, text: string): string {
+  return `COMMENT ON COLUMN ${quoteQualified(on)}.${quoteIdent(column)} IS ${quoteLiteral(text)}`;
+}

@@ -1,0 +1,52 @@
+import type { ModelNode } from "../project/types.js";
+import type { CatalogRelation } from "../risingwave/catalog.js";
+import type { PlanAction } from "./types.js";
+
+export interface ActionOptions {
+  fullRefresh: boolean;
+  zeroDowntime: "model-config" | "all";
+}
+
+export interface Decision {
+  action: PlanAction;
+  reason: string;
+  warning?: string;
+}
+
+/** DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on. */
+export function decideAction(
+  model: ModelNode,
+  existing: CatalogRelation | undefined,
+  why: string,
+  options: ActionOptions,
+): Decision {
+  if (!model.isMaterializedView) {
+    return {
+      action: "skip",
+      reason: `materialized='${model.config.materialized}' is not a materialized view (out of scope)`,
+    };
+  }
+  if (!existing) return { action: "create", reason: why };
+  if (options.fullRefresh)
+    return { action: "full-refresh", reason: `${why}; full refresh requested` };
+  if (model.config.materialized !== "materialized_view") {
+    return {
+      action: "skip",
+      reason: `deprecated materialization '${model.config.materialized}'`,
+      warning:
+        `${model.name}: ${why}, but the deprecated '${model.config.materialized}' materialization gets no ` +
+        "zero-downtime rebuild. Change it to materialized='materialized_view', or deploy with full-refresh: true.",
+    };
+  }
+  if (options.zeroDowntime === "all" || model.config.zeroDowntime.enabled) {
+    return { action: "zero-downtime", reason: why };
+  }
+  return {
+    action: "skip",
+    reason: "zero_downtime not enabled",
+    warning:
+      `${model.name}: ${why}, but zero_downtime is not enabled, so the new definition was not applied ` +
+      "(RisingWave cannot alter an MV's query). Enable it with zero_downtime={'enabled': true} in the " +
+      "model's config (or the zero-downtime: all input), or deploy with full-refresh: true.",
+  };
+}

@@ -1,0 +1,20 @@
+import type { IndexConfig } from "../project/types.js";
+
+/** dbt-risingwave's index names, kept for interoperability with runs of the dbt adapter itself. */
+export function canonicalIndexName(relationName: string, index: IndexConfig): string {
+  return index.name ?? `__dbt_index_${relationName}_${index.columns.join("_")}`;
+}
+
+export function canonicalIndexPrefix(relationName: string): string {
+  return `__dbt_index_${relationName}_`;
+}
+
+/** The name an index is built under on the temporary MV, before it goes live. */
+export function stagedIndexName(tempName: string, index: IndexConfig): string {
+  return `__dbt_index_${tempName}_${index.columns.join("_")}`;
+}
+
+/** The name the previous version's index is moved to, freeing the canonical name. */
+export function retiredIndexName(tempName: string, ordinal: number): string {
+  return `__dbt_retired_index_${tempName}_${ordinal}`;
+}

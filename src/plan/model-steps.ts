@@ -1,0 +1,141 @@
+import type { ModelNode } from "../project/types.js";
+import type { CatalogRelation, CatalogSnapshot } from "../risingwave/catalog.js";
+import type { QualifiedName } from "../sql/quote.js";
+import * as ddl from "./ddl.js";
+import {
+  canonicalIndexName,
+  canonicalIndexPrefix,
+  retiredIndexName,
+  stagedIndexName,
+} from "./index-names.js";
+import type { PlanStep } from "./types.js";
+
+export interface StepOptions {
+  backgroundDdl: boolean;
+}
+
+/** The statements that make `on` what the model says: indexes are separate, they need names. */
+function grantsAndComments(model: ModelNode, on: QualifiedName): PlanStep[] {
+  const steps: PlanStep[] = [];
+  for (const [privilege, grantees] of Object.entries(model.config.grants)) {
+    for (const grantee of grantees) {
+      steps.push({ kind: "grant", sql: ddl.grant(privilege, on, grantee) });
+    }
+  }
+  if (model.config.persistDocs.relation && model.description) {
+    steps.push({ kind: "comment", sql: ddl.commentOnRelation(on, model.description) });
+  }
+  if (model.config.persistDocs.columns) {
+    for (const column of model.columns) {
+      if (column.description) {
+        steps.push({
+          kind: "comment",
+          sql: ddl.commentOnColumn(on, column.name, column.description),
+        });
+      }
+    }
+  }
+  return steps;
+}
+
+function createSteps(model: ModelNode, relation: QualifiedName, options: StepOptions): PlanStep[] {
+  const steps: PlanStep[] = model.hookSql.pre.map((sql) => ({ kind: "pre-hook", sql }));
+  if (model.config.sqlHeader) steps.push({ kind: "sql-header", sql: model.config.sqlHeader });
+  const create: PlanStep = {
+    kind: "create",
+    sql: ddl.createMaterializedView(relation, model.sql),
+    relation,
+  };
+  if (options.backgroundDdl) {
+    steps.push({ kind: "background-ddl", sql: ddl.setBackgroundDdl(true), enabled: true }, create, {
+      kind: "background-ddl",
+      sql: ddl.setBackgroundDdl(false),
+      enabled: false,
+    });
+  } else {
+    steps.push(create);
+  }
+  steps.push({ kind: "wait-backfill", relation });
+  return steps;
+}
+
+/** Initial creation, and the create half of a full refresh. */
+export function initialCreateSteps(model: ModelNode, options: StepOptions): PlanStep[] {
+  const target = model.relation;
+  return [
+    ...createSteps(model, target, options),
+    ...model.config.indexes.map((index): PlanStep => ({
+      kind: "create-index",
+      sql: ddl.createIndex(canonicalIndexName(target.identifier, index), target, index),
+    })),
+    ...grantsAndComments(model, target),
+    ...model.hookSql.post.map((sql): PlanStep => ({ kind: "post-hook", sql })),
+  ];
+}
+
+/**
+ * DESIGN 2.3. Grants and comments go on the temporary MV before the swap rather than after, so
+ * the new version is readable by every grantee the moment it carries the name.
+ */
+export function zeroDowntimeSteps(
+  model: ModelNode,
+  existing: CatalogRelation,
+  temp: QualifiedName,
+  catalog: CatalogSnapshot,
+  options: StepOptions & { immediateCleanup: boolean },
+): PlanStep[] {
+  const target = model.relation;
+  const indexes = model.config.indexes;
+  const canonicalNames = new Set(
+    indexes.map((index) => canonicalIndexName(target.identifier, index)),
+  );
+  const retiring = catalog
+    .indexesOn(existing.id)
+    .filter(
+      (index) =>
+        canonicalNames.has(index.name) ||
+        index.name.startsWith(canonicalIndexPrefix(target.identifier)),
+    );
+
+  const steps: PlanStep[] = [
+    ...createSteps(model, temp, options),
+    ...indexes.map((index): PlanStep => ({
+      kind: "create-index",
+      sql: ddl.createIndex(stagedIndexName(temp.identifier, index), temp, index),
+    })),
+    ...grantsAndComments(model, temp),
+    { kind: "swap", sql: ddl.swapMaterializedViews(target, temp) },
+    ...retiring.map((index, ordinal): PlanStep => ({
+      kind: "rename-index",
+      sql: ddl.renameIndex(
+        index.schema,
+        index.name,
+        retiredIndexName(temp.identifier, ordinal + 1),
+      ),
+    })),
+    ...indexes.map((index): PlanStep => ({
+      kind: "rename-index",
+      sql: ddl.renameIndex(
+        target.schema,
+        stagedIndexName(temp.identifier, index),
+        canonicalIndexName(target.identifier, index),
+      ),
+    })),
+    ...model.hookSql.post.map((sql): PlanStep => ({ kind: "post-hook", sql })),
+  ];
+  if (options.immediateCleanup) {
+    steps.push({ kind: "cleanup", sql: ddl.dropMaterializedView(temp), relation: temp });
+  }
+  return steps;
+}
+
+export function fullRefreshSteps(model: ModelNode, options: StepOptions): PlanStep[] {
+  return [
+    {
+      kind: "drop-for-refresh",
+      sql: ddl.dropMaterializedView(model.relation),
+      relation: model.relation,
+    },
+    ...initialCreateSteps(model, options),
+  ];
+}

@@ -1,0 +1,26 @@
+import { displayName } from "../sql/quote.js";
+import type { Plan } from "./types.js";
+
+/** The `plan` output (DESIGN 3): field names are a public interface. */
+export function planToJson(plan: Plan) {
+  return {
+    mode: plan.mode,
+    dryRun: plan.dryRun,
+    models: plan.models.map((model) => ({
+      model: model.model,
+      file: model.file,
+      relation: displayName(model.target),
+      action: model.action,
+      reason: model.reason,
+      ...(model.temp ? { tempRelation: displayName(model.temp) } : {}),
+      immediateCleanup: model.immediateCleanup,
+      statements: model.steps.flatMap((step) => ("sql" in step ? [step.sql] : [])),
+      readers: model.readers.map((reader) => ({
+        relation: `${reader.schema}.${reader.name}`,
+        type: reader.type,
+      })),
+      warnings: model.warnings,
+    })),
+    warnings: plan.warnings,
+  };
+}

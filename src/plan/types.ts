@@ -1,0 +1,78 @@
+import type { QualifiedName } from "../sql/quote.js";
+
+export type PlanAction = "create" | "zero-downtime" | "full-refresh" | "skip";
+
+/**
+ * One step of a model's deployment. Steps run in order, one SQL statement each; `wait-backfill`
+ * polls instead of issuing SQL, and `drop-for-refresh` / `cleanup` are collected and run by the
+ * executor at their own moment (drops leaf-first before any create, cleanup after every model).
+ */
+export type PlanStep =
+  | { kind: "pre-hook"; sql: string }
+  | { kind: "sql-header"; sql: string }
+  | { kind: "background-ddl"; sql: string; enabled: boolean }
+  | { kind: "create"; sql: string; relation: QualifiedName }
+  | { kind: "wait-backfill"; relation: QualifiedName }
+  | { kind: "create-index"; sql: string }
+  | { kind: "grant"; sql: string }
+  | { kind: "comment"; sql: string }
+  | { kind: "swap"; sql: string }
+  | { kind: "rename-index"; sql: string }
+  | { kind: "post-hook"; sql: string }
+  | { kind: "drop-for-refresh"; sql: string; relation: QualifiedName }
+  | { kind: "cleanup"; sql: string; relation: QualifiedName };
+
+export type StepKind = PlanStep["kind"];
+
+/** An object outside this plan that reads an MV being replaced. */
+export interface Reader {
+  schema: string;
+  name: string;
+  type: string;
+}
+
+export interface PlannedModel {
+  model: string;
+  file: string;
+  target: QualifiedName;
+  action: PlanAction;
+  reason: string;
+  /** The name the new version is built under (zero-downtime), which the old version carries afterwards. */
+  temp?: QualifiedName;
+  immediateCleanup: boolean;
+  /** The model's rendered SELECT, as it will be created. */
+  sql: string;
+  steps: PlanStep[];
+  /** Objects not rebuilt by this plan that keep reading the previous version through the temp name. */
+  readers: Reader[];
+  warnings: string[];
+}
+
+export interface Plan {
+  mode: "deploy";
+  dryRun: boolean;
+  models: PlannedModel[];
+  warnings: string[];
+}
+
+export interface PlanIssue {
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+/** Everything that stops a plan before any DDL, collected so one run reports every problem. */
+export class PlanError extends Error {
+  constructor(readonly issues: PlanIssue[]) {
+    super(
+      issues
+        .map((issue) =>
+          issue.file
+            ? `${issue.file}${issue.line ? `:${issue.line}` : ""}: ${issue.message}`
+            : issue.message,
+        )
+        .join("\n"),
+    );
+    this.name = "PlanError";
+  }
+}
