@@ -1,0 +1,52 @@
+import type pg from "pg";
+import type { CatalogSnapshot, CreatingJob } from "./catalog.js";
+import { readCatalog } from "./catalog-reader.js";
+
+/**
+ * The one path by which SQL reaches the database during a deploy. `execute` takes exactly one
+ * statement and never binds parameters (RisingWave does not take them in DDL); catalog reads
+ * bind their values as parameters.
+ */
+export class RisingWaveSession {
+  constructor(private readonly client: pg.Client) {}
+
+  async execute(sql: string): Promise<void> {
+    await this.client.query(sql);
+  }
+
+  async version(): Promise<string> {
+    const result = await this.client.query("SELECT version() AS version");
+    return String(result.rows[0]?.version ?? "");
+  }
+
+  catalog(): Promise<CatalogSnapshot> {
+    return readCatalog(this.client);
+  }
+
+  /** The id of the MV if it exists (a background MV may exist before its backfill is done). */
+  async materializedViewId(schema: string, name: string): Promise<number | undefined> {
+    const result = await this.client.query(
+      `SELECT m.id FROM rw_catalog.rw_materialized_views m
+        JOIN rw_catalog.rw_schemas s ON s.id = m.schema_id
+        WHERE s.name = $1 AND m.name = $2`,
+      [schema, name],
+    );
+    const id = result.rows[0]?.id;
+    return id === undefined ? undefined : Number(id);
+  }
+
+  async creatingJobs(): Promise<CreatingJob[]> {
+    const result = await this.client.query(
+      "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress",
+    );
+    return result.rows.map((row) => ({
+      ddlId: Number(row.ddl_id),
+      statement: String(row.ddl_statement),
+      progress: String(row.progress),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
