@@ -1,0 +1,12 @@
+// Starts the one RisingWave upstream of this test run (real RisingWave or the local
+// stand-in) and hands its connection info to every test worker; see
+// test/support/risingwave/target.ts for what tests get from it.
+import type { TestProject } from "vitest/node";
+import { startUpstream } from "./risingwave/upstream.js";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const upstream = await startUpstream();
+  console.log(`RisingWave target: ${upstream.info.describe}; ${upstream.info.reason}`);
+  project.provide("risingWaveUpstream", upstream.info);
+  return () => upstream.stop();
+}

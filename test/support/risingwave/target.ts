@@ -1,0 +1,96 @@
+// The RisingWave test target every test uses: a fresh database on the run's
+// upstream (stand-in or real RisingWave, chosen once by global-setup.ts), reached
+// through an in-process proxy that records what the code under test sends.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { WireProxy, type RecordedStatement } from "./proxy.js";
+import { setStandInVersion, type ConnectionInfo } from "./standin.js";
+import { translateQueryText } from "./translate.js";
+import { createDatabase, dropDatabase, type UpstreamInfo } from "./upstream.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    risingWaveUpstream: UpstreamInfo;
+  }
+}
+
+/** application_name of the harness's own connections, which the proxy records apart. */
+export const HARNESS_APPLICATION_NAME = "rw-test-harness";
+
+export interface RisingWaveTarget {
+  kind: "standin" | "risingwave";
+  /** postgres://user:password@127.0.0.1:<proxyport>/<db>: a fresh database for this caller, through a recording proxy. */
+  url: string;
+  /** The same connection as separate fields (e.g. for PG* variables). */
+  connection: ConnectionInfo;
+  /** e.g. "local stand-in (PostgreSQL 15.18 + wire proxy)" or "RisingWave v2.6.2 (testcontainers, ...)". */
+  describe: string;
+  /** SQL texts the code under test sent (simple Query and Parse texts), in arrival order; excludes query(). */
+  statements(): string[];
+  /** The harness's own SQL (sent by query()), in arrival order. */
+  harnessStatements(): string[];
+  clearStatements(): void;
+  /** Runs SQL through the proxy on the harness's own connection pool (not in statements()). */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Stand-in: version() reports `PostgreSQL 13.14.0-RisingWave-${version} (standin)`. Real RisingWave: throws. */
+  setReportedVersion(version: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openRisingWaveTarget(): Promise<RisingWaveTarget> {
+  return openTargetOn(inject("risingWaveUpstream"));
+}
+
+/** The same as openRisingWaveTarget, for callers outside vitest that started an upstream themselves. */
+export async function openTargetOn(upstream: UpstreamInfo): Promise<RisingWaveTarget> {
+  const database = `rwt_${randomBytes(6).toString("hex")}`;
+  await createDatabase(upstream, database);
+  const proxy = new WireProxy({
+    upstreamHost: upstream.admin.host,
+    upstreamPort: upstream.admin.port,
+    translate: upstream.kind === "standin" ? translateQueryText : undefined,
+    harnessApplicationName: HARNESS_APPLICATION_NAME,
+  });
+  let port: number;
+  try {
+    port = await proxy.listen();
+  } catch (error) {
+    await dropDatabase(upstream, database);
+    throw error;
+  }
+  const connection = { ...upstream.admin, host: "127.0.0.1", port, database };
+  const url =
+    `postgres://${encodeURIComponent(connection.user)}:${encodeURIComponent(connection.password)}` +
+    `@127.0.0.1:${port}/${database}`;
+  const pool = new pg.Pool({ ...connection, application_name: HARNESS_APPLICATION_NAME, max: 4 });
+  // An idle pooled connection the server drops (e.g. at close) must not crash the worker.
+  pool.on("error", () => undefined);
+  const texts = (origin: RecordedStatement["origin"]) =>
+    proxy.recorded.filter((s) => s.origin === origin).map((s) => s.sql);
+
+  return {
+    kind: upstream.kind,
+    url,
+    connection,
+    describe: upstream.describe,
+    statements: () => texts("client"),
+    harnessStatements: () => texts("harness"),
+    clearStatements: () => void proxy.recorded.splice(0),
+    query: async <T>(sql: string, params?: unknown[]) =>
+      (await pool.query(sql, params)).rows as T[],
+    setReportedVersion: async (version: string) => {
+      if (upstream.kind !== "standin") {
+        throw new Error(
+          "setReportedVersion is not supported on real RisingWave (only the stand-in can fake version())",
+        );
+      }
+      await setStandInVersion({ ...upstream.admin, database }, version);
+    },
+    close: async () => {
+      await pool.end();
+      await proxy.close();
+      await dropDatabase(upstream, database);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Turns RisingWave SQL text into PostgreSQL SQL text with the same effect, one
+// statement at a time. Statements that need no translation pass through
+// byte for byte, so PostgreSQL reports errors exactly as it would.
+import { significant, splitStatements, type Token } from "./sql-lexer.js";
+import { guardDropCascade, translateCommentOnTable, translateSwap } from "./translate-ddl.js";
+import { translateFlush, translateSessionParameter, translateWait } from "./translate-session.js";
+import {
+  translateCreateSink,
+  translateDropSink,
+  translateExplainCreate,
+} from "./translate-sinks.js";
+
+type Translator = (tokens: Token[], sql: string) => string | null;
+
+const TRANSLATORS: Translator[] = [
+  translateSwap,
+  translateSessionParameter,
+  translateWait,
+  translateFlush,
+  translateExplainCreate,
+  translateCreateSink,
+  translateDropSink,
+  translateCommentOnTable,
+];
+
+export function translateStatement(sql: string): string {
+  const tokens = significant(sql);
+  if (tokens.length === 0) return sql;
+  let translated: string | null = null;
+  for (const translate of TRANSLATORS) {
+    translated = translate(tokens, sql);
+    if (translated !== null) break;
+  }
+  const statement = translated ?? sql;
+  return guardDropCascade(tokens, statement) ?? statement;
+}
+
+/** Translates a simple-query text (possibly several statements) or a Parse text. */
+export function translateQueryText(text: string): string {
+  const statements = splitStatements(text);
+  const translated = statements.map(translateStatement);
+  return translated.every((s, i) => s === statements[i]) ? text : translated.join(";");
+}
