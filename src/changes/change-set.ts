@@ -1,0 +1,147 @@
+import { renderRelation } from "../project/relation.js";
+import type { DbtProject, ModelNode } from "../project/types.js";
+import { modelDifferences } from "./model-diff.js";
+import { normaliseSql } from "./sql-normalise.js";
+import type { ChangeSet, ModelChange } from "./types.js";
+
+/**
+ * The MV models whose deployment differs between two revisions, whatever file caused it. Models
+ * are compared by rendering both revisions; `changedFiles` (repo-relative) only narrows which
+ * models are compared, and only when every change is to model SQL files.
+ */
+export function computeChangeSet(opts: {
+  base: DbtProject;
+  head: DbtProject;
+  changedFiles?: string[];
+}): ChangeSet {
+  const { base, head } = opts;
+  const compared = opts.changedFiles && modelsToCompare(base, head, opts.changedFiles);
+  const added = mvModels(head).filter((model) => !base.models.has(model.name));
+  const deleted = mvModels(base).filter((model) => !head.models.has(model.name));
+  const renames = pairRenames(deleted, added);
+  const warnings: string[] = [];
+  const changed: ModelChange[] = [];
+
+  for (const after of mvModels(head)) {
+    const renamedFrom = renames.get(after.name);
+    const before = base.models.get(after.name) ?? renamedFrom;
+    if (!before) {
+      changed.push({ model: after.name, kind: "added", reasons: ["new model"] });
+    } else if (
+      renamedFrom &&
+      renderRelation(renamedFrom.relation) !== renderRelation(after.relation)
+    ) {
+      changed.push({
+        model: after.name,
+        kind: "added",
+        reasons: [`renamed from ${renamedFrom.name}`],
+      });
+    } else if (renamedFrom || !compared || compared.has(after.name)) {
+      const reasons = modelDifferences(before, after);
+      if (reasons.length > 0) changed.push({ model: after.name, kind: "modified", reasons });
+      if (reasons.some((reason) => reason.startsWith("relation changed"))) {
+        warnings.push(
+          `${after.file}: ${after.name} now builds ${renderRelation(after.relation)}; the materialized ` +
+            `view ${renderRelation(before.relation)} is left in place. ${dropAdvice(before)}`,
+        );
+      }
+    }
+    if (after.config.materialized === "materializedview" && changed.at(-1)?.model === after.name) {
+      warnings.push(...after.warnings);
+    }
+  }
+
+  for (const before of mvModels(base)) {
+    const after = head.models.get(before.name);
+    if (after && !after.isMaterializedView) {
+      warnings.push(
+        `${after.file}: ${after.name} is no longer a materialized view (now ${after.config.materialized}); ` +
+          `this action does not build it, and the materialized view ${renderRelation(before.relation)} ` +
+          "is left in place.",
+      );
+    }
+  }
+  const renamedAway = new Set([...renames.values()].map((model) => model.name));
+  const gone = deleted.filter((model) => !renamedAway.has(model.name));
+  return {
+    changed,
+    deleted: gone.map((model) => ({
+      model: model.name,
+      file: model.file,
+      relation: model.relation,
+    })),
+    renamed: [...renames].map(([to, from]) => ({
+      from: from.name,
+      to,
+      fromFile: from.file,
+      toFile: head.models.get(to)!.file,
+    })),
+    warnings,
+  };
+}
+
+function mvModels(project: DbtProject): ModelNode[] {
+  return project.order.map((name) => project.models.get(name)!).filter((m) => m.isMaterializedView);
+}
+
+function dropAdvice(model: ModelNode): string {
+  return `Once nothing reads it, drop it by hand: DROP MATERIALIZED VIEW IF EXISTS ${renderRelation(model.relation)};`;
+}
+
+/**
+ * A deleted and an added model with the same file content or the same SQL (ignoring comments and
+ * layout) are one model renamed. Returns the added name → the deleted model.
+ */
+function pairRenames(deleted: ModelNode[], added: ModelNode[]): Map<string, ModelNode> {
+  const pairs = new Map<string, ModelNode>();
+  if (deleted.length === 0 || added.length === 0) return pairs;
+  const unpaired = new Set(added);
+  for (const gone of deleted) {
+    const sql = normaliseSql(gone.sql);
+    for (const candidate of unpaired) {
+      if (candidate.rawSql === gone.rawSql || normaliseSql(candidate.sql) === sql) {
+        pairs.set(candidate.name, gone);
+        unpaired.delete(candidate);
+        break;
+      }
+    }
+  }
+  return pairs;
+}
+
+/**
+ * Which models can differ, given the changed files. A model's rendering depends on its own file,
+ * the relations of the models it refs (their files), dbt_project.yml, macros, properties files and
+ * seeds: if anything but model SQL files changed, every model is compared (undefined).
+ */
+function modelsToCompare(
+  base: DbtProject,
+  head: DbtProject,
+  changedFiles: string[],
+): Set<string> | undefined {
+  const changed = new Set(changedFiles);
+  for (const file of changed) {
+    if ([base, head].some((project) => affectsEveryModel(project, file))) return undefined;
+  }
+  const touched = new Set<string>();
+  for (const project of [base, head]) {
+    for (const model of project.models.values()) {
+      if (changed.has(model.file)) touched.add(model.name);
+    }
+  }
+  const compared = new Set(touched);
+  for (const model of head.models.values()) {
+    if ([...model.refs, ...model.seedRefs].some((ref) => touched.has(ref)))
+      compared.add(model.name);
+  }
+  return compared;
+}
+
+function affectsEveryModel(project: DbtProject, file: string): boolean {
+  const under = (folders: string[]) =>
+    folders.some((folder) => folder === "." || file.startsWith(`${folder}/`));
+  if (file === project.projectFile || under(project.macroPaths) || under(project.seedPaths ?? [])) {
+    return true;
+  }
+  return under(project.modelPaths) && !file.endsWith(".sql");
+}

@@ -1,0 +1,22 @@
+import type { RelationName } from "../project/types.js";
+
+export interface ModelChange {
+  model: string;
+  kind: "added" | "modified";
+  /** e.g. "SQL changed", "config zero_downtime changed", "config indexes changed". */
+  reasons: string[];
+}
+
+export interface ChangeSet {
+  /** MV models to (re)build, upstream first. */
+  changed: ModelChange[];
+  /** MV models that no longer exist at head. Reported only: nothing is dropped. */
+  deleted: { model: string; file: string; relation: RelationName }[];
+  /** Deleted models whose SQL reappears under a new name (not listed in `deleted`). */
+  renamed: { from: string; to: string; fromFile: string; toFile: string }[];
+  /**
+   * Other findings: a model whose relation moved, one that is no longer a materialized view, the
+   * deprecated `materializedview`. Deletions and renames are reported in their own lists only.
+   */
+  warnings: string[];
+}

@@ -1,0 +1,180 @@
+import { z } from "zod";
+import { normaliseConfigKey } from "./config-tree.js";
+import { ProjectError } from "./errors.js";
+import type { IndexConfig, ModelConfig } from "./types.js";
+import { isRecord } from "./yaml-file.js";
+
+/** One source of config values and where it was written, for error messages. */
+export interface ConfigLayer {
+  file: string;
+  line?: number;
+  values: Record<string, unknown>;
+}
+
+export interface MergedConfig {
+  values: Record<string, unknown>;
+  /** The layer that last set each key. */
+  origin: Record<string, { file: string; line?: number }>;
+}
+
+const APPENDED = new Set(["pre_hook", "post_hook", "tags"]);
+const UPDATED = new Set(["meta", "persist_docs", "docs"]);
+
+/**
+ * Merges layers with dbt's precedence (project tree < properties YAML < `config()` call) and its
+ * merge rules: hooks and tags accumulate, `meta`/`persist_docs` merge key by key, `grants` replace
+ * per privilege unless the privilege is written `+select` (append), everything else is replaced.
+ */
+export function mergeConfig(layers: ConfigLayer[]): MergedConfig {
+  const values: Record<string, unknown> = {};
+  const origin: MergedConfig["origin"] = {};
+  for (const layer of layers) {
+    for (const [rawKey, value] of Object.entries(layer.values)) {
+      const key = normaliseConfigKey(rawKey);
+      origin[key] = { file: layer.file, line: layer.line };
+      const earlier = values[key];
+      if (APPENDED.has(key)) {
+        values[key] = [...asList(earlier), ...asList(value)];
+      } else if (UPDATED.has(key) && isRecord(earlier) && isRecord(value)) {
+        values[key] = { ...earlier, ...value };
+      } else if (key === "grants" && isRecord(earlier) && isRecord(value)) {
+        values[key] = mergeGrants(earlier, value);
+      } else {
+        values[key] = value;
+      }
+    }
+  }
+  return { values, origin };
+}
+
+function asList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function mergeGrants(
+  earlier: Record<string, unknown>,
+  later: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged = { ...earlier };
+  for (const [privilege, grantees] of Object.entries(later)) {
+    if (privilege.startsWith("+")) {
+      const name = privilege.slice(1);
+      merged[name] = [...asList(merged[name]), ...asList(grantees)];
+    } else {
+      merged[privilege] = grantees;
+    }
+  }
+  return merged;
+}
+
+const hookItem = z.union([z.string(), z.looseObject({ sql: z.string() })]);
+
+/** Each deploy-relevant key with its schema and the form to suggest when it is wrong. */
+const VALIDATORS = {
+  materialized: [z.string(), "a materialization name such as 'materialized_view'"],
+  enabled: [z.boolean(), "true or false"],
+  schema: [z.string().nullable(), "a schema name"],
+  alias: [z.string().nullable(), "a relation name"],
+  zero_downtime: [
+    z.union([
+      z.boolean(),
+      z.null(),
+      z.strictObject({
+        enabled: z.boolean().optional(),
+        immediate_cleanup: z.boolean().optional(),
+      }),
+    ]),
+    "true/false or {'enabled': true, 'immediate_cleanup': false}",
+  ],
+  indexes: [
+    z.array(
+      z.looseObject({
+        columns: z.array(z.string()).min(1),
+        unique: z.boolean().optional(),
+        type: z.string().optional(),
+        name: z.string().optional(),
+      }),
+    ),
+    "a list like [{'columns': ['id'], 'unique': true}]",
+  ],
+  grants: [
+    z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+    "a mapping like {'select': ['reporter']}",
+  ],
+  pre_hook: [z.array(hookItem), "SQL text or a list of SQL texts"],
+  post_hook: [z.array(hookItem), "SQL text or a list of SQL texts"],
+  sql_header: [z.string().nullable(), "SQL text"],
+  persist_docs: [
+    z.looseObject({ relation: z.boolean().optional(), columns: z.boolean().optional() }),
+    "{'relation': true, 'columns': true}",
+  ],
+} as const;
+
+type Validated = { [K in keyof typeof VALIDATORS]?: z.infer<(typeof VALIDATORS)[K][0]> };
+
+/** Validates the merged values; a wrong type is reported at the file that set it. */
+export function validateConfig(merged: MergedConfig, fallbackFile: string): ModelConfig {
+  const checked: Record<string, unknown> = {};
+  const errors: ProjectError[] = [];
+  for (const [key, [schema, expected]] of Object.entries(VALIDATORS)) {
+    const value = merged.values[key];
+    if (value === undefined) continue;
+    const result = (schema as z.ZodType).safeParse(value);
+    if (result.success) {
+      checked[key] = result.data;
+      continue;
+    }
+    const issue = result.error.issues[0];
+    const at = issue && issue.path.length > 0 ? ` at ${key}.${issue.path.join(".")}` : "";
+    errors.push(
+      new ProjectError(
+        `config ${key} has an invalid value ${JSON.stringify(value)}${at}: ${issue?.message}.`,
+        merged.origin[key] ?? { file: fallbackFile },
+        `Expected ${expected}.`,
+      ),
+    );
+  }
+  if (errors.length > 0) {
+    const [first, ...rest] = errors;
+    if (first) throw new ProjectError(first.problem, first, first.fix, rest);
+  }
+  return toModelConfig(checked as Validated);
+}
+
+function toModelConfig(c: Validated): ModelConfig {
+  const zd = c.zero_downtime;
+  return {
+    materialized: c.materialized ?? "view",
+    enabled: c.enabled ?? true,
+    schema: c.schema ?? undefined,
+    alias: c.alias ?? undefined,
+    zeroDowntime:
+      typeof zd === "boolean"
+        ? { enabled: zd }
+        : { enabled: zd?.enabled ?? false, immediateCleanup: zd?.immediate_cleanup },
+    indexes: (c.indexes ?? []).map((index): IndexConfig => ({
+      columns: index.columns,
+      ...(index.unique === undefined ? {} : { unique: index.unique }),
+      ...(index.type === undefined ? {} : { type: index.type }),
+      ...(index.name === undefined ? {} : { name: index.name }),
+    })),
+    grants: Object.fromEntries(
+      Object.entries(c.grants ?? {}).map(([privilege, grantees]) => [
+        privilege.replace(/^\+/, ""),
+        typeof grantees === "string" ? [grantees] : grantees,
+      ]),
+    ),
+    preHook: (c.pre_hook ?? []).map(hookSql),
+    postHook: (c.post_hook ?? []).map(hookSql),
+    sqlHeader: c.sql_header ?? undefined,
+    persistDocs: {
+      relation: c.persist_docs?.relation ?? false,
+      columns: c.persist_docs?.columns ?? false,
+    },
+  };
+}
+
+function hookSql(hook: string | { sql: string }): string {
+  return typeof hook === "string" ? hook : hook.sql;
+}

@@ -1,0 +1,118 @@
+import { type ConfigLayer, mergeConfig } from "./config.js";
+import { TemplateFunctionError } from "./jinja/interpreter.js";
+import { createModelEnvironment, type ModelContext } from "./jinja-context.js";
+import { compileTemplate, findLine, type Template } from "./jinja/template.js";
+import type { MacroLibrary } from "./macros.js";
+import type { NodeFile } from "./project-layout.js";
+import type { NodeProperties } from "./properties.js";
+import { relationValue } from "./relation.js";
+import type { RelationNamer } from "./relation-namer.js";
+import { renderTemplate } from "./render.js";
+import type { SourceTable } from "./types.js";
+
+/** A model after dbt's parse phase: what its template declares, before configs are final. */
+export interface ParsedModel extends NodeFile {
+  rawSql: string;
+  template: Template;
+  properties?: NodeProperties;
+  /** Config from dbt_project.yml and the properties file, lowest precedence first. */
+  layers: ConfigLayer[];
+  /** The template's own `config(...)` calls, in call order. */
+  configCalls: ConfigLayer[];
+  /** Every name passed to ref(), deduplicated: models or seeds. */
+  refNames: string[];
+  sources: { source: string; table: string }[];
+}
+
+export interface ParseModelInput extends NodeFile {
+  rawSql: string;
+  properties?: NodeProperties;
+  layers: ConfigLayer[];
+  library: MacroLibrary;
+  namer: RelationNamer;
+  sources: Map<string, SourceTable>;
+  projectName: string;
+}
+
+export function parseModel(input: ParseModelInput): ParsedModel {
+  const template = compileTemplate(input.rawSql, input.file);
+  const configCalls: ConfigLayer[] = [];
+  const refNames = new Set<string>();
+  const sources = new Map<string, { source: string; table: string }>();
+  const configLine = findLine(input.rawSql, "config", true);
+  const current = () => mergeConfig([...input.layers, ...configCalls]).values;
+
+  const context: ModelContext = {
+    ref: (names) => {
+      const name = refTarget(names, input.projectName);
+      refNames.add(name);
+      return relationValue({ schema: input.namer.provisional(input, {}).schema, identifier: name });
+    },
+    source: (source, table) => {
+      const found = sourceTable(input.sources, source, table);
+      sources.set(`${source}.${table}`, { source, table });
+      return relationValue(found.relation);
+    },
+    config: (values) => configCalls.push({ file: input.file, line: configLine, values }),
+    configValue: (key) => current()[key],
+    this: relationValue(input.namer.provisional(input, current())),
+    model: modelContext(input),
+  };
+  renderTemplate(template, createModelEnvironment(input.library.env, context), {
+    file: input.file,
+    sources: input.library.templates,
+    modelName: input.name,
+  });
+  return {
+    ...input,
+    template,
+    configCalls,
+    refNames: [...refNames],
+    sources: [...sources.values()],
+  };
+}
+
+/** `ref('m')` or `ref('this_project', 'm')`; other packages are not loaded. */
+export function refTarget(names: string[], projectName: string): string {
+  const [first, second] = names;
+  if (names.length === 1 && first !== undefined) return first;
+  if (names.length === 2 && first === projectName && second !== undefined) return second;
+  if (names.length === 2) {
+    throw new TemplateFunctionError(
+      `ref('${first}', '${second}') points into package '${first}', which is not loaded.`,
+      "ref",
+      "Only this project's models can be referenced; dbt packages are not supported.",
+    );
+  }
+  throw new TemplateFunctionError(
+    `ref() takes a model name (got ${names.length} arguments).`,
+    "ref",
+  );
+}
+
+export function sourceTable(
+  sources: Map<string, SourceTable>,
+  source: string,
+  table: string,
+): SourceTable {
+  const found = sources.get(`${source}.${table}`);
+  if (!found) {
+    throw new TemplateFunctionError(
+      `source('${source}', '${table}') is not declared.`,
+      "source",
+      `Declare table ${table} under source ${source} in a properties YAML file (sources: - name: ${source}).`,
+    );
+  }
+  return found;
+}
+
+export function modelContext(node: NodeFile & { projectName: string }): Record<string, unknown> {
+  return {
+    name: node.name,
+    resource_type: "model",
+    package_name: node.projectName,
+    unique_id: `model.${node.projectName}.${node.name}`,
+    original_file_path: node.file,
+    fqn: [node.projectName, ...node.segments],
+  };
+}

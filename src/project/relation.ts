@@ -1,0 +1,34 @@
+import {
+  nativeFunction,
+  renderedObject,
+  type RuntimeValue,
+  stringValue,
+} from "./jinja/runtime-values.js";
+import type { RelationName } from "./types.js";
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `"schema"."identifier"`: relations always render quoted, as the names are case-sensitive. */
+export function renderRelation(relation: RelationName): string {
+  return `${quoteIdentifier(relation.schema)}.${quoteIdentifier(relation.identifier)}`;
+}
+
+/** A dbt Relation for templates: renders quoted, and has dbt's attributes. */
+export function relationValue(relation: RelationName): RuntimeValue {
+  const rendered = renderRelation(relation);
+  return renderedObject(rendered, {
+    schema: relation.schema,
+    identifier: relation.identifier,
+    name: relation.identifier,
+    table: relation.identifier,
+    database: null,
+    render: nativeFunction(() => stringValue(rendered)),
+  });
+}
+
+/** dbt's default generate_schema_name: the target schema, suffixed by a custom schema. */
+export function defaultSchemaName(targetSchema: string, customSchema: string | undefined): string {
+  return customSchema === undefined ? targetSchema : `${targetSchema}_${customSchema.trim()}`;
+}
