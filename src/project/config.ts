@@ -125,7 +125,7 @@ export function validateConfig(merged: MergedConfig, fallbackFile: string): Mode
       checked[key] = result.data;
       continue;
     }
-    const issue = result.error.issues[0];
+    const issue = mostSpecific(result.error.issues);
     const at = issue && issue.path.length > 0 ? ` at ${key}.${issue.path.join(".")}` : "";
     errors.push(
       new ProjectError(
@@ -140,6 +140,26 @@ export function validateConfig(merged: MergedConfig, fallbackFile: string): Mode
     if (first) throw new ProjectError(first.problem, first, first.fix, rest);
   }
   return toModelConfig(checked as Validated);
+}
+
+/**
+ * For a union (a boolean or a dict), the issue from the branch that got furthest: a dict with a
+ * wrong value should be reported at that value, not as "expected boolean".
+ */
+function mostSpecific(issues: z.core.$ZodIssue[]): z.core.$ZodIssue | undefined {
+  let best: z.core.$ZodIssue | undefined;
+  for (const issue of issues) {
+    const candidate =
+      issue.code === "invalid_union"
+        ? mostSpecific(
+            issue.errors.flatMap((branch) =>
+              branch.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })),
+            ),
+          )
+        : issue;
+    if (candidate && (!best || candidate.path.length >= best.path.length)) best = candidate;
+  }
+  return best;
 }
 
 function toModelConfig(c: Validated): ModelConfig {

@@ -6,7 +6,7 @@ import { ProjectError } from "./errors.js";
  * (`yes`/`no`/`on`/`off` are booleans), so we parse as 1.1 too.
  */
 export function parseYamlFile(text: string, file: string): unknown {
-  const doc = parseDocument(text, { version: "1.1", prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { version: "1.1", prettyErrors: true, uniqueKeys: true });
   const [error] = doc.errors;
   if (error) {
     const line = error.linePos?.[0].line;
