@@ -1,14 +1,38 @@
 import * as core from "@actions/core";
+import * as github from "@actions/github";
+import { eventBaseRevision } from "./action/event.js";
+import { reportFailure } from "./action/failure.js";
+import { setDeployOutputs } from "./action/outputs.js";
+import { runDeploy } from "./deploy/run-deploy.js";
+import { actionsLogger } from "./log/actions-logger.js";
 import { readActionSettings } from "./settings/action-inputs.js";
 
 export async function run(): Promise<void> {
   try {
     const settings = readActionSettings();
-    core.info(
-      `Mode: ${settings.mode}${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`,
-    );
-    throw new Error(`mode "${settings.mode}" is not implemented yet.`);
+    if (settings.mode === "cleanup") {
+      throw new Error('mode "cleanup" is not implemented yet.');
+    }
+    core.info(`Mode: deploy${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`);
+    const result = await runDeploy({
+      repoRoot: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      eventBaseRevision: eventBaseRevision(github.context),
+      settings,
+      logger: actionsLogger,
+      env: process.env,
+    });
+    setDeployOutputs(result);
+    if (result.validation && result.validation.problems.length > 0) {
+      core.setFailed(
+        `${result.validation.problems.length} model(s) have SQL RisingWave rejects; see the annotations. No DDL was issued.`,
+      );
+    } else if (result.outcome?.failed) {
+      const failed = result.outcome.models.filter((model) => model.status === "failed");
+      core.setFailed(
+        `Deploy failed: ${failed.map((model) => `${model.model} (${model.file}): ${model.error}`).join("; ")}`,
+      );
+    }
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    reportFailure(error);
   }
 }

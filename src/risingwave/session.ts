@@ -3,16 +3,11 @@ import type { CatalogSnapshot, CreatingJob } from "./catalog.js";
 import { readCatalog } from "./catalog-reader.js";
 
 /**
- * The one path by which SQL reaches the database during a deploy. `execute` takes exactly one
- * statement and never binds parameters (RisingWave does not take them in DDL); catalog reads
- * bind their values as parameters.
+ * Read-only access: version, catalog, progress, and EXPLAIN. A dry run is given only this, so it
+ * has no method through which DDL could reach the database.
  */
-export class RisingWaveSession {
-  constructor(private readonly client: pg.Client) {}
-
-  async execute(sql: string): Promise<void> {
-    await this.client.query(sql);
-  }
+export class RisingWaveReader {
+  constructor(protected readonly client: pg.Client) {}
 
   async version(): Promise<string> {
     const result = await this.client.query("SELECT version() AS version");
@@ -46,7 +41,25 @@ export class RisingWaveSession {
     }));
   }
 
+  /** Plans a statement without running it; only `EXPLAIN …` text is accepted. */
+  async explain(explainSql: string): Promise<void> {
+    if (!/^EXPLAIN\s/.test(explainSql)) {
+      throw new Error("explain() takes only EXPLAIN statements.");
+    }
+    await this.client.query(explainSql);
+  }
+
   async close(): Promise<void> {
     await this.client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The one path by which DDL reaches the database. `execute` takes exactly one statement and never
+ * binds parameters (RisingWave does not take them in DDL).
+ */
+export class RisingWaveSession extends RisingWaveReader {
+  async execute(sql: string): Promise<void> {
+    await this.client.query(sql);
   }
 }

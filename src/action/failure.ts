@@ -1,0 +1,21 @@
+import * as core from "@actions/core";
+import { issuesOf } from "../plan/build-plan.js";
+
+/** Bad input becomes annotations on the files that caused it, then one failing message. */
+export function reportFailure(error: unknown): void {
+  const issues = issuesOf(error);
+  if (issues) {
+    for (const issue of issues) {
+      core.error(issue.message, {
+        file: issue.file,
+        startLine: issue.line,
+        title: "dbt project problem",
+      });
+    }
+    core.setFailed(
+      `${issues.length} problem(s) in the dbt project; nothing was deployed (no DDL was issued).`,
+    );
+    return;
+  }
+  core.setFailed(error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { runDeploy } from "./deploy/run-deploy.js";
+import { consoleLogger } from "./log/console-logger.js";
+import { issuesOf } from "./plan/build-plan.js";
+import { planToJson } from "./plan/plan-json.js";
+import { renderReport } from "./report/markdown.js";
+import { buildSettings } from "./settings/settings.js";
+
+const USAGE = `Usage: rw-zero-downtime <command> [options]
+
+Commands:
+  plan      show what a deploy would do (dry run: EXPLAIN only, no DDL)
+  deploy    deploy the selected or changed MV models with zero downtime
+
+Options take the action's input names, e.g.:
+  --database-url URL     (default: $RISINGWAVE_URL, else the PG* variables)
+  --project-dir DIR      --target-schema NAME   --models "a, b+" | all
+  --base-ref REV         --vars YAML            --full-refresh true|false
+  --zero-downtime model-config|all             --immediate-cleanup true|false
+  --rebuild-downstream true|false              --background-ddl true|false
+  --wait-timeout 2h      --json (print the plan as JSON)
+`;
+
+const INPUT_NAMES = [
+  "database-url",
+  "project-dir",
+  "target-schema",
+  "vars",
+  "models",
+  "base-ref",
+  "full-refresh",
+  "zero-downtime",
+  "immediate-cleanup",
+  "rebuild-downstream",
+  "background-ddl",
+  "wait-timeout",
+] as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...Object.fromEntries(INPUT_NAMES.map((name) => [name, { type: "string" as const }])),
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || (command !== "plan" && command !== "deploy")) {
+    process.stdout.write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const flags = values as Record<string, string | undefined>;
+  const settings = buildSettings(
+    (name) => {
+      if (name === "mode") return "deploy";
+      if (name === "dry-run") return command === "plan" ? "true" : "false";
+      if (name === "database-url") return flags[name] ?? process.env.RISINGWAVE_URL ?? "";
+      if (name === "comment") return "false";
+      return flags[name] ?? "";
+    },
+    { eventName: "cli" },
+  );
+  const logger = consoleLogger(process.stderr);
+  const result = await runDeploy({ repoRoot: process.cwd(), settings, logger, env: process.env });
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(planToJson(result.plan), null, 2)}\n`
+      : renderReport(result, {
+          projectName: result.head.name,
+          targetSchema: settings.targetSchema,
+        }),
+  );
+  const invalid = (result.validation?.problems.length ?? 0) > 0;
+  return invalid || result.outcome?.failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const issues = issuesOf(error);
+    if (issues) {
+      for (const issue of issues) {
+        process.stderr.write(
+          `error: ${issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ""}: ` : ""}${issue.message}\n`,
+        );
+      }
+    } else {
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    process.exit(1);
+  },
+);

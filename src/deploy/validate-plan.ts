@@ -1,0 +1,43 @@
+import type { Logger } from "../log/logger.js";
+import { explainCreateMaterializedView } from "../plan/ddl.js";
+import type { Plan } from "../plan/types.js";
+import type { RisingWaveReader } from "../risingwave/session.js";
+
+export interface ValidationProblem {
+  model: string;
+  file: string;
+  message: string;
+}
+
+export interface ValidationResult {
+  checked: string[];
+  problems: ValidationProblem[];
+}
+
+/**
+ * Dry run: every new definition is planned by the database with `EXPLAIN CREATE MATERIALIZED
+ * VIEW`, which creates nothing. Takes only a reader, so it cannot issue DDL.
+ */
+export async function validatePlan(
+  plan: Plan,
+  reader: RisingWaveReader,
+  logger: Logger,
+): Promise<ValidationResult> {
+  const result: ValidationResult = { checked: [], problems: [] };
+  for (const entry of plan.models) {
+    if (entry.action === "skip") continue;
+    try {
+      await reader.explain(explainCreateMaterializedView(entry.temp ?? entry.target, entry.sql));
+      result.checked.push(entry.model);
+      logger.info(`${entry.model}: the new definition is valid (EXPLAIN).`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      result.problems.push({ model: entry.model, file: entry.file, message });
+      logger.error(`${entry.model}: RisingWave rejects the new definition: ${message}`, {
+        file: entry.file,
+        title: `Invalid SQL in ${entry.model}`,
+      });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,29 @@
+import type { Logger } from "../log/logger.js";
+import { connect, describeTarget } from "./connection.js";
+import { RisingWaveReader, RisingWaveSession } from "./session.js";
+import { requireSupportedVersion } from "./version.js";
+
+export interface OpenDatabase {
+  reader: RisingWaveReader;
+  /** The DDL-capable session; only the deploy and cleanup executors ask for it. */
+  writer(): RisingWaveSession;
+  close(): Promise<void>;
+}
+
+/** Connects and checks the version before anything else happens, so an old cluster gets no DDL. */
+export async function openDatabase(url: URL | undefined, logger: Logger): Promise<OpenDatabase> {
+  const client = await connect({ url, logger });
+  const writer = new RisingWaveSession(client);
+  try {
+    const version = requireSupportedVersion(await writer.version());
+    logger.info(`Connected to RisingWave ${version.text} at ${describeTarget(url)}.`);
+  } catch (error) {
+    await writer.close();
+    throw error;
+  }
+  return {
+    reader: new RisingWaveReader(client),
+    writer: () => writer,
+    close: () => writer.close(),
+  };
+}

@@ -1,0 +1,27 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const exampleDir = fileURLToPath(new URL("../../examples/shop", import.meta.url));
+
+/** The example dbt project's files, keyed by path relative to it, to commit into a temp repo. */
+export function exampleProjectFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(exampleDir, path)] = readFileSync(path, "utf8");
+    }
+  };
+  walk(exampleDir);
+  return files;
+}
+
+/** Statements of the example's setup.sql, one per call as the product itself sends them. */
+export function exampleSetupStatements(): string[] {
+  return readFileSync(join(exampleDir, "setup.sql"), "utf8")
+    .split(/;\s*\n/)
+    .map((statement) => statement.replace(/^--.*$/gm, "").trim())
+    .filter((statement) => statement !== "");
+}
