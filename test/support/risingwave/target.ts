@@ -7,7 +7,8 @@ import { inject } from "vitest";
 import { WireProxy, type RecordedStatement } from "./proxy.js";
 import { setStandInVersion, type ConnectionInfo } from "./standin.js";
 import { translateQueryText } from "./translate.js";
-import { createDatabase, dropDatabase, type UpstreamInfo } from "./upstream.js";
+import { createDatabase, dropDatabase } from "./databases.js";
+import type { UpstreamInfo } from "./upstream.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,11 +1,10 @@
-// Chooses the server the whole test run talks to, once per run (global-setup.ts),
-// and creates/drops the per-caller databases on it (target.ts).
+// Chooses the server the whole test run talks to, once per run (global-setup.ts).
 import {
   containerRuntimeAvailable,
   RISINGWAVE_IMAGE,
   startRisingWaveContainer,
 } from "./container.js";
-import { createStandInDatabase, startStandIn, withClient, type ConnectionInfo } from "./standin.js";
+import { startStandIn, withClient, type ConnectionInfo } from "./standin.js";
 
 /** Plain data, handed from the global setup to test workers with provide/inject. */
 export interface UpstreamInfo {
@@ -95,19 +94,4 @@ async function risingWaveVersion(admin: ConnectionInfo): Promise<string> {
   return (
     /RisingWave-(\d+\.\d+\.\d+)/.exec(version)?.[1]?.replace(/^/, "v") ?? `(version() = ${version})`
   );
-}
-
-export async function createDatabase(upstream: UpstreamInfo, name: string): Promise<void> {
-  if (upstream.kind === "standin") return createStandInDatabase(upstream.admin, name);
-  await withClient(upstream.admin, (c) => c.query(`CREATE DATABASE ${name}`));
-}
-
-export async function dropDatabase(upstream: UpstreamInfo, name: string): Promise<void> {
-  await withClient(upstream.admin, async (c) => {
-    if (upstream.kind === "standin") {
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } else {
-      await c.query(`DROP DATABASE IF EXISTS ${name}`);
-    }
-  });
 }
