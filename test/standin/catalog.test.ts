@@ -121,14 +121,17 @@ test("rw_depend has an edge from each reader to what it reads", async () => {
     expect.arrayContaining([
       "by_region -> orders",
       "big_regions -> by_region",
-      "top -> big_regions",
       "to_nowhere -> by_region",
     ]),
   );
   expect(edges.filter((e) => e.startsWith("orders") || e.includes(" -> to_nowhere"))).toEqual([]);
   if (target.kind === "standin") {
+    expect(edges).toContain("top -> big_regions");
     // The stand-in leaves index edges out (indexes go along with their MV on DROP).
     expect(edges.filter((e) => e.startsWith("by_region_total"))).toEqual([]);
+  } else {
+    // RisingWave may record an MV over a view against the view or against what the view reads.
+    expect(edges.filter((e) => e.startsWith("top -> "))).not.toEqual([]);
   }
 });
 

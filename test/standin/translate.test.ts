@@ -2,6 +2,7 @@
 // what must pass through byte for byte.
 import { describe, expect, test } from "vitest";
 import { splitStatements } from "../support/risingwave/sql-lexer.js";
+import { aliasFor } from "../support/risingwave/long-identifiers.js";
 import { translateQueryText } from "../support/risingwave/translate.js";
 
 describe("statement splitting", () => {
@@ -151,5 +152,29 @@ describe("sinks, CASCADE and comments", () => {
     const out = translateQueryText("COMMENT ON TABLE s.mv IS 'it''s'");
     expect(out).toContain("rel pg_catalog.regclass := 's.mv';");
     expect(out).toContain("$rw_standin_0$'it''s'$rw_standin_0$");
+  });
+});
+
+describe("identifier length", () => {
+  const long = `${"m".repeat(70)}_1`;
+  test("identifiers over 63 bytes become distinct deterministic aliases, registered when created", () => {
+    const out = translateQueryText(`CREATE MATERIALIZED VIEW ${long} AS SELECT 1`);
+    const alias = aliasFor(long);
+    expect(Buffer.byteLength(alias)).toBeLessThanOrEqual(63);
+    expect(aliasFor(`${"m".repeat(70)}_2`)).not.toBe(alias);
+    expect(out).toContain(`VALUES ('${alias}', '${long}')`);
+    expect(out).toContain(`CREATE MATERIALIZED VIEW "${alias}" AS SELECT 1`);
+    expect(translateQueryText(`SELECT * FROM "${long.toUpperCase()}"`)).toBe(
+      `SELECT * FROM "${aliasFor(long.toUpperCase())}"`,
+    );
+    expect(translateQueryText(`select * from ${long.toUpperCase()}`)).toBe(
+      `select * from "${alias}"`,
+    );
+  });
+
+  test("strings and identifiers of 63 bytes or less are left alone", () => {
+    expect(translateQueryText(`SELECT '${long}' AS s`)).toBe(`SELECT '${long}' AS s`);
+    const exactly63 = "y".repeat(63);
+    expect(translateQueryText(`SELECT 1 AS ${exactly63}`)).toBe(`SELECT 1 AS ${exactly63}`);
   });
 });

@@ -16,6 +16,16 @@ CREATE TABLE rw_standin.sinks (
   definition text NOT NULL
 );
 
+-- Identifiers over 63 bytes reach PostgreSQL as aliases (long-identifiers.ts).
+CREATE TABLE rw_standin.long_names (
+  alias name PRIMARY KEY,
+  full_name text NOT NULL
+);
+
+CREATE FUNCTION rw_standin.full_name(stored name) RETURNS varchar
+  LANGUAGE sql STABLE
+  AS $$ SELECT coalesce((SELECT full_name FROM rw_standin.long_names WHERE alias = stored), stored)::varchar $$;
+
 -- Schemas RisingWave lists: its system schemas and the user's, never PostgreSQL
 -- internals or the stand-in's own.
 CREATE VIEW rw_standin.visible_schemas AS
@@ -31,13 +41,13 @@ CREATE VIEW rw_standin.user_relations AS
   WHERE s.nspname NOT IN ('pg_catalog', 'information_schema', 'rw_catalog');
 
 CREATE VIEW rw_catalog.rw_schemas AS
-  SELECT oid::int AS id, nspname::varchar AS name, nspowner::int AS owner
+  SELECT oid::int AS id, rw_standin.full_name(nspname) AS name, nspowner::int AS owner
   FROM rw_standin.visible_schemas;
 
 CREATE VIEW rw_catalog.rw_tables AS
-  SELECT c.oid::int AS id, c.relname::varchar AS name, c.relnamespace::int AS schema_id,
+  SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, c.relnamespace::int AS schema_id,
     c.relowner::int AS owner,
-    ('CREATE TABLE ' || pg_catalog.quote_ident(c.relname) || ' (' || (
+    ('CREATE TABLE ' || pg_catalog.quote_ident(rw_standin.full_name(c.relname)) || ' (' || (
       SELECT pg_catalog.string_agg(
         pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod),
         ', ' ORDER BY a.attnum)
@@ -48,17 +58,17 @@ CREATE VIEW rw_catalog.rw_tables AS
   WHERE c.relkind IN ('r', 'p');
 
 CREATE VIEW rw_catalog.rw_views AS
-  SELECT c.oid::int AS id, c.relname::varchar AS name, c.relnamespace::int AS schema_id,
+  SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, c.relnamespace::int AS schema_id,
     c.relowner::int AS owner,
-    ('CREATE VIEW ' || pg_catalog.quote_ident(c.relname) || ' AS '
+    ('CREATE VIEW ' || pg_catalog.quote_ident(rw_standin.full_name(c.relname)) || ' AS '
       || pg_catalog.rtrim(pg_catalog.btrim(pg_catalog.pg_get_viewdef(c.oid)), ';'))::varchar AS definition
   FROM rw_standin.user_relations c
   WHERE c.relkind = 'v' AND c.oid NOT IN (SELECT view_oid FROM rw_standin.sinks);
 
 CREATE VIEW rw_catalog.rw_materialized_views AS
-  SELECT c.oid::int AS id, c.relname::varchar AS name, c.relnamespace::int AS schema_id,
+  SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, c.relnamespace::int AS schema_id,
     c.relowner::int AS owner,
-    ('CREATE MATERIALIZED VIEW ' || pg_catalog.quote_ident(c.relname) || ' AS '
+    ('CREATE MATERIALIZED VIEW ' || pg_catalog.quote_ident(rw_standin.full_name(c.relname)) || ' AS '
       || pg_catalog.rtrim(pg_catalog.btrim(pg_catalog.pg_get_viewdef(c.oid)), ';'))::varchar AS definition
   FROM rw_standin.user_relations c
   WHERE c.relkind = 'm';
@@ -66,7 +76,7 @@ CREATE VIEW rw_catalog.rw_materialized_views AS
 -- Indexes backing PostgreSQL constraints (a table's primary key) are not indexes in
 -- RisingWave's sense, so only CREATE INDEX ones are listed.
 CREATE VIEW rw_catalog.rw_indexes AS
-  SELECT c.oid::int AS id, c.relname::varchar AS name, i.indrelid::int AS primary_table_id,
+  SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, i.indrelid::int AS primary_table_id,
     i.indkey::smallint[] AS indkey, c.relnamespace::int AS schema_id, c.relowner::int AS owner,
     pg_catalog.pg_get_indexdef(c.oid)::varchar AS definition
   FROM rw_standin.user_relations c
@@ -77,7 +87,7 @@ CREATE VIEW rw_catalog.rw_indexes AS
       WHERE k.conindid = c.oid AND k.contype IN ('p', 'u', 'x'));
 
 CREATE VIEW rw_catalog.rw_sinks AS
-  SELECT c.oid::int AS id, c.relname::varchar AS name, c.relnamespace::int AS schema_id,
+  SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, c.relnamespace::int AS schema_id,
     c.relowner::int AS owner, s.connector::varchar AS connector, s.definition::varchar AS definition
   FROM rw_standin.user_relations c
   JOIN rw_standin.sinks s ON s.view_oid = c.oid;
@@ -95,7 +105,7 @@ CREATE VIEW rw_catalog.rw_subscriptions AS
   WHERE false;
 
 CREATE VIEW rw_catalog.rw_system_tables AS
-  SELECT c.oid::int AS id, c.relname::varchar AS name, c.relnamespace::int AS schema_id,
+  SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, c.relnamespace::int AS schema_id,
     c.relowner::int AS owner, NULL::varchar AS definition
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

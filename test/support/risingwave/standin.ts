@@ -28,6 +28,10 @@
  *   rw_indexes, rw_sinks, rw_sources, rw_subscriptions, rw_system_tables,
  *   rw_relations, rw_depend, rw_ddl_progress with RisingWave's column names and
  *   int ids. Select only the columns the design names; others may differ.
+ * - Identifiers of any length (RisingWave has no limit; PostgreSQL truncates at
+ *   63 bytes): longer ones are replaced by a deterministic alias (a 40-byte
+ *   prefix + `_rwl_` + hash), registered in rw_standin.long_names when a CREATE
+ *   or ALTER uses them; rw_catalog views show the full name.
  * - `FLUSH` refreshes every MV, upstream first, standing in for RisingWave's
  *   continuous maintenance (see below).
  *
@@ -42,8 +46,6 @@
  *   show in rw_sinks, rw_relations ('sink') and rw_depend and block DROP of what
  *   they read, but deliver nothing; connector options are not validated.
  *   `ALTER SINK ... SWAP` swaps the views. Sources and subscriptions do not exist.
- * - Identifier length: PostgreSQL truncates identifiers at 63 bytes (with a
- *   NOTICE); RisingWave has no limit. Long temp-MV names collide here only.
  * - Transactional DDL: PostgreSQL DDL is transactional and BEGIN starts a real
  *   transaction; in RisingWave BEGIN starts nothing for DDL and every statement
  *   takes effect at once. Code that relies on rollback passes here and fails there.
@@ -52,6 +54,12 @@
  *   features (advisory locks, COMMENT ON MATERIALIZED VIEW) work. Error texts are
  *   PostgreSQL's. `pg_catalog.version()` and a search_path without
  *   rw_standin_version reveal PostgreSQL, as does the server_version parameter.
+ * - Long identifiers outside rw_catalog: pg_catalog, view/MV definitions, error
+ *   messages and result column names show the alias, and `'long.name'::regclass`
+ *   (a name inside a string) finds nothing.
+ * - rw_depend leaves out index → table/MV edges; RisingWave probably lists them
+ *   (an index is a streaming job there). Code that counts dependents should skip
+ *   relation_type 'index' to behave the same on both.
  * - Command tags of translated statements are `DO`, not RisingWave's tags.
  * - TLS: the proxy answers SSLRequest with 'N' (sslmode=require cannot connect).
  */

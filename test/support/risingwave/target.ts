@@ -40,7 +40,13 @@ export interface RisingWaveTarget {
 }
 
 export async function openRisingWaveTarget(): Promise<RisingWaveTarget> {
-  return openTargetOn(inject("risingWaveUpstream"));
+  const upstream = inject("risingWaveUpstream");
+  if (!upstream) {
+    throw new Error(
+      "no RisingWave upstream was provided: run under vitest with test/support/global-setup.ts as globalSetup",
+    );
+  }
+  return openTargetOn(upstream);
 }
 
 /** The same as openRisingWaveTarget, for callers outside vitest that started an upstream themselves. */

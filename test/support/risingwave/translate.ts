@@ -1,7 +1,8 @@
 // Turns RisingWave SQL text into PostgreSQL SQL text with the same effect, one
 // statement at a time. Statements that need no translation pass through
 // byte for byte, so PostgreSQL reports errors exactly as it would.
-import { significant, splitStatements, type Token } from "./sql-lexer.js";
+import { aliasLongIdentifiers, registerAliases } from "./long-identifiers.js";
+import { isKeyword, significant, splitStatements, type Token } from "./sql-lexer.js";
 import { guardDropCascade, translateCommentOnTable, translateSwap } from "./translate-ddl.js";
 import { translateFlush, translateSessionParameter, translateWait } from "./translate-session.js";
 import {
@@ -23,7 +24,8 @@ const TRANSLATORS: Translator[] = [
   translateCommentOnTable,
 ];
 
-export function translateStatement(sql: string): string {
+export function translateStatement(original: string): string {
+  const { sql, aliases } = aliasLongIdentifiers(original);
   const tokens = significant(sql);
   if (tokens.length === 0) return sql;
   let translated: string | null = null;
@@ -32,7 +34,11 @@ export function translateStatement(sql: string): string {
     if (translated !== null) break;
   }
   const statement = translated ?? sql;
-  return guardDropCascade(tokens, statement) ?? statement;
+  const guarded = guardDropCascade(tokens, statement) ?? statement;
+  // Only CREATE and ALTER (... RENAME TO) introduce names; other statements just use aliases.
+  const names =
+    aliases.size > 0 && (isKeyword(tokens[0], "create") || isKeyword(tokens[0], "alter"));
+  return names ? registerAliases(guarded, aliases) : guarded;
 }
 
 /** Translates a simple-query text (possibly several statements) or a Parse text. */

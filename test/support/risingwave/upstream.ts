@@ -25,6 +25,8 @@ export interface StartedUpstream {
 /**
  * RISINGWAVE_URL if set; else a RisingWave container when a container runtime
  * exists; else the local stand-in. RISINGWAVE_TARGET=standin|container forces a choice.
+ * RISINGWAVE_URL's user must be allowed to CREATE DATABASE, and the server must
+ * accept unencrypted connections (the proxy does not speak TLS to the upstream).
  */
 export async function startUpstream(
   env: NodeJS.ProcessEnv = process.env,
