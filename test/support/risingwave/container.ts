@@ -2,7 +2,7 @@
 // runtime such as GitHub's Ubuntu runners.
 import { randomBytes } from "node:crypto";
 import { GenericContainer, Wait, getContainerRuntimeClient } from "testcontainers";
-import { withClient, type ConnectionInfo } from "./standin.js";
+import { withClient, type ConnectionInfo } from "./connection.js";
 
 export const RISINGWAVE_IMAGE = process.env.RISINGWAVE_IMAGE ?? "risingwavelabs/risingwave:v2.6.2";
 const SQL_PORT = 4566;

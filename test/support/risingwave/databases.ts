@@ -1,6 +1,7 @@
 // Creates and drops the per-caller databases on the run's upstream (target.ts).
 // Kept apart from upstream.ts so test workers do not load testcontainers.
-import { createStandInDatabase, withClient } from "./standin.js";
+import { withClient } from "./connection.js";
+import { createStandInDatabase } from "./standin.js";
 import type { UpstreamInfo } from "./upstream.js";
 
 export async function createDatabase(upstream: UpstreamInfo, name: string): Promise<void> {

@@ -64,39 +64,13 @@
  * - TLS: the proxy answers SSLRequest with 'N' (sslmode=require cannot connect).
  */
 import { readFileSync } from "node:fs";
-import pg from "pg";
+import type pg from "pg";
+import { withClient, type ConnectionInfo } from "./connection.js";
 import { SESSION_PARAMETER_DEFAULTS } from "./translate-session.js";
 import { startPgCluster, type PgCluster } from "./pg-cluster.js";
 
-export const TEMPLATE_DATABASE = "rw_standin_template";
-export const DEFAULT_REPORTED_VERSION = "2.6.0";
-
-export interface ConnectionInfo {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-}
-
-export function connect(info: ConnectionInfo, applicationName?: string): pg.Client {
-  const options: pg.ClientConfig = { ...info };
-  if (applicationName) options.application_name = applicationName;
-  return new pg.Client(options);
-}
-
-export async function withClient<T>(
-  info: ConnectionInfo,
-  use: (client: pg.Client) => Promise<T>,
-): Promise<T> {
-  const client = connect(info);
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
+const TEMPLATE_DATABASE = "rw_standin_template";
+const DEFAULT_REPORTED_VERSION = "2.6.0";
 
 /** Starts the cluster and builds the template every test database is copied from. */
 export async function startStandIn(): Promise<{ cluster: PgCluster; admin: ConnectionInfo }> {

@@ -4,7 +4,8 @@ import {
   RISINGWAVE_IMAGE,
   startRisingWaveContainer,
 } from "./container.js";
-import { startStandIn, withClient, type ConnectionInfo } from "./standin.js";
+import { withClient, type ConnectionInfo } from "./connection.js";
+import { startStandIn } from "./standin.js";
 
 /** Plain data, handed from the global setup to test workers with provide/inject. */
 export interface UpstreamInfo {
