@@ -39,7 +39,9 @@ async function relations(): Promise<Map<string, Relation>> {
     "SELECT id, name, relation_type FROM rw_catalog.rw_relations WHERE schema_id = $1",
     [schemaId],
   );
-  return new Map(rows.map((r) => [r.name, r]));
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  expect(byName.size, "each relation listed once").toBe(rows.length);
+  return byName;
 }
 
 test("rw_schemas lists system and user schemas with integer ids", async () => {
@@ -125,6 +127,7 @@ test("rw_depend has an edge from each reader to what it reads", async () => {
     ]),
   );
   expect(edges.filter((e) => e.startsWith("orders") || e.includes(" -> to_nowhere"))).toEqual([]);
+  expect(rows.filter((e) => e.objid === e.refobjid)).toEqual([]);
   if (target.kind === "standin") {
     expect(edges).toContain("top -> big_regions");
     // The stand-in leaves index edges out (indexes go along with their MV on DROP).
