@@ -84,6 +84,7 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
       options: planOptions,
       now,
     });
+    announceWarnings(plan, logger);
     return { head, requests, plan, online: false };
   }
 
@@ -97,6 +98,7 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
       options: planOptions,
       now,
     });
+    announceWarnings(plan, logger);
     if (settings.dryRun) {
       const validation = await validatePlan(plan, database.reader, logger);
       return { head, requests, plan, online: true, validation };
@@ -120,4 +122,10 @@ function offlineExisting(requests: Requests): CatalogSnapshot {
       .filter((model) => model.isMaterializedView)
       .map((model) => model.relation),
   );
+}
+
+function announceWarnings(plan: Plan, logger: Logger): void {
+  for (const entry of plan.models) {
+    for (const warning of entry.warnings) logger.warning(warning, { file: entry.file });
+  }
 }

@@ -65,7 +65,6 @@ export function buildPlan(input: PlanInput): Plan {
   const { project, catalog, options } = input;
   const requested = new Map(input.requests.map((request) => [request.model, request.reason]));
   const issues: PlanIssue[] = [];
-  const warnings: string[] = [];
   const planned: PlannedModel[] = [];
   const rebuilt = new Map<string, PlannedModel>();
 
@@ -92,7 +91,6 @@ export function buildPlan(input: PlanInput): Plan {
       continue;
     }
     const decision = decideAction(model, existing, why, options);
-    if (decision.warning) warnings.push(decision.warning);
     if (decision.action !== "skip") checkStatements(model, issues);
 
     const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
@@ -103,6 +101,9 @@ export function buildPlan(input: PlanInput): Plan {
       action: decision.action,
       reason: decision.reason,
       immediateCleanup,
+      readsPlanned: model.refs.filter((ref) =>
+        planned.some((earlier) => earlier.model === ref && earlier.action !== "skip"),
+      ),
       sql: model.sql,
       steps: [],
       readers: [],
@@ -160,13 +161,12 @@ export function buildPlan(input: PlanInput): Plan {
             ? `; recreate the sink on the new MV (REPLACE SINK … FROM ${displayName(entry.target)} on RisingWave 3.1+, or create a new sink and drop the old one).`
             : ".");
         entry.warnings.push(note);
-        warnings.push(note);
       }
     }
   }
 
   if (issues.length > 0) throw new PlanError(issues);
-  return { mode: "deploy", dryRun: options.dryRun, models: planned, warnings };
+  return { mode: "deploy", dryRun: options.dryRun, models: planned };
 }
 
 export function describeReaders(readers: Reader[]): string {
@@ -182,4 +182,8 @@ export function issuesOf(error: unknown): PlanIssue[] | undefined {
       .map((problem) => ({ message: problem.message, file: problem.file, line: problem.line }));
   }
   return undefined;
+}
+
+export function planWarnings(plan: Plan): string[] {
+  return plan.models.flatMap((entry) => entry.warnings);
 }

@@ -1,4 +1,5 @@
 import { displayName } from "../sql/quote.js";
+import { planWarnings } from "./build-plan.js";
 import type { Plan } from "./types.js";
 
 /** The `plan` output (DESIGN 3): field names are a public interface. */
@@ -21,6 +22,6 @@ export function planToJson(plan: Plan) {
       })),
       warnings: model.warnings,
     })),
-    warnings: plan.warnings,
+    warnings: planWarnings(plan),
   };
 }

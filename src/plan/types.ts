@@ -40,6 +40,8 @@ export interface PlannedModel {
   /** The name the new version is built under (zero-downtime), which the old version carries afterwards. */
   temp?: QualifiedName;
   immediateCleanup: boolean;
+  /** Models earlier in this plan that this one reads: its new SQL sees their new versions only at deploy time. */
+  readsPlanned: string[];
   /** The model's rendered SELECT, as it will be created. */
   sql: string;
   steps: PlanStep[];
@@ -52,7 +54,6 @@ export interface Plan {
   mode: "deploy";
   dryRun: boolean;
   models: PlannedModel[];
-  warnings: string[];
 }
 
 export interface PlanIssue {

@@ -1,5 +1,6 @@
 import type { DeployResult } from "../deploy/run-deploy.js";
 import type { ModelOutcome } from "../deploy/outcome.js";
+import { planWarnings } from "../plan/build-plan.js";
 import { dropMaterializedView } from "../plan/ddl.js";
 import type { PlannedModel } from "../plan/types.js";
 import { displayName } from "../sql/quote.js";
@@ -143,7 +144,7 @@ export function renderReport(
     );
   }
 
-  const warnings = [...result.requests.warnings, ...plan.warnings];
+  const warnings = [...result.requests.warnings, ...planWarnings(plan)];
   if (warnings.length > 0) {
     lines.push(
       "#### Warnings",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan, type PlanOptions } from "../../src/plan/build-plan.js";
+import { buildPlan, planWarnings, type PlanOptions } from "../../src/plan/build-plan.js";
 import { planToJson } from "../../src/plan/plan-json.js";
 import { PlanError } from "../../src/plan/types.js";
 import { catalog, model, mv, project } from "./fixtures.js";
@@ -125,10 +125,10 @@ describe("buildPlan", () => {
       { schema: "analytics", name: "to_kafka", type: "sink" },
     ]);
     expect(plan.models[0]?.steps.at(-1)).toMatchObject({ kind: "cleanup" });
-    expect(plan.warnings.join("\n")).toContain(
+    expect(planWarnings(plan).join("\n")).toContain(
       "sink analytics.to_kafka still reads the previous version",
     );
-    expect(plan.warnings.join("\n")).toContain("REPLACE SINK");
+    expect(planWarnings(plan).join("\n")).toContain("REPLACE SINK");
     expect(plan.models[0]?.temp?.identifier).not.toBe(plan.models[1]?.temp?.identifier);
   });
 
@@ -146,8 +146,8 @@ describe("buildPlan", () => {
       ["orders", "skip", "zero_downtime not enabled"],
     ]);
     expect(plan.models[0]?.steps).toEqual([]);
-    expect(plan.warnings[0]).toContain("zero_downtime={'enabled': true}");
-    expect(plan.warnings[0]).toContain("full-refresh: true");
+    expect(planWarnings(plan)[0]).toContain("zero_downtime={'enabled': true}");
+    expect(planWarnings(plan)[0]).toContain("full-refresh: true");
   });
 
   it("rebuilds with zero-downtime: all even when the model does not enable it", () => {

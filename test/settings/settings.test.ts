@@ -84,8 +84,9 @@ describe("buildSettings", () => {
   });
 
   it("accepts postgres URLs and rejects others without echoing them", () => {
-    const url = settingsFrom({ "database-url": "postgres://root:s3cr%40t@rw.internal:4566/dev" })
-      .databaseUrl;
+    const url = settingsFrom({
+      "database-url": "postgres://root:s3cr%40t@rw.internal:4566/dev",
+    }).databaseUrl;
     expect(url?.hostname).toBe("rw.internal");
     expect(
       settingsFrom({ "database-url": "postgresql://root@localhost:4566/dev" }).databaseUrl?.port,
