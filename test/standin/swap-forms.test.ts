@@ -1,4 +1,5 @@
 // The spellings of SWAP WITH the product may send, and how failures leave things.
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { openRisingWaveTarget, type RisingWaveTarget } from "../support/risingwave/target.js";
@@ -50,6 +51,26 @@ test("ALTER TABLE ... SWAP WITH exchanges tables", async () => {
   await target.query("ALTER TABLE t_live SWAP WITH t_next");
   expect(await markerOf("t_live")).toBe("new");
   expect(await markerOf("t_next")).toBe("old");
+});
+
+test("grants (GRANT ... ON MATERIALIZED VIEW) stay with the object across a SWAP", async () => {
+  const role = `reader_${randomBytes(4).toString("hex")}`;
+  await createPair("granted_a", "granted_b");
+  await target.query(`CREATE USER ${role}`);
+  try {
+    await target.query(`GRANT SELECT ON MATERIALIZED VIEW granted_a TO ${role}`);
+    await target.query("ALTER MATERIALIZED VIEW granted_a SWAP WITH granted_b");
+    if (target.kind === "standin") {
+      const can = await target.query(
+        `SELECT has_table_privilege($1, 'granted_a', 'SELECT') AS a, has_table_privilege($1, 'granted_b', 'SELECT') AS b`,
+        [role],
+      );
+      expect(can).toEqual([{ a: false, b: true }]);
+    }
+    await target.query(`REVOKE SELECT ON MATERIALIZED VIEW granted_b FROM ${role}`);
+  } finally {
+    await target.query(`DROP USER ${role}`);
+  }
 });
 
 test("SWAP with a missing name fails and changes nothing", async () => {

@@ -155,6 +155,22 @@ describe("sinks, CASCADE and comments", () => {
   });
 });
 
+describe("GRANT / REVOKE object kinds", () => {
+  test.each([
+    ['GRANT SELECT ON MATERIALIZED VIEW "s"."mv" TO "r"', 'GRANT SELECT ON TABLE "s"."mv" TO "r"'],
+    ["revoke select on materialized view a, b from r", "revoke select on TABLE a, b from r"],
+    [
+      "GRANT SELECT ON ALL MATERIALIZED VIEWS IN SCHEMA s TO r",
+      "GRANT SELECT ON ALL TABLES IN SCHEMA s TO r",
+    ],
+    ["GRANT SELECT ON SINK k TO r", "GRANT SELECT ON TABLE k TO r"],
+    ["GRANT SELECT ON TABLE t TO r", "GRANT SELECT ON TABLE t TO r"],
+    ["GRANT r1 TO r2", "GRANT r1 TO r2"],
+  ])("%s", (sql, expected) => {
+    expect(translateQueryText(sql)).toBe(expected);
+  });
+});
+
 describe("identifier length", () => {
   const long = `${"m".repeat(70)}_1`;
   test("identifiers over 63 bytes become distinct deterministic aliases, registered when created", () => {

@@ -20,7 +20,9 @@
  * - `EXPLAIN CREATE MATERIALIZED VIEW x AS q` (also CREATE SINK / CREATE INDEX):
  *   plans q only, so an existing x is no error and nothing is created; errors in q
  *   are reported. The plan text is PostgreSQL's.
- * - `COMMENT ON TABLE <mv>` (PostgreSQL wants COMMENT ON MATERIALIZED VIEW).
+ * - `COMMENT ON TABLE <mv>` (PostgreSQL wants COMMENT ON MATERIALIZED VIEW) and
+ *   `GRANT/REVOKE ... ON {MATERIALIZED VIEW|VIEW|SINK} x` / `ON ALL MATERIALIZED
+ *   VIEWS IN SCHEMA s` (PostgreSQL's ON TABLE covers them).
  * - `version()` reports `PostgreSQL 13.14.0-RisingWave-2.6.0 (standin)`, per
  *   database and changeable (setStandInVersion), through a function in schema
  *   rw_standin_version that precedes pg_catalog in the database's search_path.

@@ -1,5 +1,6 @@
 // Translations of RisingWave DDL whose PostgreSQL spelling differs: SWAP WITH,
-// the DROP ... CASCADE guard of new clusters, and COMMENT ON TABLE for MVs.
+// the DROP ... CASCADE guard of new clusters, COMMENT ON TABLE for MVs and the
+// object kinds of GRANT/REVOKE.
 import { randomBytes } from "node:crypto";
 import { doBlock, dollarQuote, literal, raiseError } from "./plpgsql.js";
 import { isKeyword, nameText, readQualifiedName, type Token } from "./sql-lexer.js";
@@ -111,4 +112,29 @@ export function translateCommentOnTable(tokens: Token[], sql: string): string | 
       `EXECUTE pg_catalog.format('COMMENT ON %s %s IS %s', kind, rel, ${dollarQuote(value)});`,
     `rel pg_catalog.regclass := ${literal(nameText(name))}; kind text;`,
   );
+}
+
+/**
+ * RisingWave grants name the object kind (`ON MATERIALIZED VIEW mv`, `ON SINK s`,
+ * `ON ALL MATERIALIZED VIEWS IN SCHEMA x`); PostgreSQL's `ON TABLE` covers every
+ * relation kind, MVs and views (and so the stand-in's sinks) included.
+ */
+export function translateGrantObjects(tokens: Token[], sql: string): string | null {
+  if (!isKeyword(tokens[0], "grant") && !isKeyword(tokens[0], "revoke")) return null;
+  const on = tokens.findIndex((t) => isKeyword(t, "on"));
+  if (on === -1) return null;
+  const all = isKeyword(tokens[on + 1], "all");
+  const first = all ? on + 2 : on + 1;
+  const words = isKeyword(tokens[first], "materialized") ? 2 : 1;
+  const kind = tokens
+    .slice(first, first + words)
+    .map((t) => t.text.toLowerCase())
+    .join(" ");
+  const known = all
+    ? ["materialized views", "views", "sinks"].includes(kind)
+    : ["materialized view", "view", "sink"].includes(kind);
+  if (!known) return null;
+  const start = (tokens[first] as Token).start;
+  const end = (tokens[first + words - 1] as Token).end;
+  return `${sql.slice(0, start)}${all ? "TABLES" : "TABLE"}${sql.slice(end)}`;
 }

@@ -3,7 +3,12 @@
 // byte for byte, so PostgreSQL reports errors exactly as it would.
 import { aliasLongIdentifiers, registerAliases } from "./long-identifiers.js";
 import { isKeyword, significant, splitStatements, type Token } from "./sql-lexer.js";
-import { guardDropCascade, translateCommentOnTable, translateSwap } from "./translate-ddl.js";
+import {
+  guardDropCascade,
+  translateCommentOnTable,
+  translateGrantObjects,
+  translateSwap,
+} from "./translate-ddl.js";
 import { translateFlush, translateSessionParameter, translateWait } from "./translate-session.js";
 import {
   translateCreateSink,
@@ -22,6 +27,7 @@ const TRANSLATORS: Translator[] = [
   translateCreateSink,
   translateDropSink,
   translateCommentOnTable,
+  translateGrantObjects,
 ];
 
 export function translateStatement(original: string): string {
