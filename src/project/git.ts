@@ -33,13 +33,14 @@ export function git(repoRoot: string, args: string[]): Promise<string> {
 }
 
 /**
- * Reads many blobs through one `git cat-file --batch` process: one process per file would
- * dominate the load time of a large project.
+ * Reads many blobs through one `git cat-file --batch --buffer` process (one process per file, or
+ * a flush per object, would
+ * dominate the load time of a large project).
  */
 export function readBlobs(repoRoot: string, objectIds: string[]): Promise<Map<string, string>> {
   if (objectIds.length === 0) return Promise.resolve(new Map());
   return new Promise((resolve, reject) => {
-    const child = spawn("git", ["cat-file", "--batch"], { cwd: repoRoot });
+    const child = spawn("git", ["cat-file", "--batch", "--buffer"], { cwd: repoRoot });
     const chunks: Buffer[] = [];
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));

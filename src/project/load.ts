@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type ConfigLayer, mergeConfig, validateConfig } from "./config.js";
 import { projectConfigLayers } from "./config-tree.js";
 import { type DbtProjectFile, parseDbtProjectFile } from "./dbt-project-file.js";
@@ -9,6 +10,7 @@ import { compileModel, type ModelCompiler } from "./model-compile.js";
 import { type ParsedModel, parseModel } from "./model-parse.js";
 import { type NodeProperties, parseProperties, type PropertiesIndex } from "./properties.js";
 import { closeMatches } from "./close-matches.js";
+import { ContentCache } from "./content-cache.js";
 import { layoutProject, type NodeFile } from "./project-layout.js";
 import { readProjectFiles } from "./revision-reader.js";
 import { RelationNamer } from "./relation-namer.js";
@@ -60,7 +62,15 @@ export async function loadProject(opts: LoadOptions): Promise<DbtProject> {
   const namer = new RelationNamer(library, opts.targetSchema, project.name);
   const sources = sourceTables(properties);
 
+  const fingerprint = contextFingerprint(
+    opts,
+    [projectFile, ...layout.macroFiles, ...layout.propertyFiles],
+    text,
+  );
+  const seeds = resolveSeeds(layout.seeds, { projectFile, project, properties, namer });
   const parsed = parseModels(layout.models, {
+    seeds,
+    fingerprint,
     projectFile,
     project,
     properties,
@@ -69,7 +79,6 @@ export async function loadProject(opts: LoadOptions): Promise<DbtProject> {
     sources,
     text,
   });
-  const seeds = resolveSeeds(layout.seeds, { projectFile, project, properties, namer });
   const models = resolveModels(parsed, namer);
   const order = orderModels(models, seeds, parsed);
 
@@ -121,7 +130,10 @@ function sourceTables(properties: PropertiesIndex): Map<string, SourceTable> {
 }
 
 interface ParseInputs {
+  seeds: Map<string, SeedNode>;
   projectFile: string;
+  /** Identifies everything besides a model's own file that its parse phase can depend on. */
+  fingerprint: string;
   project: DbtProjectFile;
   properties: PropertiesIndex;
   library: MacroLibrary;
@@ -132,10 +144,10 @@ interface ParseInputs {
 
 /** Renders every model once to learn its config() calls, refs and sources (dbt's parse phase). */
 function parseModels(modelFiles: NodeFile[], inputs: ParseInputs): Map<string, ParsedModel> {
-  const parsed = new Map<string, ParsedModel>();
   const errors: ProjectError[] = [];
+  const unique = new Map<string, NodeFile & { layers: ConfigLayer[] }>();
   for (const modelFile of modelFiles) {
-    const earlier = parsed.get(modelFile.name);
+    const earlier = unique.get(modelFile.name);
     if (earlier) {
       errors.push(
         new ProjectError(
@@ -151,20 +163,28 @@ function parseModels(modelFiles: NodeFile[], inputs: ParseInputs): Map<string, P
       modelFile.segments,
     ).map((values) => ({ file: inputs.projectFile, values }));
     const props = inputs.properties.models.get(modelFile.name);
+    unique.set(modelFile.name, {
+      ...modelFile,
+      layers: [...projectLayers, ...propertyLayer(props)],
+    });
+  }
+  const expectedRelation = expectedRelations(unique, inputs);
+  const parsed = new Map<string, ParsedModel>();
+  for (const model of unique.values()) {
+    const rawSql = inputs.text(model.file);
+    const parse = () =>
+      parseModel({
+        ...model,
+        rawSql,
+        properties: inputs.properties.models.get(model.name),
+        library: inputs.library,
+        expectedRelation,
+        sources: inputs.sources,
+        projectName: inputs.project.name,
+      });
     try {
-      parsed.set(
-        modelFile.name,
-        parseModel({
-          ...modelFile,
-          rawSql: inputs.text(modelFile.file),
-          properties: props,
-          layers: [...projectLayers, ...propertyLayer(props)],
-          library: inputs.library,
-          namer: inputs.namer,
-          sources: inputs.sources,
-          projectName: inputs.project.name,
-        }),
-      );
+      const key = `${inputs.fingerprint}\0${model.file}\0${rawSql}`;
+      parsed.set(model.name, parsedModels.getOrCreate(key, parse));
     } catch (error) {
       if (!(error instanceof ProjectError)) throw error;
       errors.push(error);
@@ -172,6 +192,62 @@ function parseModels(modelFiles: NodeFile[], inputs: ParseInputs): Map<string, P
   }
   throwCollected(errors);
   return parsed;
+}
+
+/**
+ * Relations as configured outside model files, which is what most models end up with: the
+ * parse-phase render uses them so that its output is usually the final SQL.
+ */
+function expectedRelations(
+  models: Map<string, NodeFile & { layers: ConfigLayer[] }>,
+  inputs: ParseInputs,
+): (name: string) => RelationName {
+  const known = new Map<string, RelationName>();
+  return (name) => {
+    let relation = known.get(name) ?? inputs.seeds.get(name)?.relation;
+    if (relation) return relation;
+    const model = models.get(name);
+    const values = model ? mergeConfig(model.layers).values : {};
+    const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+    try {
+      relation = model
+        ? inputs.namer.relation(
+            model,
+            "model",
+            { schema: text(values.schema), alias: text(values.alias) },
+            values,
+          )
+        : inputs.namer.relation({ name, file: "", segments: [name] }, "model", {}, {});
+    } catch {
+      // A failing naming macro is reported when the final relation is named; until then the
+      // default name stands in.
+      relation = inputs.namer.provisional({ name, file: "", segments: [name] }, values);
+    }
+    known.set(name, relation);
+    return relation;
+  };
+}
+
+/** Parse-phase results, shared between the loads of two revisions that share the context. */
+const parsedModels = new ContentCache<ParsedModel>();
+
+/**
+ * A model's parse phase depends on its file, dbt_project.yml, the macros, the properties files
+ * (configs, sources) and the load options; a model in two loads with the same fingerprint and the
+ * same file content parses the same.
+ */
+function contextFingerprint(
+  opts: LoadOptions,
+  files: string[],
+  text: (file: string) => string,
+): string {
+  const hash = createHash("sha256");
+  for (const file of files) hash.update(`${file}\0${text(file)}\0`);
+  const env = Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1));
+  hash.update(
+    JSON.stringify([opts.projectDir, opts.targetSchema, opts.targetName, opts.vars, env]),
+  );
+  return hash.digest("hex");
 }
 
 function propertyLayer(props: NodeProperties | undefined): ConfigLayer[] {
@@ -229,7 +305,12 @@ function resolveModels(
 
 function resolveSeeds(
   seedFiles: NodeFile[],
-  { projectFile, project, properties, namer }: Omit<ParseInputs, "library" | "sources" | "text">,
+  {
+    projectFile,
+    project,
+    properties,
+    namer,
+  }: Pick<ParseInputs, "projectFile" | "project" | "properties" | "namer">,
 ): Map<string, SeedNode> {
   const seeds = new Map<string, SeedNode>();
   for (const seed of seedFiles) {

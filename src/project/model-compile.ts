@@ -3,8 +3,8 @@ import { createModelEnvironment, type ModelContext } from "./jinja-context.js";
 import { compileTemplate } from "./jinja/template.js";
 import type { ResolvedModel } from "./load.js";
 import type { MacroLibrary } from "./macros.js";
-import { modelContext, refTarget, sourceTable } from "./model-parse.js";
-import { relationValue } from "./relation.js";
+import { modelContext, refTarget, sourceTable, THIS } from "./model-parse.js";
+import { relationValue, renderRelation } from "./relation.js";
 import type { RelationNamer } from "./relation-namer.js";
 import { renderTemplate } from "./render.js";
 import type { ModelNode, SeedNode, SourceTable } from "./types.js";
@@ -44,7 +44,9 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
     rawSql: model.rawSql,
     get sql() {
       sql ??= stripStatementEnd(
-        renderTemplate(model.template, env(), { ...site, file: model.file }),
+        parseOutputHolds(model, compiler)
+          ? model.rendered.sql
+          : renderTemplate(model.template, env(), { ...site, file: model.file }),
       );
       return sql;
     },
@@ -70,6 +72,21 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
     isMaterializedView: MV_MATERIALIZATIONS.has(model.config.materialized),
     warnings,
   };
+}
+
+/** Whether the parse-phase render saw the final relations and config, so its output is final. */
+function parseOutputHolds(model: ResolvedModel, compiler: ModelCompiler): boolean {
+  for (const [name, used] of model.rendered.relations) {
+    const relation =
+      name === THIS
+        ? model.relation
+        : (compiler.models.get(name)?.relation ?? compiler.seeds.get(name)?.relation);
+    if (!relation || renderRelation(relation) !== used) return false;
+  }
+  for (const [key, used] of model.rendered.configReads) {
+    if (JSON.stringify(model.configValues[key] ?? null) !== used) return false;
+  }
+  return true;
 }
 
 function compileContext(model: ResolvedModel, compiler: ModelCompiler): ModelContext {

@@ -5,10 +5,12 @@ import { compileTemplate, findLine, type Template } from "./jinja/template.js";
 import type { MacroLibrary } from "./macros.js";
 import type { NodeFile } from "./project-layout.js";
 import type { NodeProperties } from "./properties.js";
-import { relationValue } from "./relation.js";
-import type { RelationNamer } from "./relation-namer.js";
+import { relationValue, renderRelation } from "./relation.js";
 import { renderTemplate } from "./render.js";
-import type { SourceTable } from "./types.js";
+import type { RelationName, SourceTable } from "./types.js";
+
+/** The key under which `this` is recorded among the relations a render used. */
+export const THIS = "\0this";
 
 /** A model after dbt's parse phase: what its template declares, before configs are final. */
 export interface ParsedModel extends NodeFile {
@@ -22,6 +24,12 @@ export interface ParsedModel extends NodeFile {
   /** Every name passed to ref(), deduplicated: models or seeds. */
   refNames: string[];
   sources: { source: string; table: string }[];
+  /**
+   * The parse-phase output and what it assumed: the relations it rendered for `this` and each ref
+   * (as expected before config() calls are known) and the config values it read. Where the final
+   * relations and config agree, this output is the compiled SQL and no second render is needed.
+   */
+  rendered: { sql: string; relations: Map<string, string>; configReads: Map<string, string> };
 }
 
 export interface ParseModelInput extends NodeFile {
@@ -29,7 +37,8 @@ export interface ParseModelInput extends NodeFile {
   properties?: NodeProperties;
   layers: ConfigLayer[];
   library: MacroLibrary;
-  namer: RelationNamer;
+  /** A model's or seed's relation as known from configs outside model files. */
+  expectedRelation: (name: string) => RelationName;
   sources: Map<string, SourceTable>;
   projectName: string;
 }
@@ -39,26 +48,40 @@ export function parseModel(input: ParseModelInput): ParsedModel {
   const configCalls: ConfigLayer[] = [];
   const refNames = new Set<string>();
   const sources = new Map<string, { source: string; table: string }>();
-  const configLine = findLine(input.rawSql, "config", true);
+  let configLine: number | undefined;
   const current = () => mergeConfig([...input.layers, ...configCalls]).values;
+  const relations = new Map<string, string>();
+  const configReads = new Map<string, string>();
+  const expected = (name: string, key = name) => {
+    const relation = input.expectedRelation(name);
+    relations.set(key, renderRelation(relation));
+    return relationValue(relation);
+  };
 
   const context: ModelContext = {
     ref: (names) => {
       const name = refTarget(names, input.projectName);
       refNames.add(name);
-      return relationValue({ schema: input.namer.provisional(input, {}).schema, identifier: name });
+      return expected(name);
     },
     source: (source, table) => {
       const found = sourceTable(input.sources, source, table);
       sources.set(`${source}.${table}`, { source, table });
       return relationValue(found.relation);
     },
-    config: (values) => configCalls.push({ file: input.file, line: configLine, values }),
-    configValue: (key) => current()[key],
-    this: relationValue(input.namer.provisional(input, current())),
+    config: (values) => {
+      configLine ??= findLine(input.rawSql, "config", true);
+      configCalls.push({ file: input.file, line: configLine, values });
+    },
+    configValue: (key) => {
+      const value = current()[key];
+      configReads.set(key, JSON.stringify(value ?? null));
+      return value;
+    },
+    this: expected(input.name, THIS),
     model: modelContext(input),
   };
-  renderTemplate(template, createModelEnvironment(input.library.env, context), {
+  const sql = renderTemplate(template, createModelEnvironment(input.library.env, context), {
     file: input.file,
     sources: input.library.templates,
     modelName: input.name,
@@ -69,6 +92,7 @@ export function parseModel(input: ParseModelInput): ParsedModel {
     configCalls,
     refNames: [...refNames],
     sources: [...sources.values()],
+    rendered: { sql, relations, configReads },
   };
 }
 

@@ -1,3 +1,4 @@
+import { ContentCache } from "./content-cache.js";
 import {
   nativeFunction,
   renderedObject,
@@ -15,9 +16,16 @@ export function renderRelation(relation: RelationName): string {
   return `${quoteIdentifier(relation.schema)}.${quoteIdentifier(relation.identifier)}`;
 }
 
+/** Templates cannot modify a relation, so one value per relation serves every render. */
+const relationValues = new ContentCache<RuntimeValue>();
+
 /** A dbt Relation for templates: renders quoted, and has dbt's attributes. */
 export function relationValue(relation: RelationName): RuntimeValue {
   const rendered = renderRelation(relation);
+  return relationValues.getOrCreate(rendered, () => newRelationValue(relation, rendered));
+}
+
+function newRelationValue(relation: RelationName, rendered: string): RuntimeValue {
   return renderedObject(rendered, {
     schema: relation.schema,
     identifier: relation.identifier,

@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { git, GitCommandError, readBlobs } from "./git.js";
 
@@ -72,29 +72,31 @@ async function readRevision(repoRoot: string, dir: string, sha: string): Promise
   return { revision: sha, paths, contents };
 }
 
-async function readWorktree(repoRoot: string, dir: string): Promise<ProjectFiles> {
-  const paths = (await listFolder(repoRoot, dir)).sort();
-  const textFiles = paths.filter((file) => TEXT_FILE.test(file));
-  const texts = await Promise.all(
-    textFiles.map((file) => readFile(path.join(repoRoot, file), "utf8")),
-  );
-  const contents = new Map(textFiles.map((file, i) => [file, texts[i] ?? ""]));
+/**
+ * Synchronous on purpose: thousands of small files read one after another are several times
+ * faster than the same reads queued on libuv's thread pool, and nothing else runs meanwhile.
+ */
+function readWorktree(repoRoot: string, dir: string): ProjectFiles {
+  const paths = listFolder(repoRoot, dir).sort();
+  const contents = new Map<string, string>();
+  for (const file of paths) {
+    if (TEXT_FILE.test(file)) contents.set(file, readFileSync(path.join(repoRoot, file), "utf8"));
+  }
   return { revision: WORKTREE, paths, contents };
 }
 
 /** Walks a folder, pruning skipped folders (a `.git` or `node_modules` can dwarf the project). */
-async function listFolder(repoRoot: string, folder: string): Promise<string[]> {
-  const entries = await readdir(path.join(repoRoot, folder), { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map(async (entry) => {
-      const file = folder === "." ? entry.name : `${folder}/${entry.name}`;
-      if (entry.isDirectory()) {
-        return isSkippedFolder(entry.name) ? [] : listFolder(repoRoot, file);
-      }
-      return entry.isFile() ? [file] : [];
-    }),
-  );
-  return nested.flat();
+function listFolder(repoRoot: string, folder: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(path.join(repoRoot, folder), { withFileTypes: true })) {
+    const file = folder === "." ? entry.name : `${folder}/${entry.name}`;
+    if (entry.isDirectory()) {
+      if (!isSkippedFolder(entry.name)) files.push(...listFolder(repoRoot, file));
+    } else if (entry.isFile()) {
+      files.push(file);
+    }
+  }
+  return files;
 }
 
 /** Hidden folders and dbt's output/package folders are not part of the project's sources. */

@@ -131,6 +131,34 @@ describe("rendering models with @huggingface/jinja", () => {
     repo.dispose();
   });
 
+  it("renders `this`, refs and config.get with the final config", async () => {
+    const repo = repoWith({
+      "models/m.sql":
+        "{{ config(alias='m_final') }}select '{{ this }}' as me, " +
+        '\'{{ config.get("alias") }}\' as alias, \'{{ config.get("schema", "none") }}\' as s',
+      "models/n.sql": "select * from {{ ref('m') }}",
+    });
+    const project = await load(repo);
+    expect(project.models.get("m")!.sql).toBe(
+      `select '"public"."m_final"' as me, 'm_final' as alias, 'none' as s`,
+    );
+    expect(project.models.get("n")!.sql).toBe('select * from "public"."m_final"');
+    repo.dispose();
+  });
+
+  it("keeps Python-style dict literals (a silent {} would disable zero downtime)", async () => {
+    const repo = repoWith({
+      "models/m.sql":
+        "{% set zd = {'enabled': True, 'immediate_cleanup': None} %}" +
+        "{{ config(zero_downtime=zd) }}select '{{ zd.enabled }}', {{ zd | length }}, '{{ none }}'",
+    });
+    const model = (await load(repo)).models.get("m")!;
+    expect(model.config.zeroDowntime).toEqual({ enabled: true });
+    // Printed as Python's Jinja2 prints them.
+    expect(model.sql).toBe("select 'True', 2, 'None'");
+    repo.dispose();
+  });
+
   it("removes one trailing semicolon", async () => {
     expect(await renderOne("select 1;\n\n")).toBe("select 1");
   });

@@ -1,5 +1,5 @@
 import { type AstNode, type Environment, Interpreter, type RuntimeValue } from "./package-types.js";
-import { nativeFunction } from "./runtime-values.js";
+import { nativeFunction, stringValue } from "./runtime-values.js";
 import { calleeOf, describeExpression, isOutputNode, type Template } from "./template.js";
 
 /** A call of something that is neither a dbt builtin we provide nor a project macro. */
@@ -61,15 +61,29 @@ export class DbtInterpreter extends Interpreter {
       }
       const value = super.evaluate(statement, environment);
       if (statement.type === "Macro") this.allowReturn(statement, environment);
-      if (value.type === "UndefinedValue" && isOutputNode(statement)) {
-        throw new UndefinedOutputError(describeExpression(statement), this.template.file);
-      }
-      return value;
+      return isOutputNode(statement) ? this.printable(statement, value) : value;
     } catch (error) {
       if (typeof error === "object" && error !== null && !errorFiles.has(error)) {
         errorFiles.set(error, this.template.file);
       }
       throw error;
+    }
+  }
+
+  /**
+   * What `{{ … }}` prints, as Python's Jinja2 would: `True`/`False`/`None` (the package prints
+   * `true`/`false` and nothing), and an error for an undefined value.
+   */
+  private printable(statement: AstNode, value: RuntimeValue): RuntimeValue {
+    switch (value.type) {
+      case "UndefinedValue":
+        throw new UndefinedOutputError(describeExpression(statement), this.template.file);
+      case "BooleanValue":
+        return stringValue(value.value ? "True" : "False");
+      case "NullValue":
+        return stringValue("None");
+      default:
+        return value;
     }
   }
 

@@ -56,17 +56,35 @@ export function nativeFunction(fn: NativeFunction): RuntimeValue {
   return new FunctionValue(fn);
 }
 
+/** A function value whose attributes (`config.get`) are looked up like a builtin's. */
+class CallableWithAttributes extends (FunctionValue as Constructor<NativeFunction>) {
+  constructor(
+    fn: NativeFunction,
+    private readonly attributes: Map<string, RuntimeValue>,
+  ) {
+    super(fn);
+  }
+  get builtins(): Map<string, RuntimeValue> {
+    return this.attributes;
+  }
+}
+
 /** A callable that also has attributes, like dbt's `config` (callable, with `config.get`). */
 export function callableWithAttributes(
   fn: NativeFunction,
   attributes: Record<string, NativeFunction>,
 ): RuntimeValue {
-  const value = new FunctionValue(fn);
   const builtins = new Map(
     Object.entries(attributes).map(([name, attribute]) => [name, nativeFunction(attribute)]),
   );
-  Object.defineProperty(value, "builtins", { get: () => builtins });
-  return value;
+  return new CallableWithAttributes(fn, builtins);
+}
+
+/** An object value that renders as its `rendered` text rather than as JSON. */
+class RenderedObject extends (ObjectValue as Constructor<Map<string, RuntimeValue>>) {
+  override toString(): string {
+    return (this.value as RelationMap).rendered;
+  }
 }
 
 /** An object whose text form is `rendered` and whose attributes are `fields`. */
@@ -75,9 +93,7 @@ export function renderedObject(rendered: string, fields: Record<string, unknown>
     Object.entries(fields).map(([key, value]) => [key, toRuntime(value)]),
     rendered,
   );
-  const value = new ObjectValue(map);
-  Object.defineProperty(value, "toString", { value: () => rendered });
-  return value;
+  return new RenderedObject(map);
 }
 
 export function toRuntime(value: unknown): RuntimeValue {

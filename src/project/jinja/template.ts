@@ -1,3 +1,4 @@
+import { ContentCache } from "../content-cache.js";
 import { ProjectError } from "../errors.js";
 import { type AstNode, parse, type Program, tokenize } from "./package-types.js";
 
@@ -39,6 +40,12 @@ const NOT_OUTPUT = new Set([...Object.keys(BODY_FIELDS), "Break", "Continue", "C
  * throwaway name, which evaluates `x` the same way and renders nothing.
  */
 export function compileTemplate(source: string, file: string): Template {
+  return compiled.getOrCreate(`${file}\0${source}`, () => compile(source, file));
+}
+
+const compiled = new ContentCache<Template>();
+
+function compile(source: string, file: string): Template {
   const rewritten = source.replace(/\{%(-?)(\s*)do(\s)/g, "{%$1$2set __dbt_do__ =$3");
   let program: Program;
   try {
