@@ -3,8 +3,10 @@ import * as github from "@actions/github";
 import { eventBaseRevision } from "./action/event.js";
 import { reportFailure } from "./action/failure.js";
 import { setDeployOutputs } from "./action/outputs.js";
+import { publishComment, reportContext, writeSummary } from "./action/publish.js";
 import { runDeploy } from "./deploy/run-deploy.js";
 import { actionsLogger } from "./log/actions-logger.js";
+import { renderReport } from "./report/markdown.js";
 import { readActionSettings } from "./settings/action-inputs.js";
 
 export async function run(): Promise<void> {
@@ -22,6 +24,11 @@ export async function run(): Promise<void> {
       env: process.env,
     });
     setDeployOutputs(result);
+    const context = github.context;
+    const report = reportContext(result.head.name, settings, context);
+    const body = renderReport(result, report);
+    await writeSummary(body);
+    await publishComment(body, report, settings, context);
     if (result.validation && result.validation.problems.length > 0) {
       core.setFailed(
         `${result.validation.problems.length} model(s) have SQL RisingWave rejects; see the annotations. No DDL was issued.`,

@@ -8,6 +8,7 @@ import { openDatabase } from "../risingwave/open.js";
 import type { Settings } from "../settings/settings.js";
 import { collectRequests, type Requests } from "./requests.js";
 import { executePlan } from "./execute-plan.js";
+import { planTime } from "./plan-clock.js";
 import type { DeployOutcome } from "./outcome.js";
 import { validatePlan, type ValidationResult } from "./validate-plan.js";
 
@@ -65,7 +66,7 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
   );
 
   const planOptions = { ...settings, dryRun: settings.dryRun };
-  const now = run.now ?? new Date();
+  const now = run.now ?? (await planTime(run.repoRoot, settings.dryRun));
   if (!hasCredentials(settings, run.env)) {
     if (!settings.dryRun) {
       throw new Error(

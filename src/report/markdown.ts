@@ -164,11 +164,22 @@ export function renderReport(
   return [body, sqlSection, footer].filter((part) => part !== "").join("\n");
 }
 
+/**
+ * Separates the run-specific footer (run link) from the report, so a rerun whose report is the
+ * same leaves the pull request comment alone.
+ */
+export const FOOTER_MARKER = "<!-- report-footer -->";
+
+export function withoutFooter(body: string): string {
+  const at = body.indexOf(FOOTER_MARKER);
+  return at === -1 ? body : body.slice(0, at);
+}
+
 function footerLines(context: ReportContext): string {
   const parts: string[] = [];
   if (context.commitSha) parts.push(`commit \`${context.commitSha.slice(0, 12)}\``);
   if (context.runUrl) parts.push(`[workflow run](${context.runUrl})`);
-  return parts.length > 0 ? `\n<sub>${parts.join(" · ")}</sub>\n` : "";
+  return parts.length > 0 ? `${FOOTER_MARKER}\n<sub>${parts.join(" · ")}</sub>\n` : "";
 }
 
 /** SQL goes first when the body must shrink: it is the largest and least essential part. */

@@ -1,0 +1,224 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  createRepo,
+  pullRequestEvent,
+  pushEvent,
+  runAction,
+  workflowDispatchEvent,
+  type TempRepo,
+} from "../support/action-runner/index.js";
+import { startGitHubApi, type GitHubApi } from "../support/github-api/index.js";
+import { openRisingWaveTarget, type RisingWaveTarget } from "../support/risingwave/target.js";
+import { exampleProjectFiles, exampleSetupStatements } from "./example-project.js";
+
+const DDL = /^\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|SET\s+BACKGROUND_DDL)\b/i;
+const COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
+
+function totalsWith(extra: string): string {
+  return `{{ config(indexes=[{'columns': ['customer_id']}]) }}
+select customer_id, count(*) as order_count, sum(amount) as total_amount${extra}
+from {{ ref('stg_orders') }}
+group by customer_id
+`;
+}
+
+describe("pull request reports through dist/index.js", () => {
+  let target: RisingWaveTarget;
+  let api: GitHubApi;
+  let repo: TempRepo;
+  let base: string;
+
+  beforeEach(async () => {
+    target = await openRisingWaveTarget();
+    api = await startGitHubApi();
+    for (const statement of exampleSetupStatements()) await target.query(statement);
+    repo = createRepo({ files: exampleProjectFiles() });
+    const first = await runAction({
+      repo,
+      api,
+      inputs: { "database-url": target.url, models: "all" },
+      event: workflowDispatchEvent(),
+    });
+    expect(first.exitCode, first.log).toBe(0);
+    base = repo.revParse();
+    repo.checkout("feature", { create: true });
+  });
+  afterEach(async () => {
+    await target?.close();
+    await api?.close();
+    repo?.remove();
+  });
+
+  const openPull = (files: Record<string, string>) => {
+    const head = repo.commit(files, "change");
+    api.addPull({ number: 7, baseSha: base, headSha: head });
+    return { event: pullRequestEvent({ number: 7, baseSha: base, headSha: head }), head };
+  };
+
+  it("posts one comment with the plan, issues no DDL, and updates that same comment on the next run", async () => {
+    const { event } = openPull({
+      "models/marts/customer_totals.sql": totalsWith(", max(amount) as largest_order"),
+    });
+    target.clearStatements();
+    const first = await runAction({ repo, api, inputs: { "database-url": target.url }, event });
+    expect(first.exitCode, first.log).toBe(0);
+    expect(target.statements().filter((sql) => DDL.test(sql))).toEqual([]);
+    expect(target.statements().some((sql) => /^EXPLAIN CREATE MATERIALIZED VIEW/.test(sql))).toBe(
+      true,
+    );
+
+    expect(api.state.comments).toHaveLength(1);
+    const comment = api.state.comments[0]!;
+    expect(comment.body).toContain(
+      "Dry run: every new definition was validated with EXPLAIN. No DDL issued.",
+    );
+    expect(comment.body).toMatch(
+      /\| `customer_totals` \| zero-downtime swap \| `public.customer_totals` \| `customer_totals_dbt_zero_down_tmp_\d{8}T\d{6}_\d{6}Z` \| ✅ valid \(EXPLAIN\)/,
+    );
+    expect(comment.body).toContain("| `big_spenders` | zero-downtime swap |");
+    expect(comment.body).toContain("max(amount) as largest_order");
+    expect(first.outputs["comment-url"]).toMatch(new RegExp(`/pull/7#issuecomment-${comment.id}$`));
+    expect(first.summary).toContain("Dry run: every new definition was validated with EXPLAIN.");
+
+    const { event: second } = openPull({
+      "models/marts/customer_totals.sql": totalsWith(", min(amount) as smallest_order"),
+    });
+    const again = await runAction({
+      repo,
+      api,
+      inputs: { "database-url": target.url },
+      event: second,
+    });
+    expect(again.exitCode, again.log).toBe(0);
+    expect(api.state.comments).toHaveLength(1);
+    expect(api.state.comments[0]!.body).toContain("min(amount) as smallest_order");
+    expect(api.calls("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}")).toHaveLength(1);
+
+    const unchanged = await runAction({
+      repo,
+      api,
+      inputs: { "database-url": target.url },
+      event: second,
+    });
+    expect(unchanged.exitCode).toBe(0);
+    expect(api.calls("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}")).toHaveLength(1);
+    expect(api.calls(COMMENTS).length).toBeGreaterThanOrEqual(3);
+    expect(api.unmatched()).toEqual([]);
+  });
+
+  it("leaves other users' comments with the marker alone", async () => {
+    const { event } = openPull({
+      "models/marts/customer_totals.sql": totalsWith(", max(amount) as largest_order"),
+    });
+    api.addComment({
+      issue: 7,
+      body: "<!-- risingwave-zero-downtime-deploy project=shop schema=public --> quoted by a human",
+      user: { login: "octocat", id: 583231, type: "User" },
+    });
+    const result = await runAction({ repo, api, inputs: { "database-url": target.url }, event });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(api.state.comments).toHaveLength(2);
+    expect(api.state.comments[0]!.body).toContain("quoted by a human");
+  });
+
+  it("annotates invalid model SQL on its file, fails, and issues no DDL", async () => {
+    const { event } = openPull({
+      "models/staging/stg_orders.sql":
+        "select id, customer_id, amount, no_such_column\nfrom {{ source('shop', 'orders') }}\n",
+    });
+    target.clearStatements();
+    const result = await runAction({ repo, api, inputs: { "database-url": target.url }, event });
+    expect(result.exitCode).toBe(1);
+    expect(target.statements().filter((sql) => DDL.test(sql))).toEqual([]);
+    const error = result.annotations.find(
+      (annotation) => annotation.level === "error" && annotation.file,
+    );
+    expect(error).toMatchObject({ file: "models/staging/stg_orders.sql" });
+    expect(error?.message).toContain("no_such_column");
+    expect(api.state.comments[0]?.body).toContain("1 model(s) have SQL RisingWave rejects");
+  });
+
+  it("renders the plan offline without credentials and says what could not be checked", async () => {
+    const { event } = openPull({
+      "models/marts/customer_totals.sql": totalsWith(", max(amount) as largest_order"),
+    });
+    const result = await runAction({ repo, api, inputs: {}, event });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.log).toContain("No database credentials");
+    const body = api.state.comments[0]?.body ?? "";
+    expect(body).toContain("Dry run, planned offline (no database credentials): no DDL issued.");
+    expect(body).toContain("| `customer_totals` | zero-downtime swap |");
+    expect(body).toContain("not checked (offline)");
+  });
+
+  it("keeps a deploy green when the API answers 403, with a warning", async () => {
+    const { event } = openPull({
+      "models/marts/customer_totals.sql": totalsWith(", max(amount) as largest_order"),
+    });
+    api.fail("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", 403, {
+      message: "Resource not accessible by integration",
+    });
+    const result = await runAction({ repo, api, inputs: { "database-url": target.url }, event });
+    expect(result.exitCode, result.log).toBe(0);
+    const warning = result.annotations.find((annotation) => annotation.level === "warning");
+    expect(warning?.message).toContain("Could not write the pull request comment (HTTP 403)");
+    expect(result.summary).toContain("customer_totals");
+  });
+
+  it("comments on the merged pull request after the push, listing preserved temp MVs and their readers", async () => {
+    const { head } = openPull({
+      "models/marts/customer_totals.sql": totalsWith(", max(amount) as largest_order"),
+    });
+    await target.query(
+      "CREATE MATERIALIZED VIEW public.adhoc AS SELECT count(*) AS n FROM public.customer_totals",
+    );
+    repo.checkout("main");
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #7", "feature");
+    const merge = repo.revParse();
+    api.addPull({ number: 7, baseSha: base, headSha: head, merged: true, mergeCommitSha: merge });
+
+    const result = await runAction({
+      repo,
+      api,
+      inputs: { "database-url": target.url },
+      event: pushEvent({ before: base, after: merge }),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    const preserved: string[] = JSON.parse(result.outputs["preserved-temp-mvs"] ?? "[]");
+    const totalsTemp = preserved.find((name) =>
+      name.startsWith("public.customer_totals_dbt_zero_down_tmp_"),
+    );
+    expect(totalsTemp).toBeDefined();
+
+    expect(api.state.comments).toHaveLength(1);
+    const body = api.state.comments[0]!.body;
+    expect(body).toContain("✅ Deployed.");
+    expect(body).toContain("#### Preserved temporary MVs");
+    expect(body).toContain(`\`${totalsTemp}\`: still read by`);
+    expect(body).toContain("`public.adhoc` (materialized view)");
+    expect(body).toContain(
+      `DROP MATERIALIZED VIEW IF EXISTS "public"."${totalsTemp!.slice("public.".length)}";`,
+    );
+    expect(result.outputs["comment-url"]).toMatch(
+      new RegExp(`/pull/7#issuecomment-${api.state.comments[0]!.id}$`),
+    );
+  });
+
+  it("writes the job summary only when a push has no pull request", async () => {
+    repo.checkout("main");
+    const head = repo.commit(
+      { "models/marts/customer_totals.sql": totalsWith(", max(amount) as largest_order") },
+      "direct push",
+    );
+    const result = await runAction({
+      repo,
+      api,
+      inputs: { "database-url": target.url },
+      event: pushEvent({ before: base, after: head }),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(api.state.comments).toHaveLength(0);
+    expect(result.log).toContain("No pull request is associated with this commit");
+    expect(result.summary).toContain("✅ Deployed.");
+  });
+});
