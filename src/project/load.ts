@@ -7,14 +7,13 @@ import { RefCycleError, topologicalOrder } from "./graph.js";
 import { createGlobalEnvironment } from "./jinja-context.js";
 import { loadMacros, type MacroLibrary } from "./macros.js";
 import { compileModel, type ModelCompiler } from "./model-compile.js";
-import { type ParsedModel, parseModel } from "./model-parse.js";
+import { type ParsedModel, parseModel, refLine } from "./model-parse.js";
 import { type NodeProperties, parseProperties, type PropertiesIndex } from "./properties.js";
 import { closeMatches } from "./close-matches.js";
 import { ContentCache } from "./content-cache.js";
 import { layoutProject, type NodeFile } from "./project-layout.js";
 import { readProjectFiles } from "./revision-reader.js";
 import { RelationNamer } from "./relation-namer.js";
-import { findInTags, escapeRegExp } from "./jinja/template.js";
 import type {
   DbtProject,
   LoadOptions,
@@ -375,10 +374,6 @@ function orderModels(
       "Remove one of these refs: dbt needs the models to form a DAG.",
     );
   }
-}
-
-function refLine(source: string, ref: string): number | undefined {
-  return findInTags(source, new RegExp(`\\bref\\s*\\([^)]*['"]${escapeRegExp(ref)}['"]`));
 }
 
 function suggestion(name: string, candidates: string[]): string {

@@ -3,7 +3,8 @@ import { createModelEnvironment, type ModelContext } from "./jinja-context.js";
 import { compileTemplate } from "./jinja/template.js";
 import type { ResolvedModel } from "./load.js";
 import type { MacroLibrary } from "./macros.js";
-import { modelContext, refTarget, sourceTable, THIS } from "./model-parse.js";
+import { modelContext, refLine, refTarget, sourceTable, THIS } from "./model-parse.js";
+import { ProjectError } from "./errors.js";
 import { relationValue, renderRelation } from "./relation.js";
 import type { RelationNamer } from "./relation-namer.js";
 import { renderTemplate } from "./render.js";
@@ -43,6 +44,7 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
     file: model.file,
     rawSql: model.rawSql,
     get sql() {
+      refuseEphemeralRefs(model, compiler);
       sql ??= stripStatementEnd(
         parseOutputHolds(model, compiler)
           ? model.rendered.sql
@@ -72,6 +74,22 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
     isMaterializedView: MV_MATERIALIZATIONS.has(model.config.materialized),
     warnings,
   };
+}
+
+/**
+ * dbt inlines ephemeral models into their dependents as CTEs; rendering such a ref as a relation
+ * would name something that does not exist.
+ */
+function refuseEphemeralRefs(model: ResolvedModel, compiler: ModelCompiler): void {
+  const ephemeral = model.refNames.find(
+    (ref) => compiler.models.get(ref)?.config.materialized === "ephemeral",
+  );
+  if (ephemeral === undefined) return;
+  throw new ProjectError(
+    `model ${model.name} refs ephemeral model ${ephemeral}, which dbt inlines as a CTE; this action does not.`,
+    { file: model.file, line: refLine(model.rawSql, ephemeral) },
+    `Materialize ${ephemeral} as a view or materialized view, or inline its SQL.`,
+  );
 }
 
 /** Whether the parse-phase render saw the final relations and config, so its output is final. */

@@ -1,7 +1,13 @@
 import { type ConfigLayer, mergeConfig } from "./config.js";
 import { TemplateFunctionError } from "./jinja/interpreter.js";
 import { createModelEnvironment, type ModelContext } from "./jinja-context.js";
-import { compileTemplate, findLine, type Template } from "./jinja/template.js";
+import {
+  compileTemplate,
+  escapeRegExp,
+  findInTags,
+  findLine,
+  type Template,
+} from "./jinja/template.js";
 import type { MacroLibrary } from "./macros.js";
 import type { NodeFile } from "./project-layout.js";
 import type { NodeProperties } from "./properties.js";
@@ -139,4 +145,9 @@ export function modelContext(node: NodeFile & { projectName: string }): Record<s
     original_file_path: node.file,
     fqn: [node.projectName, ...node.segments],
   };
+}
+
+/** Line of the first `ref(… 'name')` in a model's source. */
+export function refLine(source: string, ref: string): number | undefined {
+  return findInTags(source, new RegExp(`\\bref\\s*\\([^)]*['"]${escapeRegExp(ref)}['"]`));
 }

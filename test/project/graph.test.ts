@@ -55,6 +55,25 @@ describe("the ref graph", () => {
     repo.dispose();
   });
 
+  it("a ref to an ephemeral model is an error when its SQL is rendered", async () => {
+    const repo = repoWith({
+      "models/eph.sql": "{{ config(materialized='ephemeral') }}select 1 as x",
+      "models/m.sql": "select *\nfrom {{ ref('eph') }}",
+    });
+    const model = (await load(repo)).models.get("m")!;
+    expect(() => model.sql).toThrow(/refs ephemeral model eph/);
+    expect(() => model.sql).toThrow(/^models\/m\.sql:2:/);
+    repo.dispose();
+  });
+
+  it("an undeclared source names the source and how to declare it", async () => {
+    const repo = repoWith({ "models/m.sql": "select * from {{ source('raw', 'nope') }}" });
+    const error = await loadError(repo);
+    expect(error.message).toContain("source('raw', 'nope') is not declared");
+    expect(error.line).toBe(1);
+    repo.dispose();
+  });
+
   it("duplicate model names are an error", async () => {
     const repo = repoWith({ "models/x/m.sql": "select 1", "models/y/m.sql": "select 2" });
     expect((await loadError(repo)).message).toContain("two models are named m");
