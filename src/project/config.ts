@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { normaliseConfigKey } from "./config-tree.js";
 import { ProjectError } from "./errors.js";
+import type { NodeProperties } from "./properties.js";
 import type { IndexConfig, ModelConfig } from "./types.js";
 import { isRecord } from "./yaml-file.js";
 
@@ -15,6 +16,13 @@ export interface MergedConfig {
   values: Record<string, unknown>;
   /** The layer that last set each key. */
   origin: Record<string, { file: string; line?: number }>;
+}
+
+/** The `config:` of a model's (or seed's) properties entry, as a layer. */
+export function propertiesLayer(props: NodeProperties | undefined): ConfigLayer[] {
+  return props && Object.keys(props.config).length > 0
+    ? [{ file: props.file, values: props.config }]
+    : [];
 }
 
 const APPENDED = new Set(["pre_hook", "post_hook", "tags"]);

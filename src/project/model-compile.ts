@@ -1,7 +1,7 @@
 import { TemplateFunctionError } from "./jinja/interpreter.js";
 import { createModelEnvironment, type ModelContext } from "./jinja-context.js";
 import { compileTemplate } from "./jinja/template.js";
-import type { ResolvedModel } from "./load.js";
+import type { ResolvedModel } from "./resolve.js";
 import type { MacroLibrary } from "./macros.js";
 import { modelContext, refLine, refTarget, sourceTable, THIS } from "./model-parse.js";
 import { ProjectError } from "./errors.js";
