@@ -149,6 +149,21 @@ export function createModelEnvironment(parent: Environment, context: ModelContex
       },
     ),
   );
+  // dbt's `{% call set_sql_header(config) %}…{% endcall %}`: the block becomes the sql_header.
+  env.setVariable(
+    "set_sql_header",
+    nativeFunction((_args, scope) => {
+      const caller = scope.variables.get("caller");
+      if (caller?.type !== "FunctionValue") {
+        throw new TemplateFunctionError(
+          "set_sql_header must be used as {% call set_sql_header(config) %}…{% endcall %}.",
+          "set_sql_header",
+        );
+      }
+      context.config({ sql_header: (caller.value as NativeFunction)([], scope).toString() });
+      return stringValue("");
+    }),
+  );
   env.setVariable("this", context.this);
   env.set("model", context.model);
   return env;

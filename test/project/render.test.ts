@@ -159,6 +159,19 @@ describe("rendering models with @huggingface/jinja", () => {
     repo.dispose();
   });
 
+  it("takes sql_header from config() or a set_sql_header call block", async () => {
+    const repo = repoWith({
+      "models/a.sql": "{{ config(sql_header='set a = 1') }}select 1",
+      "models/b.sql":
+        "{% call set_sql_header(config) %}\n  set b = {{ var('b', 2) }}\n{%- endcall %}select 2",
+    });
+    const project = await load(repo);
+    expect(project.models.get("a")!.config.sqlHeader).toBe("set a = 1");
+    expect(project.models.get("b")!.config.sqlHeader).toBe("\n  set b = 2");
+    expect(project.models.get("b")!.sql).toBe("select 2");
+    repo.dispose();
+  });
+
   it("removes one trailing semicolon", async () => {
     expect(await renderOne("select 1;\n\n")).toBe("select 1");
   });
