@@ -37357,7 +37357,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3966);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4600);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37366,7 +37366,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3966:
+/***/ 4600:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45974,6 +45974,17 @@ function reportFailure(error) {
     setFailed(error instanceof Error ? error.message : String(error));
 }
 
+;// CONCATENATED MODULE: ./src/action/cleanup-outputs.ts
+
+
+function setCleanupOutputs(result) {
+    setOutput("dropped-temp-mvs", JSON.stringify(result.dryRun ? [] : result.dropped.map((temp) => displayName(temp.relation))));
+    setOutput("preserved-temp-mvs", JSON.stringify([
+        ...result.kept.map((entry) => entry.relation),
+        ...result.young.map((temp) => temp.relation),
+    ].map(displayName)));
+}
+
 ;// CONCATENATED MODULE: ./src/plan/plan-json.ts
 
 
@@ -46460,8 +46471,6 @@ function downstreamClosure(project, names) {
     return closure;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -56058,241 +56067,6 @@ function isRecord(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-;// CONCATENATED MODULE: ./src/project/config-tree.ts
-
-/**
- * Config names dbt accepts without the `+` prefix in dbt_project.yml. Any other unprefixed key
- * names a folder or a model.
- */
-const KNOWN_CONFIGS = new Set([
-    "materialized",
-    "enabled",
-    "schema",
-    "alias",
-    "database",
-    "tags",
-    "meta",
-    "docs",
-    "indexes",
-    "grants",
-    "pre_hook",
-    "post_hook",
-    "sql_header",
-    "persist_docs",
-    "zero_downtime",
-    "full_refresh",
-    "on_schema_change",
-    "unique_key",
-    "contract",
-    "access",
-    "group",
-    "quote_columns",
-    "column_types",
-    "delimiter",
-]);
-/** dbt spells hooks both ways in YAML. */
-function normaliseConfigKey(key) {
-    return key.replaceAll("-", "_");
-}
-/**
- * The config layers that apply to a node from a dbt_project.yml tree, shallowest first:
- * `segments` are the folders below the model path, then the node name.
- */
-function projectConfigLayers(tree, segments) {
-    const layers = [];
-    let level = tree;
-    for (let depth = 0;; depth++) {
-        const configs = configsAt(level);
-        if (Object.keys(configs).length > 0)
-            layers.push(configs);
-        const segment = segments[depth];
-        if (segment === undefined)
-            break;
-        const next = level[segment];
-        if (!isRecord(next))
-            break;
-        level = next;
-    }
-    return layers;
-}
-function configsAt(level) {
-    const configs = {};
-    for (const [key, value] of Object.entries(level)) {
-        if (key.startsWith("+")) {
-            configs[normaliseConfigKey(key.slice(1))] = value;
-        }
-        else if (KNOWN_CONFIGS.has(normaliseConfigKey(key))) {
-            configs[normaliseConfigKey(key)] = value;
-        }
-    }
-    return configs;
-}
-
-;// CONCATENATED MODULE: ./src/project/config.ts
-
-
-
-
-const APPENDED = new Set(["pre_hook", "post_hook", "tags"]);
-const UPDATED = new Set(["meta", "persist_docs", "docs"]);
-/**
- * Merges layers with dbt's precedence (project tree < properties YAML < `config()` call) and its
- * merge rules: hooks and tags accumulate, `meta`/`persist_docs` merge key by key, `grants` replace
- * per privilege unless the privilege is written `+select` (append), everything else is replaced.
- */
-function mergeConfig(layers) {
-    const values = {};
-    const origin = {};
-    for (const layer of layers) {
-        for (const [rawKey, value] of Object.entries(layer.values)) {
-            const key = normaliseConfigKey(rawKey);
-            origin[key] = { file: layer.file, line: layer.line };
-            const earlier = values[key];
-            if (APPENDED.has(key)) {
-                values[key] = [...asList(earlier), ...asList(value)];
-            }
-            else if (UPDATED.has(key) && isRecord(earlier) && isRecord(value)) {
-                values[key] = { ...earlier, ...value };
-            }
-            else if (key === "grants" && isRecord(earlier) && isRecord(value)) {
-                values[key] = mergeGrants(earlier, value);
-            }
-            else {
-                values[key] = value;
-            }
-        }
-    }
-    return { values, origin };
-}
-function asList(value) {
-    if (value === undefined || value === null)
-        return [];
-    return Array.isArray(value) ? value : [value];
-}
-function mergeGrants(earlier, later) {
-    const merged = { ...earlier };
-    for (const [privilege, grantees] of Object.entries(later)) {
-        if (privilege.startsWith("+")) {
-            const name = privilege.slice(1);
-            merged[name] = [...asList(merged[name]), ...asList(grantees)];
-        }
-        else {
-            merged[privilege] = grantees;
-        }
-    }
-    return merged;
-}
-const hookItem = union([schemas_string(), looseObject({ sql: schemas_string() })]);
-/** Each deploy-relevant key with its schema and the form to suggest when it is wrong. */
-const VALIDATORS = {
-    materialized: [schemas_string(), "a materialization name such as 'materialized_view'"],
-    enabled: [schemas_boolean(), "true or false"],
-    schema: [schemas_string().nullable(), "a schema name"],
-    alias: [schemas_string().nullable(), "a relation name"],
-    zero_downtime: [
-        union([
-            schemas_boolean(),
-            schemas_null(),
-            strictObject({
-                enabled: schemas_boolean().optional(),
-                immediate_cleanup: schemas_boolean().optional(),
-            }),
-        ]),
-        "true/false or {'enabled': true, 'immediate_cleanup': false}",
-    ],
-    indexes: [
-        array(looseObject({
-            columns: array(schemas_string()).min(1),
-            unique: schemas_boolean().optional(),
-            type: schemas_string().optional(),
-            name: schemas_string().optional(),
-        })),
-        "a list like [{'columns': ['id'], 'unique': true}]",
-    ],
-    grants: [
-        record(schemas_string(), union([schemas_string(), array(schemas_string())])),
-        "a mapping like {'select': ['reporter']}",
-    ],
-    pre_hook: [array(hookItem), "SQL text or a list of SQL texts"],
-    post_hook: [array(hookItem), "SQL text or a list of SQL texts"],
-    sql_header: [schemas_string().nullable(), "SQL text"],
-    persist_docs: [
-        looseObject({ relation: schemas_boolean().optional(), columns: schemas_boolean().optional() }),
-        "{'relation': true, 'columns': true}",
-    ],
-};
-/** Validates the merged values; a wrong type is reported at the file that set it. */
-function validateConfig(merged, fallbackFile) {
-    const checked = {};
-    const errors = [];
-    for (const [key, [schema, expected]] of Object.entries(VALIDATORS)) {
-        const value = merged.values[key];
-        if (value === undefined)
-            continue;
-        const result = schema.safeParse(value);
-        if (result.success) {
-            checked[key] = result.data;
-            continue;
-        }
-        const issue = mostSpecific(result.error.issues);
-        const at = issue && issue.path.length > 0 ? ` at ${key}.${issue.path.join(".")}` : "";
-        errors.push(new ProjectError(`config ${key} has an invalid value ${JSON.stringify(value)}${at}: ${issue?.message}.`, merged.origin[key] ?? { file: fallbackFile }, `Expected ${expected}.`));
-    }
-    if (errors.length > 0) {
-        const [first, ...rest] = errors;
-        if (first)
-            throw new ProjectError(first.problem, first, first.fix, rest);
-    }
-    return toModelConfig(checked);
-}
-/**
- * For a union (a boolean or a dict), the issue from the branch that got furthest: a dict with a
- * wrong value should be reported at that value, not as "expected boolean".
- */
-function mostSpecific(issues) {
-    let best;
-    for (const issue of issues) {
-        const candidate = issue.code === "invalid_union"
-            ? mostSpecific(issue.errors.flatMap((branch) => branch.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }))))
-            : issue;
-        if (candidate && (!best || candidate.path.length >= best.path.length))
-            best = candidate;
-    }
-    return best;
-}
-function toModelConfig(c) {
-    const zd = c.zero_downtime;
-    return {
-        materialized: c.materialized ?? "view",
-        enabled: c.enabled ?? true,
-        schema: c.schema ?? undefined,
-        alias: c.alias ?? undefined,
-        zeroDowntime: typeof zd === "boolean"
-            ? { enabled: zd }
-            : { enabled: zd?.enabled ?? false, immediateCleanup: zd?.immediate_cleanup },
-        indexes: (c.indexes ?? []).map((index) => ({
-            columns: index.columns,
-            ...(index.unique === undefined ? {} : { unique: index.unique }),
-            ...(index.type === undefined ? {} : { type: index.type }),
-            ...(index.name === undefined ? {} : { name: index.name }),
-        })),
-        grants: Object.fromEntries(Object.entries(c.grants ?? {}).map(([privilege, grantees]) => [
-            privilege.replace(/^\+/, ""),
-            typeof grantees === "string" ? [grantees] : grantees,
-        ])),
-        preHook: (c.pre_hook ?? []).map(hookSql),
-        postHook: (c.post_hook ?? []).map(hookSql),
-        sqlHeader: c.sql_header ?? undefined,
-        persistDocs: {
-            relation: c.persist_docs?.relation ?? false,
-            columns: c.persist_docs?.columns ?? false,
-        },
-    };
-}
-function hookSql(hook) {
-    return typeof hook === "string" ? hook : hook.sql;
-}
-
 ;// CONCATENATED MODULE: ./src/project/dbt-project-file.ts
 
 
@@ -60084,6 +59858,15 @@ function createModelEnvironment(parent, context) {
             return value === undefined ? (fallback ?? toRuntime(null)) : toRuntime(value);
         },
     }));
+    // dbt's `{% call set_sql_header(config) %}…{% endcall %}`: the block becomes the sql_header.
+    env.setVariable("set_sql_header", nativeFunction((_args, scope) => {
+        const caller = scope.variables.get("caller");
+        if (caller?.type !== "FunctionValue") {
+            throw new TemplateFunctionError("set_sql_header must be used as {% call set_sql_header(config) %}…{% endcall %}.", "set_sql_header");
+        }
+        context.config({ sql_header: caller.value([], scope).toString() });
+        return stringValue("");
+    }));
     env.setVariable("this", context.this);
     env.set("model", context.model);
     return env;
@@ -60174,6 +59957,247 @@ function loadMacros(files, globals) {
         templates,
         get: (name) => (definedIn.has(name) ? env.variables.get(name) : undefined),
     };
+}
+
+;// CONCATENATED MODULE: ./src/project/config-tree.ts
+
+/**
+ * Config names dbt accepts without the `+` prefix in dbt_project.yml. Any other unprefixed key
+ * names a folder or a model.
+ */
+const KNOWN_CONFIGS = new Set([
+    "materialized",
+    "enabled",
+    "schema",
+    "alias",
+    "database",
+    "tags",
+    "meta",
+    "docs",
+    "indexes",
+    "grants",
+    "pre_hook",
+    "post_hook",
+    "sql_header",
+    "persist_docs",
+    "zero_downtime",
+    "full_refresh",
+    "on_schema_change",
+    "unique_key",
+    "contract",
+    "access",
+    "group",
+    "quote_columns",
+    "column_types",
+    "delimiter",
+]);
+/** dbt spells hooks both ways in YAML. */
+function normaliseConfigKey(key) {
+    return key.replaceAll("-", "_");
+}
+/**
+ * The config layers that apply to a node from a dbt_project.yml tree, shallowest first:
+ * `segments` are the folders below the model path, then the node name.
+ */
+function projectConfigLayers(tree, segments) {
+    const layers = [];
+    let level = tree;
+    for (let depth = 0;; depth++) {
+        const configs = configsAt(level);
+        if (Object.keys(configs).length > 0)
+            layers.push(configs);
+        const segment = segments[depth];
+        if (segment === undefined)
+            break;
+        const next = level[segment];
+        if (!isRecord(next))
+            break;
+        level = next;
+    }
+    return layers;
+}
+function configsAt(level) {
+    const configs = {};
+    for (const [key, value] of Object.entries(level)) {
+        if (key.startsWith("+")) {
+            configs[normaliseConfigKey(key.slice(1))] = value;
+        }
+        else if (KNOWN_CONFIGS.has(normaliseConfigKey(key))) {
+            configs[normaliseConfigKey(key)] = value;
+        }
+    }
+    return configs;
+}
+
+;// CONCATENATED MODULE: ./src/project/config.ts
+
+
+
+
+/** The `config:` of a model's (or seed's) properties entry, as a layer. */
+function propertiesLayer(props) {
+    return props && Object.keys(props.config).length > 0
+        ? [{ file: props.file, values: props.config }]
+        : [];
+}
+const APPENDED = new Set(["pre_hook", "post_hook", "tags"]);
+const UPDATED = new Set(["meta", "persist_docs", "docs"]);
+/**
+ * Merges layers with dbt's precedence (project tree < properties YAML < `config()` call) and its
+ * merge rules: hooks and tags accumulate, `meta`/`persist_docs` merge key by key, `grants` replace
+ * per privilege unless the privilege is written `+select` (append), everything else is replaced.
+ */
+function mergeConfig(layers) {
+    const values = {};
+    const origin = {};
+    for (const layer of layers) {
+        for (const [rawKey, value] of Object.entries(layer.values)) {
+            const key = normaliseConfigKey(rawKey);
+            origin[key] = { file: layer.file, line: layer.line };
+            const earlier = values[key];
+            if (APPENDED.has(key)) {
+                values[key] = [...asList(earlier), ...asList(value)];
+            }
+            else if (UPDATED.has(key) && isRecord(earlier) && isRecord(value)) {
+                values[key] = { ...earlier, ...value };
+            }
+            else if (key === "grants" && isRecord(earlier) && isRecord(value)) {
+                values[key] = mergeGrants(earlier, value);
+            }
+            else {
+                values[key] = value;
+            }
+        }
+    }
+    return { values, origin };
+}
+function asList(value) {
+    if (value === undefined || value === null)
+        return [];
+    return Array.isArray(value) ? value : [value];
+}
+function mergeGrants(earlier, later) {
+    const merged = { ...earlier };
+    for (const [privilege, grantees] of Object.entries(later)) {
+        if (privilege.startsWith("+")) {
+            const name = privilege.slice(1);
+            merged[name] = [...asList(merged[name]), ...asList(grantees)];
+        }
+        else {
+            merged[privilege] = grantees;
+        }
+    }
+    return merged;
+}
+const hookItem = union([schemas_string(), looseObject({ sql: schemas_string() })]);
+/** Each deploy-relevant key with its schema and the form to suggest when it is wrong. */
+const VALIDATORS = {
+    materialized: [schemas_string(), "a materialization name such as 'materialized_view'"],
+    enabled: [schemas_boolean(), "true or false"],
+    schema: [schemas_string().nullable(), "a schema name"],
+    alias: [schemas_string().nullable(), "a relation name"],
+    zero_downtime: [
+        union([
+            schemas_boolean(),
+            schemas_null(),
+            strictObject({
+                enabled: schemas_boolean().optional(),
+                immediate_cleanup: schemas_boolean().optional(),
+            }),
+        ]),
+        "true/false or {'enabled': true, 'immediate_cleanup': false}",
+    ],
+    indexes: [
+        array(looseObject({
+            columns: array(schemas_string()).min(1),
+            unique: schemas_boolean().optional(),
+            type: schemas_string().optional(),
+            name: schemas_string().optional(),
+        })),
+        "a list like [{'columns': ['id'], 'unique': true}]",
+    ],
+    grants: [
+        record(schemas_string(), union([schemas_string(), array(schemas_string())])),
+        "a mapping like {'select': ['reporter']}",
+    ],
+    pre_hook: [array(hookItem), "SQL text or a list of SQL texts"],
+    post_hook: [array(hookItem), "SQL text or a list of SQL texts"],
+    sql_header: [schemas_string().nullable(), "SQL text"],
+    persist_docs: [
+        looseObject({ relation: schemas_boolean().optional(), columns: schemas_boolean().optional() }),
+        "{'relation': true, 'columns': true}",
+    ],
+};
+/** Validates the merged values; a wrong type is reported at the file that set it. */
+function validateConfig(merged, fallbackFile) {
+    const checked = {};
+    const errors = [];
+    for (const [key, [schema, expected]] of Object.entries(VALIDATORS)) {
+        const value = merged.values[key];
+        if (value === undefined)
+            continue;
+        const result = schema.safeParse(value);
+        if (result.success) {
+            checked[key] = result.data;
+            continue;
+        }
+        const issue = mostSpecific(result.error.issues);
+        const at = issue && issue.path.length > 0 ? ` at ${key}.${issue.path.join(".")}` : "";
+        errors.push(new ProjectError(`config ${key} has an invalid value ${JSON.stringify(value)}${at}: ${issue?.message}.`, merged.origin[key] ?? { file: fallbackFile }, `Expected ${expected}.`));
+    }
+    if (errors.length > 0) {
+        const [first, ...rest] = errors;
+        if (first)
+            throw new ProjectError(first.problem, first, first.fix, rest);
+    }
+    return toModelConfig(checked);
+}
+/**
+ * For a union (a boolean or a dict), the issue from the branch that got furthest: a dict with a
+ * wrong value should be reported at that value, not as "expected boolean".
+ */
+function mostSpecific(issues) {
+    let best;
+    for (const issue of issues) {
+        const candidate = issue.code === "invalid_union"
+            ? mostSpecific(issue.errors.flatMap((branch) => branch.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }))))
+            : issue;
+        if (candidate && (!best || candidate.path.length >= best.path.length))
+            best = candidate;
+    }
+    return best;
+}
+function toModelConfig(c) {
+    const zd = c.zero_downtime;
+    return {
+        materialized: c.materialized ?? "view",
+        enabled: c.enabled ?? true,
+        schema: c.schema ?? undefined,
+        alias: c.alias ?? undefined,
+        zeroDowntime: typeof zd === "boolean"
+            ? { enabled: zd }
+            : { enabled: zd?.enabled ?? false, immediateCleanup: zd?.immediate_cleanup },
+        indexes: (c.indexes ?? []).map((index) => ({
+            columns: index.columns,
+            ...(index.unique === undefined ? {} : { unique: index.unique }),
+            ...(index.type === undefined ? {} : { type: index.type }),
+            ...(index.name === undefined ? {} : { name: index.name }),
+        })),
+        grants: Object.fromEntries(Object.entries(c.grants ?? {}).map(([privilege, grantees]) => [
+            privilege.replace(/^\+/, ""),
+            typeof grantees === "string" ? [grantees] : grantees,
+        ])),
+        preHook: (c.pre_hook ?? []).map(hookSql),
+        postHook: (c.post_hook ?? []).map(hookSql),
+        sqlHeader: c.sql_header ?? undefined,
+        persistDocs: {
+            relation: c.persist_docs?.relation ?? false,
+            columns: c.persist_docs?.columns ?? false,
+        },
+    };
+}
+function hookSql(hook) {
+    return typeof hook === "string" ? hook : hook.sql;
 }
 
 ;// CONCATENATED MODULE: ./src/project/relation.ts
@@ -60297,8 +60321,13 @@ function modelContext(node) {
         fqn: [node.projectName, ...node.segments],
     };
 }
+/** Line of the first `ref(… 'name')` in a model's source. */
+function refLine(source, ref) {
+    return findInTags(source, new RegExp(`\\bref\\s*\\([^)]*['"]${template_escapeRegExp(ref)}['"]`));
+}
 
 ;// CONCATENATED MODULE: ./src/project/model-compile.ts
+
 
 
 
@@ -60328,6 +60357,7 @@ function compileModel(model, compiler) {
         file: model.file,
         rawSql: model.rawSql,
         get sql() {
+            refuseEphemeralRefs(model, compiler);
             sql ??= stripStatementEnd(parseOutputHolds(model, compiler)
                 ? model.rendered.sql
                 : renderTemplate(model.template, env(), { ...site, file: model.file }));
@@ -60354,6 +60384,16 @@ function compileModel(model, compiler) {
         isMaterializedView: MV_MATERIALIZATIONS.has(model.config.materialized),
         warnings,
     };
+}
+/**
+ * dbt inlines ephemeral models into their dependents as CTEs; rendering such a ref as a relation
+ * would name something that does not exist.
+ */
+function refuseEphemeralRefs(model, compiler) {
+    const ephemeral = model.refNames.find((ref) => compiler.models.get(ref)?.config.materialized === "ephemeral");
+    if (ephemeral === undefined)
+        return;
+    throw new ProjectError(`model ${model.name} refs ephemeral model ${ephemeral}, which dbt inlines as a CTE; this action does not.`, { file: model.file, line: refLine(model.rawSql, ephemeral) }, `Materialize ${ephemeral} as a view or materialized view, or inline its SQL.`);
 }
 /** Whether the parse-phase render saw the final relations and config, so its output is final. */
 function parseOutputHolds(model, compiler) {
@@ -60392,6 +60432,171 @@ function compileContext(model, compiler) {
 function stripStatementEnd(rendered) {
     const trimmed = rendered.trim();
     return trimmed.endsWith(";") ? trimmed.slice(0, -1).trimEnd() : trimmed;
+}
+
+;// CONCATENATED MODULE: ./src/project/close-matches.ts
+/** Names within a small edit distance of `name` (or containing it), closest first. */
+function closeMatches(name, candidates, limit = 3) {
+    const wanted = name.toLowerCase();
+    const budget = Math.max(2, Math.floor(wanted.length / 3));
+    return [...new Set(candidates)]
+        .map((candidate) => {
+        const lower = candidate.toLowerCase();
+        const distance = lower.includes(wanted) || wanted.includes(lower) ? 1 : editDistance(wanted, lower);
+        return { candidate, distance };
+    })
+        .filter(({ distance }) => distance <= budget)
+        .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+        .slice(0, limit)
+        .map(({ candidate }) => candidate);
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+;// CONCATENATED MODULE: ./src/project/model-order.ts
+
+
+
+
+/** Checks every ref and orders the models, upstream first. */
+function orderModels(models, seeds, parsed) {
+    const errors = [];
+    const refsOf = new Map();
+    for (const model of models.values()) {
+        for (const ref of model.refNames) {
+            if (models.has(ref) || seeds.has(ref))
+                continue;
+            const disabled = parsed.has(ref);
+            errors.push(new ProjectError(disabled
+                ? `model ${model.name} refs model ${ref}, which is disabled.`
+                : `model ${model.name} refs unknown model '${ref}'.`, { file: model.file, line: refLine(model.rawSql, ref) }, disabled
+                ? `Enable ${ref} or remove the ref.`
+                : suggestion(ref, [...models.keys(), ...seeds.keys()])));
+        }
+        refsOf.set(model.name, model.refNames.filter((ref) => models.has(ref)));
+    }
+    throwCollected(errors);
+    try {
+        return topologicalOrder(refsOf);
+    }
+    catch (error) {
+        if (!(error instanceof RefCycleError))
+            throw error;
+        const [first, second] = error.cycle;
+        const model = models.get(first);
+        throw new ProjectError(`models form a ref cycle: ${error.cycle.join(" → ")}.`, { file: model.file, line: second === undefined ? undefined : refLine(model.rawSql, second) }, "Remove one of these refs: dbt needs the models to form a DAG.");
+    }
+}
+function suggestion(name, candidates) {
+    const close = closeMatches(name, candidates);
+    return close.length > 0
+        ? `Did you mean ${close.map((c) => `'${c}'`).join(" or ")}?`
+        : "Check the model name (the file name without .sql); refs to dbt packages are not supported.";
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/project/parse-phase.ts
+
+
+
+
+
+
+/** Renders every model once to learn its config() calls, refs and sources (dbt's parse phase). */
+function parseModels(modelFiles, inputs) {
+    const errors = [];
+    const unique = new Map();
+    for (const modelFile of modelFiles) {
+        const earlier = unique.get(modelFile.name);
+        if (earlier) {
+            errors.push(new ProjectError(`two models are named ${modelFile.name} (the other is ${earlier.file}).`, { file: modelFile.file }, "Model names must be unique in a dbt project: rename one of the files."));
+            continue;
+        }
+        const projectLayers = projectConfigLayers(inputs.project.models, modelFile.segments).map((values) => ({ file: inputs.projectFile, values }));
+        const props = inputs.properties.models.get(modelFile.name);
+        unique.set(modelFile.name, {
+            ...modelFile,
+            layers: [...projectLayers, ...propertiesLayer(props)],
+        });
+    }
+    const expectedRelation = expectedRelations(unique, inputs);
+    const parsed = new Map();
+    for (const model of unique.values()) {
+        const rawSql = inputs.text(model.file);
+        const parse = () => parseModel({
+            ...model,
+            rawSql,
+            properties: inputs.properties.models.get(model.name),
+            library: inputs.library,
+            expectedRelation,
+            sources: inputs.sources,
+            projectName: inputs.project.name,
+        });
+        try {
+            const key = `${inputs.fingerprint}\0${model.file}\0${rawSql}`;
+            parsed.set(model.name, parsedModels.getOrCreate(key, parse));
+        }
+        catch (error) {
+            if (!(error instanceof ProjectError))
+                throw error;
+            errors.push(error);
+        }
+    }
+    throwCollected(errors);
+    return parsed;
+}
+/**
+ * Relations as configured outside model files, which is what most models end up with: the
+ * parse-phase render uses them so that its output is usually the final SQL.
+ */
+function expectedRelations(models, inputs) {
+    const known = new Map();
+    return (name) => {
+        let relation = known.get(name) ?? inputs.seeds.get(name)?.relation;
+        if (relation)
+            return relation;
+        const model = models.get(name);
+        const values = model ? mergeConfig(model.layers).values : {};
+        const text = (value) => (typeof value === "string" ? value : undefined);
+        try {
+            relation = model
+                ? inputs.namer.relation(model, "model", { schema: text(values.schema), alias: text(values.alias) }, values)
+                : inputs.namer.relation({ name, file: "", segments: [name] }, "model", {}, {});
+        }
+        catch {
+            // A failing naming macro is reported when the final relation is named; until then the
+            // default name stands in.
+            relation = inputs.namer.provisional({ name, file: "", segments: [name] }, values);
+        }
+        known.set(name, relation);
+        return relation;
+    };
+}
+/** Parse-phase results, shared between the loads of two revisions that share the context. */
+const parsedModels = new ContentCache();
+/**
+ * A model's parse phase depends on its file, dbt_project.yml, the macros, the properties files
+ * (configs, sources) and the load options; a model in two loads with the same fingerprint and the
+ * same file content parses the same.
+ */
+function contextFingerprint(opts, files, text) {
+    const hash = (0,external_node_crypto_.createHash)("sha256");
+    for (const file of files)
+        hash.update(`${file}\0${text(file)}\0`);
+    const env = Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1));
+    hash.update(JSON.stringify([opts.projectDir, opts.targetSchema, opts.targetName, opts.vars, env]));
+    return hash.digest("hex");
 }
 
 ;// CONCATENATED MODULE: ./src/project/properties.ts
@@ -60467,35 +60672,6 @@ function addNodes(into, entries, file, kind) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/project/close-matches.ts
-/** Names within a small edit distance of `name` (or containing it), closest first. */
-function closeMatches(name, candidates, limit = 3) {
-    const wanted = name.toLowerCase();
-    const budget = Math.max(2, Math.floor(wanted.length / 3));
-    return [...new Set(candidates)]
-        .map((candidate) => {
-        const lower = candidate.toLowerCase();
-        const distance = lower.includes(wanted) || wanted.includes(lower) ? 1 : editDistance(wanted, lower);
-        return { candidate, distance };
-    })
-        .filter(({ distance }) => distance <= budget)
-        .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
-        .slice(0, limit)
-        .map(({ candidate }) => candidate);
-}
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
-
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -60542,6 +60718,140 @@ function nodeFile(file, folder, extension) {
     const parts = relative.split("/");
     const name = parts.pop().slice(0, -extension.length);
     return { name, file, segments: [...parts, name] };
+}
+
+;// CONCATENATED MODULE: ./src/project/relation-namer.ts
+
+
+
+
+
+/**
+ * Names relations as dbt does: generate_schema_name and generate_alias_name, the project's own
+ * macros when it defines them, dbt's defaults otherwise.
+ */
+class RelationNamer {
+    library;
+    targetSchema;
+    projectName;
+    scope;
+    constructor(library, targetSchema, projectName) {
+        this.library = library;
+        this.targetSchema = targetSchema;
+        this.projectName = projectName;
+        this.scope = new package_types_Environment(library.env);
+    }
+    relation(node, resourceType, config, configValues) {
+        const schemaMacro = this.library.get("generate_schema_name");
+        const aliasMacro = this.library.get("generate_alias_name");
+        const nodeValue = () => toRuntime(this.nodeContext(node, resourceType, configValues));
+        const schema = schemaMacro
+            ? this.callMacro(schemaMacro, [toRuntime(config.schema ?? null), nodeValue()], node)
+            : defaultSchemaName(this.targetSchema, config.schema);
+        const identifier = aliasMacro
+            ? this.callMacro(aliasMacro, [toRuntime(config.alias ?? null), nodeValue()], node)
+            : (config.alias ?? node.name);
+        return { schema, identifier };
+    }
+    /** The relation before `config()` calls are known: what `this` is while parsing a model. */
+    provisional(node, values) {
+        const text = (value) => (typeof value === "string" ? value : undefined);
+        return {
+            schema: defaultSchemaName(this.targetSchema, text(values.schema)),
+            identifier: text(values.alias) ?? node.name,
+        };
+    }
+    nodeContext(node, resourceType, config) {
+        return {
+            name: node.name,
+            resource_type: resourceType,
+            package_name: this.projectName,
+            unique_id: `${resourceType}.${this.projectName}.${node.name}`,
+            original_file_path: node.file,
+            path: node.segments.join("/"),
+            fqn: [this.projectName, ...node.segments],
+            config,
+        };
+    }
+    callMacro(macro, args, node) {
+        let result;
+        try {
+            result = macro.value(args, this.scope).toString().trim();
+        }
+        catch (error) {
+            throw renderingError(error, {
+                file: node.file,
+                sources: this.library.templates,
+                modelName: node.name,
+            });
+        }
+        if (result === "") {
+            throw new ProjectError(`the project's generate_schema_name/generate_alias_name macro returned nothing for ${node.name}.`, { file: node.file }, "Make the macro return a name for every node.");
+        }
+        return result;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve.ts
+
+
+
+/** Final configs and relations; disabled models drop out, and two models may not share a relation. */
+function resolveModels(parsed, namer) {
+    const models = new Map();
+    const errors = [];
+    const byRelation = new Map();
+    for (const model of parsed.values()) {
+        try {
+            const merged = mergeConfig([...model.layers, ...model.configCalls]);
+            const config = validateConfig(merged, model.file);
+            if (!config.enabled)
+                continue;
+            const relation = namer.relation(model, "model", config, merged.values);
+            const key = `${relation.schema}.${relation.identifier}`;
+            const clash = byRelation.get(key);
+            if (clash !== undefined) {
+                throw new ProjectError(`models ${clash} and ${model.name} both build ${key}.`, { file: model.file }, "Give one of them another alias or schema.");
+            }
+            byRelation.set(key, model.name);
+            models.set(model.name, {
+                ...model,
+                config,
+                configValues: merged.values,
+                relation,
+                hookFile: merged.origin.post_hook?.file ?? merged.origin.pre_hook?.file ?? model.file,
+            });
+        }
+        catch (error) {
+            if (!(error instanceof ProjectError))
+                throw error;
+            errors.push(error);
+        }
+    }
+    throwCollected(errors);
+    return models;
+}
+function resolveSeeds(seedFiles, { projectFile, project, properties, namer, }) {
+    const seeds = new Map();
+    for (const seed of seedFiles) {
+        const props = properties.seeds.get(seed.name);
+        const merged = mergeConfig([
+            ...projectConfigLayers(project.seeds, seed.segments).map((values) => ({
+                file: projectFile,
+                values,
+            })),
+            ...propertiesLayer(props),
+        ]);
+        const config = validateConfig(merged, seed.file);
+        if (!config.enabled)
+            continue;
+        seeds.set(seed.name, {
+            name: seed.name,
+            file: seed.file,
+            relation: namer.relation(seed, "seed", config, merged.values),
+        });
+    }
+    return seeds;
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -60718,84 +61028,7 @@ function isSkippedFolder(name) {
     return name.startsWith(".") || SKIPPED_FOLDERS.has(name);
 }
 
-;// CONCATENATED MODULE: ./src/project/relation-namer.ts
-
-
-
-
-
-/**
- * Names relations as dbt does: generate_schema_name and generate_alias_name, the project's own
- * macros when it defines them, dbt's defaults otherwise.
- */
-class RelationNamer {
-    library;
-    targetSchema;
-    projectName;
-    scope;
-    constructor(library, targetSchema, projectName) {
-        this.library = library;
-        this.targetSchema = targetSchema;
-        this.projectName = projectName;
-        this.scope = new package_types_Environment(library.env);
-    }
-    relation(node, resourceType, config, configValues) {
-        const schemaMacro = this.library.get("generate_schema_name");
-        const aliasMacro = this.library.get("generate_alias_name");
-        const nodeValue = () => toRuntime(this.nodeContext(node, resourceType, configValues));
-        const schema = schemaMacro
-            ? this.callMacro(schemaMacro, [toRuntime(config.schema ?? null), nodeValue()], node)
-            : defaultSchemaName(this.targetSchema, config.schema);
-        const identifier = aliasMacro
-            ? this.callMacro(aliasMacro, [toRuntime(config.alias ?? null), nodeValue()], node)
-            : (config.alias ?? node.name);
-        return { schema, identifier };
-    }
-    /** The relation before `config()` calls are known: what `this` is while parsing a model. */
-    provisional(node, values) {
-        const text = (value) => (typeof value === "string" ? value : undefined);
-        return {
-            schema: defaultSchemaName(this.targetSchema, text(values.schema)),
-            identifier: text(values.alias) ?? node.name,
-        };
-    }
-    nodeContext(node, resourceType, config) {
-        return {
-            name: node.name,
-            resource_type: resourceType,
-            package_name: this.projectName,
-            unique_id: `${resourceType}.${this.projectName}.${node.name}`,
-            original_file_path: node.file,
-            path: node.segments.join("/"),
-            fqn: [this.projectName, ...node.segments],
-            config,
-        };
-    }
-    callMacro(macro, args, node) {
-        let result;
-        try {
-            result = macro.value(args, this.scope).toString().trim();
-        }
-        catch (error) {
-            throw renderingError(error, {
-                file: node.file,
-                sources: this.library.templates,
-                modelName: node.name,
-            });
-        }
-        if (result === "") {
-            throw new ProjectError(`the project's generate_schema_name/generate_alias_name macro returned nothing for ${node.name}.`, { file: node.file }, "Make the macro return a name for every node.");
-        }
-        return result;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/project/load.ts
-
-
-
-
-
 
 
 
@@ -60815,7 +61048,7 @@ class RelationNamer {
  */
 async function loadProject(opts) {
     const files = await readProjectFiles(opts.repoRoot, opts.projectDir, opts.revision);
-    const root = normaliseRoot(opts.projectDir);
+    const root = normaliseProjectDir(opts.projectDir);
     const projectFile = root === "." ? "dbt_project.yml" : `${root}/dbt_project.yml`;
     const projectText = files.contents.get(projectFile);
     if (projectText === undefined) {
@@ -60851,7 +61084,6 @@ async function loadProject(opts) {
     const order = orderModels(models, seeds, parsed);
     const compiler = {
         library,
-        namer,
         sources,
         models,
         seeds,
@@ -60877,10 +61109,6 @@ async function loadProject(opts) {
         warnings: [...nodes.values()].flatMap((node) => node.warnings),
     };
 }
-function normaliseRoot(projectDir) {
-    const cleaned = projectDir.replaceAll("\\", "/").replace(/^\.\//, "").replace(/\/+$/, "");
-    return cleaned === "" ? "." : cleaned;
-}
 function sourceTables(properties) {
     const tables = new Map();
     for (const [key, source] of properties.sources) {
@@ -60892,190 +61120,6 @@ function sourceTables(properties) {
         });
     }
     return tables;
-}
-/** Renders every model once to learn its config() calls, refs and sources (dbt's parse phase). */
-function parseModels(modelFiles, inputs) {
-    const errors = [];
-    const unique = new Map();
-    for (const modelFile of modelFiles) {
-        const earlier = unique.get(modelFile.name);
-        if (earlier) {
-            errors.push(new ProjectError(`two models are named ${modelFile.name} (the other is ${earlier.file}).`, { file: modelFile.file }, "Model names must be unique in a dbt project: rename one of the files."));
-            continue;
-        }
-        const projectLayers = projectConfigLayers(inputs.project.models, modelFile.segments).map((values) => ({ file: inputs.projectFile, values }));
-        const props = inputs.properties.models.get(modelFile.name);
-        unique.set(modelFile.name, {
-            ...modelFile,
-            layers: [...projectLayers, ...propertyLayer(props)],
-        });
-    }
-    const expectedRelation = expectedRelations(unique, inputs);
-    const parsed = new Map();
-    for (const model of unique.values()) {
-        const rawSql = inputs.text(model.file);
-        const parse = () => parseModel({
-            ...model,
-            rawSql,
-            properties: inputs.properties.models.get(model.name),
-            library: inputs.library,
-            expectedRelation,
-            sources: inputs.sources,
-            projectName: inputs.project.name,
-        });
-        try {
-            const key = `${inputs.fingerprint}\0${model.file}\0${rawSql}`;
-            parsed.set(model.name, parsedModels.getOrCreate(key, parse));
-        }
-        catch (error) {
-            if (!(error instanceof ProjectError))
-                throw error;
-            errors.push(error);
-        }
-    }
-    throwCollected(errors);
-    return parsed;
-}
-/**
- * Relations as configured outside model files, which is what most models end up with: the
- * parse-phase render uses them so that its output is usually the final SQL.
- */
-function expectedRelations(models, inputs) {
-    const known = new Map();
-    return (name) => {
-        let relation = known.get(name) ?? inputs.seeds.get(name)?.relation;
-        if (relation)
-            return relation;
-        const model = models.get(name);
-        const values = model ? mergeConfig(model.layers).values : {};
-        const text = (value) => (typeof value === "string" ? value : undefined);
-        try {
-            relation = model
-                ? inputs.namer.relation(model, "model", { schema: text(values.schema), alias: text(values.alias) }, values)
-                : inputs.namer.relation({ name, file: "", segments: [name] }, "model", {}, {});
-        }
-        catch {
-            // A failing naming macro is reported when the final relation is named; until then the
-            // default name stands in.
-            relation = inputs.namer.provisional({ name, file: "", segments: [name] }, values);
-        }
-        known.set(name, relation);
-        return relation;
-    };
-}
-/** Parse-phase results, shared between the loads of two revisions that share the context. */
-const parsedModels = new ContentCache();
-/**
- * A model's parse phase depends on its file, dbt_project.yml, the macros, the properties files
- * (configs, sources) and the load options; a model in two loads with the same fingerprint and the
- * same file content parses the same.
- */
-function contextFingerprint(opts, files, text) {
-    const hash = (0,external_node_crypto_.createHash)("sha256");
-    for (const file of files)
-        hash.update(`${file}\0${text(file)}\0`);
-    const env = Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1));
-    hash.update(JSON.stringify([opts.projectDir, opts.targetSchema, opts.targetName, opts.vars, env]));
-    return hash.digest("hex");
-}
-function propertyLayer(props) {
-    return props && Object.keys(props.config).length > 0
-        ? [{ file: props.file, values: props.config }]
-        : [];
-}
-function resolveModels(parsed, namer) {
-    const models = new Map();
-    const errors = [];
-    const byRelation = new Map();
-    for (const model of parsed.values()) {
-        try {
-            const merged = mergeConfig([...model.layers, ...model.configCalls]);
-            const config = validateConfig(merged, model.file);
-            if (!config.enabled)
-                continue;
-            const relation = namer.relation(model, "model", config, merged.values);
-            const key = `${relation.schema}.${relation.identifier}`;
-            const clash = byRelation.get(key);
-            if (clash !== undefined) {
-                throw new ProjectError(`models ${clash} and ${model.name} both build ${key}.`, { file: model.file }, "Give one of them another alias or schema.");
-            }
-            byRelation.set(key, model.name);
-            models.set(model.name, {
-                ...model,
-                config,
-                configValues: merged.values,
-                relation,
-                hookFile: merged.origin.post_hook?.file ?? merged.origin.pre_hook?.file ?? model.file,
-            });
-        }
-        catch (error) {
-            if (!(error instanceof ProjectError))
-                throw error;
-            errors.push(error);
-        }
-    }
-    throwCollected(errors);
-    return models;
-}
-function resolveSeeds(seedFiles, { projectFile, project, properties, namer, }) {
-    const seeds = new Map();
-    for (const seed of seedFiles) {
-        const props = properties.seeds.get(seed.name);
-        const merged = mergeConfig([
-            ...projectConfigLayers(project.seeds, seed.segments).map((values) => ({
-                file: projectFile,
-                values,
-            })),
-            ...propertyLayer(props),
-        ]);
-        const config = validateConfig(merged, seed.file);
-        if (!config.enabled)
-            continue;
-        seeds.set(seed.name, {
-            name: seed.name,
-            file: seed.file,
-            relation: namer.relation(seed, "seed", config, merged.values),
-        });
-    }
-    return seeds;
-}
-/** Checks every ref and orders the models, upstream first. */
-function orderModels(models, seeds, parsed) {
-    const errors = [];
-    const refsOf = new Map();
-    for (const model of models.values()) {
-        for (const ref of model.refNames) {
-            if (models.has(ref) || seeds.has(ref))
-                continue;
-            const disabled = parsed.has(ref);
-            errors.push(new ProjectError(disabled
-                ? `model ${model.name} refs model ${ref}, which is disabled.`
-                : `model ${model.name} refs unknown model '${ref}'.`, { file: model.file, line: refLine(model.rawSql, ref) }, disabled
-                ? `Enable ${ref} or remove the ref.`
-                : suggestion(ref, [...models.keys(), ...seeds.keys()])));
-        }
-        refsOf.set(model.name, model.refNames.filter((ref) => models.has(ref)));
-    }
-    throwCollected(errors);
-    try {
-        return topologicalOrder(refsOf);
-    }
-    catch (error) {
-        if (!(error instanceof RefCycleError))
-            throw error;
-        const [first, second] = error.cycle;
-        const model = models.get(first);
-        throw new ProjectError(`models form a ref cycle: ${error.cycle.join(" → ")}.`, { file: model.file, line: second === undefined ? undefined : refLine(model.rawSql, second) }, "Remove one of these refs: dbt needs the models to form a DAG.");
-    }
-}
-function refLine(source, ref) {
-    return findInTags(source, new RegExp(`\\bref\\s*\\([^)]*['"]${template_escapeRegExp(ref)}['"]`));
-}
-function suggestion(name, candidates) {
-    const close = closeMatches(name, candidates);
-    return close.length > 0
-        ? `Did you mean ${close.map((c) => `'${c}'`).join(" or ")}?`
-        : "Check the model name (the file name without .sql); refs to dbt packages are not supported.";
 }
 
 ;// CONCATENATED MODULE: ./src/project/select.ts
@@ -61874,43 +61918,66 @@ async function collectRequests(head, source, load) {
 
 
 const drop_unread_key = (name) => `${name.schema}\u0000${name.identifier}`;
+function readersOf(catalog, id, gone) {
+    return catalog
+        .dependentsOf(id)
+        .filter((reader) => !gone.has(reader.id))
+        .map((reader) => ({ schema: reader.schema, name: reader.name, type: reader.type }));
+}
 /**
- * Drops the given temporary MVs that nothing reads, never with CASCADE. Pass after pass on a fresh
- * catalog until a pass drops nothing, so a chain of temporary MVs drains in one call. A DROP that
- * fails (a reader created meanwhile, say) is reported and the others go on.
+ * Pure: the order in which the candidates can be dropped without CASCADE, pass after pass until a
+ * pass frees nothing more, so a chain of temporary MVs drains leaf first. The rest are kept,
+ * each with what still reads it.
+ */
+function planSweep(catalog, candidates) {
+    const present = candidates.flatMap((relation) => {
+        const found = catalog.find(relation.schema, relation.identifier);
+        return found ? [{ relation, id: found.id }] : [];
+    });
+    const gone = new Set();
+    const dropped = [];
+    let progress = true;
+    while (progress) {
+        progress = false;
+        for (const candidate of present) {
+            if (gone.has(candidate.id) || readersOf(catalog, candidate.id, gone).length > 0)
+                continue;
+            gone.add(candidate.id);
+            dropped.push(candidate.relation);
+            progress = true;
+        }
+    }
+    const kept = present
+        .filter((candidate) => !gone.has(candidate.id))
+        .map((candidate) => ({
+        relation: candidate.relation,
+        readers: readersOf(catalog, candidate.id, gone),
+    }));
+    return { dropped, kept };
+}
+/**
+ * Drops the candidates nothing reads, in planSweep's order, never with CASCADE. A DROP that fails
+ * (a reader created meanwhile, say) is reported and the others go on; the database, which
+ * refuses to drop anything still read, stays the final judge.
  */
 async function dropUnreadTemps(session, candidates, logger, announce) {
+    if (candidates.length === 0)
+        return { dropped: [], kept: [] };
+    const sweep = planSweep(await session.catalog(), candidates);
     const dropped = [];
     const failed = new Map();
-    let pending = [...candidates];
-    for (;;) {
-        const catalog = await session.catalog();
-        let progress = false;
-        const stillPending = [];
-        for (const relation of pending) {
-            const found = catalog.find(relation.schema, relation.identifier);
-            if (!found)
-                continue;
-            if (catalog.dependentsOf(found.id).length > 0) {
-                stillPending.push(relation);
-                continue;
-            }
-            logger.info(announce(relation));
-            try {
-                await session.execute(dropMaterializedView(relation));
-                dropped.push(relation);
-                progress = true;
-            }
-            catch (error) {
-                const message = error instanceof Error ? error.message : String(error);
-                failed.set(drop_unread_key(relation), message);
-                logger.warning(`Could not drop ${quoteQualified(relation)}: ${message}. Manual cleanup required: ` +
-                    `${dropMaterializedView(relation)};`);
-            }
+    for (const relation of sweep.dropped) {
+        logger.info(announce(relation));
+        try {
+            await session.execute(dropMaterializedView(relation));
+            dropped.push(relation);
         }
-        pending = stillPending;
-        if (!progress || pending.length === 0)
-            break;
+        catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            failed.set(drop_unread_key(relation), message);
+            logger.warning(`Could not drop ${quoteQualified(relation)}: ${message}. Manual cleanup required: ` +
+                `${dropMaterializedView(relation)};`);
+        }
     }
     const remaining = candidates.filter((relation) => !dropped.some((done) => drop_unread_key(done) === drop_unread_key(relation)));
     const kept = (await describeTemps(session, remaining)).map((temp) => ({
@@ -61926,12 +61993,7 @@ async function describeTemps(session, relations) {
     const catalog = await session.catalog();
     return relations.flatMap((relation) => {
         const found = catalog.find(relation.schema, relation.identifier);
-        if (!found)
-            return [];
-        const readers = catalog
-            .dependentsOf(found.id)
-            .map((reader) => ({ schema: reader.schema, name: reader.name, type: reader.type }));
-        return [{ relation, readers }];
+        return found ? [{ relation, readers: readersOf(catalog, found.id, new Set()) }] : [];
     });
 }
 
@@ -62339,6 +62401,99 @@ function announceWarnings(plan, logger) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cleanup/find-temps.ts
+
+/**
+ * Every temporary MV in the user schemas (or in `schema`): only materialized views whose whole
+ * name has the temporary-name form, so a table or a name that merely contains `_tmp_` is never
+ * taken for one. The catalog snapshot holds no system schemas.
+ */
+function findTempMvs(catalog, now, schema) {
+    return catalog
+        .relationsIn(schema === undefined ? undefined : new Set([schema]))
+        .flatMap((relation) => {
+        if (relation.type !== "materialized view")
+            return [];
+        const parts = parseTempName(relation.name);
+        if (!parts)
+            return [];
+        return [
+            {
+                relation: { schema: relation.schema, identifier: relation.name },
+                replaced: parts.baseName,
+                createdAt: parts.createdAt,
+                ageMs: now.getTime() - parts.createdAt.getTime(),
+                readers: catalog
+                    .dependentsOf(relation.id)
+                    .map((reader) => ({ schema: reader.schema, name: reader.name, type: reader.type })),
+            },
+        ];
+    })
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
+
+;// CONCATENATED MODULE: ./src/cleanup/run-cleanup.ts
+
+
+
+
+
+
+/** DESIGN 2.7: sweep temporary MVs nothing depends on, never with CASCADE. */
+async function runCleanup(settings, logger, env, now = new Date()) {
+    if (!hasCredentials(settings, env)) {
+        throw new Error("No database credentials: set the `database-url` input (or the PG* environment variables) to run a cleanup.");
+    }
+    const database = await openDatabase(settings.databaseUrl, logger);
+    try {
+        const found = findTempMvs(await database.reader.catalog(), now, settings.schema);
+        const candidates = found.filter((temp) => temp.ageMs >= settings.olderThanMs);
+        const young = found.filter((temp) => !candidates.includes(temp));
+        logger.info(`Found ${found.length} temporary MV(s)${settings.schema ? ` in schema ${settings.schema}` : ""}; ` +
+            `${candidates.length} old enough to sweep${settings.olderThanMs > 0 ? " (older-than)" : ""}.`);
+        for (const temp of found) {
+            logger.info(`  ${displayName(temp.relation)}: replaced ${temp.replaced}, age ${formatAge(temp.ageMs)}, ` +
+                (temp.readers.length > 0
+                    ? `read by ${describeReaders(temp.readers)}`
+                    : "nothing reads it"));
+        }
+        const relations = candidates.map((temp) => temp.relation);
+        const sweep = settings.dryRun
+            ? planSweep(await database.reader.catalog(), relations)
+            : await dropUnreadTemps(database.writer(), relations, logger, (relation) => `Dropping temporary materialized view: ${quoteQualified(relation)}`);
+        const tempOf = (relation) => candidates.find((temp) => temp.relation.schema === relation.schema &&
+            temp.relation.identifier === relation.identifier);
+        const result = {
+            dryRun: settings.dryRun,
+            schema: settings.schema,
+            olderThanMs: settings.olderThanMs,
+            found,
+            dropped: sweep.dropped.map(tempOf),
+            kept: sweep.kept.map((kept) => ({ ...kept, temp: tempOf(kept.relation) })),
+            young,
+        };
+        if (settings.dryRun) {
+            for (const temp of result.dropped)
+                logger.info(`Would drop: ${quoteQualified(temp.relation)}`);
+        }
+        for (const kept of result.kept) {
+            logger.info(`Preserving ${quoteQualified(kept.relation)}: ${kept.error ? `DROP failed: ${kept.error}` : `still read by ${describeReaders(kept.readers)}`}`);
+        }
+        return result;
+    }
+    finally {
+        await database.close();
+    }
+}
+function formatAge(ms) {
+    const hours = ms / 3_600_000;
+    if (hours < 1)
+        return `${Math.max(0, Math.round(ms / 60_000))}m`;
+    if (hours < 48)
+        return `${hours.toFixed(1)}h`;
+    return `${(hours / 24).toFixed(1)}d`;
+}
+
 ;// CONCATENATED MODULE: ./src/log/actions-logger.ts
 
 function properties(annotation) {
@@ -62352,6 +62507,53 @@ const actionsLogger = {
     error: (message, annotation) => core_error(message, properties(annotation)),
     group: (name, work) => group(name, work),
 };
+
+;// CONCATENATED MODULE: ./src/report/cleanup-markdown.ts
+
+
+
+function row(temp, why) {
+    const cells = [
+        `\`${displayName(temp.relation)}\``,
+        `\`${temp.replaced}\``,
+        formatAge(temp.ageMs),
+    ];
+    if (why !== undefined)
+        cells.push(why.replace(/\|/g, "\\|"));
+    return `| ${cells.join(" | ")} |`;
+}
+function readersText(readers) {
+    return `still read by ${readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ")}`;
+}
+/** The cleanup job summary: what was (or would be) dropped, and why each other temp MV was kept. */
+function renderCleanupReport(result) {
+    const scope = result.schema ? `schema \`${result.schema}\`` : "all user schemas";
+    const lines = [
+        `### RisingWave temporary MV cleanup: ${scope}`,
+        "",
+        result.dryRun
+            ? `Dry run: nothing was dropped. ${result.dropped.length} of ${result.found.length} temporary MV(s) would be dropped.`
+            : `Dropped ${result.dropped.length} of ${result.found.length} temporary MV(s); never with CASCADE.`,
+        "",
+    ];
+    if (result.dropped.length > 0) {
+        lines.push(result.dryRun ? "#### Would drop" : "#### Dropped", "", "| Temporary MV | Replaced | Age |", "|---|---|---|", ...result.dropped.map((temp) => row(temp)), "");
+    }
+    const kept = [
+        ...result.kept.map((entry) => row(entry.temp, entry.error ? `DROP failed: ${entry.error}` : readersText(entry.readers))),
+        ...result.young.map((temp) => row(temp, "younger than `older-than`")),
+    ];
+    if (kept.length > 0) {
+        lines.push("#### Preserved", "", "| Temporary MV | Replaced | Age | Why kept |", "|---|---|---|---|", ...kept, "");
+        const manual = result.kept.filter((entry) => entry.readers.length > 0);
+        if (manual.length > 0) {
+            lines.push("Once their readers are rebuilt or dropped, the next sweep removes them, or by hand:", "", "```sql", ...manual.map((entry) => `${dropMaterializedView(entry.relation)};`), "```", "");
+        }
+    }
+    if (result.found.length === 0)
+        lines.push("No temporary MVs found.", "");
+    return lines.join("\n");
+}
 
 ;// CONCATENATED MODULE: ./src/settings/parse.ts
 
@@ -62588,11 +62790,18 @@ function readActionSettings() {
 
 
 
+
+
+
 async function run() {
     try {
         const settings = readActionSettings();
         if (settings.mode === "cleanup") {
-            throw new Error('mode "cleanup" is not implemented yet.');
+            info(`Mode: cleanup${settings.dryRun ? " (dry run: nothing will be dropped)" : ""}`);
+            const result = await runCleanup(settings, actionsLogger, process.env);
+            setCleanupOutputs(result);
+            await writeSummary(renderCleanupReport(result));
+            return;
         }
         info(`Mode: deploy${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`);
         const result = await runDeploy({

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { runCleanup } from "./cleanup/run-cleanup.js";
 import { runDeploy } from "./deploy/run-deploy.js";
 import { consoleLogger } from "./log/console-logger.js";
 import { issuesOf } from "./plan/build-plan.js";
 import { planToJson } from "./plan/plan-json.js";
+import { renderCleanupReport } from "./report/cleanup-markdown.js";
 import { renderReport } from "./report/markdown.js";
 import { buildSettings } from "./settings/settings.js";
 
@@ -12,6 +14,8 @@ const USAGE = `Usage: rw-zero-downtime <command> [options]
 Commands:
   plan      show what a deploy would do (dry run: EXPLAIN only, no DDL)
   deploy    deploy the selected or changed MV models with zero downtime
+  list      list temporary MVs with the model they replaced, age and readers
+  cleanup   drop temporary MVs nothing reads (never CASCADE); --dry-run lists only
 
 Options take the action's input names, e.g.:
   --database-url URL     (default: $RISINGWAVE_URL, else the PG* variables)
@@ -20,7 +24,10 @@ Options take the action's input names, e.g.:
   --zero-downtime model-config|all             --immediate-cleanup true|false
   --rebuild-downstream true|false              --background-ddl true|false
   --wait-timeout 2h      --json (print the plan as JSON)
+  --schema NAME          --older-than 7d        --dry-run (cleanup)
 `;
+
+const COMMANDS = ["plan", "deploy", "list", "cleanup"];
 
 const INPUT_NAMES = [
   "database-url",
@@ -35,6 +42,8 @@ const INPUT_NAMES = [
   "rebuild-downstream",
   "background-ddl",
   "wait-timeout",
+  "schema",
+  "older-than",
 ] as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -44,19 +53,22 @@ async function main(argv: string[]): Promise<number> {
     options: {
       ...Object.fromEntries(INPUT_NAMES.map((name) => [name, { type: "string" as const }])),
       json: { type: "boolean" },
+      "dry-run": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
   const command = positionals[0];
-  if (values.help || (command !== "plan" && command !== "deploy")) {
+  if (values.help || !command || !COMMANDS.includes(command)) {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
   }
   const flags = values as Record<string, string | undefined>;
+  const cleanup = command === "list" || command === "cleanup";
+  const dryRun = command === "plan" || command === "list" || values["dry-run"] === true;
   const settings = buildSettings(
     (name) => {
-      if (name === "mode") return "deploy";
-      if (name === "dry-run") return command === "plan" ? "true" : "false";
+      if (name === "mode") return cleanup ? "cleanup" : "deploy";
+      if (name === "dry-run") return String(dryRun);
       if (name === "database-url") return flags[name] ?? process.env.RISINGWAVE_URL ?? "";
       if (name === "comment") return "false";
       return flags[name] ?? "";
@@ -64,6 +76,11 @@ async function main(argv: string[]): Promise<number> {
     { eventName: "cli" },
   );
   const logger = consoleLogger(process.stderr);
+  if (cleanup) {
+    const result = await runCleanup(settings, logger, process.env);
+    process.stdout.write(renderCleanupReport(result));
+    return 0;
+  }
   const result = await runDeploy({ repoRoot: process.cwd(), settings, logger, env: process.env });
   process.stdout.write(
     values.json

@@ -2,10 +2,13 @@ import * as core from "@actions/core";
 import * as github from "@actions/github";
 import { eventBaseRevision } from "./action/event.js";
 import { reportFailure } from "./action/failure.js";
+import { setCleanupOutputs } from "./action/cleanup-outputs.js";
 import { setDeployOutputs } from "./action/outputs.js";
 import { publishComment, reportContext, writeSummary } from "./action/publish.js";
+import { runCleanup } from "./cleanup/run-cleanup.js";
 import { runDeploy } from "./deploy/run-deploy.js";
 import { actionsLogger } from "./log/actions-logger.js";
+import { renderCleanupReport } from "./report/cleanup-markdown.js";
 import { renderReport } from "./report/markdown.js";
 import { readActionSettings } from "./settings/action-inputs.js";
 
@@ -13,7 +16,11 @@ export async function run(): Promise<void> {
   try {
     const settings = readActionSettings();
     if (settings.mode === "cleanup") {
-      throw new Error('mode "cleanup" is not implemented yet.');
+      core.info(`Mode: cleanup${settings.dryRun ? " (dry run: nothing will be dropped)" : ""}`);
+      const result = await runCleanup(settings, actionsLogger, process.env);
+      setCleanupOutputs(result);
+      await writeSummary(renderCleanupReport(result));
+      return;
     }
     core.info(`Mode: deploy${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`);
     const result = await runDeploy({

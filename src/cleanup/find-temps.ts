@@ -1,0 +1,40 @@
+import type { Reader } from "../plan/types.js";
+import { parseTempName } from "../plan/temp-name.js";
+import type { CatalogSnapshot } from "../risingwave/catalog.js";
+import type { QualifiedName } from "../sql/quote.js";
+
+export interface TempMv {
+  relation: QualifiedName;
+  /** The MV it was made for (the name before the temporary-name marker). */
+  replaced: string;
+  createdAt: Date;
+  ageMs: number;
+  readers: Reader[];
+}
+
+/**
+ * Every temporary MV in the user schemas (or in `schema`): only materialized views whose whole
+ * name has the temporary-name form, so a table or a name that merely contains `_tmp_` is never
+ * taken for one. The catalog snapshot holds no system schemas.
+ */
+export function findTempMvs(catalog: CatalogSnapshot, now: Date, schema?: string): TempMv[] {
+  return catalog
+    .relationsIn(schema === undefined ? undefined : new Set([schema]))
+    .flatMap((relation) => {
+      if (relation.type !== "materialized view") return [];
+      const parts = parseTempName(relation.name);
+      if (!parts) return [];
+      return [
+        {
+          relation: { schema: relation.schema, identifier: relation.name },
+          replaced: parts.baseName,
+          createdAt: parts.createdAt,
+          ageMs: now.getTime() - parts.createdAt.getTime(),
+          readers: catalog
+            .dependentsOf(relation.id)
+            .map((reader) => ({ schema: reader.schema, name: reader.name, type: reader.type })),
+        },
+      ];
+    })
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}

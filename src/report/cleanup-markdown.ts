@@ -1,0 +1,70 @@
+import { formatAge, type CleanupResult } from "../cleanup/run-cleanup.js";
+import type { TempMv } from "../cleanup/find-temps.js";
+import { dropMaterializedView } from "../plan/ddl.js";
+import { displayName } from "../sql/quote.js";
+
+function row(temp: TempMv, why?: string): string {
+  const cells = [
+    `\`${displayName(temp.relation)}\``,
+    `\`${temp.replaced}\``,
+    formatAge(temp.ageMs),
+  ];
+  if (why !== undefined) cells.push(why.replace(/\|/g, "\\|"));
+  return `| ${cells.join(" | ")} |`;
+}
+
+function readersText(readers: { schema: string; name: string; type: string }[]): string {
+  return `still read by ${readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ")}`;
+}
+
+/** The cleanup job summary: what was (or would be) dropped, and why each other temp MV was kept. */
+export function renderCleanupReport(result: CleanupResult): string {
+  const scope = result.schema ? `schema \`${result.schema}\`` : "all user schemas";
+  const lines = [
+    `### RisingWave temporary MV cleanup: ${scope}`,
+    "",
+    result.dryRun
+      ? `Dry run: nothing was dropped. ${result.dropped.length} of ${result.found.length} temporary MV(s) would be dropped.`
+      : `Dropped ${result.dropped.length} of ${result.found.length} temporary MV(s); never with CASCADE.`,
+    "",
+  ];
+  if (result.dropped.length > 0) {
+    lines.push(
+      result.dryRun ? "#### Would drop" : "#### Dropped",
+      "",
+      "| Temporary MV | Replaced | Age |",
+      "|---|---|---|",
+      ...result.dropped.map((temp) => row(temp)),
+      "",
+    );
+  }
+  const kept = [
+    ...result.kept.map((entry) =>
+      row(entry.temp, entry.error ? `DROP failed: ${entry.error}` : readersText(entry.readers)),
+    ),
+    ...result.young.map((temp) => row(temp, "younger than `older-than`")),
+  ];
+  if (kept.length > 0) {
+    lines.push(
+      "#### Preserved",
+      "",
+      "| Temporary MV | Replaced | Age | Why kept |",
+      "|---|---|---|---|",
+      ...kept,
+      "",
+    );
+    const manual = result.kept.filter((entry) => entry.readers.length > 0);
+    if (manual.length > 0) {
+      lines.push(
+        "Once their readers are rebuilt or dropped, the next sweep removes them, or by hand:",
+        "",
+        "```sql",
+        ...manual.map((entry) => `${dropMaterializedView(entry.relation)};`),
+        "```",
+        "",
+      );
+    }
+  }
+  if (result.found.length === 0) lines.push("No temporary MVs found.", "");
+  return lines.join("\n");
+}
