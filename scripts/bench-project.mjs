@@ -25,18 +25,20 @@ async function main(requested) {
     results.push(await benchSize(size));
   }
   console.log("\nfull comparison (a macro edit: every model compared), one process per row:");
-  console.log("models   load 2 revisions   render SQL   diff      total");
+  console.log("models   load 2 revisions   render SQL   diff      total   CPU time");
   for (const r of results) {
     const total = r.full.load + r.full.render + r.full.diff;
     console.log(
-      `${pad(r.size, 6)}  ${ms(r.full.load, 17)}  ${ms(r.full.render, 11)}  ${ms(r.full.diff, 8)}  ${ms(total, 9)}`,
+      `${pad(r.size, 6)}  ${ms(r.full.load, 17)}  ${ms(r.full.render, 11)}  ${ms(r.full.diff, 8)}  ${ms(total, 9)}  ${ms(r.full.cpu, 9)}`,
     );
   }
   console.log("\npull request (one model file edited; narrowed by the changed files):");
-  console.log("models   load 2 revisions   changed files + diff      total");
+  console.log("models   load 2 revisions   changed files + diff      total   CPU time");
   for (const r of results) {
     const total = r.pr.load + r.pr.diff;
-    console.log(`${pad(r.size, 6)}  ${ms(r.pr.load, 17)}  ${ms(r.pr.diff, 23)}  ${ms(total, 9)}`);
+    console.log(
+      `${pad(r.size, 6)}  ${ms(r.pr.load, 17)}  ${ms(r.pr.diff, 23)}  ${ms(total, 9)}  ${ms(r.pr.cpu, 9)}`,
+    );
   }
   for (let i = 1; i < results.length; i++) {
     const [a, b] = [results[i - 1], results[i]];
@@ -103,6 +105,11 @@ async function measure(scenario, repo, base, head) {
   const { loadProject } = await importTs("src/project/index.ts");
   const { computeChangeSet, listChangedFiles } = await importTs("src/changes/index.ts");
   const options = { repoRoot: repo, projectDir: ".", targetSchema: "public", vars: {}, env: {} };
+  const cpuStart = process.cpuUsage();
+  const cpu = () => {
+    const used = process.cpuUsage(cpuStart);
+    return (used.user + used.system) / 1000;
+  };
   let t = performance.now();
   const lap = () => {
     const elapsed = performance.now() - t;
@@ -118,11 +125,12 @@ async function measure(scenario, repo, base, head) {
     }
     const render = lap();
     const changes = computeChangeSet({ base: baseProject, head: headProject });
-    return { load, render, diff: lap(), changed: changes.changed.length };
+    return { load, render, diff: lap(), cpu: cpu(), changed: changes.changed.length };
   }
   const changedFiles = await listChangedFiles(repo, base, head);
   const changes = computeChangeSet({ base: baseProject, head: headProject, changedFiles });
-  return { load, diff: lap(), changedModels: changes.changed.map((c) => c.model).join(", ") };
+  const diff = lap();
+  return { load, diff, cpu: cpu(), changedModels: changes.changed.map((c) => c.model).join(", ") };
 }
 
 function edit(repo, file, change) {

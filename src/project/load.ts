@@ -71,7 +71,6 @@ export async function loadProject(opts: LoadOptions): Promise<DbtProject> {
 
   const compiler: ModelCompiler = {
     library,
-    namer,
     sources,
     models,
     seeds,

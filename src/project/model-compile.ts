@@ -6,7 +6,6 @@ import type { MacroLibrary } from "./macros.js";
 import { modelContext, refLine, refTarget, sourceTable, THIS } from "./model-parse.js";
 import { ProjectError } from "./errors.js";
 import { relationValue, renderRelation } from "./relation.js";
-import type { RelationNamer } from "./relation-namer.js";
 import { renderTemplate } from "./render.js";
 import type { ModelNode, SeedNode, SourceTable } from "./types.js";
 
@@ -15,7 +14,6 @@ const MV_MATERIALIZATIONS = new Set(["materialized_view", "materializedview"]);
 
 export interface ModelCompiler {
   library: MacroLibrary;
-  namer: RelationNamer;
   sources: Map<string, SourceTable>;
   models: Map<string, ResolvedModel>;
   seeds: Map<string, SeedNode>;

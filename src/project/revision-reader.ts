@@ -35,7 +35,7 @@ export async function readProjectFiles(
     : readRevision(repoRoot, dir, await resolveCommit(repoRoot, revision));
 }
 
-export async function resolveCommit(repoRoot: string, revision: string): Promise<string> {
+async function resolveCommit(repoRoot: string, revision: string): Promise<string> {
   try {
     return (
       await git(repoRoot, ["rev-parse", "--verify", "--quiet", `${revision}^{commit}`])

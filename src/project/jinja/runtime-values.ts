@@ -45,7 +45,7 @@ class RelationMap extends Map<string, RuntimeValue> {
   }
 }
 
-export function isRuntimeValue(value: unknown): value is RuntimeValue {
+function isRuntimeValue(value: unknown): value is RuntimeValue {
   return value instanceof RuntimeValueBase;
 }
 

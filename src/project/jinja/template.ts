@@ -130,7 +130,7 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-export function lineAt(source: string, offset: number): number {
+function lineAt(source: string, offset: number): number {
   let line = 1;
   for (let i = source.indexOf("\n"); i !== -1 && i < offset; i = source.indexOf("\n", i + 1)) {
     line++;
