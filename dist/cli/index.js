@@ -28506,7 +28506,21 @@ function splitArguments(args) {
     return { positional: args, keywords: new Map() };
 }
 
+;// CONCATENATED MODULE: ./src/project/text-position.ts
+/** The 1-based line of an offset in a text. */
+function lineAt(text, offset) {
+    let line = 1;
+    for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+        line++;
+    }
+    return line;
+}
+function text_position_escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 ;// CONCATENATED MODULE: ./src/project/jinja/template.ts
+
 
 
 
@@ -28600,7 +28614,7 @@ function calleeOf(node) {
  * a `{{ }}` or `{% %}` tag (as a call when `asCall`).
  */
 function findLine(source, name, asCall = false) {
-    const escaped = template_escapeRegExp(name);
+    const escaped = text_position_escapeRegExp(name);
     return findInTags(source, new RegExp(`(?<![\\w.])${escaped}${asCall ? "\\s*\\(" : "(?!\\w)"}`));
 }
 /** Line of the first match of `pattern` inside a `{{ }}` or `{% %}` tag. */
@@ -28611,16 +28625,6 @@ function findInTags(source, pattern) {
             return lineAt(source, (tag.index ?? 0) + found.index);
     }
     return undefined;
-}
-function template_escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-function lineAt(source, offset) {
-    let line = 1;
-    for (let i = source.indexOf("\n"); i !== -1 && i < offset; i = source.indexOf("\n", i + 1)) {
-        line++;
-    }
-    return line;
 }
 
 ;// CONCATENATED MODULE: ./src/project/jinja/interpreter.ts
@@ -29022,7 +29026,7 @@ function configsAt(level) {
 /** The `config:` of a model's (or seed's) properties entry, as a layer. */
 function propertiesLayer(props) {
     return props && Object.keys(props.config).length > 0
-        ? [{ file: props.file, values: props.config }]
+        ? [{ file: props.file, line: props.line, values: props.config }]
         : [];
 }
 const APPENDED = new Set(["pre_hook", "post_hook", "tags"]);
@@ -29224,6 +29228,7 @@ function defaultSchemaName(targetSchema, customSchema) {
 
 
 
+
 /** The key under which `this` is recorded among the relations a render used. */
 const THIS = "\0this";
 function parseModel(input) {
@@ -29308,7 +29313,7 @@ function modelContext(node) {
 }
 /** Line of the first `ref(… 'name')` in a model's source. */
 function refLine(source, ref) {
-    return findInTags(source, new RegExp(`\\bref\\s*\\([^)]*['"]${template_escapeRegExp(ref)}['"]`));
+    return findInTags(source, new RegExp(`\\bref\\s*\\([^)]*['"]${text_position_escapeRegExp(ref)}['"]`));
 }
 
 ;// CONCATENATED MODULE: ./src/project/model-compile.ts
@@ -29588,6 +29593,7 @@ function contextFingerprint(opts, files, text) {
 
 
 
+
 const description = schemas_string().nullish();
 const nodeSchema = looseObject({
     name: schemas_string(),
@@ -29617,8 +29623,8 @@ function parseProperties(files) {
             const issue = parsed.error.issues[0];
             throw new ProjectError(`invalid properties at ${issue?.path.join(".") || "top level"}: ${issue?.message}`, { file }, "See https://docs.getdbt.com/reference/model-properties for the expected shape.");
         }
-        addNodes(index.models, parsed.data.models ?? [], file, "model");
-        addNodes(index.seeds, parsed.data.seeds ?? [], file, "seed");
+        addNodes(index.models, parsed.data.models ?? [], { file, text }, "model");
+        addNodes(index.seeds, parsed.data.seeds ?? [], { file, text }, "seed");
         for (const source of parsed.data.sources ?? []) {
             for (const table of source.tables ?? []) {
                 const key = `${source.name}.${table.name}`;
@@ -29638,15 +29644,17 @@ function parseProperties(files) {
     }
     return index;
 }
-function addNodes(into, entries, file, kind) {
+function addNodes(into, entries, { file, text }, kind) {
     for (const entry of entries) {
+        const line = nameLine(text, entry.name);
         const earlier = into.get(entry.name);
         if (earlier) {
-            throw new ProjectError(`${kind} ${entry.name} is described twice (also in ${earlier.file}).`, { file }, "Keep one properties entry per model.");
+            throw new ProjectError(`${kind} ${entry.name} is described twice (also in ${earlier.file}).`, { file, line }, "Keep one properties entry per model.");
         }
         into.set(entry.name, {
             name: entry.name,
             file,
+            line,
             description: entry.description ?? undefined,
             columns: (entry.columns ?? []).map((column) => ({
                 name: column.name,
@@ -29655,6 +29663,12 @@ function addNodes(into, entries, file, kind) {
             config: entry.config ?? {},
         });
     }
+}
+/** The line of `- name: <name>` (the parsed YAML keeps no positions). */
+function nameLine(text, name) {
+    const escaped = text_position_escapeRegExp(name);
+    const found = new RegExp(`^[ \\t-]*name:[ \\t]*["']?${escaped}["']?[ \\t]*(#.*)?$`, "m").exec(text);
+    return found ? lineAt(text, found.index) : undefined;
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -30913,12 +30927,21 @@ function explain(error) {
     }
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** libpq's `prefer` (and `allow`) fall back to a plain connection when the server has no TLS. */
+function mayFallBackToPlain(url, error) {
+    const mode = url?.searchParams.get("sslmode");
+    return (mode === "prefer" || mode === "allow") && /does not support SSL/i.test(String(error));
+}
 async function connect(options) {
     const attempts = options.attempts ?? 4;
     let delay = options.firstDelayMs ?? 500;
     const target = describeTarget(options.url);
+    let plain = false;
     for (let attempt = 1;; attempt++) {
-        const client = new esm.Client(clientConfig(options.url));
+        const client = new esm.Client({
+            ...clientConfig(options.url),
+            ...(plain ? { ssl: false } : {}),
+        });
         // A dropped connection would otherwise crash the process with an unhandled 'error' event.
         client.on("error", () => undefined);
         try {
@@ -30927,6 +30950,11 @@ async function connect(options) {
         }
         catch (error) {
             await client.end().catch(() => undefined);
+            if (!plain && mayFallBackToPlain(options.url, error)) {
+                plain = true;
+                attempt--;
+                continue;
+            }
             const code = errorCode(error);
             if (attempt >= attempts || !code || !TRANSIENT_CODES.has(code)) {
                 throw new ConnectionError(`Could not connect to RisingWave at ${target}: ${explain(error)}`);
@@ -31634,10 +31662,36 @@ async function waitForBackfill(session, wait, logger) {
 
 class StepFailure extends Error {
     step;
-    constructor(step, error) {
-        super(errorText(error));
+    original;
+    constructor(step, original) {
+        super(errorText(original));
         this.step = step;
+        this.original = original;
     }
+}
+/**
+ * Errors from the server carry a five-character SQLSTATE; anything else raised by a statement
+ * (a reset, "Connection terminated") means the connection is gone, and with it the knowledge of
+ * whether that statement took effect.
+ */
+function isConnectionLoss(error) {
+    if (!(error instanceof StepFailure) || error.original instanceof BackfillError)
+        return false;
+    const code = error.original?.code;
+    return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
+}
+function connectionLossNote(entry, step, swapped) {
+    const lost = `the connection was lost during ${step}`;
+    const target = displayName(entry.target);
+    if (!entry.temp)
+        return `${lost}: ${target} may or may not have been created; rerun the deploy`;
+    const sweep = "the next cleanup sweep (mode: cleanup) removes the temporary MV once nothing reads it";
+    if (swapped)
+        return `${lost}: the new version is live; ${sweep}`;
+    if (step === "swap") {
+        return `${lost}: ${target} serves a complete MV, either the previous or the new version (rerun the deploy to be sure); ${sweep}`;
+    }
+    return `${lost}: ${target} is untouched; ${sweep}`;
 }
 function errorText(error) {
     return error instanceof Error ? error.message : String(error);
@@ -31730,7 +31784,20 @@ async function executePlan(plan, session, logger, options) {
             outcome.created.push(entry.target);
         }
     }
-    await releaseTemps(plan, outcome, session, logger);
+    try {
+        await releaseTemps(plan, outcome, session, logger);
+    }
+    catch (error) {
+        // DESIGN 2.5: a failed cleanup never fails the deploy; what is left is reported.
+        const left = plan.models.flatMap((entry) => entry.temp && outcome.swapped.includes(entry.target) ? [entry.temp] : []);
+        const unreported = left.filter((temp) => !outcome.droppedTemps.includes(temp) &&
+            !outcome.preservedTemps.some((kept) => kept.relation === temp));
+        logger.warning(`Cleanup of temporary MVs failed: ${errorText(error)}`);
+        for (const temp of unreported) {
+            logger.info(`Manual cleanup required: ${dropMaterializedView(temp)};`);
+            outcome.preservedTemps.push({ relation: temp, readers: [], error: errorText(error) });
+        }
+    }
     return outcome;
 }
 async function deployModel(entry, session, logger, runStep) {
@@ -31766,6 +31833,8 @@ async function deployModel(entry, session, logger, runStep) {
                 note,
             },
         });
+        if (isConnectionLoss(error))
+            return failed(connectionLossNote(entry, error.step.kind, swapped));
         if (entry.temp && !swapped) {
             const removed = await removeQuietly(session, entry.temp, logger);
             return failed(`the original MV is untouched; ${removed ? "the temporary MV was removed" : `remove ${quoteQualified(entry.temp)} by hand`}`);

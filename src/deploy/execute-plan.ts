@@ -3,7 +3,7 @@ import { describeReaders } from "../plan/build-plan.js";
 import type { Logger } from "../log/logger.js";
 import { dropMaterializedView } from "../plan/ddl.js";
 import type { Plan, PlannedModel, PlanStep } from "../plan/types.js";
-import { waitForBackfill } from "../risingwave/backfill.js";
+import { BackfillError, waitForBackfill } from "../risingwave/backfill.js";
 import type { RisingWaveSession } from "../risingwave/session.js";
 import { displayName, quoteQualified, type QualifiedName } from "../sql/quote.js";
 import type { DeployOutcome, ModelOutcome } from "./outcome.js";
@@ -16,10 +16,34 @@ export interface ExecuteOptions {
 class StepFailure extends Error {
   constructor(
     readonly step: PlanStep,
-    error: unknown,
+    readonly original: unknown,
   ) {
-    super(errorText(error));
+    super(errorText(original));
   }
+}
+
+/**
+ * Errors from the server carry a five-character SQLSTATE; anything else raised by a statement
+ * (a reset, "Connection terminated") means the connection is gone, and with it the knowledge of
+ * whether that statement took effect.
+ */
+function isConnectionLoss(error: unknown): error is StepFailure {
+  if (!(error instanceof StepFailure) || error.original instanceof BackfillError) return false;
+  const code = (error.original as { code?: unknown } | undefined)?.code;
+  return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
+}
+
+function connectionLossNote(entry: PlannedModel, step: PlanStep["kind"], swapped: boolean): string {
+  const lost = `the connection was lost during ${step}`;
+  const target = displayName(entry.target);
+  if (!entry.temp) return `${lost}: ${target} may or may not have been created; rerun the deploy`;
+  const sweep =
+    "the next cleanup sweep (mode: cleanup) removes the temporary MV once nothing reads it";
+  if (swapped) return `${lost}: the new version is live; ${sweep}`;
+  if (step === "swap") {
+    return `${lost}: ${target} serves a complete MV, either the previous or the new version (rerun the deploy to be sure); ${sweep}`;
+  }
+  return `${lost}: ${target} is untouched; ${sweep}`;
 }
 
 interface ModelRun {
@@ -133,7 +157,24 @@ export async function executePlan(
     }
   }
 
-  await releaseTemps(plan, outcome, session, logger);
+  try {
+    await releaseTemps(plan, outcome, session, logger);
+  } catch (error) {
+    // DESIGN 2.5: a failed cleanup never fails the deploy; what is left is reported.
+    const left = plan.models.flatMap((entry) =>
+      entry.temp && outcome.swapped.includes(entry.target) ? [entry.temp] : [],
+    );
+    const unreported = left.filter(
+      (temp) =>
+        !outcome.droppedTemps.includes(temp) &&
+        !outcome.preservedTemps.some((kept) => kept.relation === temp),
+    );
+    logger.warning(`Cleanup of temporary MVs failed: ${errorText(error)}`);
+    for (const temp of unreported) {
+      logger.info(`Manual cleanup required: ${dropMaterializedView(temp)};`);
+      outcome.preservedTemps.push({ relation: temp, readers: [], error: errorText(error) });
+    }
+  }
   return outcome;
 }
 
@@ -172,6 +213,7 @@ async function deployModel(
         note,
       },
     });
+    if (isConnectionLoss(error)) return failed(connectionLossNote(entry, error.step.kind, swapped));
     if (entry.temp && !swapped) {
       const removed = await removeQuietly(session, entry.temp, logger);
       return failed(

@@ -70,12 +70,22 @@ function explain(error: unknown): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** libpq's `prefer` (and `allow`) fall back to a plain connection when the server has no TLS. */
+function mayFallBackToPlain(url: URL | undefined, error: unknown): boolean {
+  const mode = url?.searchParams.get("sslmode");
+  return (mode === "prefer" || mode === "allow") && /does not support SSL/i.test(String(error));
+}
+
 export async function connect(options: ConnectOptions): Promise<pg.Client> {
   const attempts = options.attempts ?? 4;
   let delay = options.firstDelayMs ?? 500;
   const target = describeTarget(options.url);
+  let plain = false;
   for (let attempt = 1; ; attempt++) {
-    const client = new pg.Client(clientConfig(options.url));
+    const client = new pg.Client({
+      ...clientConfig(options.url),
+      ...(plain ? { ssl: false } : {}),
+    });
     // A dropped connection would otherwise crash the process with an unhandled 'error' event.
     client.on("error", () => undefined);
     try {
@@ -83,6 +93,11 @@ export async function connect(options: ConnectOptions): Promise<pg.Client> {
       return client;
     } catch (error) {
       await client.end().catch(() => undefined);
+      if (!plain && mayFallBackToPlain(options.url, error)) {
+        plain = true;
+        attempt--;
+        continue;
+      }
       const code = errorCode(error);
       if (attempt >= attempts || !code || !TRANSIENT_CODES.has(code)) {
         throw new ConnectionError(
