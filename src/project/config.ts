@@ -21,7 +21,7 @@ export interface MergedConfig {
 /** The `config:` of a model's (or seed's) properties entry, as a layer. */
 export function propertiesLayer(props: NodeProperties | undefined): ConfigLayer[] {
   return props && Object.keys(props.config).length > 0
-    ? [{ file: props.file, values: props.config }]
+    ? [{ file: props.file, line: props.line, values: props.config }]
     : [];
 }
 

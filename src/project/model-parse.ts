@@ -1,13 +1,8 @@
 import { type ConfigLayer, mergeConfig } from "./config.js";
 import { TemplateFunctionError } from "./jinja/interpreter.js";
 import { createModelEnvironment, type ModelContext } from "./jinja-context.js";
-import {
-  compileTemplate,
-  escapeRegExp,
-  findInTags,
-  findLine,
-  type Template,
-} from "./jinja/template.js";
+import { compileTemplate, findInTags, findLine, type Template } from "./jinja/template.js";
+import { escapeRegExp } from "./text-position.js";
 import type { MacroLibrary } from "./macros.js";
 import type { NodeFile } from "./project-layout.js";
 import type { NodeProperties } from "./properties.js";

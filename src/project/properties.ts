@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { ProjectError } from "./errors.js";
+import { escapeRegExp, lineAt } from "./text-position.js";
 import { parseYamlFile } from "./yaml-file.js";
 
 /** A `models:` (or `seeds:`) entry of a properties YAML file. */
 export interface NodeProperties {
   name: string;
   file: string;
+  /** Line of the entry's `name:`, where it can be found. */
+  line?: number;
   description?: string;
   columns: { name: string; description?: string }[];
   config: Record<string, unknown>;
@@ -59,8 +62,8 @@ export function parseProperties(files: { file: string; text: string }[]): Proper
         "See https://docs.getdbt.com/reference/model-properties for the expected shape.",
       );
     }
-    addNodes(index.models, parsed.data.models ?? [], file, "model");
-    addNodes(index.seeds, parsed.data.seeds ?? [], file, "seed");
+    addNodes(index.models, parsed.data.models ?? [], { file, text }, "model");
+    addNodes(index.seeds, parsed.data.seeds ?? [], { file, text }, "seed");
     for (const source of parsed.data.sources ?? []) {
       for (const table of source.tables ?? []) {
         const key = `${source.name}.${table.name}`;
@@ -84,21 +87,23 @@ export function parseProperties(files: { file: string; text: string }[]): Proper
 function addNodes(
   into: Map<string, NodeProperties>,
   entries: z.infer<typeof nodeSchema>[],
-  file: string,
+  { file, text }: { file: string; text: string },
   kind: string,
 ): void {
   for (const entry of entries) {
+    const line = nameLine(text, entry.name);
     const earlier = into.get(entry.name);
     if (earlier) {
       throw new ProjectError(
         `${kind} ${entry.name} is described twice (also in ${earlier.file}).`,
-        { file },
+        { file, line },
         "Keep one properties entry per model.",
       );
     }
     into.set(entry.name, {
       name: entry.name,
       file,
+      line,
       description: entry.description ?? undefined,
       columns: (entry.columns ?? []).map((column) => ({
         name: column.name,
@@ -107,4 +112,13 @@ function addNodes(
       config: entry.config ?? {},
     });
   }
+}
+
+/** The line of `- name: <name>` (the parsed YAML keeps no positions). */
+function nameLine(text: string, name: string): number | undefined {
+  const escaped = escapeRegExp(name);
+  const found = new RegExp(`^[ \\t-]*name:[ \\t]*["']?${escaped}["']?[ \\t]*(#.*)?$`, "m").exec(
+    text,
+  );
+  return found ? lineAt(text, found.index) : undefined;
 }

@@ -102,6 +102,7 @@ describe("bad config values name the file that set them", () => {
     });
     const error = await loadError(repo);
     expect(error.file).toBe("models/props.yml");
+    expect(error.line).toBe(2);
     expect(error.message).toContain("zero_downtime");
     expect(error.message).toContain("enable");
     repo.dispose();

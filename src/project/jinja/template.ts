@@ -1,5 +1,6 @@
 import { ContentCache } from "../content-cache.js";
 import { ProjectError } from "../errors.js";
+import { escapeRegExp, lineAt } from "../text-position.js";
 import { type AstNode, parse, type Program, tokenize } from "./package-types.js";
 
 /** The package does not export its AST classes; we only read their `type` and fields. */
@@ -124,16 +125,4 @@ export function findInTags(source: string, pattern: RegExp): number | undefined 
     if (found) return lineAt(source, (tag.index ?? 0) + found.index);
   }
   return undefined;
-}
-
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-function lineAt(source: string, offset: number): number {
-  let line = 1;
-  for (let i = source.indexOf("\n"); i !== -1 && i < offset; i = source.indexOf("\n", i + 1)) {
-    line++;
-  }
-  return line;
 }
