@@ -45,7 +45,9 @@ export function renderingError(error: unknown, site: RenderSite): ProjectError {
       : (templateFileOf(error) ?? site.file);
   const source = site.sources.get(file)?.source ?? "";
   const via =
-    site.modelName && file !== site.file ? ` (while rendering model ${site.modelName})` : "";
+    site.modelName && file !== site.file
+      ? ` (while rendering model ${site.modelName}, ${site.file})`
+      : "";
   if (error instanceof UnsupportedCallError) {
     return new ProjectError(
       `unsupported Jinja: '${error.callee}' is not a dbt builtin we provide nor a project macro${via}.`,

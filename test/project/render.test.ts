@@ -205,7 +205,7 @@ describe("unsupported Jinja is an error naming the file, the line and the name",
     expect(error.file).toBe("macros/m.sql");
     expect(error.line).toBe(2);
     expect(error.message).toContain("'adapter.dispatch'");
-    expect(error.message).toContain("model m");
+    expect(error.message).toContain("while rendering model m, models/m.sql");
     repo.dispose();
   });
 
