@@ -39,7 +39,8 @@ export function computeChangeSet(opts: {
     } else if (renamedFrom || !compared || compared.has(after.name)) {
       const reasons = modelDifferences(before, after);
       if (reasons.length > 0) changed.push({ model: after.name, kind: "modified", reasons });
-      if (reasons.some((reason) => reason.startsWith("relation changed"))) {
+      const moved = reasons.some((reason) => reason.startsWith("relation changed"));
+      if (moved && before.isMaterializedView) {
         warnings.push(
           `${after.file}: ${after.name} now builds ${renderRelation(after.relation)}; the materialized ` +
             `view ${renderRelation(before.relation)} is left in place. ${dropAdvice(before)}`,

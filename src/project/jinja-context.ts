@@ -48,6 +48,10 @@ export function createGlobalEnvironment(options: GlobalContextOptions): Environm
       throw new MacroReturn(args[0] ?? undefinedValue());
     },
     log: () => stringValue(""),
+    // Jinja2's own globals.
+    range: (args) =>
+      toRuntime(range(splitArguments(args).positional.map((arg) => Number(toJs(arg))))),
+    dict: (args) => toRuntime(Object.fromEntries(splitArguments(args).keywords)),
   };
   for (const [name, fn] of Object.entries(functions)) env.setVariable(name, nativeFunction(fn));
   env.setVariable(
@@ -63,6 +67,15 @@ export function createGlobalEnvironment(options: GlobalContextOptions): Environm
     }),
   );
   return env;
+}
+
+/** Python's range(stop) / range(start, stop[, step]). */
+function range([first = 0, second, step = 1]: number[]): number[] {
+  const [start, stop] = second === undefined ? [0, first] : [first, second];
+  if (step === 0) throw new TemplateFunctionError("range() step must not be zero.", "range");
+  const values: number[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) values.push(i);
+  return values;
 }
 
 function lookupVar(vars: Record<string, unknown>, args: RuntimeValue[]): RuntimeValue {

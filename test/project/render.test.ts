@@ -77,6 +77,12 @@ describe("rendering models with @huggingface/jinja", () => {
     expect(await renderOne(sql)).toBe("select\n  a,\n  b,\n  c\nfrom t");
   });
 
+  it("has Jinja's range() and dict()", async () => {
+    const sql =
+      "{% set d = dict(a=1, b='x') %}{% for i in range(3) %}{{ i }}{% endfor %} {{ range(5, 1, -2) | join(',') }} {{ d.b }}{{ d.a }}";
+    expect(await renderOne(sql)).toBe("012 5,3 x1");
+  });
+
   it("supports {% do %} and macros that return values", async () => {
     const macros = {
       "macros/util.sql":
