@@ -1,7 +1,7 @@
 import { ContentCache } from "./content-cache.js";
 import {
   nativeFunction,
-  renderedObject,
+  stringWithAttributes,
   type RuntimeValue,
   stringValue,
 } from "./jinja/runtime-values.js";
@@ -26,7 +26,7 @@ export function relationValue(relation: RelationName): RuntimeValue {
 }
 
 function newRelationValue(relation: RelationName, rendered: string): RuntimeValue {
-  return renderedObject(rendered, {
+  return stringWithAttributes(rendered, {
     schema: relation.schema,
     identifier: relation.identifier,
     name: relation.identifier,

@@ -252,3 +252,23 @@ describe("unsupported Jinja is an error naming the file, the line and the name",
     repo.dispose();
   });
 });
+
+describe("relations behave like their rendered name, with dbt's attributes", () => {
+  const files = {
+    "models/x.sql": "select 1",
+    "models/s.yml": "sources:\n  - name: raw\n    tables:\n      - name: orders\n",
+  };
+  it.each([
+    ["{{ 'a ' ~ ref('x') }}", 'a "public"."x"'],
+    ["{{ ref('x') | string }} {{ ref('x') | upper }}", '"public"."x" "PUBLIC"."X"'],
+    [
+      "{{ this.name }} {{ this.render() }} {{ this.schema }}.{{ this.identifier }}",
+      'm "public"."m" public.m',
+    ],
+    ["{% if ref('x') %}yes{% endif %} {{ ref('x') == '\"public\".\"x\"' }}", "yes True"],
+    ["{{ source('raw', 'orders').identifier }}", "orders"],
+    ["{{ [ref('x'), this] | join(',') }}", '"public"."x","public"."m"'],
+  ])("%s", async (sql, expected) => {
+    expect(await renderOne(sql, files)).toBe(expected);
+  });
+});

@@ -3,9 +3,8 @@
  *
  * The package exports its Environment and Interpreter but not its value classes, and functions
  * handed to `Environment.set` only see unwrapped arguments. We need the value classes to write
- * native functions that see keyword arguments and return values with their own rendering (a
- * relation renders as `"schema"."identifier"`), so we take the constructors from values the
- * package itself creates.
+ * native functions that see keyword arguments and to return values of our own (a relation is a
+ * string with attributes), so we take the constructors from values the package itself creates.
  */
 import { Environment, type RuntimeValue } from "./package-types.js";
 
@@ -31,19 +30,6 @@ const ObjectValue = constructorOf<Map<string, RuntimeValue>>({});
 const FunctionValue = constructorOf<NativeFunction>(() => null);
 const RuntimeValueBase = Object.getPrototypeOf(StringValue.prototype)
   .constructor as Constructor<unknown>;
-
-/** A Map that renders as a relation name when Jinja concatenates or compares it as text. */
-class RelationMap extends Map<string, RuntimeValue> {
-  constructor(
-    entries: [string, RuntimeValue][],
-    readonly rendered: string,
-  ) {
-    super(entries);
-  }
-  override toString(): string {
-    return this.rendered;
-  }
-}
 
 function isRuntimeValue(value: unknown): value is RuntimeValue {
   return value instanceof RuntimeValueBase;
@@ -80,20 +66,35 @@ export function callableWithAttributes(
   return new CallableWithAttributes(fn, builtins);
 }
 
-/** An object value that renders as its `rendered` text rather than as JSON. */
-class RenderedObject extends (ObjectValue as Constructor<Map<string, RuntimeValue>>) {
-  override toString(): string {
-    return (this.value as RelationMap).rendered;
+/**
+ * A string with attributes: how a dbt Relation behaves in templates. It prints, concatenates,
+ * compares and filters (`| upper`, `| replace`) as its rendered name, like Python's str(relation),
+ * and `.schema`, `.identifier` or `.render()` read its attributes.
+ */
+class StringWithAttributes extends (StringValue as Constructor<string>) {
+  private merged?: Map<string, RuntimeValue>;
+
+  constructor(
+    text: string,
+    private readonly attributes: Map<string, RuntimeValue>,
+  ) {
+    super(text);
+  }
+
+  get builtins(): Map<string, RuntimeValue> {
+    const plain = new StringValue(this.value as string) as unknown as {
+      builtins: Map<string, RuntimeValue>;
+    };
+    this.merged ??= new Map([...plain.builtins, ...this.attributes]);
+    return this.merged;
   }
 }
 
-/** An object whose text form is `rendered` and whose attributes are `fields`. */
-export function renderedObject(rendered: string, fields: Record<string, unknown>): RuntimeValue {
-  const map = new RelationMap(
-    Object.entries(fields).map(([key, value]) => [key, toRuntime(value)]),
-    rendered,
+export function stringWithAttributes(text: string, fields: Record<string, unknown>): RuntimeValue {
+  return new StringWithAttributes(
+    text,
+    new Map(Object.entries(fields).map(([key, value]) => [key, toRuntime(value)])),
   );
-  return new RenderedObject(map);
 }
 
 export function toRuntime(value: unknown): RuntimeValue {
@@ -127,7 +128,6 @@ export function toJs(value: RuntimeValue): unknown {
     case "KeywordArgumentsValue":
     case "NamespaceValue": {
       const map = value.value as Map<string, RuntimeValue>;
-      if (map instanceof RelationMap) return map.rendered;
       return Object.fromEntries([...map].map(([key, item]) => [key, toJs(item)]));
     }
     case "FunctionValue":
