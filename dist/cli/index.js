@@ -28388,9 +28388,8 @@ const package_types_parse = dist_parse;
  *
  * The package exports its Environment and Interpreter but not its value classes, and functions
  * handed to `Environment.set` only see unwrapped arguments. We need the value classes to write
- * native functions that see keyword arguments and return values with their own rendering (a
- * relation renders as `"schema"."identifier"`), so we take the constructors from values the
- * package itself creates.
+ * native functions that see keyword arguments and to return values of our own (a relation is a
+ * string with attributes), so we take the constructors from values the package itself creates.
  */
 
 const probe = new package_types_Environment();
@@ -28410,17 +28409,6 @@ const runtime_values_ObjectValue = constructorOf({});
 const runtime_values_FunctionValue = constructorOf(() => null);
 const RuntimeValueBase = Object.getPrototypeOf(runtime_values_StringValue.prototype)
     .constructor;
-/** A Map that renders as a relation name when Jinja concatenates or compares it as text. */
-class RelationMap extends Map {
-    rendered;
-    constructor(entries, rendered) {
-        super(entries);
-        this.rendered = rendered;
-    }
-    toString() {
-        return this.rendered;
-    }
-}
 function isRuntimeValue(value) {
     return value instanceof RuntimeValueBase;
 }
@@ -28445,16 +28433,26 @@ function callableWithAttributes(fn, attributes) {
     const builtins = new Map(Object.entries(attributes).map(([name, attribute]) => [name, nativeFunction(attribute)]));
     return new CallableWithAttributes(fn, builtins);
 }
-/** An object value that renders as its `rendered` text rather than as JSON. */
-class RenderedObject extends runtime_values_ObjectValue {
-    toString() {
-        return this.value.rendered;
+/**
+ * A string with attributes: how a dbt Relation behaves in templates. It prints, concatenates,
+ * compares and filters (`| upper`, `| replace`) as its rendered name, like Python's str(relation),
+ * and `.schema`, `.identifier` or `.render()` read its attributes.
+ */
+class StringWithAttributes extends runtime_values_StringValue {
+    attributes;
+    merged;
+    constructor(text, attributes) {
+        super(text);
+        this.attributes = attributes;
+    }
+    get builtins() {
+        const plain = new runtime_values_StringValue(this.value);
+        this.merged ??= new Map([...plain.builtins, ...this.attributes]);
+        return this.merged;
     }
 }
-/** An object whose text form is `rendered` and whose attributes are `fields`. */
-function renderedObject(rendered, fields) {
-    const map = new RelationMap(Object.entries(fields).map(([key, value]) => [key, toRuntime(value)]), rendered);
-    return new RenderedObject(map);
+function stringWithAttributes(text, fields) {
+    return new StringWithAttributes(text, new Map(Object.entries(fields).map(([key, value]) => [key, toRuntime(value)])));
 }
 function toRuntime(value) {
     if (isRuntimeValue(value))
@@ -28487,8 +28485,6 @@ function toJs(value) {
         case "KeywordArgumentsValue":
         case "NamespaceValue": {
             const map = value.value;
-            if (map instanceof RelationMap)
-                return map.rendered;
             return Object.fromEntries([...map].map(([key, item]) => [key, toJs(item)]));
         }
         case "FunctionValue":
@@ -28783,6 +28779,9 @@ function createGlobalEnvironment(options) {
             throw new MacroReturn(args[0] ?? undefinedValue());
         },
         log: () => stringValue(""),
+        // Jinja2's own globals.
+        range: (args) => toRuntime(jinja_context_range(splitArguments(args).positional.map((arg) => Number(toJs(arg))))),
+        dict: (args) => toRuntime(Object.fromEntries(splitArguments(args).keywords)),
     };
     for (const [name, fn] of Object.entries(functions))
         env.setVariable(name, nativeFunction(fn));
@@ -28793,6 +28792,16 @@ function createGlobalEnvironment(options) {
         warn: nativeFunction(() => stringValue("")),
     }));
     return env;
+}
+/** Python's range(stop) / range(start, stop[, step]). */
+function jinja_context_range([first = 0, second, step = 1]) {
+    const [start, stop] = second === undefined ? [0, first] : [first, second];
+    if (step === 0)
+        throw new TemplateFunctionError("range() step must not be zero.", "range");
+    const values = [];
+    for (let i = start; step > 0 ? i < stop : i > stop; i += step)
+        values.push(i);
+    return values;
 }
 function lookupVar(vars, args) {
     const { positional } = splitArguments(args);
@@ -28887,7 +28896,9 @@ function renderingError(error, site) {
         ? error.file
         : (templateFileOf(error) ?? site.file);
     const source = site.sources.get(file)?.source ?? "";
-    const via = site.modelName && file !== site.file ? ` (while rendering model ${site.modelName})` : "";
+    const via = site.modelName && file !== site.file
+        ? ` (while rendering model ${site.modelName}, ${site.file})`
+        : "";
     if (error instanceof UnsupportedCallError) {
         return new ProjectError(`unsupported Jinja: '${error.callee}' is not a dbt builtin we provide nor a project macro${via}.`, { file, line: findLine(source, error.callee, true) }, UNSUPPORTED_FIX);
     }
@@ -29207,7 +29218,7 @@ function relationValue(relation) {
     return relationValues.getOrCreate(rendered, () => newRelationValue(relation, rendered));
 }
 function newRelationValue(relation, rendered) {
-    return renderedObject(rendered, {
+    return stringWithAttributes(rendered, {
         schema: relation.schema,
         identifier: relation.identifier,
         name: relation.identifier,
@@ -30362,39 +30373,6 @@ function requireSingleStatement(sql, what) {
     return first.text;
 }
 
-;// CONCATENATED MODULE: ./src/plan/decide-action.ts
-/** DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on. */
-function decideAction(model, existing, why, options) {
-    if (!model.isMaterializedView) {
-        return {
-            action: "skip",
-            reason: `materialized='${model.config.materialized}' is not a materialized view (out of scope)`,
-        };
-    }
-    if (!existing)
-        return { action: "create", reason: why };
-    if (options.fullRefresh)
-        return { action: "full-refresh", reason: `${why}; full refresh requested` };
-    if (model.config.materialized !== "materialized_view") {
-        return {
-            action: "skip",
-            reason: `deprecated materialization '${model.config.materialized}'`,
-            warning: `${model.name}: ${why}, but the deprecated '${model.config.materialized}' materialization gets no ` +
-                "zero-downtime rebuild. Change it to materialized='materialized_view', or deploy with full-refresh: true.",
-        };
-    }
-    if (options.zeroDowntime === "all" || model.config.zeroDowntime.enabled) {
-        return { action: "zero-downtime", reason: why };
-    }
-    return {
-        action: "skip",
-        reason: "zero_downtime not enabled",
-        warning: `${model.name}: ${why}, but zero_downtime is not enabled, so the new definition was not applied ` +
-            "(RisingWave cannot alter an MV's query). Enable it with zero_downtime={'enabled': true} in the " +
-            "model's config (or the zero-downtime: all input), or deploy with full-refresh: true.",
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/plan/ddl.ts
 
 /**
@@ -30404,6 +30382,10 @@ function decideAction(model, existing, why, options) {
  */
 function createMaterializedView(relation, selectSql) {
     return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)} AS ${selectSql}`;
+}
+/** dbt creates a model's schema on first use; so do we, for a new model in a new schema. */
+function createSchema(schema) {
+    return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`;
 }
 function explainCreateMaterializedView(relation, selectSql) {
     return `EXPLAIN ${createMaterializedView(relation, selectSql)}`;
@@ -30438,6 +30420,39 @@ function commentOnRelation(on, text) {
 }
 function commentOnColumn(on, column, text) {
     return `COMMENT ON COLUMN ${quoteQualified(on)}.${quoteIdent(column)} IS ${quoteLiteral(text)}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/decide-action.ts
+/** DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on. */
+function decideAction(model, existing, why, options) {
+    if (!model.isMaterializedView) {
+        return {
+            action: "skip",
+            reason: `materialized='${model.config.materialized}' is not a materialized view (out of scope)`,
+        };
+    }
+    if (!existing)
+        return { action: "create", reason: why };
+    if (options.fullRefresh)
+        return { action: "full-refresh", reason: `${why}; full refresh requested` };
+    if (model.config.materialized !== "materialized_view") {
+        return {
+            action: "skip",
+            reason: `deprecated materialization '${model.config.materialized}'`,
+            warning: `${model.name}: ${why}, but the deprecated '${model.config.materialized}' materialization gets no ` +
+                "zero-downtime rebuild. Change it to materialized='materialized_view', or deploy with full-refresh: true.",
+        };
+    }
+    if (options.zeroDowntime === "all" || model.config.zeroDowntime.enabled) {
+        return { action: "zero-downtime", reason: why };
+    }
+    return {
+        action: "skip",
+        reason: "zero_downtime not enabled",
+        warning: `${model.name}: ${why}, but zero_downtime is not enabled, so the new definition was not applied ` +
+            "(RisingWave cannot alter an MV's query). Enable it with zero_downtime={'enabled': true} in the " +
+            "model's config (or the zero-downtime: all input), or deploy with full-refresh: true.",
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/index-names.ts
@@ -30616,6 +30631,7 @@ class PlanError extends Error {
 
 
 
+
 const REBUILDS = new Set(["zero-downtime", "full-refresh"]);
 function sameRelation(a, b) {
     return a.schema === b.schema && a.identifier === b.identifier;
@@ -30649,6 +30665,7 @@ function buildPlan(input) {
     const issues = [];
     const planned = [];
     const rebuilt = new Map();
+    const newSchemas = new Set();
     for (const name of project.order) {
         const model = project.models.get(name);
         if (!model)
@@ -30668,6 +30685,15 @@ function buildPlan(input) {
                 file: model.file,
                 message: `${displayName(model.relation)} already exists as a ${existing.type}, not a materialized view; ` +
                     "it cannot be replaced by a materialized view. Rename the model (alias) or drop that object first.",
+            });
+            continue;
+        }
+        const creating = existing && catalog.creatingJob(existing.id);
+        if (creating) {
+            issues.push({
+                file: model.file,
+                message: `${displayName(model.relation)} is still being created by a background job (${creating.progress}); ` +
+                    "it cannot be replaced until that finishes. Wait for it, or cancel it (CANCEL JOBS) and deploy again.",
             });
             continue;
         }
@@ -30703,6 +30729,11 @@ function buildPlan(input) {
                 ...options,
                 immediateCleanup,
             });
+        }
+        const schema = model.relation.schema;
+        if (entry.steps.length > 0 && !catalog.hasSchema(schema) && !newSchemas.has(schema)) {
+            newSchemas.add(schema);
+            entry.steps.unshift({ kind: "create-schema", sql: createSchema(schema) });
         }
         planned.push(entry);
         if (REBUILDS.has(entry.action))
@@ -30798,6 +30829,13 @@ class CatalogSnapshot {
     relation(id) {
         return this.byId.get(id);
     }
+    hasSchema(name) {
+        return this.rows.schemas.includes(name);
+    }
+    /** The background job still creating `id`, if any: such an MV cannot be swapped yet. */
+    creatingJob(id) {
+        return this.rows.creating.find((job) => job.ddlId === id);
+    }
     relationsIn(schemas) {
         return this.rows.relations.filter((relation) => !schemas || schemas.has(relation.schema));
     }
@@ -30822,6 +30860,7 @@ class CatalogSnapshot {
  */
 function assumedCatalog(existing) {
     return new CatalogSnapshot({
+        schemas: [...new Set(existing.map((relation) => relation.schema))],
         relations: existing.map((relation, index) => ({
             id: -(index + 1),
             schema: relation.schema,
@@ -30969,10 +31008,12 @@ async function connect(options) {
 ;// CONCATENATED MODULE: ./src/risingwave/catalog-reader.ts
 
 /**
- * Four queries, whatever the size of the project or the database, selecting only the columns that
+ * Five queries, whatever the size of the project or the database, selecting only the columns that
  * are stable across RisingWave versions. System schemas hold no user objects and are left out.
  */
 const CATALOG_QUERIES = {
+    schemas: `SELECT name FROM rw_catalog.rw_schemas
+    WHERE name NOT IN ('pg_catalog', 'information_schema', 'rw_catalog')`,
     relations: `SELECT r.id, r.name, r.relation_type, s.name AS schema_name
     FROM rw_catalog.rw_relations r JOIN rw_catalog.rw_schemas s ON s.id = r.schema_id
     WHERE s.name NOT IN ('pg_catalog', 'information_schema', 'rw_catalog')`,
@@ -30982,11 +31023,13 @@ const CATALOG_QUERIES = {
     creating: "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress",
 };
 async function readCatalog(client) {
+    const schemas = await client.query(CATALOG_QUERIES.schemas);
     const relations = await client.query(CATALOG_QUERIES.relations);
     const depends = await client.query(CATALOG_QUERIES.depends);
     const indexes = await client.query(CATALOG_QUERIES.indexes);
     const creating = await client.query(CATALOG_QUERIES.creating);
     const rows = {
+        schemas: schemas.rows.map((row) => String(row.name)),
         relations: relations.rows.map((row) => ({
             id: Number(row.id),
             name: String(row.name),
@@ -31321,7 +31364,8 @@ function computeChangeSet(opts) {
             const reasons = modelDifferences(before, after);
             if (reasons.length > 0)
                 changed.push({ model: after.name, kind: "modified", reasons });
-            if (reasons.some((reason) => reason.startsWith("relation changed"))) {
+            const moved = reasons.some((reason) => reason.startsWith("relation changed"));
+            if (moved && before.isMaterializedView) {
                 warnings.push(`${after.file}: ${after.name} now builds ${renderRelation(after.relation)}; the materialized ` +
                     `view ${renderRelation(before.relation)} is left in place. ${dropAdvice(before)}`);
             }

@@ -3,6 +3,7 @@ import { ProjectError } from "../project/errors.js";
 import type { CatalogSnapshot } from "../risingwave/catalog.js";
 import { displayName, type QualifiedName } from "../sql/quote.js";
 import { requireSingleStatement, SqlShapeError } from "../sql/single-statement.js";
+import * as ddl from "./ddl.js";
 import { decideAction, type ActionOptions } from "./decide-action.js";
 import {
   fullRefreshSteps,
@@ -67,6 +68,7 @@ export function buildPlan(input: PlanInput): Plan {
   const issues: PlanIssue[] = [];
   const planned: PlannedModel[] = [];
   const rebuilt = new Map<string, PlannedModel>();
+  const newSchemas = new Set<string>();
 
   for (const name of project.order) {
     const model = project.models.get(name);
@@ -87,6 +89,16 @@ export function buildPlan(input: PlanInput): Plan {
         message:
           `${displayName(model.relation)} already exists as a ${existing.type}, not a materialized view; ` +
           "it cannot be replaced by a materialized view. Rename the model (alias) or drop that object first.",
+      });
+      continue;
+    }
+    const creating = existing && catalog.creatingJob(existing.id);
+    if (creating) {
+      issues.push({
+        file: model.file,
+        message:
+          `${displayName(model.relation)} is still being created by a background job (${creating.progress}); ` +
+          "it cannot be replaced until that finishes. Wait for it, or cancel it (CANCEL JOBS) and deploy again.",
       });
       continue;
     }
@@ -122,6 +134,11 @@ export function buildPlan(input: PlanInput): Plan {
         ...options,
         immediateCleanup,
       });
+    }
+    const schema = model.relation.schema;
+    if (entry.steps.length > 0 && !catalog.hasSchema(schema) && !newSchemas.has(schema)) {
+      newSchemas.add(schema);
+      entry.steps.unshift({ kind: "create-schema", sql: ddl.createSchema(schema) });
     }
     planned.push(entry);
     if (REBUILDS.has(entry.action)) rebuilt.set(name, entry);

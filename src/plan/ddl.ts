@@ -10,6 +10,11 @@ export function createMaterializedView(relation: QualifiedName, selectSql: strin
   return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)} AS ${selectSql}`;
 }
 
+/** dbt creates a model's schema on first use; so do we, for a new model in a new schema. */
+export function createSchema(schema: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`;
+}
+
 export function explainCreateMaterializedView(relation: QualifiedName, selectSql: string): string {
   return `EXPLAIN ${createMaterializedView(relation, selectSql)}`;
 }

@@ -8,6 +8,7 @@ export type PlanAction = "create" | "zero-downtime" | "full-refresh" | "skip";
  * executor at their own moment (drops leaf-first before any create, cleanup after every model).
  */
 export type PlanStep =
+  | { kind: "create-schema"; sql: string }
   | { kind: "pre-hook"; sql: string }
   | { kind: "sql-header"; sql: string }
   | { kind: "background-ddl"; sql: string; enabled: boolean }

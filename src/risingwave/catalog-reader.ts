@@ -2,10 +2,12 @@ import type pg from "pg";
 import { CatalogSnapshot, type CatalogRows } from "./catalog.js";
 
 /**
- * Four queries, whatever the size of the project or the database, selecting only the columns that
+ * Five queries, whatever the size of the project or the database, selecting only the columns that
  * are stable across RisingWave versions. System schemas hold no user objects and are left out.
  */
 export const CATALOG_QUERIES = {
+  schemas: `SELECT name FROM rw_catalog.rw_schemas
+    WHERE name NOT IN ('pg_catalog', 'information_schema', 'rw_catalog')`,
   relations: `SELECT r.id, r.name, r.relation_type, s.name AS schema_name
     FROM rw_catalog.rw_relations r JOIN rw_catalog.rw_schemas s ON s.id = r.schema_id
     WHERE s.name NOT IN ('pg_catalog', 'information_schema', 'rw_catalog')`,
@@ -16,11 +18,13 @@ export const CATALOG_QUERIES = {
 } as const;
 
 export async function readCatalog(client: pg.Client): Promise<CatalogSnapshot> {
+  const schemas = await client.query(CATALOG_QUERIES.schemas);
   const relations = await client.query(CATALOG_QUERIES.relations);
   const depends = await client.query(CATALOG_QUERIES.depends);
   const indexes = await client.query(CATALOG_QUERIES.indexes);
   const creating = await client.query(CATALOG_QUERIES.creating);
   const rows: CatalogRows = {
+    schemas: schemas.rows.map((row) => String(row.name)),
     relations: relations.rows.map((row) => ({
       id: Number(row.id),
       name: String(row.name),

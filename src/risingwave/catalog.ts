@@ -30,6 +30,8 @@ export interface CreatingJob {
 }
 
 export interface CatalogRows {
+  /** User schemas, including those that hold nothing yet. */
+  schemas: string[];
   relations: CatalogRelation[];
   depends: { objid: number; refobjid: number }[];
   indexes: CatalogIndex[];
@@ -75,6 +77,15 @@ export class CatalogSnapshot {
     return this.byId.get(id);
   }
 
+  hasSchema(name: string): boolean {
+    return this.rows.schemas.includes(name);
+  }
+
+  /** The background job still creating `id`, if any: such an MV cannot be swapped yet. */
+  creatingJob(id: number): CreatingJob | undefined {
+    return this.rows.creating.find((job) => job.ddlId === id);
+  }
+
   relationsIn(schemas?: ReadonlySet<string>): CatalogRelation[] {
     return this.rows.relations.filter((relation) => !schemas || schemas.has(relation.schema));
   }
@@ -104,6 +115,7 @@ export function assumedCatalog(
   existing: { schema: string; identifier: string }[],
 ): CatalogSnapshot {
   return new CatalogSnapshot({
+    schemas: [...new Set(existing.map((relation) => relation.schema))],
     relations: existing.map((relation, index) => ({
       id: -(index + 1),
       schema: relation.schema,

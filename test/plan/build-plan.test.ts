@@ -246,4 +246,49 @@ describe("buildPlan", () => {
       'GRANT SELECT ON MATERIALIZED VIEW "analytics"."Sales ""Q1"" ünïcode" TO "r""x"',
     ]);
   });
+
+  it("creates a missing schema once, before the first model that needs it", () => {
+    const a = model(
+      "a",
+      "select 1",
+      { schema: "marts" },
+      { relation: { schema: "analytics_marts", identifier: "a" } },
+    );
+    const b = model(
+      "b",
+      "select 2",
+      { schema: "marts" },
+      { relation: { schema: "analytics_marts", identifier: "b" } },
+    );
+    const plan = buildPlan({
+      project: project(a, b),
+      requests: [
+        { model: "a", reason: "new model" },
+        { model: "b", reason: "new model" },
+      ],
+      catalog: catalog({}),
+      options: { ...options, backgroundDdl: false },
+      now,
+    });
+    const statements = planToJson(plan).models.map((entry) => entry.statements);
+    expect(statements[0]?.[0]).toBe('CREATE SCHEMA IF NOT EXISTS "analytics_marts"');
+    expect(statements[1]?.[0]).toBe('CREATE MATERIALIZED VIEW "analytics_marts"."b" AS select 2');
+  });
+
+  it("refuses to replace an MV a background job is still creating", () => {
+    expect(() =>
+      buildPlan({
+        project: project(model("orders", "select 1")),
+        requests: [{ model: "orders", reason: "definition changed" }],
+        catalog: catalog({
+          relations: [mv(1, "orders")],
+          creating: [
+            { ddlId: 1, statement: "CREATE MATERIALIZED VIEW orders AS ...", progress: "42.5%" },
+          ],
+        }),
+        options,
+        now,
+      }),
+    ).toThrow("analytics.orders is still being created by a background job (42.5%)");
+  });
 });

@@ -54,7 +54,14 @@ export function project(...models: ModelNode[]): DbtProject {
 }
 
 export function catalog(rows: Partial<CatalogRows>): CatalogSnapshot {
-  return new CatalogSnapshot({ relations: [], depends: [], indexes: [], creating: [], ...rows });
+  return new CatalogSnapshot({
+    schemas: ["analytics"],
+    relations: [],
+    depends: [],
+    indexes: [],
+    creating: [],
+    ...rows,
+  });
 }
 
 export const mv = (id: number, name: string, schema = "analytics") => ({
