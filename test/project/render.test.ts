@@ -77,6 +77,14 @@ describe("rendering models with @huggingface/jinja", () => {
     expect(await renderOne(sql)).toBe("select\n  a,\n  b,\n  c\nfrom t");
   });
 
+  it("prints lists, tuples and dicts as Python does", async () => {
+    const sql =
+      "where s in {{ ('paid', 'shipped') }} -- {{ ['a', \"it's\"] }} {{ {'k': [1, 2.5, none]} }}";
+    expect(await renderOne(sql)).toBe(
+      `where s in ('paid', 'shipped') -- ['a', "it's"] {'k': [1, 2.5, None]}`,
+    );
+  });
+
   it("has Jinja's range() and dict()", async () => {
     const sql =
       "{% set d = dict(a=1, b='x') %}{% for i in range(3) %}{{ i }}{% endfor %} {{ range(5, 1, -2) | join(',') }} {{ d.b }}{{ d.a }}";

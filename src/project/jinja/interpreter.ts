@@ -1,4 +1,5 @@
 import { type AstNode, type Environment, Interpreter, type RuntimeValue } from "./package-types.js";
+import { pythonRepr } from "./python-repr.js";
 import { nativeFunction, stringValue } from "./runtime-values.js";
 import { calleeOf, describeExpression, isOutputNode, type Template } from "./template.js";
 
@@ -71,17 +72,20 @@ export class DbtInterpreter extends Interpreter {
   }
 
   /**
-   * What `{{ … }}` prints, as Python's Jinja2 would: `True`/`False`/`None` (the package prints
-   * `true`/`false` and nothing), and an error for an undefined value.
+   * What `{{ … }}` prints, as Python's Jinja2 would: `True`/`False`/`None` and Python's repr of
+   * lists, tuples and dicts (the package prints `true`, nothing and JSON), and an error for an
+   * undefined value.
    */
   private printable(statement: AstNode, value: RuntimeValue): RuntimeValue {
     switch (value.type) {
       case "UndefinedValue":
         throw new UndefinedOutputError(describeExpression(statement), this.template.file);
       case "BooleanValue":
-        return stringValue(value.value ? "True" : "False");
       case "NullValue":
-        return stringValue("None");
+      case "ArrayValue":
+      case "TupleValue":
+      case "ObjectValue":
+        return stringValue(pythonRepr(value));
       default:
         return value;
     }
