@@ -23,17 +23,6 @@ const { startGitHubApi } = await load("test/support/github-api/index.ts");
 const example = await load("test/e2e/example-project.ts");
 const { startReaders } = await load("test/e2e/readers.ts");
 
-const CUSTOMER_TOTALS_V2 = `{{ config(indexes=[{'columns': ['customer_id']}]) }}
-
-select
-  customer_id,
-  count(*) as order_count,
-  sum(amount) as total_amount,
-  max(amount) as largest_order
-from {{ ref('stg_orders') }}
-group by customer_id
-`;
-
 const banner = (text) => console.log(`\n${"━".repeat(100)}\n${text}\n${"━".repeat(100)}`);
 const showLog = (log) =>
   console.log(
@@ -72,7 +61,7 @@ try {
   const base = repo.revParse();
   repo.checkout("add-largest-order", { create: true });
   const head = repo.commit(
-    { "models/marts/customer_totals.sql": CUSTOMER_TOTALS_V2 },
+    { "models/marts/customer_totals.sql": example.CUSTOMER_TOTALS_V2 },
     "customer_totals: add largest_order",
   );
   api.addPull({ number: 7, baseSha: base, headSha: head });

@@ -7,19 +7,12 @@ import {
   type TempRepo,
 } from "../support/action-runner/index.js";
 import { openRisingWaveTarget, type RisingWaveTarget } from "../support/risingwave/target.js";
-import { exampleProjectFiles, exampleSetupStatements } from "./example-project.js";
+import {
+  CUSTOMER_TOTALS_V2,
+  exampleProjectFiles,
+  exampleSetupStatements,
+} from "./example-project.js";
 import { startReaders } from "./readers.js";
-
-const CUSTOMER_TOTALS_V2 = `{{ config(indexes=[{'columns': ['customer_id']}]) }}
-
-select
-  customer_id,
-  count(*) as order_count,
-  sum(amount) as total_amount,
-  max(amount) as largest_order
-from {{ ref('stg_orders') }}
-group by customer_id
-`;
 
 describe("deploy through dist/index.js", () => {
   let target: RisingWaveTarget;

@@ -25,3 +25,15 @@ export function exampleSetupStatements(): string[] {
     .map((statement) => statement.replace(/^--.*$/gm, "").trim())
     .filter((statement) => statement !== "");
 }
+
+/** The change the demo and the tests make: customer_totals gains a column. */
+export const CUSTOMER_TOTALS_V2 = `{{ config(indexes=[{'columns': ['customer_id']}]) }}
+
+select
+  customer_id,
+  count(*) as order_count,
+  sum(amount) as total_amount,
+  max(amount) as largest_order
+from {{ ref('stg_orders') }}
+group by customer_id
+`;
