@@ -13,7 +13,7 @@ export class UnsupportedCallError extends Error {
   }
 }
 
-/** `{{ x }}` where `x` is undefined: dbt fails here too rather than render nothing. */
+/** `{{ x }}` where `x` is undefined: refused rather than rendered as nothing (dbt's choice). */
 export class UndefinedOutputError extends Error {
   constructor(
     readonly expression: string,

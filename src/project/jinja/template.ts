@@ -14,8 +14,8 @@ export interface Template {
 }
 
 /**
- * Expressions written as `{{ … }}`. An undefined value there is an error (dbt renders with
- * StrictUndefined at compile time), while `x is defined` and `if x` may still probe it.
+ * Expressions written as `{{ … }}`. Printing an undefined value there is an error (dbt would print
+ * nothing, silently dropping that piece of SQL), while `x is defined` and `if x` may still probe it.
  */
 const OUTPUT_NODES = new WeakSet<object>();
 
