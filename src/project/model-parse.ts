@@ -87,8 +87,14 @@ export function parseModel(input: ParseModelInput): ParsedModel {
     sources: input.library.templates,
     modelName: input.name,
   });
+  // Only what describes the model: the result is cached across loads, their closures are not.
   return {
-    ...input,
+    name: input.name,
+    file: input.file,
+    segments: input.segments,
+    rawSql: input.rawSql,
+    properties: input.properties,
+    layers: input.layers,
     template,
     configCalls,
     refNames: [...refNames],
