@@ -37357,7 +37357,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1175);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9382);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37366,7 +37366,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1175:
+/***/ 9382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45815,8 +45815,8 @@ class PlanError extends Error {
 
 
 const REBUILDS = new Set(["zero-downtime", "full-refresh"]);
-function sameRelation(a, b) {
-    return a.schema === b.schema && a.identifier === b.identifier;
+function relationKey(name) {
+    return `${name.schema}\u0000${name.identifier}`;
 }
 /** Model SQL, hooks and headers come from the pull request: each must be exactly one statement. */
 function checkStatements(model, issues) {
@@ -45847,6 +45847,8 @@ function buildPlan(input) {
     const issues = [];
     const planned = [];
     const rebuilt = new Map();
+    /** Models this plan creates or rebuilds (not skipped), by name. */
+    const deployed = new Set();
     const newSchemas = new Set();
     for (const name of project.order) {
         const model = project.models.get(name);
@@ -45890,7 +45892,7 @@ function buildPlan(input) {
             action: decision.action,
             reason: decision.reason,
             immediateCleanup,
-            readsPlanned: model.refs.filter((ref) => planned.some((earlier) => earlier.model === ref && earlier.action !== "skip")),
+            readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
             sql: model.sql,
             steps: [],
             readers: [],
@@ -45918,16 +45920,19 @@ function buildPlan(input) {
             entry.steps.unshift({ kind: "create-schema", sql: createSchema(schema) });
         }
         planned.push(entry);
+        if (entry.action !== "skip")
+            deployed.add(name);
         if (REBUILDS.has(entry.action))
             rebuilt.set(name, entry);
     }
+    const rebuiltRelations = new Set([...rebuilt.values()].map((entry) => relationKey(entry.target)));
     for (const entry of rebuilt.values()) {
         const existing = catalog.find(entry.target.schema, entry.target.identifier);
         if (!existing)
             continue;
         const outside = catalog
             .dependentsOf(existing.id)
-            .filter((reader) => ![...rebuilt.values()].some((other) => sameRelation(other.target, { schema: reader.schema, identifier: reader.name })));
+            .filter((reader) => !rebuiltRelations.has(relationKey({ schema: reader.schema, identifier: reader.name })));
         entry.readers = outside.map((reader) => ({
             schema: reader.schema,
             name: reader.name,
@@ -59417,6 +59422,51 @@ const package_types_Interpreter = Interpreter;
 const package_types_tokenize = tokenize;
 const package_types_parse = jinja_dist_parse;
 
+;// CONCATENATED MODULE: ./src/project/jinja/python-repr.ts
+/**
+ * How Python's Jinja2 prints a value in `{{ … }}`: `['a', 'b']`, `('a',)`, `{'k': 1}`, `True`,
+ * `None`. The package prints JSON instead, which turns `in {{ ('a', 'b') }}` into invalid SQL.
+ */
+function pythonRepr(value) {
+    switch (value.type) {
+        case "StringValue":
+            return stringRepr(value.value);
+        case "BooleanValue":
+            return value.value ? "True" : "False";
+        case "NullValue":
+        case "UndefinedValue":
+            return "None";
+        case "ArrayValue":
+            return `[${items(value).join(", ")}]`;
+        case "TupleValue": {
+            const parts = items(value);
+            return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(", ")})`;
+        }
+        case "ObjectValue":
+        case "KeywordArgumentsValue":
+        case "NamespaceValue": {
+            const entries = [...value.value];
+            return `{${entries.map(([key, item]) => `${stringRepr(key)}: ${pythonRepr(item)}`).join(", ")}}`;
+        }
+        default:
+            return value.toString();
+    }
+}
+function items(value) {
+    return value.value.map(pythonRepr);
+}
+/** Python's str.__repr__: single quotes unless the text has one and no double quote. */
+function stringRepr(text) {
+    const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+    const escaped = text
+        .replaceAll("\\", "\\\\")
+        .replaceAll("\n", "\\n")
+        .replaceAll("\r", "\\r")
+        .replaceAll("\t", "\\t")
+        .replaceAll(quote, `\\${quote}`);
+    return `${quote}${escaped}${quote}`;
+}
+
 ;// CONCATENATED MODULE: ./src/project/jinja/runtime-values.ts
 /**
  * Bridge between JavaScript values and @huggingface/jinja's runtime values.
@@ -59556,8 +59606,8 @@ function text_position_escapeRegExp(text) {
 
 
 /**
- * Expressions written as `{{ … }}`. An undefined value there is an error (dbt renders with
- * StrictUndefined at compile time), while `x is defined` and `if x` may still probe it.
+ * Expressions written as `{{ … }}`. Printing an undefined value there is an error (dbt would print
+ * nothing, silently dropping that piece of SQL), while `x is defined` and `if x` may still probe it.
  */
 const OUTPUT_NODES = new WeakSet();
 function isOutputNode(node) {
@@ -59662,6 +59712,7 @@ function findInTags(source, pattern) {
 
 
 
+
 /** A call of something that is neither a dbt builtin we provide nor a project macro. */
 class UnsupportedCallError extends Error {
     callee;
@@ -59672,7 +59723,7 @@ class UnsupportedCallError extends Error {
         this.file = file;
     }
 }
-/** `{{ x }}` where `x` is undefined: dbt fails here too rather than render nothing. */
+/** `{{ x }}` where `x` is undefined: refused rather than rendered as nothing (dbt's choice). */
 class UndefinedOutputError extends Error {
     expression;
     file;
@@ -59731,17 +59782,20 @@ class DbtInterpreter extends package_types_Interpreter {
         }
     }
     /**
-     * What `{{ … }}` prints, as Python's Jinja2 would: `True`/`False`/`None` (the package prints
-     * `true`/`false` and nothing), and an error for an undefined value.
+     * What `{{ … }}` prints, as Python's Jinja2 would: `True`/`False`/`None` and Python's repr of
+     * lists, tuples and dicts (the package prints `true`, nothing and JSON), and an error for an
+     * undefined value.
      */
     printable(statement, value) {
         switch (value.type) {
             case "UndefinedValue":
                 throw new UndefinedOutputError(describeExpression(statement), this.template.file);
             case "BooleanValue":
-                return stringValue(value.value ? "True" : "False");
             case "NullValue":
-                return stringValue("None");
+            case "ArrayValue":
+            case "TupleValue":
+            case "ObjectValue":
+                return stringValue(pythonRepr(value));
             default:
                 return value;
         }
@@ -60319,8 +60373,14 @@ function parseModel(input) {
         sources: input.library.templates,
         modelName: input.name,
     });
+    // Only what describes the model: the result is cached across loads, their closures are not.
     return {
-        ...input,
+        name: input.name,
+        file: input.file,
+        segments: input.segments,
+        rawSql: input.rawSql,
+        properties: input.properties,
+        layers: input.layers,
         template,
         configCalls,
         refNames: [...refNames],

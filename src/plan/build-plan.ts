@@ -37,8 +37,8 @@ export interface PlanInput {
 
 const REBUILDS = new Set(["zero-downtime", "full-refresh"]);
 
-function sameRelation(a: QualifiedName, b: QualifiedName): boolean {
-  return a.schema === b.schema && a.identifier === b.identifier;
+function relationKey(name: QualifiedName): string {
+  return `${name.schema}\u0000${name.identifier}`;
 }
 
 /** Model SQL, hooks and headers come from the pull request: each must be exactly one statement. */
@@ -68,6 +68,8 @@ export function buildPlan(input: PlanInput): Plan {
   const issues: PlanIssue[] = [];
   const planned: PlannedModel[] = [];
   const rebuilt = new Map<string, PlannedModel>();
+  /** Models this plan creates or rebuilds (not skipped), by name. */
+  const deployed = new Set<string>();
   const newSchemas = new Set<string>();
 
   for (const name of project.order) {
@@ -113,9 +115,7 @@ export function buildPlan(input: PlanInput): Plan {
       action: decision.action,
       reason: decision.reason,
       immediateCleanup,
-      readsPlanned: model.refs.filter((ref) =>
-        planned.some((earlier) => earlier.model === ref && earlier.action !== "skip"),
-      ),
+      readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
       sql: model.sql,
       steps: [],
       readers: [],
@@ -141,8 +141,11 @@ export function buildPlan(input: PlanInput): Plan {
       entry.steps.unshift({ kind: "create-schema", sql: ddl.createSchema(schema) });
     }
     planned.push(entry);
+    if (entry.action !== "skip") deployed.add(name);
     if (REBUILDS.has(entry.action)) rebuilt.set(name, entry);
   }
+
+  const rebuiltRelations = new Set([...rebuilt.values()].map((entry) => relationKey(entry.target)));
 
   for (const entry of rebuilt.values()) {
     const existing = catalog.find(entry.target.schema, entry.target.identifier);
@@ -151,9 +154,7 @@ export function buildPlan(input: PlanInput): Plan {
       .dependentsOf(existing.id)
       .filter(
         (reader) =>
-          ![...rebuilt.values()].some((other) =>
-            sameRelation(other.target, { schema: reader.schema, identifier: reader.name }),
-          ),
+          !rebuiltRelations.has(relationKey({ schema: reader.schema, identifier: reader.name })),
       );
     entry.readers = outside.map((reader): Reader => ({
       schema: reader.schema,
