@@ -36,7 +36,7 @@ export class RelationNamer {
       : defaultSchemaName(this.targetSchema, config.schema);
     const identifier = aliasMacro
       ? this.callMacro(aliasMacro, [toRuntime(config.alias ?? null), nodeValue()], node)
-      : (config.alias ?? node.name);
+      : config.alias || node.name; // dbt tests the alias for truthiness: "" means none
     return { schema, identifier };
   }
 
