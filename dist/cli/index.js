@@ -29249,15 +29249,37 @@ function hookSql(hook) {
     return typeof hook === "string" ? hook : hook.sql;
 }
 
+;// CONCATENATED MODULE: ./src/sql/quote.ts
+function rejectNul(text, what) {
+    if (text.includes("\0"))
+        throw new Error(`${what} must not contain NUL characters.`);
+}
+/** Every identifier we generate is quoted, so names with capitals, spaces, quotes or keywords survive. */
+function quoteIdent(name) {
+    rejectNul(name, `Identifier ${JSON.stringify(name)}`);
+    if (name === "")
+        throw new Error("An identifier must not be empty.");
+    return `"${name.replace(/"/g, '""')}"`;
+}
+function quoteQualified(name) {
+    return `${quoteIdent(name.schema)}.${quoteIdent(name.identifier)}`;
+}
+/** Standard string literal; RisingWave has no dollar quoting for comments, so quotes are doubled. */
+function quoteLiteral(text) {
+    rejectNul(text, "A string literal");
+    return `'${text.replace(/'/g, "''")}'`;
+}
+function displayName(name) {
+    return `${name.schema}.${name.identifier}`;
+}
+
 ;// CONCATENATED MODULE: ./src/project/relation.ts
 
 
-function quoteIdentifier(name) {
-    return `"${name.replaceAll('"', '""')}"`;
-}
+
 /** `"schema"."identifier"`: relations always render quoted, as the names are case-sensitive. */
 function renderRelation(relation) {
-    return `${quoteIdentifier(relation.schema)}.${quoteIdentifier(relation.identifier)}`;
+    return quoteQualified(relation);
 }
 /** Templates cannot modify a relation, so one value per relation serves every render. */
 const relationValues = new ContentCache();
@@ -29815,7 +29837,7 @@ class RelationNamer {
             : defaultSchemaName(this.targetSchema, config.schema);
         const identifier = aliasMacro
             ? this.callMacro(aliasMacro, [toRuntime(config.alias ?? null), nodeValue()], node)
-            : (config.alias ?? node.name);
+            : config.alias || node.name; // dbt tests the alias for truthiness: "" means none
         return { schema, identifier };
     }
     /** The relation before `config()` calls are known: what `this` is while parsing a model. */
@@ -30244,31 +30266,109 @@ function selectModels(project, spec) {
 
 
 
-;// CONCATENATED MODULE: ./src/sql/quote.ts
-function rejectNul(text, what) {
-    if (text.includes("\0"))
-        throw new Error(`${what} must not contain NUL characters.`);
+;// CONCATENATED MODULE: ./src/sql/lexer.ts
+const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+function isWordChar(char) {
+    return char !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(char);
 }
-/** Every identifier we generate is quoted, so names with capitals, spaces, quotes or keywords survive. */
-function quoteIdent(name) {
-    rejectNul(name, `Identifier ${JSON.stringify(name)}`);
-    if (name === "")
-        throw new Error("An identifier must not be empty.");
-    return `"${name.replace(/"/g, '""')}"`;
+function* sqlTokens(sql) {
+    let index = 0;
+    let line = 1;
+    const token = (kind, end, unterminated) => {
+        const text = sql.slice(index, end);
+        const result = { kind, text, line, ...(unterminated ? { unterminated } : {}) };
+        for (const char of text)
+            if (char === "\n")
+                line++;
+        index = end;
+        return result;
+    };
+    while (index < sql.length) {
+        const char = sql[index];
+        const next = sql[index + 1];
+        if (/\s/.test(char)) {
+            let end = index + 1;
+            while (end < sql.length && /\s/.test(sql[end]))
+                end++;
+            yield token("space", end);
+        }
+        else if (char === "-" && next === "-") {
+            const end = sql.indexOf("\n", index);
+            yield token("comment", end === -1 ? sql.length : end);
+        }
+        else if (char === "/" && next === "*") {
+            const end = blockCommentEnd(sql, index);
+            yield token("comment", end ?? sql.length, end === undefined ? "block comment" : undefined);
+        }
+        else if (char === "'") {
+            const escapes = /[eE]/.test(sql[index - 1] ?? "") && !isWordChar(sql[index - 2]);
+            const end = quotedEnd(sql, index, "'", escapes);
+            yield token("string", end ?? sql.length, end === undefined ? "string literal" : undefined);
+        }
+        else if (char === '"') {
+            const end = quotedEnd(sql, index, '"', false);
+            yield token("identifier", end ?? sql.length, end === undefined ? "quoted identifier" : undefined);
+        }
+        else if (char === "$" &&
+            !isWordChar(sql[index - 1]) &&
+            DOLLAR_TAG.test(sql.slice(index, index + 200))) {
+            const tag = DOLLAR_TAG.exec(sql.slice(index, index + 200))[0];
+            const close = sql.indexOf(tag, index + tag.length);
+            yield close === -1
+                ? token("dollar-quoted", sql.length, "dollar-quoted string")
+                : token("dollar-quoted", close + tag.length);
+        }
+        else if (char === ";") {
+            yield token("semicolon", index + 1);
+        }
+        else {
+            yield token("other", index + 1);
+        }
+    }
 }
-function quoteQualified(name) {
-    return `${quoteIdent(name.schema)}.${quoteIdent(name.identifier)}`;
+/** PostgreSQL block comments nest. */
+function blockCommentEnd(sql, start) {
+    let depth = 0;
+    let i = start;
+    while (i < sql.length) {
+        if (sql.startsWith("/*", i)) {
+            depth++;
+            i += 2;
+        }
+        else if (sql.startsWith("*/", i)) {
+            depth--;
+            i += 2;
+            if (depth === 0)
+                return i;
+        }
+        else {
+            i++;
+        }
+    }
+    return undefined;
 }
-/** Standard string literal; RisingWave has no dollar quoting for comments, so quotes are doubled. */
-function quoteLiteral(text) {
-    rejectNul(text, "A string literal");
-    return `'${text.replace(/'/g, "''")}'`;
-}
-function displayName(name) {
-    return `${name.schema}.${name.identifier}`;
+/** The quote doubled is an escape, and so is a backslash in E'' strings. */
+function quotedEnd(sql, start, quote, backslashEscapes) {
+    let i = start + 1;
+    while (i < sql.length) {
+        const char = sql[i];
+        if (backslashEscapes && char === "\\") {
+            i += 2;
+        }
+        else if (char === quote) {
+            if (sql[i + 1] !== quote)
+                return i + 1;
+            i += 2;
+        }
+        else {
+            i++;
+        }
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/sql/statements.ts
+
 class UnterminatedSqlError extends Error {
     what;
     line;
@@ -30279,117 +30379,30 @@ class UnterminatedSqlError extends Error {
         this.name = "UnterminatedSqlError";
     }
 }
-const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+/** Statements split at the `;` that are code: not those in strings, identifiers, comments or dollar quotes. */
 function splitSqlStatements(sql) {
     const statements = [];
-    let start = 0;
-    let line = 1;
-    let firstMeaningful;
-    let index = 0;
-    const markMeaningful = () => {
-        firstMeaningful ??= { index, line };
+    let text = "";
+    let firstLine;
+    const close = () => {
+        if (firstLine !== undefined)
+            statements.push({ text: text.trim(), line: firstLine });
+        text = "";
+        firstLine = undefined;
     };
-    const advanceTo = (end) => {
-        for (let i = index; i < end; i++)
-            if (sql[i] === "\n")
-                line++;
-        index = end;
-    };
-    const closeStatement = (end) => {
-        if (firstMeaningful) {
-            statements.push({ text: sql.slice(start, end).trim(), line: firstMeaningful.line });
+    for (const token of sqlTokens(sql)) {
+        if (token.unterminated)
+            throw new UnterminatedSqlError(token.unterminated, token.line);
+        if (token.kind === "semicolon") {
+            close();
+            continue;
         }
-        firstMeaningful = undefined;
-        start = end + 1;
-    };
-    while (index < sql.length) {
-        const char = sql[index];
-        const next = sql[index + 1];
-        if (char === "-" && next === "-") {
-            const end = sql.indexOf("\n", index);
-            advanceTo(end === -1 ? sql.length : end);
-        }
-        else if (char === "/" && next === "*") {
-            advanceTo(blockCommentEnd(sql, index, line));
-        }
-        else if (char === "'") {
-            markMeaningful();
-            const escapes = index > 0 && /[eE]/.test(sql[index - 1] ?? "") && !isWordChar(sql[index - 2]);
-            advanceTo(quotedEnd(sql, index, "'", escapes, "string literal", line));
-        }
-        else if (char === '"') {
-            markMeaningful();
-            advanceTo(quotedEnd(sql, index, '"', false, "quoted identifier", line));
-        }
-        else if (char === "$" && !isWordChar(sql[index - 1])) {
-            const tag = DOLLAR_TAG.exec(sql.slice(index, index + 200))?.[0];
-            markMeaningful();
-            if (tag) {
-                const close = sql.indexOf(tag, index + tag.length);
-                if (close === -1)
-                    throw new UnterminatedSqlError("dollar-quoted string", line);
-                advanceTo(close + tag.length);
-            }
-            else {
-                advanceTo(index + 1);
-            }
-        }
-        else if (char === ";") {
-            closeStatement(index);
-            advanceTo(index + 1);
-        }
-        else {
-            if (char !== undefined && !/\s/.test(char))
-                markMeaningful();
-            advanceTo(index + 1);
-        }
+        if (token.kind !== "space" && token.kind !== "comment")
+            firstLine ??= token.line;
+        text += token.text;
     }
-    closeStatement(sql.length);
+    close();
     return statements;
-}
-function isWordChar(char) {
-    return char !== undefined && /[A-Za-z0-9_\u0080-\uffff]/.test(char);
-}
-function blockCommentEnd(sql, start, line) {
-    let depth = 0;
-    let i = start;
-    while (i < sql.length) {
-        if (sql[i] === "/" && sql[i + 1] === "*") {
-            depth++;
-            i += 2;
-        }
-        else if (sql[i] === "*" && sql[i + 1] === "/") {
-            depth--;
-            i += 2;
-            if (depth === 0)
-                return i;
-        }
-        else {
-            i++;
-        }
-    }
-    throw new UnterminatedSqlError("block comment", line);
-}
-function quotedEnd(sql, start, quote, backslashEscapes, what, line) {
-    let i = start + 1;
-    while (i < sql.length) {
-        const char = sql[i];
-        if (backslashEscapes && char === "\\") {
-            i += 2;
-        }
-        else if (char === quote) {
-            if (sql[i + 1] === quote) {
-                i += 2;
-            }
-            else {
-                return i + 1;
-            }
-        }
-        else {
-            i++;
-        }
-    }
-    throw new UnterminatedSqlError(what, line);
 }
 
 ;// CONCATENATED MODULE: ./src/sql/single-statement.ts
@@ -30527,7 +30540,37 @@ function retiredIndexName(tempName, ordinal) {
     return `__dbt_retired_index_${tempName}_${ordinal}`;
 }
 
+;// CONCATENATED MODULE: ./src/plan/temp-name.ts
+/**
+ * Temporary MV names: `{name}_dbt_zero_down_tmp_{YYYYMMDD}T{HHMMSS}_{ffffff}Z` (ours), and
+ * dbt-risingwave's isoformat-derived `…T{HHMMSS}[_{ffffff}]+0000`. The long marker keeps us clear
+ * of user objects that merely contain `_tmp_`.
+ */
+const TEMP_MARKER = "_dbt_zero_down_tmp_";
+const TEMP_NAME = /^(.+)_dbt_zero_down_tmp_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:_(\d{6}))?(Z|\+0000)$/;
+function pad(value, width) {
+    return String(value).padStart(width, "0");
+}
+/** `micros` (0–999) refines the millisecond clock so two names made in one millisecond still differ. */
+function makeTempName(baseName, at, micros = 0) {
+    const stamp = `${pad(at.getUTCFullYear(), 4)}${pad(at.getUTCMonth() + 1, 2)}${pad(at.getUTCDate(), 2)}` +
+        `T${pad(at.getUTCHours(), 2)}${pad(at.getUTCMinutes(), 2)}${pad(at.getUTCSeconds(), 2)}` +
+        `_${pad(at.getUTCMilliseconds() * 1000 + micros, 6)}Z`;
+    return `${baseName}${TEMP_MARKER}${stamp}`;
+}
+function parseTempName(name) {
+    const match = TEMP_NAME.exec(name);
+    if (!match)
+        return undefined;
+    const [, baseName, year, month, day, hour, minute, second, micros] = match;
+    const createdAt = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Math.floor(Number(micros ?? "0") / 1000)));
+    if (Number.isNaN(createdAt.getTime()) || baseName === undefined)
+        return undefined;
+    return { baseName, createdAt };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/model-steps.ts
+
 
 
 /** The statements that make `on` what the model says: indexes are separate, they need names. */
@@ -30596,10 +30639,24 @@ function zeroDowntimeSteps(model, existing, temp, catalog, options) {
     const target = model.relation;
     const indexes = model.config.indexes;
     const canonicalNames = new Set(indexes.map((index) => canonicalIndexName(target.identifier, index)));
-    const retiring = catalog
+    const onExisting = catalog
         .indexesOn(existing.id)
         .filter((index) => canonicalNames.has(index.name) ||
         index.name.startsWith(canonicalIndexPrefix(target.identifier)));
+    // A run that lost its connection after the SWAP took effect but before the index names were
+    // handed over leaves a canonical name on this model's previous version, now under a temporary
+    // name: retire it there too, or the new index could never take its name.
+    const onLeftovers = catalog.rows.indexes.filter((index) => {
+        if (index.onId === existing.id || index.schema !== target.schema)
+            return false;
+        if (!canonicalNames.has(index.name))
+            return false;
+        const owner = catalog.relation(index.onId);
+        return (owner?.type === "materialized view" &&
+            owner.schema === target.schema &&
+            parseTempName(owner.name)?.baseName === target.identifier);
+    });
+    const retiring = [...onExisting, ...onLeftovers];
     const steps = [
         ...createSteps(model, temp, options),
         ...indexes.map((index) => ({
@@ -30632,35 +30689,6 @@ function fullRefreshSteps(model, options) {
         },
         ...initialCreateSteps(model, options),
     ];
-}
-
-;// CONCATENATED MODULE: ./src/plan/temp-name.ts
-/**
- * Temporary MV names: `{name}_dbt_zero_down_tmp_{YYYYMMDD}T{HHMMSS}_{ffffff}Z` (ours), and
- * dbt-risingwave's isoformat-derived `…T{HHMMSS}[_{ffffff}]+0000`. The long marker keeps us clear
- * of user objects that merely contain `_tmp_`.
- */
-const TEMP_MARKER = "_dbt_zero_down_tmp_";
-const TEMP_NAME = /^(.+)_dbt_zero_down_tmp_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:_(\d{6}))?(Z|\+0000)$/;
-function pad(value, width) {
-    return String(value).padStart(width, "0");
-}
-/** `micros` (0–999) refines the millisecond clock so two names made in one millisecond still differ. */
-function makeTempName(baseName, at, micros = 0) {
-    const stamp = `${pad(at.getUTCFullYear(), 4)}${pad(at.getUTCMonth() + 1, 2)}${pad(at.getUTCDate(), 2)}` +
-        `T${pad(at.getUTCHours(), 2)}${pad(at.getUTCMinutes(), 2)}${pad(at.getUTCSeconds(), 2)}` +
-        `_${pad(at.getUTCMilliseconds() * 1000 + micros, 6)}Z`;
-    return `${baseName}${TEMP_MARKER}${stamp}`;
-}
-function parseTempName(name) {
-    const match = TEMP_NAME.exec(name);
-    if (!match)
-        return undefined;
-    const [, baseName, year, month, day, hour, minute, second, micros] = match;
-    const createdAt = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Math.floor(Number(micros ?? "0") / 1000)));
-    if (Number.isNaN(createdAt.getTime()) || baseName === undefined)
-        return undefined;
-    return { baseName, createdAt };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/types.ts
@@ -31236,6 +31264,7 @@ async function openDatabase(url, logger) {
 }
 
 ;// CONCATENATED MODULE: ./src/changes/sql-normalise.ts
+
 /**
  * SQL text with comments removed and whitespace reduced to what separates two words, leaving
  * string literals, quoted identifiers and dollar-quoted bodies untouched: two texts normalise
@@ -31244,97 +31273,17 @@ async function openDatabase(url, logger) {
 function normaliseSql(sql) {
     let out = "";
     let pendingSpace = false;
-    let i = 0;
-    const emit = (text) => {
-        if (pendingSpace && sql_normalise_isWordChar(out.at(-1)) && sql_normalise_isWordChar(text[0]))
+    for (const token of sqlTokens(sql)) {
+        if (token.kind === "space" || token.kind === "comment") {
+            pendingSpace = true;
+            continue;
+        }
+        if (pendingSpace && isWordChar(out.at(-1)) && isWordChar(token.text[0]))
             out += " ";
         pendingSpace = false;
-        out += text;
-    };
-    while (i < sql.length) {
-        const c = sql[i];
-        const next = sql[i + 1];
-        if (/\s/.test(c)) {
-            pendingSpace = true;
-            i++;
-        }
-        else if (c === "-" && next === "-") {
-            const end = sql.indexOf("\n", i);
-            i = end === -1 ? sql.length : end;
-            pendingSpace = true;
-        }
-        else if (c === "/" && next === "*") {
-            i = sql_normalise_blockCommentEnd(sql, i);
-            pendingSpace = true;
-        }
-        else if (c === "'") {
-            const escapes = /[eE]/.test(sql[i - 1] ?? "") && !sql_normalise_isWordChar(sql[i - 2]);
-            const end = sql_normalise_quotedEnd(sql, i, "'", escapes);
-            emit(sql.slice(i, end));
-            i = end;
-        }
-        else if (c === '"') {
-            const end = sql_normalise_quotedEnd(sql, i, '"', false);
-            emit(sql.slice(i, end));
-            i = end;
-        }
-        else if (c === "$" && !sql_normalise_isWordChar(sql[i - 1])) {
-            const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i));
-            const close = tag ? sql.indexOf(tag[0], i + tag[0].length) : -1;
-            const end = tag ? (close === -1 ? sql.length : close + tag[0].length) : i + 1;
-            emit(sql.slice(i, end));
-            i = end;
-        }
-        else {
-            emit(c);
-            i++;
-        }
+        out += token.text;
     }
     return out;
-}
-/** Word characters: a space between two of them is significant. */
-function sql_normalise_isWordChar(c) {
-    return c !== undefined && /[\w$\u0080-\uffff]/.test(c);
-}
-/** PostgreSQL block comments nest. */
-function sql_normalise_blockCommentEnd(sql, start) {
-    let depth = 0;
-    let i = start;
-    while (i < sql.length) {
-        if (sql.startsWith("/*", i)) {
-            depth++;
-            i += 2;
-        }
-        else if (sql.startsWith("*/", i)) {
-            depth--;
-            i += 2;
-            if (depth === 0)
-                return i;
-        }
-        else {
-            i++;
-        }
-    }
-    return sql.length;
-}
-/** End of a quoted token: the quote doubled is an escape, and so is a backslash in E'' strings. */
-function sql_normalise_quotedEnd(sql, start, quote, backslashEscapes) {
-    let i = start + 1;
-    while (i < sql.length) {
-        const c = sql[i];
-        if (backslashEscapes && c === "\\") {
-            i += 2;
-        }
-        else if (c === quote) {
-            if (sql[i + 1] !== quote)
-                return i + 1;
-            i += 2;
-        }
-        else {
-            i++;
-        }
-    }
-    return sql.length;
 }
 
 ;// CONCATENATED MODULE: ./src/changes/model-diff.ts
@@ -31653,10 +31602,21 @@ function planSweep(catalog, candidates) {
     }));
     return { dropped, kept };
 }
+const errorText = (error) => (error instanceof Error ? error.message : String(error));
+/**
+ * Server errors carry a five-character SQLSTATE; anything else a statement raises (a reset,
+ * "Connection terminated unexpectedly") means the connection is gone, and with it the knowledge
+ * of whether that statement took effect.
+ */
+function lostConnection(error) {
+    const code = error?.code;
+    return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
+}
 /**
  * Drops the candidates nothing reads, in planSweep's order, never with CASCADE. A DROP that fails
  * (a reader created meanwhile, say) is reported and the others go on; the database, which
- * refuses to drop anything still read, stays the final judge.
+ * refuses to drop anything still read, stays the final judge. Once the connection is lost no
+ * further DROP is tried, and what was dropped before is still reported as dropped.
  */
 async function dropUnreadTemps(session, candidates, logger, announce) {
     if (candidates.length === 0)
@@ -31664,24 +31624,55 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
     const sweep = planSweep(await session.catalog(), candidates);
     const dropped = [];
     const failed = new Map();
+    let lost;
     for (const relation of sweep.dropped) {
+        const drop = `${dropMaterializedView(relation)};`;
+        if (lost !== undefined) {
+            failed.set(drop_unread_key(relation), `not attempted: the connection was lost before (${lost})`);
+            continue;
+        }
         logger.info(announce(relation));
         try {
             await session.execute(dropMaterializedView(relation));
             dropped.push(relation);
         }
         catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            failed.set(drop_unread_key(relation), message);
-            logger.warning(`Could not drop ${quoteQualified(relation)}: ${message}. Manual cleanup required: ` +
-                `${dropMaterializedView(relation)};`);
+            const message = errorText(error);
+            if (lostConnection(error)) {
+                lost = message;
+                failed.set(drop_unread_key(relation), `the connection was lost during the DROP (${message}); it may or may not have been dropped`);
+                logger.warning(`The connection was lost while dropping ${quoteQualified(relation)} (${message}): it may or ` +
+                    `may not have been dropped. If it is still there, the next cleanup sweep (mode: cleanup) ` +
+                    `removes it once nothing reads it, or run: ${drop}`);
+            }
+            else {
+                failed.set(drop_unread_key(relation), message);
+                logger.warning(`Could not drop ${quoteQualified(relation)}: ${message}. Manual cleanup required: ${drop}`);
+            }
         }
     }
     const remaining = candidates.filter((relation) => !dropped.some((done) => drop_unread_key(done) === drop_unread_key(relation)));
-    const kept = (await describeTemps(session, remaining)).map((temp) => ({
-        ...temp,
-        error: failed.get(drop_unread_key(temp.relation)),
-    }));
+    // Without a connection, what the sweep saw before the DROPs is the best knowledge there is.
+    const fromSweep = () => remaining.flatMap((relation) => {
+        const error = failed.get(drop_unread_key(relation));
+        const seen = sweep.kept.find((kept) => drop_unread_key(kept.relation) === drop_unread_key(relation));
+        if (seen)
+            return [{ ...seen, error }];
+        return error === undefined ? [] : [{ relation, readers: [], error }];
+    });
+    let kept;
+    try {
+        kept =
+            lost === undefined
+                ? (await describeTemps(session, remaining)).map((temp) => ({
+                    ...temp,
+                    error: failed.get(drop_unread_key(temp.relation)),
+                }))
+                : fromSweep();
+    }
+    catch {
+        kept = fromSweep();
+    }
     return { dropped, kept };
 }
 /** The temporary MVs that still exist among `relations`, each with what reads it; one catalog read. */
@@ -31768,7 +31759,7 @@ class StepFailure extends Error {
     step;
     original;
     constructor(step, original) {
-        super(errorText(original));
+        super(execute_plan_errorText(original));
         this.step = step;
         this.original = original;
     }
@@ -31797,7 +31788,7 @@ function connectionLossNote(entry, step, swapped) {
     }
     return `${lost}: ${target} is untouched; ${sweep}`;
 }
-function errorText(error) {
+function execute_plan_errorText(error) {
     return error instanceof Error ? error.message : String(error);
 }
 /**
@@ -31846,7 +31837,7 @@ async function executePlan(plan, session, logger, options) {
                 file: entry.file,
                 action: entry.action,
                 status: "failed",
-                error: errorText(error),
+                error: execute_plan_errorText(error),
                 note: "full refresh stopped before any MV was created",
             });
             break;
@@ -31896,10 +31887,10 @@ async function executePlan(plan, session, logger, options) {
         const left = plan.models.flatMap((entry) => entry.temp && outcome.swapped.includes(entry.target) ? [entry.temp] : []);
         const unreported = left.filter((temp) => !outcome.droppedTemps.includes(temp) &&
             !outcome.preservedTemps.some((kept) => kept.relation === temp));
-        logger.warning(`Cleanup of temporary MVs failed: ${errorText(error)}`);
+        logger.warning(`Cleanup of temporary MVs failed: ${execute_plan_errorText(error)}`);
         for (const temp of unreported) {
             logger.info(`Manual cleanup required: ${dropMaterializedView(temp)};`);
-            outcome.preservedTemps.push({ relation: temp, readers: [], error: errorText(error) });
+            outcome.preservedTemps.push({ relation: temp, readers: [], error: execute_plan_errorText(error) });
         }
     }
     return outcome;
@@ -31933,7 +31924,7 @@ async function deployModel(entry, session, logger, runStep) {
                 durationMs: Date.now() - started,
                 error: error instanceof StepFailure
                     ? `${error.step.kind} failed: ${error.message}`
-                    : errorText(error),
+                    : execute_plan_errorText(error),
                 note,
             },
         });
@@ -31964,7 +31955,7 @@ async function removeQuietly(session, relation, logger) {
         return true;
     }
     catch (error) {
-        logger.warning(`Could not remove ${quoteQualified(relation)}: ${errorText(error)}`);
+        logger.warning(`Could not remove ${quoteQualified(relation)}: ${execute_plan_errorText(error)}`);
         return false;
     }
 }

@@ -1,3 +1,4 @@
+import { quoteQualified } from "../sql/quote.js";
 import { ContentCache } from "./content-cache.js";
 import {
   nativeFunction,
@@ -7,13 +8,9 @@ import {
 } from "./jinja/runtime-values.js";
 import type { RelationName } from "./types.js";
 
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 /** `"schema"."identifier"`: relations always render quoted, as the names are case-sensitive. */
 export function renderRelation(relation: RelationName): string {
-  return `${quoteIdentifier(relation.schema)}.${quoteIdentifier(relation.identifier)}`;
+  return quoteQualified(relation);
 }
 
 /** Templates cannot modify a relation, so one value per relation serves every render. */
