@@ -102,9 +102,11 @@ export async function executePlan(
   const refreshDrops = plan.models.flatMap((entry) =>
     entry.steps.filter((step) => step.kind === "drop-for-refresh").map((step) => ({ entry, step })),
   );
+  const dropped = new Set<string>();
   for (const { entry, step } of refreshDrops.reverse()) {
     try {
       await runStep(step, entry);
+      dropped.add(entry.model);
     } catch (error) {
       outcome.failed = true;
       outcome.models.push({
@@ -113,7 +115,7 @@ export async function executePlan(
         action: entry.action,
         status: "failed",
         error: errorText(error),
-        note: "full refresh stopped before any MV was created",
+        note: "it was not dropped and is unchanged; no further MV was dropped",
       });
       break;
     }
@@ -129,7 +131,10 @@ export async function executePlan(
       });
       continue;
     }
-    if (outcome.failed) {
+    // Even after a failure, an MV this run already dropped for a full refresh is created again:
+    // leaving its name empty is the one thing never to do.
+    const mustRecreate = entry.action === "full-refresh" && dropped.has(entry.model);
+    if (outcome.failed && !mustRecreate) {
       if (!outcome.models.some((done) => done.model === entry.model)) {
         outcome.models.push({
           model: entry.model,

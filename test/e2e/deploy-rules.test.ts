@@ -209,6 +209,41 @@ models:
     expect(await relationNames()).toEqual(["adhoc", "events", "kinds"]);
   });
 
+  it("full-refreshes a model with its downstream model: leaf dropped first, root created first, no CASCADE", async () => {
+    repo = createRepo({
+      files: {
+        "dbt_project.yml": PROJECT,
+        "models/kinds.sql": "select kind, id from public.events",
+        "models/kind_counts.sql":
+          "select kind, count(*) as n from {{ ref('kinds') }} group by kind",
+      },
+    });
+    expect((await deploy({ models: "all" })).exitCode).toBe(0);
+    repo.commit(
+      { "models/kinds.sql": "select kind, id, id * 10 as score from public.events" },
+      "score",
+    );
+    target.clearStatements();
+    const result = await deploy({ models: "kinds+", "full-refresh": "true" });
+    expect(result.exitCode, result.log).toBe(0);
+    const ddl = ddlOf(target.statements()).filter((sql) => /^(DROP|CREATE MATERIALIZED)/.test(sql));
+    expect(ddl.map((sql) => sql.split(" AS ")[0])).toEqual([
+      'DROP MATERIALIZED VIEW IF EXISTS "public"."kind_counts"',
+      'DROP MATERIALIZED VIEW IF EXISTS "public"."kinds"',
+      'CREATE MATERIALIZED VIEW "public"."kinds"',
+      'CREATE MATERIALIZED VIEW "public"."kind_counts"',
+    ]);
+    expect(target.statements().join("\n")).not.toMatch(/CASCADE/i);
+    expect(JSON.parse(result.outputs.created ?? "[]")).toEqual([
+      "public.kinds",
+      "public.kind_counts",
+    ]);
+    const scores = await target.query<{ score: number }>(
+      "SELECT score FROM public.kinds ORDER BY score",
+    );
+    expect(scores.map((row) => row.score)).toEqual([10, 20, 30]);
+  });
+
   it("stops with a clear error and no DDL on RisingWave older than 2.2", async (context) => {
     if (target.kind !== "standin") context.skip();
     await target.setReportedVersion("2.1.3");
