@@ -62260,9 +62260,11 @@ async function executePlan(plan, session, logger, options) {
     // Full refresh drops leaf-first before anything is created root-first; the plan already
     // refused any drop that something outside the refreshed set depends on.
     const refreshDrops = plan.models.flatMap((entry) => entry.steps.filter((step) => step.kind === "drop-for-refresh").map((step) => ({ entry, step })));
+    const dropped = new Set();
     for (const { entry, step } of refreshDrops.reverse()) {
         try {
             await runStep(step, entry);
+            dropped.add(entry.model);
         }
         catch (error) {
             outcome.failed = true;
@@ -62272,7 +62274,7 @@ async function executePlan(plan, session, logger, options) {
                 action: entry.action,
                 status: "failed",
                 error: execute_plan_errorText(error),
-                note: "full refresh stopped before any MV was created",
+                note: "it was not dropped and is unchanged; no further MV was dropped",
             });
             break;
         }
@@ -62287,7 +62289,10 @@ async function executePlan(plan, session, logger, options) {
             });
             continue;
         }
-        if (outcome.failed) {
+        // Even after a failure, an MV this run already dropped for a full refresh is created again:
+        // leaving its name empty is the one thing never to do.
+        const mustRecreate = entry.action === "full-refresh" && dropped.has(entry.model);
+        if (outcome.failed && !mustRecreate) {
             if (!outcome.models.some((done) => done.model === entry.model)) {
                 outcome.models.push({
                     model: entry.model,

@@ -57,10 +57,23 @@ export function planSweep(catalog: CatalogSnapshot, candidates: QualifiedName[])
   return { dropped, kept };
 }
 
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Server errors carry a five-character SQLSTATE; anything else a statement raises (a reset,
+ * "Connection terminated unexpectedly") means the connection is gone, and with it the knowledge
+ * of whether that statement took effect.
+ */
+function lostConnection(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
+}
+
 /**
  * Drops the candidates nothing reads, in planSweep's order, never with CASCADE. A DROP that fails
  * (a reader created meanwhile, say) is reported and the others go on; the database, which
- * refuses to drop anything still read, stays the final judge.
+ * refuses to drop anything still read, stays the final judge. Once the connection is lost no
+ * further DROP is tried, and what was dropped before is still reported as dropped.
  */
 export async function dropUnreadTemps(
   session: RisingWaveSession,
@@ -72,27 +85,61 @@ export async function dropUnreadTemps(
   const sweep = planSweep(await session.catalog(), candidates);
   const dropped: QualifiedName[] = [];
   const failed = new Map<string, string>();
+  let lost: string | undefined;
   for (const relation of sweep.dropped) {
+    const drop = `${dropMaterializedView(relation)};`;
+    if (lost !== undefined) {
+      failed.set(key(relation), `not attempted: the connection was lost before (${lost})`);
+      continue;
+    }
     logger.info(announce(relation));
     try {
       await session.execute(dropMaterializedView(relation));
       dropped.push(relation);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      failed.set(key(relation), message);
-      logger.warning(
-        `Could not drop ${quoteQualified(relation)}: ${message}. Manual cleanup required: ` +
-          `${dropMaterializedView(relation)};`,
-      );
+      const message = errorText(error);
+      if (lostConnection(error)) {
+        lost = message;
+        failed.set(
+          key(relation),
+          `the connection was lost during the DROP (${message}); it may or may not have been dropped`,
+        );
+        logger.warning(
+          `The connection was lost while dropping ${quoteQualified(relation)} (${message}): it may or ` +
+            `may not have been dropped. If it is still there, the next cleanup sweep (mode: cleanup) ` +
+            `removes it once nothing reads it, or run: ${drop}`,
+        );
+      } else {
+        failed.set(key(relation), message);
+        logger.warning(
+          `Could not drop ${quoteQualified(relation)}: ${message}. Manual cleanup required: ${drop}`,
+        );
+      }
     }
   }
   const remaining = candidates.filter(
     (relation) => !dropped.some((done) => key(done) === key(relation)),
   );
-  const kept = (await describeTemps(session, remaining)).map((temp) => ({
-    ...temp,
-    error: failed.get(key(temp.relation)),
-  }));
+  // Without a connection, what the sweep saw before the DROPs is the best knowledge there is.
+  const fromSweep = (): KeptTemp[] =>
+    remaining.flatMap((relation) => {
+      const error = failed.get(key(relation));
+      const seen = sweep.kept.find((kept) => key(kept.relation) === key(relation));
+      if (seen) return [{ ...seen, error }];
+      return error === undefined ? [] : [{ relation, readers: [], error }];
+    });
+  let kept: KeptTemp[];
+  try {
+    kept =
+      lost === undefined
+        ? (await describeTemps(session, remaining)).map((temp) => ({
+            ...temp,
+            error: failed.get(key(temp.relation)),
+          }))
+        : fromSweep();
+  } catch {
+    kept = fromSweep();
+  }
   return { dropped, kept };
 }
 

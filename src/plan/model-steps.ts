@@ -8,6 +8,7 @@ import {
   retiredIndexName,
   stagedIndexName,
 } from "./index-names.js";
+import { parseTempName } from "./temp-name.js";
 import type { PlanStep } from "./types.js";
 
 export interface StepOptions {
@@ -89,13 +90,27 @@ export function zeroDowntimeSteps(
   const canonicalNames = new Set(
     indexes.map((index) => canonicalIndexName(target.identifier, index)),
   );
-  const retiring = catalog
+  const onExisting = catalog
     .indexesOn(existing.id)
     .filter(
       (index) =>
         canonicalNames.has(index.name) ||
         index.name.startsWith(canonicalIndexPrefix(target.identifier)),
     );
+  // A run that lost its connection after the SWAP took effect but before the index names were
+  // handed over leaves a canonical name on this model's previous version, now under a temporary
+  // name: retire it there too, or the new index could never take its name.
+  const onLeftovers = catalog.rows.indexes.filter((index) => {
+    if (index.onId === existing.id || index.schema !== target.schema) return false;
+    if (!canonicalNames.has(index.name)) return false;
+    const owner = catalog.relation(index.onId);
+    return (
+      owner?.type === "materialized view" &&
+      owner.schema === target.schema &&
+      parseTempName(owner.name)?.baseName === target.identifier
+    );
+  });
+  const retiring = [...onExisting, ...onLeftovers];
 
   const steps: PlanStep[] = [
     ...createSteps(model, temp, options),

@@ -47,11 +47,21 @@ export interface RunActionOptions {
   /** action.yml to take inputs and `runs.main` from; defaults to this project's. */
   actionYml?: string;
   timeoutMs?: number;
+  /**
+   * Kills the action mid-run, as a cancelled job or a lost runner would: SIGKILL to its process
+   * group when this signal aborts, or as soon as a line of its output satisfies `onLogLine`.
+   * The result then has `killed: true` and `exitCode: null`; nothing is thrown.
+   */
+  kill?: { signal?: AbortSignal; onLogLine?: (line: string) => boolean };
 }
 
 export interface RunResult {
   /** null when the process died of a signal. */
   exitCode: number | null;
+  /** The signal that ended the process, if one did. */
+  signal: NodeJS.Signals | null;
+  /** The harness killed it on request (options.kill). */
+  killed: boolean;
   stdout: string;
   stderr: string;
   /** stdout and stderr lines in arrival order, with workflow commands, secrets masked as on the runner. */
@@ -95,7 +105,14 @@ export async function runAction(options: RunActionOptions): Promise<RunResult> {
       ...options.env,
     };
     const node = options.node ?? actionNode().path;
-    const run = await execute(node, entry, options.repo.dir, env, options.timeoutMs ?? 120_000);
+    const run = await execute(
+      node,
+      entry,
+      options.repo.dir,
+      env,
+      options.timeoutMs ?? 120_000,
+      options.kill,
+    );
     return {
       ...run,
       outputs: parseKeyValueFile(readFileSync(paths.output, "utf8")),
@@ -168,7 +185,13 @@ async function execute(
   cwd: string,
   env: Record<string, string>,
   timeoutMs: number,
-): Promise<Pick<RunResult, "exitCode" | "stdout" | "stderr" | "log" | "annotations" | "masks">> {
+  kill: RunActionOptions["kill"] = {},
+): Promise<
+  Pick<
+    RunResult,
+    "exitCode" | "signal" | "killed" | "stdout" | "stderr" | "log" | "annotations" | "masks"
+  >
+> {
   // Its own process group, so a timeout also kills what the action started (git, psql…), which
   // would otherwise hold the output pipes open and keep the run from ending.
   const child = spawn(node, [entry], {
@@ -177,22 +200,46 @@ async function execute(
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
+  let exited = false;
+  let killed = false;
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
+  const killOnRequest = () => {
+    if (exited || killed) return;
+    killed = true;
+    killGroup();
+  };
+  child.once("exit", () => (exited = true));
+
   const commands = new CommandLog();
   const streams = [child.stdout, child.stderr].map((stream) => {
     const chunks: Buffer[] = [];
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
     const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-    lines.on("line", (line) => commands.push(line));
+    lines.on("line", (line) => {
+      commands.push(line);
+      if (kill.onLogLine?.(line)) killOnRequest();
+    });
     return { chunks, closed: once(lines, "close") };
   });
+  if (kill.signal?.aborted) killOnRequest();
+  kill.signal?.addEventListener("abort", killOnRequest, { once: true });
 
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    process.kill(-child.pid!, "SIGKILL");
+    killGroup();
   }, timeoutMs);
   try {
-    const [exitCode] = (await once(child, "close")) as [number | null];
+    const [exitCode, signal] = (await once(child, "close")) as [
+      number | null,
+      NodeJS.Signals | null,
+    ];
     await Promise.all(streams.map((s) => s.closed));
     if (timedOut) {
       throw new Error(
@@ -202,6 +249,8 @@ async function execute(
     const [stdout, stderr] = streams.map((s) => Buffer.concat(s.chunks).toString("utf8"));
     return {
       exitCode,
+      signal,
+      killed,
       stdout: stdout!,
       stderr: stderr!,
       log: commands.log,
@@ -210,5 +259,6 @@ async function execute(
     };
   } finally {
     clearTimeout(timer);
+    kill.signal?.removeEventListener("abort", killOnRequest);
   }
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { WireProxy, type RecordedStatement } from "./proxy.js";
+import { WireProxy, type FaultSpec, type InjectedFault, type RecordedStatement } from "./proxy.js";
 import type { ConnectionInfo } from "./connection.js";
 import { setStandInVersion } from "./standin.js";
 import { translateQueryText } from "./translate.js";
@@ -35,6 +35,13 @@ export interface RisingWaveTarget {
   clearStatements(): void;
   /** Runs SQL through the proxy on the harness's own connection pool (not in statements()). */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Arms a fault on the proxy: when a statement the code under test sends matches `when`, its
+   * connection is cut (or the statement or its reply held) at the point `at`. See proxy.ts.
+   */
+  injectFault(spec: FaultSpec): InjectedFault;
+  /** Disarms every fault armed with injectFault. */
+  clearFaults(): void;
   /** Stand-in: version() reports `PostgreSQL 13.14.0-RisingWave-${version} (standin)`. Real RisingWave: throws. */
   setReportedVersion(version: string): Promise<void>;
   close(): Promise<void>;
@@ -85,6 +92,8 @@ export async function openTargetOn(upstream: UpstreamInfo): Promise<RisingWaveTa
     statements: () => texts("client"),
     harnessStatements: () => texts("harness"),
     clearStatements: () => void proxy.recorded.splice(0),
+    injectFault: (spec) => proxy.injectFault(spec),
+    clearFaults: () => proxy.clearFaults(),
     query: async <T>(sql: string, params?: unknown[]) =>
       (await pool.query(sql, params)).rows as T[],
     setReportedVersion: async (version: string) => {

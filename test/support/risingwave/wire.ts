@@ -7,6 +7,8 @@ export const CANCEL_REQUEST_CODE = 80877102;
 
 export const QUERY = 0x51; // 'Q'
 export const PARSE = 0x50; // 'P'
+export const SYNC = 0x53; // 'S' (client to server)
+export const READY_FOR_QUERY = 0x5a; // 'Z' (server to client): one per Query or Sync
 
 /** Length of the untyped startup-phase packet at offset, or null if not all there yet. */
 export function startupPacketLength(buffer: Buffer, offset: number): number | null {
@@ -73,4 +75,40 @@ export function readSqlMessage(message: Buffer): SqlMessage {
 export function fatalError(code: string, message: string): Buffer {
   const fields = `SFATAL\0VFATAL\0C${code}\0M${message}\0\0`;
   return frame(0x45, Buffer.from(fields, "utf8"));
+}
+
+/**
+ * Finds where typed messages end in a byte stream that arrives in chunks, without
+ * buffering it (the server's results can be large): only the 5-byte header of a
+ * message split across chunks is kept.
+ */
+export class MessageBoundaries {
+  private header = Buffer.alloc(0);
+  private type = 0;
+  /** Bytes of the current message's body still to come; -1 while its header is incomplete. */
+  private remaining = -1;
+
+  /** Calls `onEnd(type, end)` for every message that ends in `chunk`, `end` being its offset there. */
+  scan(chunk: Buffer, onEnd: (type: number, end: number) => void): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.remaining < 0) {
+        const need = 5 - this.header.length;
+        const take = chunk.subarray(offset, offset + need);
+        this.header = Buffer.concat([this.header, take]);
+        offset += take.length;
+        if (this.header.length < 5) return;
+        this.type = this.header[0] as number;
+        this.remaining = this.header.readInt32BE(1) - 4;
+        this.header = Buffer.alloc(0);
+      }
+      const take = Math.min(this.remaining, chunk.length - offset);
+      offset += take;
+      this.remaining -= take;
+      if (this.remaining === 0) {
+        this.remaining = -1;
+        onEnd(this.type, offset);
+      }
+    }
+  }
 }
