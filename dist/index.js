@@ -37357,7 +37357,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7507);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1548);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37366,7 +37366,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7507:
+/***/ 1548:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45775,15 +45775,15 @@ function zeroDowntimeSteps(model, existing, temp, catalog, options) {
     // A run that lost its connection after the SWAP took effect but before the index names were
     // handed over leaves a canonical name on this model's previous version, now under a temporary
     // name: retire it there too, or the new index could never take its name.
-    const onLeftovers = catalog.rows.indexes.filter((index) => {
-        if (index.onId === existing.id || index.schema !== target.schema)
-            return false;
-        if (!canonicalNames.has(index.name))
-            return false;
+    const onLeftovers = [...canonicalNames].flatMap((name) => {
+        const index = catalog.index(target.schema, name);
+        if (!index || index.onId === existing.id)
+            return [];
         const owner = catalog.relation(index.onId);
-        return (owner?.type === "materialized view" &&
+        const ownTemp = owner?.type === "materialized view" &&
             owner.schema === target.schema &&
-            parseTempName(owner.name)?.baseName === target.identifier);
+            parseTempName(owner.name)?.baseName === target.identifier;
+        return ownTemp ? [index] : [];
     });
     const retiring = [...onExisting, ...onLeftovers];
     const steps = [
@@ -46009,7 +46009,22 @@ function planWarnings(plan) {
     return plan.models.flatMap((entry) => entry.warnings);
 }
 
+;// CONCATENATED MODULE: ./src/risingwave/errors.ts
+/**
+ * Errors from the server carry a five-character SQLSTATE; anything else a statement raises (a
+ * reset, "Connection terminated unexpectedly") means the connection is gone, and with it the
+ * knowledge of whether that statement took effect.
+ */
+function isConnectionLoss(error) {
+    const code = error?.code;
+    return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
+}
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/action/failure.ts
+
 
 
 /** Bad input becomes annotations on the files that caused it, then one failing message. */
@@ -46026,7 +46041,7 @@ function reportFailure(error) {
         setFailed(`${issues.length} problem(s) in the dbt project; nothing was deployed (no DDL was issued).`);
         return;
     }
-    setFailed(error instanceof Error ? error.message : String(error));
+    setFailed(errorText(error));
 }
 
 ;// CONCATENATED MODULE: ./src/action/cleanup-outputs.ts
@@ -61324,6 +61339,7 @@ class CatalogSnapshot {
     byId = new Map();
     readers = new Map();
     indexesByOwner = new Map();
+    indexesByName = new Map();
     constructor(rows) {
         this.rows = rows;
         for (const relation of rows.relations) {
@@ -61331,6 +61347,7 @@ class CatalogSnapshot {
             this.byId.set(relation.id, relation);
         }
         for (const index of rows.indexes) {
+            this.indexesByName.set(key(index.schema, index.name), index);
             const list = this.indexesByOwner.get(index.onId) ?? [];
             list.push(index);
             this.indexesByOwner.set(index.onId, list);
@@ -61369,6 +61386,10 @@ class CatalogSnapshot {
         return [...(this.readers.get(id) ?? [])]
             .filter((reader) => !ownIndexes.has(reader))
             .map((reader) => this.byId.get(reader) ?? unnamed(reader));
+    }
+    /** Index names are unique per schema, like relation names. */
+    index(schema, name) {
+        return this.indexesByName.get(key(schema, name));
     }
     indexesOn(id) {
         return this.indexesByOwner.get(id) ?? [];
@@ -61432,6 +61453,7 @@ const parseIntoClientConfig = pg_connection_string.parseIntoClientConfig
 ;// CONCATENATED MODULE: ./src/risingwave/connection.ts
 
 
+
 class ConnectionError extends Error {
     constructor(message) {
         super(message);
@@ -61472,7 +61494,7 @@ function errorCode(error) {
     return typeof code === "string" ? code : undefined;
 }
 function explain(error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     switch (errorCode(error)) {
         case "28P01":
         case "28000":
@@ -61998,6 +62020,7 @@ async function collectRequests(head, source, load) {
 ;// CONCATENATED MODULE: ./src/cleanup/drop-unread.ts
 
 
+
 const drop_unread_key = (name) => `${name.schema}\u0000${name.identifier}`;
 function readersOf(catalog, id, gone) {
     return catalog
@@ -62036,16 +62059,6 @@ function planSweep(catalog, candidates) {
     }));
     return { dropped, kept };
 }
-const errorText = (error) => (error instanceof Error ? error.message : String(error));
-/**
- * Server errors carry a five-character SQLSTATE; anything else a statement raises (a reset,
- * "Connection terminated unexpectedly") means the connection is gone, and with it the knowledge
- * of whether that statement took effect.
- */
-function lostConnection(error) {
-    const code = error?.code;
-    return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
-}
 /**
  * Drops the candidates nothing reads, in planSweep's order, never with CASCADE. A DROP that fails
  * (a reader created meanwhile, say) is reported and the others go on; the database, which
@@ -62072,7 +62085,7 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
         }
         catch (error) {
             const message = errorText(error);
-            if (lostConnection(error)) {
+            if (isConnectionLoss(error)) {
                 lost = message;
                 failed.set(drop_unread_key(relation), `the connection was lost during the DROP (${message}); it may or may not have been dropped`);
                 logger.warning(`The connection was lost while dropping ${quoteQualified(relation)} (${message}): it may or ` +
@@ -62189,25 +62202,21 @@ async function waitForBackfill(session, wait, logger) {
 
 
 
+
 class StepFailure extends Error {
     step;
     original;
     constructor(step, original) {
-        super(execute_plan_errorText(original));
+        super(errorText(original));
         this.step = step;
         this.original = original;
     }
 }
-/**
- * Errors from the server carry a five-character SQLSTATE; anything else raised by a statement
- * (a reset, "Connection terminated") means the connection is gone, and with it the knowledge of
- * whether that statement took effect.
- */
-function isConnectionLoss(error) {
-    if (!(error instanceof StepFailure) || error.original instanceof BackfillError)
-        return false;
-    const code = error.original?.code;
-    return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
+/** A statement (not our own backfill wait) failed because the connection went away. */
+function lostConnectionAt(error) {
+    return (error instanceof StepFailure &&
+        !(error.original instanceof BackfillError) &&
+        isConnectionLoss(error.original));
 }
 function connectionLossNote(entry, step, swapped) {
     const lost = `the connection was lost during ${step}`;
@@ -62221,9 +62230,6 @@ function connectionLossNote(entry, step, swapped) {
         return `${lost}: ${target} serves a complete MV, either the previous or the new version (rerun the deploy to be sure); ${sweep}`;
     }
     return `${lost}: ${target} is untouched; ${sweep}`;
-}
-function execute_plan_errorText(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 /**
  * Runs a plan (DESIGN 2.3 and 2.5): the only code that issues DDL. Fail fast: after a model
@@ -62273,7 +62279,7 @@ async function executePlan(plan, session, logger, options) {
                 file: entry.file,
                 action: entry.action,
                 status: "failed",
-                error: execute_plan_errorText(error),
+                error: errorText(error),
                 note: "it was not dropped and is unchanged; no further MV was dropped",
             });
             break;
@@ -62326,10 +62332,10 @@ async function executePlan(plan, session, logger, options) {
         const left = plan.models.flatMap((entry) => entry.temp && outcome.swapped.includes(entry.target) ? [entry.temp] : []);
         const unreported = left.filter((temp) => !outcome.droppedTemps.includes(temp) &&
             !outcome.preservedTemps.some((kept) => kept.relation === temp));
-        logger.warning(`Cleanup of temporary MVs failed: ${execute_plan_errorText(error)}`);
+        logger.warning(`Cleanup of temporary MVs failed: ${errorText(error)}`);
         for (const temp of unreported) {
             logger.info(`Manual cleanup required: ${dropMaterializedView(temp)};`);
-            outcome.preservedTemps.push({ relation: temp, readers: [], error: execute_plan_errorText(error) });
+            outcome.preservedTemps.push({ relation: temp, readers: [], error: errorText(error) });
         }
     }
     return outcome;
@@ -62363,11 +62369,11 @@ async function deployModel(entry, session, logger, runStep) {
                 durationMs: Date.now() - started,
                 error: error instanceof StepFailure
                     ? `${error.step.kind} failed: ${error.message}`
-                    : execute_plan_errorText(error),
+                    : errorText(error),
                 note,
             },
         });
-        if (isConnectionLoss(error))
+        if (lostConnectionAt(error))
             return failed(connectionLossNote(entry, error.step.kind, swapped));
         if (entry.temp && !swapped) {
             const removed = await removeQuietly(session, entry.temp, logger);
@@ -62394,7 +62400,7 @@ async function removeQuietly(session, relation, logger) {
         return true;
     }
     catch (error) {
-        logger.warning(`Could not remove ${quoteQualified(relation)}: ${execute_plan_errorText(error)}`);
+        logger.warning(`Could not remove ${quoteQualified(relation)}: ${errorText(error)}`);
         return false;
     }
 }
@@ -62447,6 +62453,7 @@ async function planTime(repoRoot, dryRun) {
 
 ;// CONCATENATED MODULE: ./src/deploy/validate-plan.ts
 
+
 /**
  * Dry run: every new definition is planned by the database with `EXPLAIN CREATE MATERIALIZED
  * VIEW`, which creates nothing. Takes only a reader, so it cannot issue DDL.
@@ -62462,7 +62469,7 @@ async function validatePlan(plan, reader, logger) {
             logger.info(`${entry.model}: the new definition is valid (EXPLAIN).`);
         }
         catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
+            const message = errorText(error);
             if (entry.readsPlanned.length > 0) {
                 // The database still has the old upstream, so a new column or model it reads is missing
                 // today; that is expected, not an error in this model.

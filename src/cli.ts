@@ -4,6 +4,7 @@ import { runCleanup } from "./cleanup/run-cleanup.js";
 import { runDeploy } from "./deploy/run-deploy.js";
 import { consoleLogger } from "./log/console-logger.js";
 import { issuesOf } from "./plan/build-plan.js";
+import { errorText } from "./risingwave/errors.js";
 import { planToJson } from "./plan/plan-json.js";
 import { renderCleanupReport } from "./report/cleanup-markdown.js";
 import { renderReport } from "./report/markdown.js";
@@ -105,7 +106,7 @@ main(process.argv.slice(2)).then(
         );
       }
     } else {
-      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`error: ${errorText(error)}\n`);
     }
     process.exit(1);
   },

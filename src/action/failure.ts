@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { issuesOf } from "../plan/build-plan.js";
+import { errorText } from "../risingwave/errors.js";
 
 /** Bad input becomes annotations on the files that caused it, then one failing message. */
 export function reportFailure(error: unknown): void {
@@ -17,5 +18,5 @@ export function reportFailure(error: unknown): void {
     );
     return;
   }
-  core.setFailed(error instanceof Error ? error.message : String(error));
+  core.setFailed(errorText(error));
 }

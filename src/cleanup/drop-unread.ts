@@ -1,5 +1,6 @@
 import type { Logger } from "../log/logger.js";
 import type { CatalogSnapshot } from "../risingwave/catalog.js";
+import { errorText, isConnectionLoss } from "../risingwave/errors.js";
 import type { RisingWaveSession, RisingWaveReader } from "../risingwave/session.js";
 import { quoteQualified, type QualifiedName } from "../sql/quote.js";
 import { dropMaterializedView } from "../plan/ddl.js";
@@ -57,18 +58,6 @@ export function planSweep(catalog: CatalogSnapshot, candidates: QualifiedName[])
   return { dropped, kept };
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/**
- * Server errors carry a five-character SQLSTATE; anything else a statement raises (a reset,
- * "Connection terminated unexpectedly") means the connection is gone, and with it the knowledge
- * of whether that statement took effect.
- */
-function lostConnection(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
-}
-
 /**
  * Drops the candidates nothing reads, in planSweep's order, never with CASCADE. A DROP that fails
  * (a reader created meanwhile, say) is reported and the others go on; the database, which
@@ -98,7 +87,7 @@ export async function dropUnreadTemps(
       dropped.push(relation);
     } catch (error) {
       const message = errorText(error);
-      if (lostConnection(error)) {
+      if (isConnectionLoss(error)) {
         lost = message;
         failed.set(
           key(relation),

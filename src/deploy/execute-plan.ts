@@ -4,6 +4,7 @@ import type { Logger } from "../log/logger.js";
 import { dropMaterializedView } from "../plan/ddl.js";
 import type { Plan, PlannedModel, PlanStep } from "../plan/types.js";
 import { BackfillError, waitForBackfill } from "../risingwave/backfill.js";
+import { errorText, isConnectionLoss } from "../risingwave/errors.js";
 import type { RisingWaveSession } from "../risingwave/session.js";
 import { displayName, quoteQualified, type QualifiedName } from "../sql/quote.js";
 import type { DeployOutcome, ModelOutcome } from "./outcome.js";
@@ -22,15 +23,13 @@ class StepFailure extends Error {
   }
 }
 
-/**
- * Errors from the server carry a five-character SQLSTATE; anything else raised by a statement
- * (a reset, "Connection terminated") means the connection is gone, and with it the knowledge of
- * whether that statement took effect.
- */
-function isConnectionLoss(error: unknown): error is StepFailure {
-  if (!(error instanceof StepFailure) || error.original instanceof BackfillError) return false;
-  const code = (error.original as { code?: unknown } | undefined)?.code;
-  return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
+/** A statement (not our own backfill wait) failed because the connection went away. */
+function lostConnectionAt(error: unknown): error is StepFailure {
+  return (
+    error instanceof StepFailure &&
+    !(error.original instanceof BackfillError) &&
+    isConnectionLoss(error.original)
+  );
 }
 
 function connectionLossNote(entry: PlannedModel, step: PlanStep["kind"], swapped: boolean): string {
@@ -50,10 +49,6 @@ interface ModelRun {
   outcome: ModelOutcome;
   /** The new version carries the name, whatever happened after. */
   swapped: boolean;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -218,7 +213,7 @@ async function deployModel(
         note,
       },
     });
-    if (isConnectionLoss(error)) return failed(connectionLossNote(entry, error.step.kind, swapped));
+    if (lostConnectionAt(error)) return failed(connectionLossNote(entry, error.step.kind, swapped));
     if (entry.temp && !swapped) {
       const removed = await removeQuietly(session, entry.temp, logger);
       return failed(

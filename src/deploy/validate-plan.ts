@@ -1,6 +1,7 @@
 import type { Logger } from "../log/logger.js";
 import { explainCreateMaterializedView } from "../plan/ddl.js";
 import type { Plan } from "../plan/types.js";
+import { errorText } from "../risingwave/errors.js";
 import type { RisingWaveReader } from "../risingwave/session.js";
 
 export interface ValidationProblem {
@@ -33,7 +34,7 @@ export async function validatePlan(
       result.checked.push(entry.model);
       logger.info(`${entry.model}: the new definition is valid (EXPLAIN).`);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       if (entry.readsPlanned.length > 0) {
         // The database still has the old upstream, so a new column or model it reads is missing
         // today; that is expected, not an error in this model.

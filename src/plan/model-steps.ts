@@ -100,15 +100,15 @@ export function zeroDowntimeSteps(
   // A run that lost its connection after the SWAP took effect but before the index names were
   // handed over leaves a canonical name on this model's previous version, now under a temporary
   // name: retire it there too, or the new index could never take its name.
-  const onLeftovers = catalog.rows.indexes.filter((index) => {
-    if (index.onId === existing.id || index.schema !== target.schema) return false;
-    if (!canonicalNames.has(index.name)) return false;
+  const onLeftovers = [...canonicalNames].flatMap((name) => {
+    const index = catalog.index(target.schema, name);
+    if (!index || index.onId === existing.id) return [];
     const owner = catalog.relation(index.onId);
-    return (
+    const ownTemp =
       owner?.type === "materialized view" &&
       owner.schema === target.schema &&
-      parseTempName(owner.name)?.baseName === target.identifier
-    );
+      parseTempName(owner.name)?.baseName === target.identifier;
+    return ownTemp ? [index] : [];
   });
   const retiring = [...onExisting, ...onLeftovers];
 

@@ -50,6 +50,7 @@ export class CatalogSnapshot {
   private readonly byId = new Map<number, CatalogRelation>();
   private readonly readers = new Map<number, Set<number>>();
   private readonly indexesByOwner = new Map<number, CatalogIndex[]>();
+  private readonly indexesByName = new Map<string, CatalogIndex>();
 
   constructor(readonly rows: CatalogRows) {
     for (const relation of rows.relations) {
@@ -57,6 +58,7 @@ export class CatalogSnapshot {
       this.byId.set(relation.id, relation);
     }
     for (const index of rows.indexes) {
+      this.indexesByName.set(key(index.schema, index.name), index);
       const list = this.indexesByOwner.get(index.onId) ?? [];
       list.push(index);
       this.indexesByOwner.set(index.onId, list);
@@ -100,6 +102,11 @@ export class CatalogSnapshot {
     return [...(this.readers.get(id) ?? [])]
       .filter((reader) => !ownIndexes.has(reader))
       .map((reader) => this.byId.get(reader) ?? unnamed(reader));
+  }
+
+  /** Index names are unique per schema, like relation names. */
+  index(schema: string, name: string): CatalogIndex | undefined {
+    return this.indexesByName.get(key(schema, name));
   }
 
   indexesOn(id: number): CatalogIndex[] {

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { parse as parseConnectionString } from "pg-connection-string";
 import type { Logger } from "../log/logger.js";
+import { errorText } from "./errors.js";
 
 export class ConnectionError extends Error {
   constructor(message: string) {
@@ -54,7 +55,7 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function explain(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   switch (errorCode(error)) {
     case "28P01":
     case "28000":
