@@ -46027,6 +46027,10 @@ function errorText(error) {
 
 
 
+/** What went wrong, as the list the failure report shows. */
+function failureProblems(error) {
+    return issuesOf(error) ?? [{ message: errorText(error) }];
+}
 /** Bad input becomes annotations on the files that caused it, then one failing message. */
 function reportFailure(error) {
     const issues = issuesOf(error);
@@ -46209,7 +46213,27 @@ async function findMergedPull(client, target, sha) {
 const COMMENT_LIMIT = 65_536;
 /** Identifies our comment among all others: one sticky comment per project and target schema. */
 function commentMarker(context) {
-    return `<!-- risingwave-zero-downtime-deploy project=${encodeURIComponent(context.projectName)} schema=${encodeURIComponent(context.targetSchema)} -->`;
+    return `<!-- risingwave-zero-downtime-deploy project-dir=${encodeURIComponent(context.projectDir)} schema=${encodeURIComponent(context.targetSchema)} -->`;
+}
+function title(context) {
+    const project = context.projectName ?? context.projectDir;
+    return `### RisingWave zero-downtime deploy: \`${project}\` → schema \`${context.targetSchema}\``;
+}
+/**
+ * When no plan could be made (bad project, unreachable database): the same comment says so, so a
+ * pull request never shows an earlier plan as if it were current.
+ */
+function renderFailureReport(problems, context) {
+    const lines = [
+        commentMarker(context),
+        title(context),
+        "",
+        "❌ No plan could be made; nothing was deployed (no DDL was issued).",
+        "",
+        ...problems.map((problem) => `- ${problem.file ? `\`${problem.file}${problem.line ? `:${problem.line}` : ""}\`: ` : ""}${escapeCell(problem.message)}`),
+        "",
+    ];
+    return lines.join("\n") + footerLines(context);
 }
 const ACTION_LABEL = {
     create: "create",
@@ -46263,13 +46287,7 @@ function headline(result) {
 }
 /** The job summary and the pull request comment share this one Markdown body. */
 function renderReport(result, context, options = {}) {
-    const lines = [
-        commentMarker(context),
-        `### RisingWave zero-downtime deploy: \`${context.projectName}\` → schema \`${context.targetSchema}\``,
-        "",
-        headline(result),
-        "",
-    ];
+    const lines = [commentMarker(context), title(context), "", headline(result), ""];
     const plan = result.plan;
     if (plan.models.length === 0) {
         lines.push("No materialized view model changed: nothing to deploy.", "");
@@ -46424,6 +46442,7 @@ async function viewerLogin(client) {
 
 function reportContext(projectName, settings, context) {
     return {
+        projectDir: settings.projectDir,
         projectName,
         targetSchema: settings.targetSchema,
         commitSha: context.payload.pull_request?.head?.sha ?? context.sha,
@@ -62970,8 +62989,15 @@ function readActionSettings() {
 
 
 async function run() {
+    let settings;
     try {
-        const settings = readActionSettings();
+        settings = readActionSettings();
+    }
+    catch (error) {
+        reportFailure(error);
+        return;
+    }
+    try {
         if (settings.mode === "cleanup") {
             info(`Mode: cleanup${settings.dryRun ? " (dry run: nothing will be dropped)" : ""}`);
             const result = await runCleanup(settings, actionsLogger, process.env);
@@ -63003,6 +63029,12 @@ async function run() {
     }
     catch (error) {
         reportFailure(error);
+        if (settings.mode === "deploy") {
+            const report = reportContext(undefined, settings, github_context);
+            const body = renderFailureReport(failureProblems(error), report);
+            await writeSummary(body);
+            await publishComment(body, report, settings, github_context);
+        }
     }
 }
 

@@ -87,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
     values.json
       ? `${JSON.stringify(planToJson(result.plan), null, 2)}\n`
       : renderReport(result, {
+          projectDir: settings.projectDir,
           projectName: result.head.name,
           targetSchema: settings.targetSchema,
         }),

@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import * as github from "@actions/github";
 import { eventBaseRevision } from "./action/event.js";
-import { reportFailure } from "./action/failure.js";
+import { failureProblems, reportFailure } from "./action/failure.js";
 import { setCleanupOutputs } from "./action/cleanup-outputs.js";
 import { setDeployOutputs } from "./action/outputs.js";
 import { publishComment, reportContext, writeSummary } from "./action/publish.js";
@@ -9,12 +9,19 @@ import { runCleanup } from "./cleanup/run-cleanup.js";
 import { runDeploy } from "./deploy/run-deploy.js";
 import { actionsLogger } from "./log/actions-logger.js";
 import { renderCleanupReport } from "./report/cleanup-markdown.js";
-import { renderReport } from "./report/markdown.js";
+import { renderFailureReport, renderReport } from "./report/markdown.js";
 import { readActionSettings } from "./settings/action-inputs.js";
+import type { Settings } from "./settings/settings.js";
 
 export async function run(): Promise<void> {
+  let settings: Settings;
   try {
-    const settings = readActionSettings();
+    settings = readActionSettings();
+  } catch (error) {
+    reportFailure(error);
+    return;
+  }
+  try {
     if (settings.mode === "cleanup") {
       core.info(`Mode: cleanup${settings.dryRun ? " (dry run: nothing will be dropped)" : ""}`);
       const result = await runCleanup(settings, actionsLogger, process.env);
@@ -48,5 +55,11 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     reportFailure(error);
+    if (settings.mode === "deploy") {
+      const report = reportContext(undefined, settings, github.context);
+      const body = renderFailureReport(failureProblems(error), report);
+      await writeSummary(body);
+      await publishComment(body, report, settings, github.context);
+    }
   }
 }

@@ -32336,7 +32336,27 @@ function renderCleanupReport(result) {
 const COMMENT_LIMIT = 65_536;
 /** Identifies our comment among all others: one sticky comment per project and target schema. */
 function commentMarker(context) {
-    return `<!-- risingwave-zero-downtime-deploy project=${encodeURIComponent(context.projectName)} schema=${encodeURIComponent(context.targetSchema)} -->`;
+    return `<!-- risingwave-zero-downtime-deploy project-dir=${encodeURIComponent(context.projectDir)} schema=${encodeURIComponent(context.targetSchema)} -->`;
+}
+function title(context) {
+    const project = context.projectName ?? context.projectDir;
+    return `### RisingWave zero-downtime deploy: \`${project}\` → schema \`${context.targetSchema}\``;
+}
+/**
+ * When no plan could be made (bad project, unreachable database): the same comment says so, so a
+ * pull request never shows an earlier plan as if it were current.
+ */
+function renderFailureReport(problems, context) {
+    const lines = [
+        commentMarker(context),
+        title(context),
+        "",
+        "❌ No plan could be made; nothing was deployed (no DDL was issued).",
+        "",
+        ...problems.map((problem) => `- ${problem.file ? `\`${problem.file}${problem.line ? `:${problem.line}` : ""}\`: ` : ""}${escapeCell(problem.message)}`),
+        "",
+    ];
+    return lines.join("\n") + footerLines(context);
 }
 const ACTION_LABEL = {
     create: "create",
@@ -32390,13 +32410,7 @@ function headline(result) {
 }
 /** The job summary and the pull request comment share this one Markdown body. */
 function renderReport(result, context, options = {}) {
-    const lines = [
-        commentMarker(context),
-        `### RisingWave zero-downtime deploy: \`${context.projectName}\` → schema \`${context.targetSchema}\``,
-        "",
-        headline(result),
-        "",
-    ];
+    const lines = [commentMarker(context), title(context), "", headline(result), ""];
     const plan = result.plan;
     if (plan.models.length === 0) {
         lines.push("No materialized view model changed: nothing to deploy.", "");
@@ -32749,6 +32763,7 @@ async function main(argv) {
     process.stdout.write(values.json
         ? `${JSON.stringify(planToJson(result.plan), null, 2)}\n`
         : renderReport(result, {
+            projectDir: settings.projectDir,
             projectName: result.head.name,
             targetSchema: settings.targetSchema,
         }));

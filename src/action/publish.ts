@@ -14,11 +14,12 @@ export interface PublishContext extends EventContext {
 }
 
 export function reportContext(
-  projectName: string,
+  projectName: string | undefined,
   settings: Settings,
   context: PublishContext,
 ): ReportContext {
   return {
+    projectDir: settings.projectDir,
     projectName,
     targetSchema: settings.targetSchema,
     commitSha: context.payload.pull_request?.head?.sha ?? context.sha,

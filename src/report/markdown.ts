@@ -9,17 +9,46 @@ import { displayName } from "../sql/quote.js";
 export const COMMENT_LIMIT = 65_536;
 
 export interface ReportContext {
-  projectName: string;
+  /** The `project-dir` input: known even when the project cannot be read. */
+  projectDir: string;
+  /** From dbt_project.yml, when it could be read. */
+  projectName?: string;
   targetSchema: string;
   commitSha?: string;
   runUrl?: string;
 }
 
 /** Identifies our comment among all others: one sticky comment per project and target schema. */
-export function commentMarker(
-  context: Pick<ReportContext, "projectName" | "targetSchema">,
+export function commentMarker(context: Pick<ReportContext, "projectDir" | "targetSchema">): string {
+  return `<!-- risingwave-zero-downtime-deploy project-dir=${encodeURIComponent(context.projectDir)} schema=${encodeURIComponent(context.targetSchema)} -->`;
+}
+
+function title(context: ReportContext): string {
+  const project = context.projectName ?? context.projectDir;
+  return `### RisingWave zero-downtime deploy: \`${project}\` → schema \`${context.targetSchema}\``;
+}
+
+/**
+ * When no plan could be made (bad project, unreachable database): the same comment says so, so a
+ * pull request never shows an earlier plan as if it were current.
+ */
+export function renderFailureReport(
+  problems: { message: string; file?: string; line?: number }[],
+  context: ReportContext,
 ): string {
-  return `<!-- risingwave-zero-downtime-deploy project=${encodeURIComponent(context.projectName)} schema=${encodeURIComponent(context.targetSchema)} -->`;
+  const lines = [
+    commentMarker(context),
+    title(context),
+    "",
+    "❌ No plan could be made; nothing was deployed (no DDL was issued).",
+    "",
+    ...problems.map(
+      (problem) =>
+        `- ${problem.file ? `\`${problem.file}${problem.line ? `:${problem.line}` : ""}\`: ` : ""}${escapeCell(problem.message)}`,
+    ),
+    "",
+  ];
+  return lines.join("\n") + footerLines(context);
 }
 
 const ACTION_LABEL: Record<PlannedModel["action"], string> = {
@@ -80,13 +109,7 @@ export function renderReport(
   context: ReportContext,
   options: { sqlLimit?: number } = {},
 ): string {
-  const lines: string[] = [
-    commentMarker(context),
-    `### RisingWave zero-downtime deploy: \`${context.projectName}\` → schema \`${context.targetSchema}\``,
-    "",
-    headline(result),
-    "",
-  ];
+  const lines: string[] = [commentMarker(context), title(context), "", headline(result), ""];
   const plan = result.plan;
   if (plan.models.length === 0) {
     lines.push("No materialized view model changed: nothing to deploy.", "");

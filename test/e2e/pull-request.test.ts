@@ -112,7 +112,7 @@ describe("pull request reports through dist/index.js", () => {
     });
     api.addComment({
       issue: 7,
-      body: "<!-- risingwave-zero-downtime-deploy project=shop schema=public --> quoted by a human",
+      body: "<!-- risingwave-zero-downtime-deploy project-dir=. schema=public --> quoted by a human",
       user: { login: "octocat", id: 583231, type: "User" },
     });
     const result = await runAction({ repo, api, inputs: { "database-url": target.url }, event });
@@ -136,6 +136,32 @@ describe("pull request reports through dist/index.js", () => {
     expect(error).toMatchObject({ file: "models/staging/stg_orders.sql" });
     expect(error?.message).toContain("no_such_column");
     expect(api.state.comments[0]?.body).toContain("1 model(s) have SQL RisingWave rejects");
+  });
+
+  it("replaces the plan in the comment with the errors when a later push breaks the project", async () => {
+    const { event } = openPull({
+      "models/marts/customer_totals.sql": totalsWith(", max(amount) as largest_order"),
+    });
+    expect(
+      (await runAction({ repo, api, inputs: { "database-url": target.url }, event })).exitCode,
+    ).toBe(0);
+    const { event: broken } = openPull({
+      "models/marts/big_spenders.sql": "select * from {{ ref('customer_total') }}",
+    });
+    const result = await runAction({
+      repo,
+      api,
+      inputs: { "database-url": target.url },
+      event: broken,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(api.state.comments).toHaveLength(1);
+    const body = api.state.comments[0]!.body;
+    expect(body).toContain("❌ No plan could be made; nothing was deployed (no DDL was issued).");
+    expect(body).toContain("`models/marts/big_spenders.sql:1`");
+    expect(body).toContain("customer_total");
+    expect(body).not.toContain("zero-downtime swap");
+    expect(result.summary).toContain("No plan could be made");
   });
 
   it("renders the plan offline without credentials and says what could not be checked", async () => {
