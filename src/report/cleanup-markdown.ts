@@ -28,6 +28,21 @@ export function renderCleanupReport(result: CleanupResult): string {
       : `Dropped ${result.dropped.length} of ${result.found.length} temporary MV(s); never with CASCADE.`,
     "",
   ];
+  if (result.found.length > 0) {
+    lines.push(
+      "| Temporary MV | Replaced | Age | Read by |",
+      "|---|---|---|---|",
+      ...result.found.map((temp) =>
+        row(
+          temp,
+          temp.readers
+            .map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`)
+            .join(", ") || "nothing",
+        ),
+      ),
+      "",
+    );
+  }
   if (result.dropped.length > 0) {
     lines.push(
       result.dryRun ? "#### Would drop" : "#### Dropped",
