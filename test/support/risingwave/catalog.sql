@@ -134,11 +134,19 @@ CREATE VIEW rw_catalog.rw_depend AS
   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass
     AND d.refobjid <> r.ev_class;
 
--- The stand-in builds every MV before CREATE returns: there is never backfill in progress.
+-- The stand-in builds every MV before CREATE returns: there is never backfill in progress of its
+-- own. Tests that need a job in progress (progress lines, wait-timeout) insert one into
+-- rw_standin.ddl_progress, with the id of the MV it stands for.
+CREATE TABLE rw_standin.ddl_progress (
+  ddl_id bigint NOT NULL,
+  ddl_statement varchar NOT NULL,
+  progress varchar NOT NULL,
+  initialized_at timestamptz NOT NULL DEFAULT now()
+);
 CREATE VIEW rw_catalog.rw_ddl_progress AS
-  SELECT NULL::bigint AS ddl_id, NULL::varchar AS ddl_statement, NULL::varchar AS progress,
-    NULL::timestamptz AS initialized_at
-  WHERE false;
+  SELECT ddl_id, ddl_statement, progress, initialized_at FROM rw_standin.ddl_progress;
 
 GRANT USAGE ON SCHEMA rw_catalog, rw_standin_version TO PUBLIC;
 GRANT SELECT ON ALL TABLES IN SCHEMA rw_catalog TO PUBLIC;
+GRANT USAGE ON SCHEMA rw_standin TO PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON rw_standin.ddl_progress TO PUBLIC;

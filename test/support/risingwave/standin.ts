@@ -42,8 +42,10 @@
  *   (which on RisingWave is also the way to wait for them), so load data, then
  *   FLUSH, then read.
  * - Backfill: CREATE MATERIALIZED VIEW completes before it returns, with or
- *   without background_ddl, and rw_ddl_progress is always empty. A still-creating
- *   MV that cannot be swapped or that disappears on disconnect never happens here.
+ *   without background_ddl, so rw_ddl_progress shows only the jobs a test inserts
+ *   into rw_standin.ddl_progress (see `simulateBackfill` in target.ts). A
+ *   still-creating MV that cannot be swapped or that disappears on disconnect
+ *   never happens here.
  * - Sinks are catalog entries only (a view registered in rw_standin.sinks): they
  *   show in rw_sinks, rw_relations ('sink') and rw_depend and block DROP of what
  *   they read, but deliver nothing; connector options are not validated.

@@ -44,6 +44,11 @@ export interface RisingWaveTarget {
   clearFaults(): void;
   /** Stand-in: version() reports `PostgreSQL 13.14.0-RisingWave-${version} (standin)`. Real RisingWave: throws. */
   setReportedVersion(version: string): Promise<void>;
+  /**
+   * Stand-in: rw_ddl_progress shows a background job building MV `ddlId` at `progress` (e.g.
+   * "42.5%"); `undefined` ends it. Real RisingWave: throws (its jobs are real).
+   */
+  simulateBackfill(ddlId: number, progress: string | undefined): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +108,18 @@ export async function openTargetOn(upstream: UpstreamInfo): Promise<RisingWaveTa
         );
       }
       await setStandInVersion({ ...upstream.admin, database }, version);
+    },
+    simulateBackfill: async (ddlId: number, progress: string | undefined) => {
+      if (upstream.kind !== "standin") {
+        throw new Error("simulateBackfill is not supported on real RisingWave (its jobs are real)");
+      }
+      await pool.query("DELETE FROM rw_standin.ddl_progress WHERE ddl_id = $1", [ddlId]);
+      if (progress !== undefined) {
+        await pool.query(
+          "INSERT INTO rw_standin.ddl_progress (ddl_id, ddl_statement, progress) VALUES ($1, $2, $3)",
+          [ddlId, `CREATE MATERIALIZED VIEW (job ${ddlId})`, progress],
+        );
+      }
     },
     close: async () => {
       await pool.end();
