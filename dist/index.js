@@ -46290,7 +46290,7 @@ function renderReport(result, context, options = {}) {
     const lines = [commentMarker(context), title(context), "", headline(result), ""];
     const plan = result.plan;
     if (plan.models.length === 0) {
-        lines.push("No materialized view model changed: nothing to deploy.", "");
+        lines.push("Nothing to deploy: no materialized view model was selected or changed.", "");
     }
     else {
         lines.push("| Model | Action | Relation | Temporary MV | Status | Duration |", "|---|---|---|---|---|---|");
@@ -62007,11 +62007,17 @@ class NoBaseRevisionError extends Error {
 /** What the plan is asked to deploy: the explicit selection, or every MV model the change touches. */
 async function collectRequests(head, source, load) {
     if (source.models) {
+        const named = new Set(source.models.split(/[,\n]/).map((term) => term.trim()));
         const warnings = [];
         const requests = selectModels(head, source.models).flatMap((name) => {
             const model = head.models.get(name);
             if (model?.isMaterializedView)
                 return [{ model: name, reason: "selected" }];
+            // Only a model named outright is worth a word; `all` and `name+` sweep in views and tables.
+            if (model && named.has(name)) {
+                warnings.push(`${model.file}: ${name} is materialized='${model.config.materialized}', not a materialized view; ` +
+                    "this action only deploys materialized views, so it was left out.");
+            }
             return [];
         });
         return { requests, warnings };
@@ -62534,7 +62540,7 @@ async function runDeploy(run) {
     for (const warning of [...head.warnings, ...requests.warnings])
         logger.warning(warning);
     logger.info(requests.requests.length === 0
-        ? "No materialized view model changed: nothing to deploy."
+        ? "Nothing to deploy: no materialized view model was selected or changed."
         : `Models to deploy: ${requests.requests.map((request) => request.model).join(", ")}`);
     const planOptions = { ...settings, dryRun: settings.dryRun };
     const now = run.now ?? (await planTime(run.repoRoot, settings.dryRun));

@@ -36,10 +36,18 @@ export async function collectRequests(
   load: Omit<LoadOptions, "revision">,
 ): Promise<Requests> {
   if (source.models) {
+    const named = new Set(source.models.split(/[,\n]/).map((term) => term.trim()));
     const warnings: string[] = [];
     const requests = selectModels(head, source.models).flatMap((name): PlanRequest[] => {
       const model = head.models.get(name);
       if (model?.isMaterializedView) return [{ model: name, reason: "selected" }];
+      // Only a model named outright is worth a word; `all` and `name+` sweep in views and tables.
+      if (model && named.has(name)) {
+        warnings.push(
+          `${model.file}: ${name} is materialized='${model.config.materialized}', not a materialized view; ` +
+            "this action only deploys materialized views, so it was left out.",
+        );
+      }
       return [];
     });
     return { requests, warnings };

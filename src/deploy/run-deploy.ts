@@ -61,7 +61,7 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
   for (const warning of [...head.warnings, ...requests.warnings]) logger.warning(warning);
   logger.info(
     requests.requests.length === 0
-      ? "No materialized view model changed: nothing to deploy."
+      ? "Nothing to deploy: no materialized view model was selected or changed."
       : `Models to deploy: ${requests.requests.map((request) => request.model).join(", ")}`,
   );
 

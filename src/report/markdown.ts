@@ -112,7 +112,7 @@ export function renderReport(
   const lines: string[] = [commentMarker(context), title(context), "", headline(result), ""];
   const plan = result.plan;
   if (plan.models.length === 0) {
-    lines.push("No materialized view model changed: nothing to deploy.", "");
+    lines.push("Nothing to deploy: no materialized view model was selected or changed.", "");
   } else {
     lines.push(
       "| Model | Action | Relation | Temporary MV | Status | Duration |",

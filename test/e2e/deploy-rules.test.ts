@@ -244,6 +244,24 @@ models:
     expect(scores.map((row) => row.score)).toEqual([10, 20, 30]);
   });
 
+  it("says so when a model selected by name is not a materialized view, and deploys nothing", async () => {
+    repo = createRepo({
+      files: {
+        "dbt_project.yml": PROJECT,
+        "models/plain.sql": "{{ config(materialized='view') }}\nselect kind from public.events",
+      },
+    });
+    target.clearStatements();
+    const result = await deploy({ models: "plain" });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(ddlOf(target.statements())).toEqual([]);
+    const warning = result.annotations.find((annotation) => annotation.level === "warning");
+    expect(warning?.message).toContain(
+      "models/plain.sql: plain is materialized='view', not a materialized view",
+    );
+    expect(result.log).toContain("Nothing to deploy: no materialized view model was selected or changed.");
+  });
+
   it("stops with a clear error and no DDL on RisingWave older than 2.2", async (context) => {
     if (target.kind !== "standin") context.skip();
     await target.setReportedVersion("2.1.3");
