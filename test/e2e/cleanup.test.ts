@@ -149,4 +149,32 @@ describe("cleanup mode through dist/index.js", () => {
       ),
     );
   });
+
+  it("reports a drop that fails because a reader appeared meanwhile, and goes on", async () => {
+    await mv(`a_dbt_zero_down_tmp_${OLD}`, "public.events");
+    await mv(`b_dbt_zero_down_tmp_${OLD}`, "public.events");
+    // Hold the DROP of a while a new reader of a is created, as a concurrent user might.
+    const held = target.injectFault({
+      when: (sql) => /^DROP MATERIALIZED VIEW IF EXISTS "public"."a_dbt_zero_down_tmp_/.test(sql),
+      at: "before-forward",
+      action: { delayMs: 600 },
+    });
+    const running = cleanup();
+    await held.fired;
+    await mv("late_reader", `public."a_dbt_zero_down_tmp_${OLD}"`);
+    const result = await running;
+    expect(result.exitCode, result.log).toBe(0);
+    expect(json(result.outputs["dropped-temp-mvs"])).toEqual([`public.b_dbt_zero_down_tmp_${OLD}`]);
+    expect(json(result.outputs["preserved-temp-mvs"])).toEqual([
+      `public.a_dbt_zero_down_tmp_${OLD}`,
+    ]);
+    const warning = result.annotations.find((annotation) => annotation.level === "warning");
+    expect(warning?.message).toContain(`Could not drop "public"."a_dbt_zero_down_tmp_${OLD}"`);
+    expect(result.summary).toContain("DROP failed");
+    expect(await names()).toEqual([
+      "public.a_dbt_zero_down_tmp_" + OLD,
+      "public.events",
+      "public.late_reader",
+    ]);
+  });
 });

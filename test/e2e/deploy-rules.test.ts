@@ -259,7 +259,9 @@ models:
     expect(warning?.message).toContain(
       "models/plain.sql: plain is materialized='view', not a materialized view",
     );
-    expect(result.log).toContain("Nothing to deploy: no materialized view model was selected or changed.");
+    expect(result.log).toContain(
+      "Nothing to deploy: no materialized view model was selected or changed.",
+    );
   });
 
   it("stops with a clear error and no DDL on RisingWave older than 2.2", async (context) => {
