@@ -61960,7 +61960,8 @@ const NULL_SHA = /^0+$/;
  */
 async function resolveBaseRevision(repoRoot, ref) {
     if (ref.trim() === "" || NULL_SHA.test(ref)) {
-        throw new BaseRevisionError("There is no base revision to compare with (a push that created a branch has none). " +
+        throw new BaseRevisionError("There is no base revision to compare with (this event has none, e.g. a schedule, or a " +
+            "push that created a branch). " +
             "Set the `models` input (names, `name+`, or `all`) or `base-ref` to choose what to deploy.");
     }
     try {
@@ -61997,13 +61998,6 @@ async function listChangedFiles(repoRoot, base, head) {
 ;// CONCATENATED MODULE: ./src/deploy/requests.ts
 
 
-class NoBaseRevisionError extends Error {
-    constructor() {
-        super("Nothing to compare against: this event has no base revision. Set the `models` input " +
-            "(model names, `name+`, or `all`) or the `base-ref` input.");
-        this.name = "NoBaseRevisionError";
-    }
-}
 /** What the plan is asked to deploy: the explicit selection, or every MV model the change touches. */
 async function collectRequests(head, source, load) {
     if (source.models) {
@@ -62022,9 +62016,8 @@ async function collectRequests(head, source, load) {
         });
         return { requests, warnings };
     }
-    if (!source.baseRevision)
-        throw new NoBaseRevisionError();
-    const baseSha = await resolveBaseRevision(load.repoRoot, source.baseRevision);
+    // No base (a schedule, a new branch): resolveBaseRevision says to set `models` or `base-ref`.
+    const baseSha = await resolveBaseRevision(load.repoRoot, source.baseRevision ?? "");
     const base = await loadProject({ ...load, revision: baseSha });
     const changedFiles = await listChangedFiles(load.repoRoot, baseSha);
     const changeSet = await computeChangeSet({ base, head, changedFiles });

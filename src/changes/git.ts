@@ -17,7 +17,8 @@ const NULL_SHA = /^0+$/;
 export async function resolveBaseRevision(repoRoot: string, ref: string): Promise<string> {
   if (ref.trim() === "" || NULL_SHA.test(ref)) {
     throw new BaseRevisionError(
-      "There is no base revision to compare with (a push that created a branch has none). " +
+      "There is no base revision to compare with (this event has none, e.g. a schedule, or a " +
+        "push that created a branch). " +
         "Set the `models` input (names, `name+`, or `all`) or `base-ref` to choose what to deploy.",
     );
   }

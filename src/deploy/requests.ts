@@ -19,16 +19,6 @@ export interface Requests {
   warnings: string[];
 }
 
-export class NoBaseRevisionError extends Error {
-  constructor() {
-    super(
-      "Nothing to compare against: this event has no base revision. Set the `models` input " +
-        "(model names, `name+`, or `all`) or the `base-ref` input.",
-    );
-    this.name = "NoBaseRevisionError";
-  }
-}
-
 /** What the plan is asked to deploy: the explicit selection, or every MV model the change touches. */
 export async function collectRequests(
   head: DbtProject,
@@ -52,8 +42,8 @@ export async function collectRequests(
     });
     return { requests, warnings };
   }
-  if (!source.baseRevision) throw new NoBaseRevisionError();
-  const baseSha = await resolveBaseRevision(load.repoRoot, source.baseRevision);
+  // No base (a schedule, a new branch): resolveBaseRevision says to set `models` or `base-ref`.
+  const baseSha = await resolveBaseRevision(load.repoRoot, source.baseRevision ?? "");
   const base = await loadProject({ ...load, revision: baseSha });
   const changedFiles = await listChangedFiles(load.repoRoot, baseSha);
   const changeSet = await computeChangeSet({ base, head, changedFiles });

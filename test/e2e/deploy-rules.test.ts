@@ -264,6 +264,18 @@ models:
     );
   });
 
+  it("asks for `models` or `base-ref` when the event has nothing to diff against", async () => {
+    repo = createRepo({
+      files: { "dbt_project.yml": PROJECT, "models/kinds.sql": "select kind from public.events" },
+    });
+    target.clearStatements();
+    const result = await deploy({});
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain("There is no base revision to compare with");
+    expect(result.log).toContain("Set the `models` input");
+    expect(ddlOf(target.statements())).toEqual([]);
+  });
+
   it("stops with a clear error and no DDL on RisingWave older than 2.2", async (context) => {
     if (target.kind !== "standin") context.skip();
     await target.setReportedVersion("2.1.3");
