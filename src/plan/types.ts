@@ -23,8 +23,6 @@ export type PlanStep =
   | { kind: "drop-for-refresh"; sql: string; relation: QualifiedName }
   | { kind: "cleanup"; sql: string; relation: QualifiedName };
 
-export type StepKind = PlanStep["kind"];
-
 /** An object outside this plan that reads an MV being replaced. */
 export interface Reader {
   schema: string;
