@@ -37357,7 +37357,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1548);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8211);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37366,7 +37366,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1548:
+/***/ 8211:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46205,7 +46205,18 @@ async function findMergedPull(client, target, sha) {
     return (merged ?? data.find((pull) => pull.merged_at) ?? data[0])?.number;
 }
 
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** Table cells must not break the row: pipes escaped, lines joined. */
+function escapeCell(text) {
+    return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+/** `schema.name` (type), … as both reports list what still reads a temporary MV. */
+function readerList(readers) {
+    return readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ");
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -46241,9 +46252,6 @@ const ACTION_LABEL = {
     "full-refresh": "full refresh (drop + create)",
     skip: "skip",
 };
-function escapeCell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
 function code(text) {
     return text === "" ? "" : `\`${text.replace(/`/g, "'")}\``;
 }
@@ -46314,7 +46322,7 @@ function renderReport(result, context, options = {}) {
         lines.push("#### Preserved temporary MVs", "");
         for (const temp of preserved) {
             const readers = temp.readers.length > 0
-                ? `still read by ${temp.readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ")}`
+                ? `still read by ${readerList(temp.readers)}`
                 : "nothing reads it any more";
             lines.push(`- \`${displayName(temp.relation)}\`: ${readers}. Cleanup: \`${dropMaterializedView(temp.relation)};\``);
         }
@@ -62706,6 +62714,7 @@ const actionsLogger = {
 
 
 
+
 function row(temp, why) {
     const cells = [
         `\`${displayName(temp.relation)}\``,
@@ -62713,11 +62722,8 @@ function row(temp, why) {
         formatAge(temp.ageMs),
     ];
     if (why !== undefined)
-        cells.push(why.replace(/\|/g, "\\|"));
+        cells.push(escapeCell(why));
     return `| ${cells.join(" | ")} |`;
-}
-function readersText(readers) {
-    return `still read by ${readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ")}`;
 }
 /** The cleanup job summary: what was (or would be) dropped, and why each other temp MV was kept. */
 function renderCleanupReport(result) {
@@ -62731,15 +62737,13 @@ function renderCleanupReport(result) {
         "",
     ];
     if (result.found.length > 0) {
-        lines.push("| Temporary MV | Replaced | Age | Read by |", "|---|---|---|---|", ...result.found.map((temp) => row(temp, temp.readers
-            .map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`)
-            .join(", ") || "nothing")), "");
+        lines.push("| Temporary MV | Replaced | Age | Read by |", "|---|---|---|---|", ...result.found.map((temp) => row(temp, readerList(temp.readers) || "nothing")), "");
     }
     if (result.dropped.length > 0) {
         lines.push(result.dryRun ? "#### Would drop" : "#### Dropped", "", "| Temporary MV | Replaced | Age |", "|---|---|---|", ...result.dropped.map((temp) => row(temp)), "");
     }
     const kept = [
-        ...result.kept.map((entry) => row(entry.temp, entry.error ? `DROP failed: ${entry.error}` : readersText(entry.readers))),
+        ...result.kept.map((entry) => row(entry.temp, entry.error ? `DROP failed: ${entry.error}` : `still read by ${readerList(entry.readers)}`)),
         ...result.young.map((temp) => row(temp, "younger than `older-than`")),
     ];
     if (kept.length > 0) {

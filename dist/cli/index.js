@@ -32280,7 +32280,18 @@ function planToJson(plan) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** Table cells must not break the row: pipes escaped, lines joined. */
+function format_escapeCell(text) {
+    return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+/** `schema.name` (type), … as both reports list what still reads a temporary MV. */
+function readerList(readers) {
+    return readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ");
+}
+
 ;// CONCATENATED MODULE: ./src/report/cleanup-markdown.ts
+
 
 
 
@@ -32291,11 +32302,8 @@ function row(temp, why) {
         formatAge(temp.ageMs),
     ];
     if (why !== undefined)
-        cells.push(why.replace(/\|/g, "\\|"));
+        cells.push(format_escapeCell(why));
     return `| ${cells.join(" | ")} |`;
-}
-function readersText(readers) {
-    return `still read by ${readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ")}`;
 }
 /** The cleanup job summary: what was (or would be) dropped, and why each other temp MV was kept. */
 function renderCleanupReport(result) {
@@ -32309,15 +32317,13 @@ function renderCleanupReport(result) {
         "",
     ];
     if (result.found.length > 0) {
-        lines.push("| Temporary MV | Replaced | Age | Read by |", "|---|---|---|---|", ...result.found.map((temp) => row(temp, temp.readers
-            .map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`)
-            .join(", ") || "nothing")), "");
+        lines.push("| Temporary MV | Replaced | Age | Read by |", "|---|---|---|---|", ...result.found.map((temp) => row(temp, readerList(temp.readers) || "nothing")), "");
     }
     if (result.dropped.length > 0) {
         lines.push(result.dryRun ? "#### Would drop" : "#### Dropped", "", "| Temporary MV | Replaced | Age |", "|---|---|---|", ...result.dropped.map((temp) => row(temp)), "");
     }
     const kept = [
-        ...result.kept.map((entry) => row(entry.temp, entry.error ? `DROP failed: ${entry.error}` : readersText(entry.readers))),
+        ...result.kept.map((entry) => row(entry.temp, entry.error ? `DROP failed: ${entry.error}` : `still read by ${readerList(entry.readers)}`)),
         ...result.young.map((temp) => row(temp, "younger than `older-than`")),
     ];
     if (kept.length > 0) {
@@ -32333,6 +32339,7 @@ function renderCleanupReport(result) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -32368,9 +32375,6 @@ const ACTION_LABEL = {
     "full-refresh": "full refresh (drop + create)",
     skip: "skip",
 };
-function escapeCell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
 function code(text) {
     return text === "" ? "" : `\`${text.replace(/`/g, "'")}\``;
 }
@@ -32423,7 +32427,7 @@ function renderReport(result, context, options = {}) {
         lines.push("| Model | Action | Relation | Temporary MV | Status | Duration |", "|---|---|---|---|---|---|");
         for (const entry of plan.models) {
             const outcome = result.outcome?.models.find((model) => model.model === entry.model);
-            lines.push(`| ${escapeCell(code(entry.model))} | ${ACTION_LABEL[entry.action]} | ${escapeCell(code(displayName(entry.target)))} | ${entry.temp ? escapeCell(code(entry.temp.identifier)) : ""} | ${escapeCell(statusOf(result, entry, outcome))} | ${markdown_duration(outcome?.durationMs)} |`);
+            lines.push(`| ${format_escapeCell(code(entry.model))} | ${ACTION_LABEL[entry.action]} | ${format_escapeCell(code(displayName(entry.target)))} | ${entry.temp ? format_escapeCell(code(entry.temp.identifier)) : ""} | ${format_escapeCell(statusOf(result, entry, outcome))} | ${markdown_duration(outcome?.durationMs)} |`);
         }
         lines.push("");
     }
@@ -32441,7 +32445,7 @@ function renderReport(result, context, options = {}) {
         lines.push("#### Preserved temporary MVs", "");
         for (const temp of preserved) {
             const readers = temp.readers.length > 0
-                ? `still read by ${temp.readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ")}`
+                ? `still read by ${readerList(temp.readers)}`
                 : "nothing reads it any more";
             lines.push(`- \`${displayName(temp.relation)}\`: ${readers}. Cleanup: \`${dropMaterializedView(temp.relation)};\``);
         }
@@ -32453,7 +32457,7 @@ function renderReport(result, context, options = {}) {
     }
     const warnings = [...result.requests.warnings, ...planWarnings(plan)];
     if (warnings.length > 0) {
-        lines.push("#### Warnings", "", ...warnings.map((warning) => `- ⚠️ ${escapeCell(warning)}`), "");
+        lines.push("#### Warnings", "", ...warnings.map((warning) => `- ⚠️ ${format_escapeCell(warning)}`), "");
     }
     const withSql = plan.models.filter((entry) => entry.action !== "skip");
     const footer = footerLines(context);

@@ -2,6 +2,7 @@ import { formatAge, type CleanupResult } from "../cleanup/run-cleanup.js";
 import type { TempMv } from "../cleanup/find-temps.js";
 import { dropMaterializedView } from "../plan/ddl.js";
 import { displayName } from "../sql/quote.js";
+import { escapeCell, readerList } from "./format.js";
 
 function row(temp: TempMv, why?: string): string {
   const cells = [
@@ -9,12 +10,8 @@ function row(temp: TempMv, why?: string): string {
     `\`${temp.replaced}\``,
     formatAge(temp.ageMs),
   ];
-  if (why !== undefined) cells.push(why.replace(/\|/g, "\\|"));
+  if (why !== undefined) cells.push(escapeCell(why));
   return `| ${cells.join(" | ")} |`;
-}
-
-function readersText(readers: { schema: string; name: string; type: string }[]): string {
-  return `still read by ${readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ")}`;
 }
 
 /** The cleanup job summary: what was (or would be) dropped, and why each other temp MV was kept. */
@@ -32,14 +29,7 @@ export function renderCleanupReport(result: CleanupResult): string {
     lines.push(
       "| Temporary MV | Replaced | Age | Read by |",
       "|---|---|---|---|",
-      ...result.found.map((temp) =>
-        row(
-          temp,
-          temp.readers
-            .map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`)
-            .join(", ") || "nothing",
-        ),
-      ),
+      ...result.found.map((temp) => row(temp, readerList(temp.readers) || "nothing")),
       "",
     );
   }
@@ -55,7 +45,10 @@ export function renderCleanupReport(result: CleanupResult): string {
   }
   const kept = [
     ...result.kept.map((entry) =>
-      row(entry.temp, entry.error ? `DROP failed: ${entry.error}` : readersText(entry.readers)),
+      row(
+        entry.temp,
+        entry.error ? `DROP failed: ${entry.error}` : `still read by ${readerList(entry.readers)}`,
+      ),
     ),
     ...result.young.map((temp) => row(temp, "younger than `older-than`")),
   ];

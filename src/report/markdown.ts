@@ -4,6 +4,7 @@ import { planWarnings } from "../plan/build-plan.js";
 import { dropMaterializedView } from "../plan/ddl.js";
 import type { PlannedModel } from "../plan/types.js";
 import { displayName } from "../sql/quote.js";
+import { escapeCell, readerList } from "./format.js";
 
 /** GitHub rejects comment bodies above 65,536 characters; keep a margin for the marker and footer. */
 export const COMMENT_LIMIT = 65_536;
@@ -57,10 +58,6 @@ const ACTION_LABEL: Record<PlannedModel["action"], string> = {
   "full-refresh": "full refresh (drop + create)",
   skip: "skip",
 };
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
 
 function code(text: string): string {
   return text === "" ? "" : `\`${text.replace(/`/g, "'")}\``;
@@ -147,7 +144,7 @@ export function renderReport(
     for (const temp of preserved) {
       const readers =
         temp.readers.length > 0
-          ? `still read by ${temp.readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ")}`
+          ? `still read by ${readerList(temp.readers)}`
           : "nothing reads it any more";
       lines.push(
         `- \`${displayName(temp.relation)}\`: ${readers}. Cleanup: \`${dropMaterializedView(temp.relation)};\``,

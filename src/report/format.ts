@@ -1,0 +1,11 @@
+import type { Reader } from "../plan/types.js";
+
+/** Table cells must not break the row: pipes escaped, lines joined. */
+export function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/** `schema.name` (type), … as both reports list what still reads a temporary MV. */
+export function readerList(readers: Reader[]): string {
+  return readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ");
+}
