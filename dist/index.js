@@ -45343,6 +45343,8 @@ class ProjectError extends Error {
     additional;
     file;
     line;
+    /** The problem and its fix without the location, for outputs that show the location apart. */
+    description;
     constructor(problem, where, fix, 
     /** Further problems found in the same pass, so one run reports them all. */
     additional = []) {
@@ -45352,6 +45354,7 @@ class ProjectError extends Error {
         this.problem = problem;
         this.fix = fix;
         this.additional = additional;
+        this.description = `${problem}${fix ? ` ${fix}` : ""}`;
         this.name = "ProjectError";
         this.file = where.file;
         this.line = where.line;
@@ -46001,7 +46004,7 @@ function issuesOf(error) {
     if (error instanceof ProjectError) {
         return error
             .all()
-            .map((problem) => ({ message: problem.message, file: problem.file, line: problem.line }));
+            .map((problem) => ({ message: problem.description, file: problem.file, line: problem.line }));
     }
     return undefined;
 }

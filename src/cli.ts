@@ -96,19 +96,28 @@ async function main(argv: string[]): Promise<number> {
   return invalid || result.outcome?.failed ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const issues = issuesOf(error);
-    if (issues) {
-      for (const issue of issues) {
-        process.stderr.write(
-          `error: ${issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ""}: ` : ""}${issue.message}\n`,
-        );
-      }
-    } else {
-      process.stderr.write(`error: ${errorText(error)}\n`);
+/**
+ * Exits once everything written has reached the reader: stdout and stderr are asynchronous when
+ * they are pipes, and `process.exit` right after a write would cut the output at the pipe's buffer.
+ */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
+  const issues = issuesOf(error);
+  if (issues) {
+    for (const issue of issues) {
+      const where = issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ""}: ` : "";
+      process.stderr.write(`error: ${where}${issue.message}\n`);
     }
-    process.exit(1);
-  },
-);
+  } else {
+    process.stderr.write(`error: ${errorText(error)}\n`);
+  }
+  exitWhenFlushed(1);
+});

@@ -15362,6 +15362,8 @@ class ProjectError extends Error {
     additional;
     file;
     line;
+    /** The problem and its fix without the location, for outputs that show the location apart. */
+    description;
     constructor(problem, where, fix, 
     /** Further problems found in the same pass, so one run reports them all. */
     additional = []) {
@@ -15371,6 +15373,7 @@ class ProjectError extends Error {
         this.problem = problem;
         this.fix = fix;
         this.additional = additional;
+        this.description = `${problem}${fix ? ` ${fix}` : ""}`;
         this.name = "ProjectError";
         this.file = where.file;
         this.line = where.line;
@@ -30872,7 +30875,7 @@ function issuesOf(error) {
     if (error instanceof ProjectError) {
         return error
             .all()
-            .map((problem) => ({ message: problem.message, file: problem.file, line: problem.line }));
+            .map((problem) => ({ message: problem.description, file: problem.file, line: problem.line }));
     }
     return undefined;
 }
@@ -32778,16 +32781,30 @@ async function main(argv) {
     const invalid = (result.validation?.problems.length ?? 0) > 0;
     return invalid || result.outcome?.failed ? 1 : 0;
 }
-main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
+/**
+ * Exits once everything written has reached the reader: stdout and stderr are asynchronous when
+ * they are pipes, and `process.exit` right after a write would cut the output at the pipe's buffer.
+ */
+function exitWhenFlushed(code) {
+    let pending = 2;
+    const done = () => {
+        if (--pending === 0)
+            process.exit(code);
+    };
+    process.stdout.write("", done);
+    process.stderr.write("", done);
+}
+main(process.argv.slice(2)).then(exitWhenFlushed, (error) => {
     const issues = issuesOf(error);
     if (issues) {
         for (const issue of issues) {
-            process.stderr.write(`error: ${issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ""}: ` : ""}${issue.message}\n`);
+            const where = issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ""}: ` : "";
+            process.stderr.write(`error: ${where}${issue.message}\n`);
         }
     }
     else {
         process.stderr.write(`error: ${errorText(error)}\n`);
     }
-    process.exit(1);
+    exitWhenFlushed(1);
 });
 

@@ -197,7 +197,7 @@ export function issuesOf(error: unknown): PlanIssue[] | undefined {
   if (error instanceof ProjectError) {
     return error
       .all()
-      .map((problem) => ({ message: problem.message, file: problem.file, line: problem.line }));
+      .map((problem) => ({ message: problem.description, file: problem.file, line: problem.line }));
   }
   return undefined;
 }

@@ -5,6 +5,8 @@
 export class ProjectError extends Error {
   readonly file: string;
   readonly line?: number;
+  /** The problem and its fix without the location, for outputs that show the location apart. */
+  readonly description: string;
 
   constructor(
     readonly problem: string,
@@ -16,6 +18,7 @@ export class ProjectError extends Error {
     const location = where.line === undefined ? where.file : `${where.file}:${where.line}`;
     const more = additional.length > 0 ? ` (and ${additional.length} more problem(s))` : "";
     super(`${location}: ${problem}${fix ? ` ${fix}` : ""}${more}`);
+    this.description = `${problem}${fix ? ` ${fix}` : ""}`;
     this.name = "ProjectError";
     this.file = where.file;
     this.line = where.line;
