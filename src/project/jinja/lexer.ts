@@ -1,0 +1,336 @@
+/**
+ * Jinja2's lexer, with the settings dbt uses: default delimiters, no trim_blocks/lstrip_blocks,
+ * no line statements, a single trailing newline dropped. Follows jinja2/lexer.py (3.1): `-`
+ * strips whitespace on its side of a tag, `+` only disables trim/lstrip (both off here), raw
+ * blocks are data, string literals unescape as Python's `unicode-escape` codec does.
+ */
+import { TemplateSyntaxError } from "./errors.js";
+
+export type TokenType =
+  | "data"
+  | "variable_begin"
+  | "variable_end"
+  | "block_begin"
+  | "block_end"
+  | "name"
+  | "string"
+  | "integer"
+  | "float"
+  | "operator"
+  | "eof";
+
+export interface Token {
+  type: TokenType;
+  /** The operator itself for operators, the unescaped text for strings and data. */
+  value: string;
+  /** Integer and float literals' values. */
+  number?: number;
+  line: number;
+}
+
+const OPERATORS = [
+  "//",
+  "**",
+  "==",
+  "!=",
+  ">=",
+  "<=",
+  "+",
+  "-",
+  "/",
+  "*",
+  "%",
+  "~",
+  "[",
+  "]",
+  "(",
+  ")",
+  "{",
+  "}",
+  ">",
+  "<",
+  "=",
+  ".",
+  ":",
+  "|",
+  ",",
+  ";",
+];
+const CLOSERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
+
+const FLOAT = /(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/y;
+const INTEGER =
+  /0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*/y;
+const NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy;
+const STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/sy;
+const WHITESPACE = /\s+/y;
+/** The start of the next tag: `{%`, `{{` or `{#`, with optional whitespace control. */
+const TAG_START = /\{([%{#])([-+]?)/g;
+const RAW_BEGIN = /\{%([-+]?)\s*raw\s*(-%\}\s*|%\})/y;
+const END_RAW = /\{%([-+]?)\s*endraw\s*(\+%\}|-%\}\s*|%\})/g;
+const COMMENT_END = /([+-]?)#\}/g;
+
+export function tokenize(input: string, file: string, firstLine = 1): Token[] {
+  const source = normaliseNewlines(input);
+  const lines = new LineCounter(source, firstLine);
+  const tokens: Token[] = [];
+  const pushData = (text: string, at: number) => {
+    if (text !== "") tokens.push({ type: "data", value: text, line: lines.at(at) });
+  };
+  let pos = 0;
+  while (pos < source.length) {
+    TAG_START.lastIndex = pos;
+    const start = TAG_START.exec(source);
+    if (!start) {
+      pushData(source.slice(pos), pos);
+      break;
+    }
+    const kind = start[1]!;
+    RAW_BEGIN.lastIndex = start.index;
+    const raw = kind === "%" ? RAW_BEGIN.exec(source) : null;
+    const text = source.slice(pos, start.index);
+    pushData((raw ? raw[1] : start[2]) === "-" ? text.trimEnd() : text, pos);
+    if (raw) {
+      pos = readRaw(source, raw.index + raw[0].length, lines, file, pushData);
+    } else if (kind === "#") {
+      COMMENT_END.lastIndex = start.index + start[0].length;
+      const end = COMMENT_END.exec(source);
+      if (!end)
+        throw new TemplateSyntaxError("Missing end of comment tag", file, lines.at(start.index));
+      pos = end.index + end[0].length;
+      if (end[1] === "-") pos = skipWhitespace(source, pos);
+    } else {
+      const block = kind === "%";
+      tokens.push({
+        type: block ? "block_begin" : "variable_begin",
+        value: "",
+        line: lines.at(start.index),
+      });
+      pos = lexTag(source, start.index + start[0].length, block, file, tokens, lines);
+    }
+  }
+  tokens.push({ type: "eof", value: "", line: lines.at(source.length) });
+  return tokens;
+}
+
+/** Line numbers of offsets, read in increasing order. */
+class LineCounter {
+  private offset = 0;
+  private line: number;
+  constructor(
+    private readonly source: string,
+    private readonly firstLine: number,
+  ) {
+    this.line = firstLine;
+  }
+  at(offset: number): number {
+    if (offset < this.offset) {
+      this.offset = 0;
+      this.line = this.firstLine;
+    }
+    for (
+      let i = this.source.indexOf("\n", this.offset);
+      i !== -1 && i < offset;
+      i = this.source.indexOf("\n", i + 1)
+    ) {
+      this.line++;
+    }
+    this.offset = offset;
+    return this.line;
+  }
+}
+
+/**
+ * Tokens inside `{% … %}` or `{{ … }}`, up to and including the end tag. End tags only count when
+ * brackets are balanced, so `{{ {'a': {'b': 1}} }}` works as in Jinja2.
+ */
+function lexTag(
+  source: string,
+  from: number,
+  block: boolean,
+  file: string,
+  tokens: Token[],
+  lines: LineCounter,
+): number {
+  let pos = from;
+  const balance: string[] = [];
+  const push = (type: TokenType, value: string, number?: number) =>
+    tokens.push({ type, value, line: lines.at(pos), ...(number === undefined ? {} : { number }) });
+  for (;;) {
+    if (pos >= source.length) {
+      throw new TemplateSyntaxError(
+        `unexpected end of template, expected '${block ? "end of statement block" : "end of print statement"}'`,
+        file,
+        lines.at(pos),
+      );
+    }
+    if (balance.length === 0) {
+      const end = matchTagEnd(source, pos, block);
+      if (end !== undefined) {
+        push(block ? "block_end" : "variable_end", "");
+        return end;
+      }
+    }
+    WHITESPACE.lastIndex = pos;
+    const space = WHITESPACE.exec(source);
+    if (space) {
+      pos += space[0].length;
+      continue;
+    }
+    FLOAT.lastIndex = pos;
+    const float = FLOAT.exec(source);
+    if (float) {
+      push("float", float[0], Number(float[0].replaceAll("_", "")));
+      pos += float[0].length;
+      continue;
+    }
+    INTEGER.lastIndex = pos;
+    const integer = INTEGER.exec(source);
+    if (integer) {
+      push("integer", integer[0], parseInteger(integer[0].replaceAll("_", "")));
+      pos += integer[0].length;
+      continue;
+    }
+    NAME.lastIndex = pos;
+    const name = NAME.exec(source);
+    if (name) {
+      push("name", name[0]);
+      pos += name[0].length;
+      continue;
+    }
+    STRING.lastIndex = pos;
+    const string = STRING.exec(source);
+    if (string) {
+      push("string", unescapePython(string[1] ?? string[2] ?? "", file, lines.at(pos)));
+      pos += string[0].length;
+      continue;
+    }
+    const operator = OPERATORS.find((op) => source.startsWith(op, pos));
+    if (operator === undefined) {
+      throw new TemplateSyntaxError(
+        `unexpected char '${source[pos]}' at ${pos}`,
+        file,
+        lines.at(pos),
+      );
+    }
+    const closer = CLOSERS[operator];
+    if (closer) {
+      balance.push(closer);
+    } else if (operator === ")" || operator === "]" || operator === "}") {
+      const expected = balance.pop();
+      if (expected !== operator) {
+        throw new TemplateSyntaxError(
+          expected === undefined
+            ? `unexpected '${operator}'`
+            : `unexpected '${operator}', expected '${expected}'`,
+          file,
+          lines.at(pos),
+        );
+      }
+    }
+    push("operator", operator);
+    pos += operator.length;
+  }
+}
+
+/** Where the tag closing at `pos` ends (whitespace after `-%}`/`-}}` included), if it closes there. */
+function matchTagEnd(source: string, pos: number, block: boolean): number | undefined {
+  const close = block ? "%}" : "}}";
+  if (source.startsWith(close, pos)) return pos + 2;
+  if (source.startsWith(`-${close}`, pos)) return skipWhitespace(source, pos + 3);
+  if (block && source.startsWith("+%}", pos)) return pos + 3;
+  return undefined;
+}
+
+function readRaw(
+  source: string,
+  from: number,
+  lines: LineCounter,
+  file: string,
+  pushData: (text: string, at: number) => void,
+): number {
+  END_RAW.lastIndex = from;
+  const end = END_RAW.exec(source);
+  if (!end) throw new TemplateSyntaxError("Missing end of raw directive", file, lines.at(from));
+  const data = source.slice(from, end.index);
+  pushData(end[1] === "-" ? data.trimEnd() : data, from);
+  return end.index + end[0].length;
+}
+
+function skipWhitespace(source: string, pos: number): number {
+  WHITESPACE.lastIndex = pos;
+  const space = WHITESPACE.exec(source);
+  return space ? pos + space[0].length : pos;
+}
+
+/** Jinja2 treats `\r\n`, `\r` and `\n` as line breaks, writes `\n`, and drops one final newline. */
+function normaliseNewlines(source: string): string {
+  const text = source.includes("\r") ? source.replace(/\r\n?/g, "\n") : source;
+  return text.endsWith("\n") ? text.slice(0, -1) : text;
+}
+
+function parseInteger(text: string): number {
+  const prefix = text.slice(0, 2).toLowerCase();
+  if (prefix === "0b") return parseInt(text.slice(2), 2);
+  if (prefix === "0o") return parseInt(text.slice(2), 8);
+  if (prefix === "0x") return parseInt(text.slice(2), 16);
+  return Number(text);
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\n": "",
+};
+
+/**
+ * Python's `unicode-escape` decoding of a string literal's body: the usual escapes, octal, `\x`,
+ * `\u`, `\U`; an unknown escape such as `\/` keeps its backslash.
+ */
+export function unescapePython(body: string, file: string, line: number): string {
+  if (!body.includes("\\")) return body;
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i]!;
+    if (char !== "\\" || i === body.length - 1) {
+      out += char;
+      continue;
+    }
+    const next = body[i + 1]!;
+    const simple = SIMPLE_ESCAPES[next];
+    if (simple !== undefined) {
+      out += simple;
+      i++;
+      continue;
+    }
+    const octal = /^[0-7]{1,3}/.exec(body.slice(i + 1, i + 4));
+    if (octal) {
+      out += String.fromCodePoint(parseInt(octal[0], 8));
+      i += octal[0].length;
+      continue;
+    }
+    const width = next === "x" ? 2 : next === "u" ? 4 : next === "U" ? 8 : 0;
+    if (width > 0) {
+      const hex = body.slice(i + 2, i + 2 + width);
+      if (hex.length !== width || !/^[\da-fA-F]+$/.test(hex)) {
+        throw new TemplateSyntaxError(`truncated \\${next}${"X".repeat(width)} escape`, file, line);
+      }
+      out += String.fromCodePoint(parseInt(hex, 16));
+      i += 1 + width;
+      continue;
+    }
+    if (next === "N") {
+      throw new TemplateSyntaxError("\\N{…} escapes are not supported", file, line);
+    }
+    out += char;
+  }
+  return out;
+}
