@@ -6705,7 +6705,7 @@ module.exports.__defineSetter__('parseInt8', function (val) {
 const Client = __nccwpck_require__(5042)
 const defaults = __nccwpck_require__(8995)
 const Connection = __nccwpck_require__(9809)
-const Result = __nccwpck_require__(8014)
+const Result = __nccwpck_require__(6424)
 const utils = __nccwpck_require__(9652)
 const Pool = __nccwpck_require__(7558)
 const TypeOverrides = __nccwpck_require__(365)
@@ -7402,7 +7402,7 @@ NativeQuery.prototype.submit = function (client) {
 
 const { EventEmitter } = __nccwpck_require__(4434)
 
-const Result = __nccwpck_require__(8014)
+const Result = __nccwpck_require__(6424)
 const utils = __nccwpck_require__(9652)
 
 class Query extends EventEmitter {
@@ -7665,7 +7665,7 @@ module.exports = Query
 
 /***/ }),
 
-/***/ 8014:
+/***/ 6424:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -37357,7 +37357,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8211);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3354);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37366,7 +37366,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8211:
+/***/ 3354:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45374,1138 +45374,7 @@ function throwCollected(errors) {
     throw new ProjectError(first.problem, first, first.fix, rest);
 }
 
-;// CONCATENATED MODULE: ./src/sql/quote.ts
-function rejectNul(text, what) {
-    if (text.includes("\0"))
-        throw new Error(`${what} must not contain NUL characters.`);
-}
-/** Every identifier we generate is quoted, so names with capitals, spaces, quotes or keywords survive. */
-function quoteIdent(name) {
-    rejectNul(name, `Identifier ${JSON.stringify(name)}`);
-    if (name === "")
-        throw new Error("An identifier must not be empty.");
-    return `"${name.replace(/"/g, '""')}"`;
-}
-function quoteQualified(name) {
-    return `${quoteIdent(name.schema)}.${quoteIdent(name.identifier)}`;
-}
-/** Standard string literal; RisingWave has no dollar quoting for comments, so quotes are doubled. */
-function quoteLiteral(text) {
-    rejectNul(text, "A string literal");
-    return `'${text.replace(/'/g, "''")}'`;
-}
-function displayName(name) {
-    return `${name.schema}.${name.identifier}`;
-}
-
-;// CONCATENATED MODULE: ./src/sql/lexer.ts
-const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
-function isWordChar(char) {
-    return char !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(char);
-}
-function* sqlTokens(sql) {
-    let index = 0;
-    let line = 1;
-    const token = (kind, end, unterminated) => {
-        const text = sql.slice(index, end);
-        const result = { kind, text, line, ...(unterminated ? { unterminated } : {}) };
-        for (const char of text)
-            if (char === "\n")
-                line++;
-        index = end;
-        return result;
-    };
-    while (index < sql.length) {
-        const char = sql[index];
-        const next = sql[index + 1];
-        if (/\s/.test(char)) {
-            let end = index + 1;
-            while (end < sql.length && /\s/.test(sql[end]))
-                end++;
-            yield token("space", end);
-        }
-        else if (char === "-" && next === "-") {
-            const end = sql.indexOf("\n", index);
-            yield token("comment", end === -1 ? sql.length : end);
-        }
-        else if (char === "/" && next === "*") {
-            const end = blockCommentEnd(sql, index);
-            yield token("comment", end ?? sql.length, end === undefined ? "block comment" : undefined);
-        }
-        else if (char === "'") {
-            const escapes = /[eE]/.test(sql[index - 1] ?? "") && !isWordChar(sql[index - 2]);
-            const end = quotedEnd(sql, index, "'", escapes);
-            yield token("string", end ?? sql.length, end === undefined ? "string literal" : undefined);
-        }
-        else if (char === '"') {
-            const end = quotedEnd(sql, index, '"', false);
-            yield token("identifier", end ?? sql.length, end === undefined ? "quoted identifier" : undefined);
-        }
-        else if (char === "$" &&
-            !isWordChar(sql[index - 1]) &&
-            DOLLAR_TAG.test(sql.slice(index, index + 200))) {
-            const tag = DOLLAR_TAG.exec(sql.slice(index, index + 200))[0];
-            const close = sql.indexOf(tag, index + tag.length);
-            yield close === -1
-                ? token("dollar-quoted", sql.length, "dollar-quoted string")
-                : token("dollar-quoted", close + tag.length);
-        }
-        else if (char === ";") {
-            yield token("semicolon", index + 1);
-        }
-        else {
-            yield token("other", index + 1);
-        }
-    }
-}
-/** PostgreSQL block comments nest. */
-function blockCommentEnd(sql, start) {
-    let depth = 0;
-    let i = start;
-    while (i < sql.length) {
-        if (sql.startsWith("/*", i)) {
-            depth++;
-            i += 2;
-        }
-        else if (sql.startsWith("*/", i)) {
-            depth--;
-            i += 2;
-            if (depth === 0)
-                return i;
-        }
-        else {
-            i++;
-        }
-    }
-    return undefined;
-}
-/** The quote doubled is an escape, and so is a backslash in E'' strings. */
-function quotedEnd(sql, start, quote, backslashEscapes) {
-    let i = start + 1;
-    while (i < sql.length) {
-        const char = sql[i];
-        if (backslashEscapes && char === "\\") {
-            i += 2;
-        }
-        else if (char === quote) {
-            if (sql[i + 1] !== quote)
-                return i + 1;
-            i += 2;
-        }
-        else {
-            i++;
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/sql/statements.ts
-
-class UnterminatedSqlError extends Error {
-    what;
-    line;
-    constructor(what, line) {
-        super(`unterminated ${what} starting on line ${line}`);
-        this.what = what;
-        this.line = line;
-        this.name = "UnterminatedSqlError";
-    }
-}
-/** Statements split at the `;` that are code: not those in strings, identifiers, comments or dollar quotes. */
-function splitSqlStatements(sql) {
-    const statements = [];
-    let text = "";
-    let firstLine;
-    const close = () => {
-        if (firstLine !== undefined)
-            statements.push({ text: text.trim(), line: firstLine });
-        text = "";
-        firstLine = undefined;
-    };
-    for (const token of sqlTokens(sql)) {
-        if (token.unterminated)
-            throw new UnterminatedSqlError(token.unterminated, token.line);
-        if (token.kind === "semicolon") {
-            close();
-            continue;
-        }
-        if (token.kind !== "space" && token.kind !== "comment")
-            firstLine ??= token.line;
-        text += token.text;
-    }
-    close();
-    return statements;
-}
-
-;// CONCATENATED MODULE: ./src/sql/single-statement.ts
-
-class SqlShapeError extends Error {
-    line;
-    constructor(message, line) {
-        super(message);
-        this.line = line;
-        this.name = "SqlShapeError";
-    }
-}
-/**
- * Model SQL and hooks come from pull requests: a second statement stacked after a `;` would run
- * with the deploy's privileges, so anything but exactly one statement is refused.
- * Returns the statement without its trailing `;`.
- */
-function requireSingleStatement(sql, what) {
-    let statements;
-    try {
-        statements = splitSqlStatements(sql);
-    }
-    catch (error) {
-        if (error instanceof UnterminatedSqlError) {
-            throw new SqlShapeError(`${what}: ${error.message}.`, error.line);
-        }
-        throw error;
-    }
-    const [first, second] = statements;
-    if (!first)
-        throw new SqlShapeError(`${what} is empty.`);
-    if (second) {
-        throw new SqlShapeError(`${what} must be exactly one SQL statement, but a second statement starts on line ${second.line}. ` +
-            "Remove it (a trailing ';' is fine; ';' inside strings, comments and dollar quotes is fine).", second.line);
-    }
-    return first.text;
-}
-
-;// CONCATENATED MODULE: ./src/plan/ddl.ts
-
-/**
- * SQL text for every statement a plan issues. Identifiers are always quoted and literals always
- * escaped here; DDL never carries bind parameters (RisingWave's extended protocol does not take
- * them in DDL).
- */
-function createMaterializedView(relation, selectSql) {
-    return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)} AS ${selectSql}`;
-}
-/** dbt creates a model's schema on first use; so do we, for a new model in a new schema. */
-function createSchema(schema) {
-    return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`;
-}
-function explainCreateMaterializedView(relation, selectSql) {
-    return `EXPLAIN ${createMaterializedView(relation, selectSql)}`;
-}
-function setBackgroundDdl(enabled) {
-    return `SET BACKGROUND_DDL = ${enabled ? "true" : "false"}`;
-}
-function swapMaterializedViews(target, temp) {
-    return `ALTER MATERIALIZED VIEW ${quoteQualified(target)} SWAP WITH ${quoteQualified(temp)}`;
-}
-/** Never CASCADE: a dependent we did not plan for must stop the drop, not vanish with it. */
-function dropMaterializedView(relation) {
-    return `DROP MATERIALIZED VIEW IF EXISTS ${quoteQualified(relation)}`;
-}
-function createIndex(indexName, on, index) {
-    const columns = index.columns.map(quoteIdent).join(", ");
-    return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} (${columns})`;
-}
-function renameIndex(schema, from, to) {
-    return `ALTER INDEX ${quoteQualified({ schema, identifier: from })} RENAME TO ${quoteIdent(to)}`;
-}
-const PRIVILEGE = /^[A-Za-z]+( [A-Za-z]+)*$/;
-function grant(privilege, on, grantee) {
-    if (!PRIVILEGE.test(privilege.trim())) {
-        throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
-    }
-    return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}`;
-}
-/** RisingWave comments on an MV only through COMMENT ON TABLE. */
-function commentOnRelation(on, text) {
-    return `COMMENT ON TABLE ${quoteQualified(on)} IS ${quoteLiteral(text)}`;
-}
-function commentOnColumn(on, column, text) {
-    return `COMMENT ON COLUMN ${quoteQualified(on)}.${quoteIdent(column)} IS ${quoteLiteral(text)}`;
-}
-
-;// CONCATENATED MODULE: ./src/plan/decide-action.ts
-/** DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on. */
-function decideAction(model, existing, why, options) {
-    if (!model.isMaterializedView) {
-        return {
-            action: "skip",
-            reason: `materialized='${model.config.materialized}' is not a materialized view (out of scope)`,
-        };
-    }
-    if (!existing)
-        return { action: "create", reason: why };
-    if (options.fullRefresh)
-        return { action: "full-refresh", reason: `${why}; full refresh requested` };
-    if (model.config.materialized !== "materialized_view") {
-        return {
-            action: "skip",
-            reason: `deprecated materialization '${model.config.materialized}'`,
-            warning: `${model.name}: ${why}, but the deprecated '${model.config.materialized}' materialization gets no ` +
-                "zero-downtime rebuild. Change it to materialized='materialized_view', or deploy with full-refresh: true.",
-        };
-    }
-    if (options.zeroDowntime === "all" || model.config.zeroDowntime.enabled) {
-        return { action: "zero-downtime", reason: why };
-    }
-    return {
-        action: "skip",
-        reason: "zero_downtime not enabled",
-        warning: `${model.name}: ${why}, but zero_downtime is not enabled, so the new definition was not applied ` +
-            "(RisingWave cannot alter an MV's query). Enable it with zero_downtime={'enabled': true} in the " +
-            "model's config (or the zero-downtime: all input), or deploy with full-refresh: true.",
-    };
-}
-
-;// CONCATENATED MODULE: ./src/plan/index-names.ts
-/** dbt-risingwave's index names, kept for interoperability with runs of the dbt adapter itself. */
-function canonicalIndexName(relationName, index) {
-    return index.name ?? `__dbt_index_${relationName}_${index.columns.join("_")}`;
-}
-function canonicalIndexPrefix(relationName) {
-    return `__dbt_index_${relationName}_`;
-}
-/** The name an index is built under on the temporary MV, before it goes live. */
-function stagedIndexName(tempName, index) {
-    return `__dbt_index_${tempName}_${index.columns.join("_")}`;
-}
-/** The name the previous version's index is moved to, freeing the canonical name. */
-function retiredIndexName(tempName, ordinal) {
-    return `__dbt_retired_index_${tempName}_${ordinal}`;
-}
-
-;// CONCATENATED MODULE: ./src/plan/temp-name.ts
-/**
- * Temporary MV names: `{name}_dbt_zero_down_tmp_{YYYYMMDD}T{HHMMSS}_{ffffff}Z` (ours), and
- * dbt-risingwave's isoformat-derived `…T{HHMMSS}[_{ffffff}]+0000`. The long marker keeps us clear
- * of user objects that merely contain `_tmp_`.
- */
-const TEMP_MARKER = "_dbt_zero_down_tmp_";
-const TEMP_NAME = /^(.+)_dbt_zero_down_tmp_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:_(\d{6}))?(Z|\+0000)$/;
-function pad(value, width) {
-    return String(value).padStart(width, "0");
-}
-/** `micros` (0–999) refines the millisecond clock so two names made in one millisecond still differ. */
-function makeTempName(baseName, at, micros = 0) {
-    const stamp = `${pad(at.getUTCFullYear(), 4)}${pad(at.getUTCMonth() + 1, 2)}${pad(at.getUTCDate(), 2)}` +
-        `T${pad(at.getUTCHours(), 2)}${pad(at.getUTCMinutes(), 2)}${pad(at.getUTCSeconds(), 2)}` +
-        `_${pad(at.getUTCMilliseconds() * 1000 + micros, 6)}Z`;
-    return `${baseName}${TEMP_MARKER}${stamp}`;
-}
-function parseTempName(name) {
-    const match = TEMP_NAME.exec(name);
-    if (!match)
-        return undefined;
-    const [, baseName, year, month, day, hour, minute, second, micros] = match;
-    const createdAt = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Math.floor(Number(micros ?? "0") / 1000)));
-    if (Number.isNaN(createdAt.getTime()) || baseName === undefined)
-        return undefined;
-    return { baseName, createdAt };
-}
-
-;// CONCATENATED MODULE: ./src/plan/model-steps.ts
-
-
-
-/** The statements that make `on` what the model says: indexes are separate, they need names. */
-function grantsAndComments(model, on) {
-    const steps = [];
-    for (const [privilege, grantees] of Object.entries(model.config.grants)) {
-        for (const grantee of grantees) {
-            steps.push({ kind: "grant", sql: grant(privilege, on, grantee) });
-        }
-    }
-    if (model.config.persistDocs.relation && model.description) {
-        steps.push({ kind: "comment", sql: commentOnRelation(on, model.description) });
-    }
-    if (model.config.persistDocs.columns) {
-        for (const column of model.columns) {
-            if (column.description) {
-                steps.push({
-                    kind: "comment",
-                    sql: commentOnColumn(on, column.name, column.description),
-                });
-            }
-        }
-    }
-    return steps;
-}
-function createSteps(model, relation, options) {
-    const steps = model.hookSql.pre.map((sql) => ({ kind: "pre-hook", sql }));
-    if (model.config.sqlHeader)
-        steps.push({ kind: "sql-header", sql: model.config.sqlHeader });
-    const create = {
-        kind: "create",
-        sql: createMaterializedView(relation, model.sql),
-        relation,
-    };
-    if (options.backgroundDdl) {
-        steps.push({ kind: "background-ddl", sql: setBackgroundDdl(true), enabled: true }, create, {
-            kind: "background-ddl",
-            sql: setBackgroundDdl(false),
-            enabled: false,
-        });
-    }
-    else {
-        steps.push(create);
-    }
-    steps.push({ kind: "wait-backfill", relation });
-    return steps;
-}
-/** Initial creation, and the create half of a full refresh. */
-function initialCreateSteps(model, options) {
-    const target = model.relation;
-    return [
-        ...createSteps(model, target, options),
-        ...model.config.indexes.map((index) => ({
-            kind: "create-index",
-            sql: createIndex(canonicalIndexName(target.identifier, index), target, index),
-        })),
-        ...grantsAndComments(model, target),
-        ...model.hookSql.post.map((sql) => ({ kind: "post-hook", sql })),
-    ];
-}
-/**
- * DESIGN 2.3. Grants and comments go on the temporary MV before the swap rather than after, so
- * the new version is readable by every grantee the moment it carries the name.
- */
-function zeroDowntimeSteps(model, existing, temp, catalog, options) {
-    const target = model.relation;
-    const indexes = model.config.indexes;
-    const canonicalNames = new Set(indexes.map((index) => canonicalIndexName(target.identifier, index)));
-    const onExisting = catalog
-        .indexesOn(existing.id)
-        .filter((index) => canonicalNames.has(index.name) ||
-        index.name.startsWith(canonicalIndexPrefix(target.identifier)));
-    // A run that lost its connection after the SWAP took effect but before the index names were
-    // handed over leaves a canonical name on this model's previous version, now under a temporary
-    // name: retire it there too, or the new index could never take its name.
-    const onLeftovers = [...canonicalNames].flatMap((name) => {
-        const index = catalog.index(target.schema, name);
-        if (!index || index.onId === existing.id)
-            return [];
-        const owner = catalog.relation(index.onId);
-        const ownTemp = owner?.type === "materialized view" &&
-            owner.schema === target.schema &&
-            parseTempName(owner.name)?.baseName === target.identifier;
-        return ownTemp ? [index] : [];
-    });
-    const retiring = [...onExisting, ...onLeftovers];
-    const steps = [
-        ...createSteps(model, temp, options),
-        ...indexes.map((index) => ({
-            kind: "create-index",
-            sql: createIndex(stagedIndexName(temp.identifier, index), temp, index),
-        })),
-        ...grantsAndComments(model, temp),
-        { kind: "swap", sql: swapMaterializedViews(target, temp) },
-        ...retiring.map((index, ordinal) => ({
-            kind: "rename-index",
-            sql: renameIndex(index.schema, index.name, retiredIndexName(temp.identifier, ordinal + 1)),
-        })),
-        ...indexes.map((index) => ({
-            kind: "rename-index",
-            sql: renameIndex(target.schema, stagedIndexName(temp.identifier, index), canonicalIndexName(target.identifier, index)),
-        })),
-        ...model.hookSql.post.map((sql) => ({ kind: "post-hook", sql })),
-    ];
-    if (options.immediateCleanup) {
-        steps.push({ kind: "cleanup", sql: dropMaterializedView(temp), relation: temp });
-    }
-    return steps;
-}
-function fullRefreshSteps(model, options) {
-    return [
-        {
-            kind: "drop-for-refresh",
-            sql: dropMaterializedView(model.relation),
-            relation: model.relation,
-        },
-        ...initialCreateSteps(model, options),
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/plan/types.ts
-/** Everything that stops a plan before any DDL, collected so one run reports every problem. */
-class PlanError extends Error {
-    issues;
-    constructor(issues) {
-        super(issues
-            .map((issue) => issue.file
-            ? `${issue.file}${issue.line ? `:${issue.line}` : ""}: ${issue.message}`
-            : issue.message)
-            .join("\n"));
-        this.issues = issues;
-        this.name = "PlanError";
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan/build-plan.ts
-
-
-
-
-
-
-
-
-const REBUILDS = new Set(["zero-downtime", "full-refresh"]);
-function relationKey(name) {
-    return `${name.schema}\u0000${name.identifier}`;
-}
-/** Model SQL, hooks and headers come from the pull request: each must be exactly one statement. */
-function checkStatements(model, issues) {
-    const check = (sql, what) => {
-        try {
-            requireSingleStatement(sql, what);
-        }
-        catch (error) {
-            if (!(error instanceof SqlShapeError))
-                throw error;
-            issues.push({ message: error.message, file: model.file, line: error.line });
-        }
-    };
-    check(model.sql, `The SQL of model ${model.name} (${model.file})`);
-    model.hookSql.pre.forEach((sql, i) => check(sql, `pre_hook ${i + 1} of model ${model.name}`));
-    model.hookSql.post.forEach((sql, i) => check(sql, `post_hook ${i + 1} of model ${model.name}`));
-    if (model.config.sqlHeader)
-        check(model.config.sqlHeader, `sql_header of model ${model.name}`);
-}
-/**
- * Pure: from the project, what was asked for and the live catalog to the ordered statements of
- * every model. Upstream models come first, so a downstream model is created after its upstream
- * carries the new version under its own name.
- */
-function buildPlan(input) {
-    const { project, catalog, options } = input;
-    const requested = new Map(input.requests.map((request) => [request.model, request.reason]));
-    const issues = [];
-    const planned = [];
-    const rebuilt = new Map();
-    /** Models this plan creates or rebuilds (not skipped), by name. */
-    const deployed = new Set();
-    const newSchemas = new Set();
-    for (const name of project.order) {
-        const model = project.models.get(name);
-        if (!model)
-            continue;
-        const rebuiltUpstream = options.rebuildDownstream
-            ? model.refs.filter((ref) => rebuilt.has(ref))
-            : [];
-        const why = requested.get(name) ??
-            (rebuiltUpstream.length > 0 ? `downstream of ${rebuiltUpstream.join(", ")}` : undefined);
-        if (why === undefined)
-            continue;
-        if (!model.isMaterializedView && !requested.has(name))
-            continue;
-        const existing = catalog.find(model.relation.schema, model.relation.identifier);
-        if (existing && existing.type !== "materialized view") {
-            issues.push({
-                file: model.file,
-                message: `${displayName(model.relation)} already exists as a ${existing.type}, not a materialized view; ` +
-                    "it cannot be replaced by a materialized view. Rename the model (alias) or drop that object first.",
-            });
-            continue;
-        }
-        const creating = existing && catalog.creatingJob(existing.id);
-        if (creating) {
-            issues.push({
-                file: model.file,
-                message: `${displayName(model.relation)} is still being created by a background job (${creating.progress}); ` +
-                    "it cannot be replaced until that finishes. Wait for it, or cancel it (CANCEL JOBS) and deploy again.",
-            });
-            continue;
-        }
-        const decision = decideAction(model, existing, why, options);
-        if (decision.action !== "skip")
-            checkStatements(model, issues);
-        const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
-        const entry = {
-            model: name,
-            file: model.file,
-            target: model.relation,
-            action: decision.action,
-            reason: decision.reason,
-            immediateCleanup,
-            readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
-            sql: model.sql,
-            steps: [],
-            readers: [],
-            warnings: decision.warning ? [decision.warning] : [],
-        };
-        if (decision.action === "create") {
-            entry.steps = initialCreateSteps(model, options);
-        }
-        else if (decision.action === "full-refresh") {
-            entry.steps = fullRefreshSteps(model, options);
-        }
-        else if (decision.action === "zero-downtime" && existing) {
-            entry.temp = {
-                schema: model.relation.schema,
-                identifier: makeTempName(model.relation.identifier, input.now, planned.length),
-            };
-            entry.steps = zeroDowntimeSteps(model, existing, entry.temp, catalog, {
-                ...options,
-                immediateCleanup,
-            });
-        }
-        const schema = model.relation.schema;
-        if (entry.steps.length > 0 && !catalog.hasSchema(schema) && !newSchemas.has(schema)) {
-            newSchemas.add(schema);
-            entry.steps.unshift({ kind: "create-schema", sql: createSchema(schema) });
-        }
-        planned.push(entry);
-        if (entry.action !== "skip")
-            deployed.add(name);
-        if (REBUILDS.has(entry.action))
-            rebuilt.set(name, entry);
-    }
-    const rebuiltRelations = new Set([...rebuilt.values()].map((entry) => relationKey(entry.target)));
-    for (const entry of rebuilt.values()) {
-        const existing = catalog.find(entry.target.schema, entry.target.identifier);
-        if (!existing)
-            continue;
-        const outside = catalog
-            .dependentsOf(existing.id)
-            .filter((reader) => !rebuiltRelations.has(relationKey({ schema: reader.schema, identifier: reader.name })));
-        entry.readers = outside.map((reader) => ({
-            schema: reader.schema,
-            name: reader.name,
-            type: reader.type,
-        }));
-        if (entry.action === "full-refresh" && outside.length > 0) {
-            issues.push({
-                file: entry.file,
-                message: `Full refresh of ${displayName(entry.target)} refused: ${describeReaders(entry.readers)} ` +
-                    "depend on it and are not part of this refresh, and a drop never uses CASCADE. Include them " +
-                    `(models: ${entry.model}+), or drop them first.`,
-            });
-        }
-        if (entry.action === "zero-downtime" && entry.temp) {
-            for (const reader of entry.readers) {
-                const note = `${reader.type} ${reader.schema}.${reader.name} still reads the previous version of ` +
-                    `${displayName(entry.target)} via ${displayName(entry.temp)}` +
-                    (reader.type === "sink"
-                        ? `; recreate the sink on the new MV (REPLACE SINK … FROM ${displayName(entry.target)} on RisingWave 3.1+, or create a new sink and drop the old one).`
-                        : ".");
-                entry.warnings.push(note);
-            }
-        }
-    }
-    if (issues.length > 0)
-        throw new PlanError(issues);
-    return { mode: "deploy", dryRun: options.dryRun, models: planned };
-}
-function describeReaders(readers) {
-    return readers.map((reader) => `${reader.schema}.${reader.name} (${reader.type})`).join(", ");
-}
-/** Project errors and plan errors both become annotated issues. */
-function issuesOf(error) {
-    if (error instanceof PlanError)
-        return error.issues;
-    if (error instanceof ProjectError) {
-        return error
-            .all()
-            .map((problem) => ({ message: problem.description, file: problem.file, line: problem.line }));
-    }
-    return undefined;
-}
-function planWarnings(plan) {
-    return plan.models.flatMap((entry) => entry.warnings);
-}
-
-;// CONCATENATED MODULE: ./src/risingwave/errors.ts
-/**
- * Errors from the server carry a five-character SQLSTATE; anything else a statement raises (a
- * reset, "Connection terminated unexpectedly") means the connection is gone, and with it the
- * knowledge of whether that statement took effect.
- */
-function isConnectionLoss(error) {
-    const code = error?.code;
-    return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
-}
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/action/failure.ts
-
-
-
-/** What went wrong, as the list the failure report shows. */
-function failureProblems(error) {
-    return issuesOf(error) ?? [{ message: errorText(error) }];
-}
-/** Bad input becomes annotations on the files that caused it, then one failing message. */
-function reportFailure(error) {
-    const issues = issuesOf(error);
-    if (issues) {
-        for (const issue of issues) {
-            core_error(issue.message, {
-                file: issue.file,
-                startLine: issue.line,
-                title: "dbt project problem",
-            });
-        }
-        setFailed(`${issues.length} problem(s) in the dbt project; nothing was deployed (no DDL was issued).`);
-        return;
-    }
-    setFailed(errorText(error));
-}
-
-;// CONCATENATED MODULE: ./src/action/cleanup-outputs.ts
-
-
-function setCleanupOutputs(result) {
-    setOutput("dropped-temp-mvs", JSON.stringify(result.dryRun ? [] : result.dropped.map((temp) => displayName(temp.relation))));
-    setOutput("preserved-temp-mvs", JSON.stringify([
-        ...result.kept.map((entry) => entry.relation),
-        ...result.young.map((temp) => temp.relation),
-    ].map(displayName)));
-}
-
-;// CONCATENATED MODULE: ./src/plan/plan-json.ts
-
-
-/** The `plan` output (DESIGN 3): field names are a public interface. */
-function planToJson(plan) {
-    return {
-        mode: plan.mode,
-        dryRun: plan.dryRun,
-        models: plan.models.map((model) => ({
-            model: model.model,
-            file: model.file,
-            relation: displayName(model.target),
-            action: model.action,
-            reason: model.reason,
-            ...(model.temp ? { tempRelation: displayName(model.temp) } : {}),
-            immediateCleanup: model.immediateCleanup,
-            statements: model.steps.flatMap((step) => ("sql" in step ? [step.sql] : [])),
-            readers: model.readers.map((reader) => ({
-                relation: `${reader.schema}.${reader.name}`,
-                type: reader.type,
-            })),
-            warnings: model.warnings,
-        })),
-        warnings: planWarnings(plan),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action/outputs.ts
-
-
-
-const names = (relations) => JSON.stringify(relations.map(displayName));
-function setDeployOutputs(result) {
-    setOutput("plan", JSON.stringify(planToJson(result.plan)));
-    const outcome = result.outcome;
-    setOutput("swapped", names(outcome?.swapped ?? []));
-    setOutput("created", names(outcome?.created ?? []));
-    setOutput("preserved-temp-mvs", names(outcome?.preservedTemps.map((temp) => temp.relation) ?? []));
-    setOutput("dropped-temp-mvs", names(outcome?.droppedTemps ?? []));
-}
-
-// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
-var light = __nccwpck_require__(3251);
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-// pkg/dist-src/version.js
-var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/error-request.js
-function isRequestError(error) {
-  return error.request !== void 0;
-}
-async function errorRequest(state, octokit, error, options) {
-  if (!isRequestError(error) || !error?.request.request) {
-    throw error;
-  }
-  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
-    const retries = options.request.retries != null ? options.request.retries : state.retries;
-    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error, retries, retryAfter);
-  }
-  throw error;
-}
-
-// pkg/dist-src/wrap-request.js
-
-
-async function wrapRequest(state, octokit, request, options) {
-  const limiter = new light();
-  limiter.on("failed", function(error, info) {
-    const maxRetries = ~~error.request.request?.retries;
-    const after = ~~error.request.request?.retryAfter;
-    options.request.retryCount = info.retryCount + 1;
-    if (maxRetries > info.retryCount) {
-      return after * state.retryAfterBaseValue;
-    }
-  });
-  return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request),
-    options
-  );
-}
-async function requestWithGraphqlErrorHandling(state, octokit, request, options) {
-  const response = await request(options);
-  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
-    response.data.errors[0].message
-  )) {
-    const error = new RequestError(response.data.errors[0].message, 500, {
-      request: options,
-      response
-    });
-    return errorRequest(state, octokit, error, options);
-  }
-  return response;
-}
-
-// pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
-  const state = Object.assign(
-    {
-      enabled: true,
-      retryAfterBaseValue: 1e3,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-      retries: 3
-    },
-    octokitOptions.retry
-  );
-  const retryPlugin = {
-    retry: {
-      retryRequest: (error, retries, retryAfter) => {
-        error.request.request = Object.assign({}, error.request.request, {
-          retries,
-          retryAfter
-        });
-        return error;
-      }
-    }
-  };
-  if (state.enabled) {
-    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
-    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
-  }
-  return retryPlugin;
-}
-retry.VERSION = plugin_retry_dist_bundle_VERSION;
-
-
-;// CONCATENATED MODULE: ./src/report/github/client.ts
-
-
-/** Transient API errors (5xx, 429, network) are retried with backoff; 4xx answers are final. */
-function createGitHubClient(token) {
-    return getOctokit(token, {}, retry);
-}
-
-;// CONCATENATED MODULE: ./src/report/github/merged-pull.ts
-/** The pull request a pushed commit came from ("list pull requests associated with a commit"). */
-async function findMergedPull(client, target, sha) {
-    const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({
-        owner: target.owner,
-        repo: target.repo,
-        commit_sha: sha,
-    });
-    const merged = data.find((pull) => pull.merged_at && pull.merge_commit_sha === sha);
-    return (merged ?? data.find((pull) => pull.merged_at) ?? data[0])?.number;
-}
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-/** Table cells must not break the row: pipes escaped, lines joined. */
-function escapeCell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-/** `schema.name` (type), … as both reports list what still reads a temporary MV. */
-function readerList(readers) {
-    return readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ");
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-
-
-
-
-/** GitHub rejects comment bodies above 65,536 characters; keep a margin for the marker and footer. */
-const COMMENT_LIMIT = 65_536;
-/** Identifies our comment among all others: one sticky comment per project and target schema. */
-function commentMarker(context) {
-    return `<!-- risingwave-zero-downtime-deploy project-dir=${encodeURIComponent(context.projectDir)} schema=${encodeURIComponent(context.targetSchema)} -->`;
-}
-function title(context) {
-    const project = context.projectName ?? context.projectDir;
-    return `### RisingWave zero-downtime deploy: \`${project}\` → schema \`${context.targetSchema}\``;
-}
-/**
- * When no plan could be made (bad project, unreachable database): the same comment says so, so a
- * pull request never shows an earlier plan as if it were current.
- */
-function renderFailureReport(problems, context) {
-    const lines = [
-        commentMarker(context),
-        title(context),
-        "",
-        "❌ No plan could be made; nothing was deployed (no DDL was issued).",
-        "",
-        ...problems.map((problem) => `- ${problem.file ? `\`${problem.file}${problem.line ? `:${problem.line}` : ""}\`: ` : ""}${escapeCell(problem.message)}`),
-        "",
-    ];
-    return lines.join("\n") + footerLines(context);
-}
-const ACTION_LABEL = {
-    create: "create",
-    "zero-downtime": "zero-downtime swap",
-    "full-refresh": "full refresh (drop + create)",
-    skip: "skip",
-};
-function code(text) {
-    return text === "" ? "" : `\`${text.replace(/`/g, "'")}\``;
-}
-function duration(ms) {
-    if (ms === undefined)
-        return "";
-    return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
-}
-function statusOf(result, entry, outcome) {
-    if (entry.action === "skip")
-        return `skipped: ${entry.reason}`;
-    if (result.plan.dryRun) {
-        const problem = result.validation?.problems.find((p) => p.model === entry.model);
-        if (problem)
-            return `❌ invalid SQL`;
-        return result.validation ? "✅ valid (EXPLAIN)" : "not checked (offline)";
-    }
-    switch (outcome?.status) {
-        case "applied":
-            return "✅ applied";
-        case "failed":
-            return `❌ failed`;
-        case "not-attempted":
-            return "⏭️ not attempted";
-        default:
-            return "";
-    }
-}
-function headline(result) {
-    if (result.plan.dryRun) {
-        const problems = result.validation?.problems.length ?? 0;
-        if (!result.online)
-            return "Dry run, planned offline (no database credentials): no DDL issued.";
-        return problems > 0
-            ? `Dry run: ${problems} model(s) have SQL RisingWave rejects. No DDL issued.`
-            : "Dry run: every new definition was validated with EXPLAIN. No DDL issued.";
-    }
-    if (result.outcome?.failed)
-        return "❌ Deploy failed. See the models below for what was done and what was not.";
-    return "✅ Deployed.";
-}
-/** The job summary and the pull request comment share this one Markdown body. */
-function renderReport(result, context, options = {}) {
-    const lines = [commentMarker(context), title(context), "", headline(result), ""];
-    const plan = result.plan;
-    if (plan.models.length === 0) {
-        lines.push("Nothing to deploy: no materialized view model was selected or changed.", "");
-    }
-    else {
-        lines.push("| Model | Action | Relation | Temporary MV | Status | Duration |", "|---|---|---|---|---|---|");
-        for (const entry of plan.models) {
-            const outcome = result.outcome?.models.find((model) => model.model === entry.model);
-            lines.push(`| ${escapeCell(code(entry.model))} | ${ACTION_LABEL[entry.action]} | ${escapeCell(code(displayName(entry.target)))} | ${entry.temp ? escapeCell(code(entry.temp.identifier)) : ""} | ${escapeCell(statusOf(result, entry, outcome))} | ${duration(outcome?.durationMs)} |`);
-        }
-        lines.push("");
-    }
-    const failures = [
-        ...(result.outcome?.models ?? [])
-            .filter((model) => model.status === "failed")
-            .map((model) => `**${model.model}** (\`${model.file}\`): ${model.error} (${model.note})`),
-        ...(result.validation?.problems ?? []).map((problem) => `**${problem.model}** (\`${problem.file}\`): ${problem.message}`),
-    ];
-    if (failures.length > 0) {
-        lines.push("#### Errors", "", ...failures.map((failure) => `- ${failure}`), "");
-    }
-    const preserved = result.outcome?.preservedTemps ?? [];
-    if (preserved.length > 0) {
-        lines.push("#### Preserved temporary MVs", "");
-        for (const temp of preserved) {
-            const readers = temp.readers.length > 0
-                ? `still read by ${readerList(temp.readers)}`
-                : "nothing reads it any more";
-            lines.push(`- \`${displayName(temp.relation)}\`: ${readers}. Cleanup: \`${dropMaterializedView(temp.relation)};\``);
-        }
-        lines.push("", "The scheduled cleanup (`mode: cleanup`) drops them once nothing depends on them.", "");
-    }
-    const dropped = result.outcome?.droppedTemps ?? [];
-    if (dropped.length > 0) {
-        lines.push(`Dropped temporary MVs: ${dropped.map((relation) => `\`${displayName(relation)}\``).join(", ")}`, "");
-    }
-    const warnings = [...result.requests.warnings, ...planWarnings(plan)];
-    if (warnings.length > 0) {
-        lines.push("#### Warnings", "", ...warnings.map((warning) => `- ⚠️ ${escapeCell(warning)}`), "");
-    }
-    const withSql = plan.models.filter((entry) => entry.action !== "skip");
-    const footer = footerLines(context);
-    const body = lines.join("\n");
-    const sqlSection = renderSql(withSql, options.sqlLimit ?? COMMENT_LIMIT - body.length - footer.length - 200);
-    return [body, sqlSection, footer].filter((part) => part !== "").join("\n");
-}
-/**
- * Separates the run-specific footer (run link) from the report, so a rerun whose report is the
- * same leaves the pull request comment alone.
- */
-const FOOTER_MARKER = "<!-- report-footer -->";
-function withoutFooter(body) {
-    const at = body.indexOf(FOOTER_MARKER);
-    return at === -1 ? body : body.slice(0, at);
-}
-function footerLines(context) {
-    const parts = [];
-    if (context.commitSha)
-        parts.push(`commit \`${context.commitSha.slice(0, 12)}\``);
-    if (context.runUrl)
-        parts.push(`[workflow run](${context.runUrl})`);
-    return parts.length > 0 ? `${FOOTER_MARKER}\n<sub>${parts.join(" · ")}</sub>\n` : "";
-}
-/** SQL goes first when the body must shrink: it is the largest and least essential part. */
-function renderSql(models, budget) {
-    if (models.length === 0)
-        return "";
-    const blocks = models.map((entry) => {
-        const statements = entry.steps.flatMap((step) => ("sql" in step ? [step.sql] : []));
-        return `<details><summary>SQL for <code>${entry.model}</code> (${statements.length} statements)</summary>\n\n\`\`\`sql\n${statements
-            .map((sql) => `${sql.replace(/```/g, "` ` `")};`)
-            .join("\n")}\n\`\`\`\n</details>`;
-    });
-    const kept = [];
-    let used = 0;
-    let omitted = 0;
-    for (const block of blocks) {
-        if (used + block.length + 1 > budget) {
-            omitted++;
-            continue;
-        }
-        kept.push(block);
-        used += block.length + 1;
-    }
-    if (omitted > 0) {
-        kept.push(`_SQL of ${omitted} model(s) left out to stay under GitHub's ${COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit; the \`plan\` output and the job log have all of it._`);
-    }
-    return `#### SQL\n\n${kept.join("\n")}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/github/sticky-comment.ts
-
-/**
- * One comment per marker, written by `author`: found among the pull request's comments, its
- * body replaced in place, and left alone when nothing but the run link changed.
- */
-async function upsertStickyComment(client, target, marker, author, body) {
-    const comments = await client.paginate(client.rest.issues.listComments, {
-        owner: target.owner,
-        repo: target.repo,
-        issue_number: target.issueNumber,
-        per_page: 100,
-    });
-    const ours = comments.find((comment) => comment.user?.login === author && (comment.body ?? "").includes(marker));
-    if (ours) {
-        if (withoutFooter(ours.body ?? "") === withoutFooter(body)) {
-            return { url: ours.html_url, outcome: "unchanged" };
-        }
-        const { data } = await client.rest.issues.updateComment({
-            owner: target.owner,
-            repo: target.repo,
-            comment_id: ours.id,
-            body,
-        });
-        return { url: data.html_url, outcome: "updated" };
-    }
-    const { data } = await client.rest.issues.createComment({
-        owner: target.owner,
-        repo: target.repo,
-        issue_number: target.issueNumber,
-        body,
-    });
-    return { url: data.html_url, outcome: "created" };
-}
-
-;// CONCATENATED MODULE: ./src/report/github/viewer.ts
-/** The author of comments made with the workflow's GITHUB_TOKEN. */
-const ACTIONS_BOT = "github-actions[bot]";
-/**
- * Whose comments we may update: the token's own user. An installation token (GITHUB_TOKEN
- * included) cannot read /user, and then writes as github-actions[bot].
- */
-async function viewerLogin(client) {
-    try {
-        const { data } = await client.rest.users.getAuthenticated();
-        return data.login;
-    }
-    catch (error) {
-        const status = error.status;
-        if (status === 401 || status === 403)
-            return ACTIONS_BOT;
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/action/publish.ts
-
-
-
-
-
-
-function reportContext(projectName, settings, context) {
-    return {
-        projectDir: settings.projectDir,
-        projectName,
-        targetSchema: settings.targetSchema,
-        commitSha: context.payload.pull_request?.head?.sha ?? context.sha,
-        runUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
-    };
-}
-/** The job summary always; failing to write it is only a warning. */
-async function writeSummary(body) {
-    try {
-        await summary.addRaw(body).write();
-    }
-    catch (error) {
-        warning(`Could not write the job summary: ${error.message}`);
-    }
-}
-/**
- * The sticky pull request comment: on a pull request, that pull request; after a push, the pull
- * request the commit was merged from. A failure here never fails the deploy: forks get read-only
- * tokens, and the API can be down.
- */
-async function publishComment(body, report, settings, context) {
-    if (!settings.comment)
-        return;
-    if (!settings.githubToken) {
-        warning("No github-token: the pull request comment was skipped.");
-        return;
-    }
-    try {
-        const client = createGitHubClient(settings.githubToken);
-        const number = context.payload.pull_request?.number ??
-            (context.eventName === "push"
-                ? await findMergedPull(client, context.repo, context.sha)
-                : undefined);
-        if (number === undefined) {
-            if (context.eventName === "push") {
-                info("No pull request is associated with this commit: the report is in the job summary only.");
-            }
-            return;
-        }
-        const author = await viewerLogin(client);
-        const comment = await upsertStickyComment(client, { ...context.repo, issueNumber: number }, commentMarker(report), author, body);
-        setOutput("comment-url", comment.url);
-        info(`Pull request #${number} comment ${comment.outcome}: ${comment.url}`);
-    }
-    catch (error) {
-        const status = error.status;
-        warning(`Could not write the pull request comment${status ? ` (HTTP ${status})` : ""}: ${error.message}. ` +
-            "The deploy itself is unaffected; the report is in the job summary.");
-    }
-}
-
-;// CONCATENATED MODULE: ./src/project/graph.ts
+;// CONCATENATED MODULE: ./src/project/resolve/graph.ts
 /** A ref cycle, as the models in ref order with the first repeated at the end. */
 class RefCycleError extends Error {
     cycle;
@@ -46569,6 +45438,9057 @@ function downstreamClosure(project, names) {
         queue.push(...(dependents.get(name) ?? []));
     }
     return closure;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/project/jinja/values.ts
+/**
+ * Python's values as templates see them, with Python's semantics: `str`, `int` (JS numbers),
+ * `float` (PyFloat, so `2.0` stays a float), `bool`, `None` (null), `list` (arrays), `tuple`,
+ * `dict`, Jinja2's `Undefined`, callables, and objects with attributes (dbt's relations, `target`,
+ * modules…). Truth, equality, ordering and arithmetic follow Python.
+ */
+/** A Python error raised while rendering; `type` is the Python exception class it stands for. */
+class JinjaError extends Error {
+    type;
+    constructor(type, message) {
+        super(message);
+        this.type = type;
+        this.name = type;
+    }
+}
+const typeError = (message) => new JinjaError("TypeError", message);
+const valueError = (message) => new JinjaError("ValueError", message);
+class PyFloat {
+    value;
+    constructor(value) {
+        this.value = value;
+    }
+}
+class PyTuple {
+    items;
+    fields;
+    constructor(items, 
+    /** A named tuple's field names (groupby's `grouper` and `list`). */
+    fields) {
+        this.items = items;
+        this.fields = fields;
+    }
+}
+const NONE_KEY = Symbol("None");
+/** A Python dict: insertion-ordered, keys compared as Python compares them (1 == 1.0 == True). */
+class PyDict {
+    entries = new Map();
+    /** Original key objects, for keys that are not plain strings. */
+    keyObjects = new Map();
+    static fromObject(record) {
+        const dict = new PyDict();
+        for (const [key, value] of Object.entries(record))
+            dict.entries.set(key, value);
+        return dict;
+    }
+    static fromEntries(entries) {
+        const dict = new PyDict();
+        for (const [key, value] of entries)
+            dict.set(key, value);
+        return dict;
+    }
+    get size() {
+        return this.entries.size;
+    }
+    has(key) {
+        return this.entries.has(dictKey(key));
+    }
+    get(key) {
+        return this.entries.get(dictKey(key));
+    }
+    set(key, value) {
+        const normal = dictKey(key);
+        if (typeof key !== "string" && !this.entries.has(normal))
+            this.keyObjects.set(normal, key);
+        this.entries.set(normal, value);
+    }
+    delete(key) {
+        const normal = dictKey(key);
+        this.keyObjects.delete(normal);
+        return this.entries.delete(normal);
+    }
+    clear() {
+        this.entries.clear();
+        this.keyObjects.clear();
+    }
+    *keys() {
+        for (const normal of this.entries.keys())
+            yield this.keyObject(normal);
+    }
+    values() {
+        return this.entries.values();
+    }
+    *items() {
+        for (const [normal, value] of this.entries)
+            yield [this.keyObject(normal), value];
+    }
+    copy() {
+        const dict = new PyDict();
+        for (const [key, value] of this.items())
+            dict.set(key, value);
+        return dict;
+    }
+    keyObject(normal) {
+        return typeof normal === "string" ? normal : this.keyObjects.get(normal);
+    }
+}
+function dictKey(key) {
+    if (typeof key === "string" || typeof key === "number")
+        return key;
+    if (typeof key === "boolean")
+        return key ? 1 : 0;
+    if (key === null)
+        return NONE_KEY;
+    if (key instanceof PyFloat)
+        return key.value;
+    if (key instanceof PyTuple)
+        return `\0tuple${repr(key)}`;
+    if (key instanceof Undefined)
+        throw typeError("unhashable type: 'Undefined'");
+    if (Array.isArray(key))
+        throw typeError("unhashable type: 'list'");
+    if (key instanceof PyDict)
+        throw typeError("unhashable type: 'dict'");
+    return key;
+}
+/** Jinja2's Undefined: prints as '', is falsy and iterates as empty; anything else is an error. */
+class Undefined {
+    name;
+    owner;
+    hint;
+    constructor(name, 
+    /** The object the name was looked up on, when it was an attribute or item. */
+    owner, hint) {
+        this.name = name;
+        this.owner = owner;
+        this.hint = hint;
+    }
+    get message() {
+        if (this.hint)
+            return this.hint;
+        if (this.owner === undefined)
+            return `'${this.name}' is undefined`;
+        return `'${typeName(this.owner)}' object has no attribute '${this.name}'`;
+    }
+    error() {
+        return new JinjaError("UndefinedError", this.message);
+    }
+}
+class NativeFunction {
+    name;
+    fn;
+    callable = true;
+    constructor(name, fn) {
+        this.name = name;
+        this.fn = fn;
+    }
+    call(args, kwargs, caller) {
+        return this.fn(args, kwargs, caller);
+    }
+}
+function isCallable(value) {
+    return typeof value === "object" && value !== null && value.callable === true;
+}
+/** An object with attributes: it decides what each attribute is, and how it prints. */
+class PyObject {
+    str() {
+        return this.repr();
+    }
+    repr() {
+        return `<${this.typeName} object>`;
+    }
+    truthy() {
+        return true;
+    }
+    equals(other) {
+        return this === other;
+    }
+    /** Items for `for`, `in` and list(); undefined when the object is not iterable. */
+    iterate() {
+        return undefined;
+    }
+    getitem(_key) {
+        return undefined;
+    }
+    length() {
+        return undefined;
+    }
+    /** `self <op> other` (or `other <op> self` when reflected), or undefined when unsupported. */
+    operate(_op, _other, _reflected) {
+        return undefined;
+    }
+    /** Ordering against `other` (-1, 0, 1), or undefined when they cannot be ordered. */
+    order(_other) {
+        return undefined;
+    }
+}
+const NONE_STRING = "None";
+function typeName(value) {
+    if (typeof value === "string")
+        return "str";
+    if (typeof value === "number")
+        return "int";
+    if (typeof value === "boolean")
+        return "bool";
+    if (value === null)
+        return "NoneType";
+    if (value instanceof PyFloat)
+        return "float";
+    if (value instanceof PyTuple)
+        return "tuple";
+    if (Array.isArray(value))
+        return "list";
+    if (value instanceof PyDict)
+        return "dict";
+    if (value instanceof Undefined)
+        return "Undefined";
+    if (value instanceof PyObject)
+        return value.typeName;
+    return "function";
+}
+function truthy(value) {
+    switch (typeof value) {
+        case "string":
+            return value !== "";
+        case "number":
+            return value !== 0;
+        case "boolean":
+            return value;
+        default:
+            if (value === null || value instanceof Undefined)
+                return false;
+            if (Array.isArray(value))
+                return value.length > 0;
+            if (value instanceof PyFloat)
+                return value.value !== 0;
+            if (value instanceof PyTuple)
+                return value.items.length > 0;
+            if (value instanceof PyDict)
+                return value.size > 0;
+            if (value instanceof PyObject)
+                return value.truthy();
+            return true;
+    }
+}
+/** Python's str(). */
+function str(value) {
+    switch (typeof value) {
+        case "string":
+            return value;
+        case "number":
+            return intText(value);
+        case "boolean":
+            return value ? "True" : "False";
+        default:
+            if (value === null)
+                return NONE_STRING;
+            if (value instanceof Undefined)
+                return "";
+            if (value instanceof PyObject)
+                return value.str();
+            return repr(value);
+    }
+}
+/** Python's repr(). */
+function repr(value) {
+    switch (typeof value) {
+        case "string":
+            return stringRepr(value);
+        case "number":
+            return intText(value);
+        case "boolean":
+            return value ? "True" : "False";
+        default:
+            if (value === null)
+                return NONE_STRING;
+            if (value instanceof PyFloat)
+                return floatRepr(value.value);
+            if (Array.isArray(value))
+                return `[${value.map(repr).join(", ")}]`;
+            if (value instanceof PyTuple) {
+                const parts = value.items.map(repr);
+                return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(", ")})`;
+            }
+            if (value instanceof PyDict) {
+                return `{${[...value.items()].map(([k, v]) => `${repr(k)}: ${repr(v)}`).join(", ")}}`;
+            }
+            if (value instanceof Undefined)
+                return "Undefined";
+            if (value instanceof PyObject)
+                return value.repr();
+            throw typeError(`'${value.name}' is a function: dbt would print '<function … at 0x…>', a different text every run; call it instead`);
+    }
+}
+function intText(value) {
+    if (Number.isInteger(value) && Math.abs(value) >= 1e21)
+        return BigInt(value).toString();
+    return String(value);
+}
+/** Python's float repr: the shortest round-trip digits, exponent outside 1e-4 ≤ |x| < 1e16. */
+function floatRepr(value) {
+    if (Number.isNaN(value))
+        return "nan";
+    if (!Number.isFinite(value))
+        return value > 0 ? "inf" : "-inf";
+    if (value === 0)
+        return Object.is(value, -0) ? "-0.0" : "0.0";
+    const [mantissa, exponentText] = Math.abs(value).toExponential().split("e");
+    const exponent = Number(exponentText);
+    const sign = value < 0 ? "-" : "";
+    if (exponent < -4 || exponent >= 16) {
+        const exponentSign = exponent < 0 ? "-" : "+";
+        return `${sign}${mantissa}e${exponentSign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+    }
+    const digits = mantissa.replace(".", "");
+    if (exponent < 0)
+        return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
+    const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, "0");
+    const fraction = digits.slice(exponent + 1);
+    return `${sign}${whole}.${fraction === "" ? "0" : fraction}`;
+}
+/** Python's str.__repr__: single quotes unless the text has one and no double quote. */
+function stringRepr(text) {
+    const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+    let out = quote;
+    for (const char of text) {
+        const code = char.codePointAt(0);
+        if (char === quote || char === "\\")
+            out += `\\${char}`;
+        else if (char === "\n")
+            out += "\\n";
+        else if (char === "\r")
+            out += "\\r";
+        else if (char === "\t")
+            out += "\\t";
+        else if (code < 0x20 || code === 0x7f)
+            out += `\\x${code.toString(16).padStart(2, "0")}`;
+        else
+            out += char;
+    }
+    return out + quote;
+}
+/** A numeric view of int, float and bool, or undefined for anything else. */
+function numeric(value) {
+    if (typeof value === "number")
+        return { n: value, float: false };
+    if (typeof value === "boolean")
+        return { n: value ? 1 : 0, float: false };
+    if (value instanceof PyFloat)
+        return { n: value.value, float: true };
+    return undefined;
+}
+function number(n, float) {
+    return float ? new PyFloat(n) : n;
+}
+function equals(a, b) {
+    if (a === b)
+        return true;
+    const x = numeric(a);
+    const y = numeric(b);
+    if (x && y)
+        return x.n === y.n;
+    if (typeof a === "string" || typeof b === "string")
+        return false;
+    if (Array.isArray(a) && Array.isArray(b))
+        return sequenceEquals(a, b);
+    if (a instanceof PyTuple && b instanceof PyTuple)
+        return sequenceEquals(a.items, b.items);
+    if (a instanceof PyDict && b instanceof PyDict) {
+        if (a.size !== b.size)
+            return false;
+        for (const [key, value] of a.items()) {
+            const other = b.get(key);
+            if (other === undefined || !equals(value, other))
+                return false;
+        }
+        return true;
+    }
+    if (a instanceof Undefined && b instanceof Undefined)
+        return true;
+    if (a instanceof PyObject)
+        return a.equals(b);
+    if (b instanceof PyObject)
+        return b.equals(a);
+    return false;
+}
+function sequenceEquals(a, b) {
+    return a.length === b.length && a.every((item, i) => equals(item, b[i]));
+}
+/** Python's ordering: numbers, strings and sequences; anything else is a TypeError. */
+function compare(a, b, op) {
+    const x = numeric(a);
+    const y = numeric(b);
+    if (x && y)
+        return x.n < y.n ? -1 : x.n > y.n ? 1 : 0;
+    if (typeof a === "string" && typeof b === "string")
+        return a < b ? -1 : a > b ? 1 : 0;
+    const sa = Array.isArray(a) ? a : undefined;
+    const sb = Array.isArray(b) ? b : undefined;
+    const ta = a instanceof PyTuple ? a.items : undefined;
+    const tb = b instanceof PyTuple ? b.items : undefined;
+    const left = sa ?? ta;
+    const right = (sa && sb) ?? (ta && tb);
+    if (left && right) {
+        for (let i = 0; i < Math.min(left.length, right.length); i++) {
+            if (!equals(left[i], right[i]))
+                return compare(left[i], right[i], op);
+        }
+        return left.length - right.length;
+    }
+    if (a instanceof PyObject) {
+        const order = a.order(b);
+        if (order !== undefined)
+            return order;
+    }
+    if (b instanceof PyObject) {
+        const order = b.order(a);
+        if (order !== undefined)
+            return -order;
+    }
+    if (a instanceof Undefined)
+        throw a.error();
+    if (b instanceof Undefined)
+        throw b.error();
+    throw typeError(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+}
+/** Items of an iterable value, as Python's iter() gives them. */
+function iterate(value) {
+    if (Array.isArray(value))
+        return value;
+    if (typeof value === "string")
+        return [...value];
+    if (value instanceof PyTuple)
+        return value.items;
+    if (value instanceof PyDict)
+        return [...value.keys()];
+    if (value instanceof Undefined)
+        return [];
+    if (value instanceof PyObject) {
+        const items = value.iterate();
+        if (items)
+            return [...items];
+    }
+    throw typeError(`'${typeName(value)}' object is not iterable`);
+}
+function values_length(value) {
+    if (typeof value === "string")
+        return [...value].length;
+    if (Array.isArray(value))
+        return value.length;
+    if (value instanceof PyTuple)
+        return value.items.length;
+    if (value instanceof PyDict)
+        return value.size;
+    if (value instanceof Undefined)
+        return 0;
+    if (value instanceof PyObject) {
+        const n = value.length() ?? (value.iterate() ? iterate(value).length : undefined);
+        if (n !== undefined)
+            return n;
+    }
+    throw typeError(`object of type '${typeName(value)}' has no len()`);
+}
+function contains(container, item) {
+    if (typeof container === "string") {
+        if (typeof item !== "string") {
+            throw typeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
+        }
+        return container.includes(item);
+    }
+    if (container instanceof PyDict)
+        return container.has(item);
+    if (container instanceof Undefined)
+        return false;
+    return iterate(container).some((element) => equals(element, item));
+}
+/** Python's int() of a value, as the `int` filter and int() need it. */
+function toInteger(value) {
+    const n = numeric(value);
+    if (n)
+        return Math.trunc(n.n);
+    if (typeof value === "string") {
+        const text = value.trim().replaceAll("_", "");
+        if (/^[+-]?\d+$/.test(text))
+            return Number(text);
+    }
+    return undefined;
+}
+function toJs(value) {
+    if (value instanceof PyFloat)
+        return value.value;
+    if (value instanceof PyTuple)
+        return value.items.map(toJs);
+    if (Array.isArray(value))
+        return value.map(toJs);
+    if (value instanceof PyDict) {
+        const record = {};
+        for (const [key, item] of value.items())
+            record[str(key)] = toJs(item);
+        return record;
+    }
+    if (value instanceof Undefined)
+        return undefined;
+    if (value instanceof PyObject || isCallable(value))
+        return value;
+    return value;
+}
+/** A JavaScript value (parsed YAML, configs) as a template value: objects become dicts. */
+function fromJs(value) {
+    if (value === undefined)
+        return new Undefined();
+    if (value === null || typeof value === "string" || typeof value === "boolean")
+        return value;
+    if (typeof value === "number")
+        return Number.isInteger(value) ? value : new PyFloat(value);
+    if (Array.isArray(value))
+        return value.map(fromJs);
+    if (value instanceof PyObject || value instanceof PyDict || value instanceof PyTuple)
+        return value;
+    if (value instanceof PyFloat || value instanceof Undefined)
+        return value;
+    if (typeof value === "object") {
+        if (isCallable(value))
+            return value;
+        const dict = new PyDict();
+        for (const [key, item] of Object.entries(value))
+            dict.set(key, fromJs(item));
+        return dict;
+    }
+    throw new TypeError(`cannot pass a ${typeof value} to a template`);
+}
+
+;// CONCATENATED MODULE: ./src/project/packages/dispatch.ts
+/**
+ * `adapter.dispatch(name, namespace)` as dbt resolves it (dbt/context/providers.py): for each
+ * package in the search order (the project's `dispatch:` config for that namespace; else the
+ * project then the package when the namespace is an installed package; else everywhere), the
+ * first of `risingwave__name`, `postgres__name`, `default__name` (dbt-risingwave's adapter
+ * declares postgres as its parent, so postgres implementations apply).
+ */
+
+const ADAPTER_PREFIXES = ["risingwave", "postgres", "default"];
+function dispatch(library, config, macroName, namespace) {
+    if (macroName.includes(".")) {
+        const [suggestedNamespace, suggestedName] = macroName.split(".", 2);
+        throw new JinjaError("CompilationError", `In adapter.dispatch, got a macro name of "${macroName}", but "." is not a valid macro name component. Did you mean \`adapter.dispatch("${suggestedName}", macro_namespace="${suggestedNamespace}")\`?`);
+    }
+    const configured = namespace === null ? undefined : config.searchOrder.get(namespace);
+    const packages = configured ??
+        (namespace !== null && namespace !== config.projectName && library.packages.has(namespace)
+            ? [config.projectName, namespace]
+            : [null]);
+    const attempts = [];
+    for (const pkg of packages) {
+        for (const prefix of ADAPTER_PREFIXES) {
+            const name = `${prefix}__${macroName}`;
+            const macro = library.fromPackage(pkg, name);
+            attempts.push(pkg === null ? name : `${pkg}.${name}`);
+            if (macro)
+                return macro;
+        }
+    }
+    throw new JinjaError("CompilationError", `In dispatch: No macro named '${macroName}' found within namespace: '${namespace}'. Searched for: ${attempts.map((a) => `'${a}'`).join(", ")}`);
+}
+
+;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+var jsYaml = {};
+var loader = {};
+var common = {};
+var hasRequiredCommon;
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
+      }
+    }
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
+}
+var exception;
+var hasRequiredException;
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact) {
+    let where = "";
+    const message = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message;
+    if (exception2.mark.name) {
+      where += 'in "' + exception2.mark.name + '" ';
+    }
+    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact && exception2.mark.snippet) {
+      where += "\n\n" + exception2.mark.snippet;
+    }
+    return message + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
+    }
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact) {
+    return this.name + ": " + formatError(this, compact);
+  };
+  exception = YAMLException2;
+  return exception;
+}
+var snippet;
+var hasRequiredSnippet;
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position - maxHalfLength + head.length;
+    }
+    if (lineEnd - position > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+      pos: position - lineStart + head.length
+      // relative position
+    };
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
+      }
+    }
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+    }
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+var type;
+var hasRequiredType;
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type2(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+    }
+  }
+  type = Type2;
+  return type;
+}
+var schema;
+var hasRequiredSchema;
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type2 = requireType();
+  function compileList(schema2, name) {
+    const result = [];
+    schema2[name].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type2) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
+}
+var js_yaml_str;
+var hasRequiredStr;
+function requireStr() {
+  if (hasRequiredStr) return js_yaml_str;
+  hasRequiredStr = 1;
+  const Type2 = requireType();
+  js_yaml_str = new Type2("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return js_yaml_str;
+}
+var seq;
+var hasRequiredSeq;
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type2 = requireType();
+  seq = new Type2("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+var map;
+var hasRequiredMap;
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type2 = requireType();
+  map = new Type2("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+var failsafe;
+var hasRequiredFailsafe;
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+var _null;
+var hasRequired_null;
+function require_null() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type2 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type2("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+var bool;
+var hasRequiredBool;
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type2 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type2("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
+}
+var js_yaml_int;
+var hasRequiredInt;
+function requireInt() {
+  if (hasRequiredInt) return js_yaml_int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    }
+    return sign * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  js_yaml_int = new Type2("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return js_yaml_int;
+}
+var js_yaml_float;
+var hasRequiredFloat;
+function requireFloat() {
+  if (hasRequiredFloat) return js_yaml_float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  js_yaml_float = new Type2("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return js_yaml_float;
+}
+var json;
+var hasRequiredJson;
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+var js_yaml_core;
+var hasRequiredCore;
+function requireCore() {
+  if (hasRequiredCore) return js_yaml_core;
+  hasRequiredCore = 1;
+  js_yaml_core = requireJson();
+  return js_yaml_core;
+}
+var timestamp;
+var hasRequiredTimestamp;
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type2 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+var js_yaml_merge;
+var hasRequiredMerge;
+function requireMerge() {
+  if (hasRequiredMerge) return js_yaml_merge;
+  hasRequiredMerge = 1;
+  const Type2 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  js_yaml_merge = new Type2("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return js_yaml_merge;
+}
+var binary;
+var hasRequiredBinary;
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type2 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code = map2.indexOf(data.charAt(idx));
+      if (code > 64) continue;
+      if (code < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type2("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+var omap;
+var hasRequiredOmap;
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type2("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+var pairs;
+var hasRequiredPairs;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type2 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type2("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+var set;
+var hasRequiredSet;
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set = new Type2("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+var _default;
+var hasRequired_default;
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+var hasRequiredLoader;
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "";
+      case 95:
+        return " ";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value
+      });
+    } else {
+      object[key] = value;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message, mark);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name)) {
+        transaction[name] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name),
+          value: state.anchorMap[name]
+        };
+      }
+    }
+    state.anchorMap[name] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names = Object.keys(transaction);
+    for (let index = 0, length = names.length; index < length; index += 1) {
+      const name = names[index];
+      if (!_hasOwnProperty.call(parent, name)) {
+        parent[name] = transaction[name];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names = Object.keys(transaction);
+    for (let index = names.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names[index]];
+      if (entry.existed) {
+        state.anchorMap[names[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
+  }
+  function load2(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
+}
+var dumper = {};
+var hasRequiredDumper;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position = 0;
+    let result = "";
+    const length = string.length;
+    while (position < length) {
+      let line;
+      const next = string.indexOf("\n", position);
+      if (next === -1) {
+        line = string.slice(position);
+        position = length;
+      } else {
+        line = string.slice(position, next + 1);
+        position = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level, objectKey, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
+    if (state.replacer) {
+      value = state.replacer.call({ "": value }, "", value);
+    }
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
+}
+var hasRequiredJsYaml;
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
+}
+var jsYamlExports = requireJsYaml();
+const yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+const {
+  Type,
+  Schema,
+  FAILSAFE_SCHEMA,
+  JSON_SCHEMA,
+  CORE_SCHEMA,
+  DEFAULT_SCHEMA,
+  load,
+  loadAll,
+  dump,
+  YAMLException,
+  types,
+  safeLoad,
+  safeLoadAll,
+  safeDump
+} = yaml;
+
+//# sourceMappingURL=js-yaml.mjs.map
+
+;// CONCATENATED MODULE: ./src/project/jinja/python-format.ts
+/**
+ * Python's string formatting: `format(value, spec)` (the format mini-language), `str.format`,
+ * and printf-style `'%s' % args`, as templates use them to build SQL text.
+ */
+
+const SPEC = /^(?:(.)?([<>=^]))?([+\- ]?)(#?)(0?)(\d*)([,_]?)(?:\.(\d+))?([bcdeEfFgGnosxX%]?)$/s;
+/** Python's format(value, spec). */
+function formatValue(value, spec) {
+    if (spec === "")
+        return str(value);
+    const match = SPEC.exec(spec);
+    if (!match)
+        throw valueError(`Invalid format specifier '${spec}'`);
+    const [, fillChar, alignChar, sign = "", alternate, zero, widthText, grouping, precisionText, type,] = match;
+    const precision = precisionText ? Number(precisionText) : undefined;
+    const width = widthText ? Number(widthText) : 0;
+    let fill = fillChar ?? " ";
+    let align = alignChar;
+    if (!alignChar && zero) {
+        fill = "0";
+        align = "=";
+    }
+    const n = numeric(value);
+    let body;
+    let prefix = "";
+    if (typeof value === "string") {
+        if (type && type !== "s")
+            throw valueError(`Unknown format code '${type}' for object of type 'str'`);
+        if (sign || alternate)
+            throw valueError("Sign not allowed in string format specifier");
+        body = precision === undefined ? value : [...value].slice(0, precision).join("");
+        align ??= "<";
+    }
+    else if (n) {
+        const float = n.float || "eEfFgG%".includes(type ?? "\0");
+        if (!float && precision !== undefined && type !== "" && type !== undefined) {
+            throw valueError("Precision not allowed in integer format specifier");
+        }
+        const negative = n.n < 0 || Object.is(n.n, -0);
+        const magnitude = Math.abs(n.n);
+        if (float) {
+            body = formatFloat(magnitude, type ?? "", precision, n.float);
+        }
+        else {
+            body = formatInteger(magnitude, type ?? "d", alternate === "#");
+            if (alternate === "#" && /[boxX]/.test(type ?? "")) {
+                prefix = body.slice(0, 2);
+                body = body.slice(2);
+            }
+        }
+        if (grouping)
+            body = python_format_group(body, grouping);
+        prefix = (negative ? "-" : sign === "+" ? "+" : sign === " " ? " " : "") + prefix;
+        align ??= ">";
+    }
+    else {
+        throw typeError(`unsupported format string passed to ${typeName(value)}.__format__`);
+    }
+    return pad(prefix, body, width, fill, align ?? "<");
+}
+function formatInteger(n, type, alternate) {
+    switch (type) {
+        case "d":
+        case "n":
+            return String(n);
+        case "b":
+            return `${alternate ? "0b" : ""}${n.toString(2)}`;
+        case "o":
+            return `${alternate ? "0o" : ""}${n.toString(8)}`;
+        case "x":
+            return `${alternate ? "0x" : ""}${n.toString(16)}`;
+        case "X":
+            return `${alternate ? "0X" : ""}${n.toString(16).toUpperCase()}`;
+        case "c":
+            return String.fromCodePoint(n);
+        default:
+            throw valueError(`Unknown format code '${type}' for object of type 'int'`);
+    }
+}
+function formatFloat(n, type, precision, isFloat) {
+    switch (type) {
+        case "f":
+        case "F":
+            return n.toFixed(precision ?? 6);
+        case "e":
+        case "E": {
+            const text = exponential(n, precision ?? 6);
+            return type === "E" ? text.toUpperCase() : text;
+        }
+        case "%":
+            return `${(n * 100).toFixed(precision ?? 6)}%`;
+        case "g":
+        case "G": {
+            const text = general(n, precision ?? 6, false);
+            return type === "G" ? text.toUpperCase() : text;
+        }
+        default:
+            if (precision === undefined)
+                return isFloat ? floatRepr(n) : String(n);
+            return general(n, precision, true);
+    }
+}
+/** `%e`: mantissa with `precision` digits, exponent of at least two digits. */
+function exponential(n, precision) {
+    const [mantissa, exponent] = n.toExponential(precision).split("e");
+    const value = Number(exponent);
+    return `${mantissa}e${value < 0 ? "-" : "+"}${String(Math.abs(value)).padStart(2, "0")}`;
+}
+/** `%g`: fixed or exponential by the exponent, trailing zeros removed. */
+function general(n, precision, keepPoint) {
+    const p = precision === 0 ? 1 : precision;
+    if (n === 0)
+        return keepPoint ? "0.0" : "0";
+    const exponent = Number(n.toExponential(p - 1).split("e")[1]);
+    let text;
+    if (exponent < -4 || exponent >= p) {
+        const [mantissa, exp] = exponential(n, p - 1).split("e");
+        text = `${trimZeros(mantissa)}e${exp}`;
+    }
+    else {
+        text = trimZeros(n.toFixed(Math.max(0, p - 1 - exponent)));
+        if (keepPoint && !text.includes("."))
+            text += ".0";
+    }
+    return text;
+}
+function trimZeros(text) {
+    return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+}
+function python_format_group(digits, separator) {
+    const [whole, fraction] = digits.split(".");
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+    return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+function pad(prefix, body, width, fill, align) {
+    const missing = width - [...prefix].length - [...body].length;
+    if (missing <= 0)
+        return prefix + body;
+    const padding = fill.repeat(missing);
+    switch (align) {
+        case "<":
+            return prefix + body + padding;
+        case ">":
+            return padding + prefix + body;
+        case "=":
+            return prefix + padding + body;
+        default: {
+            const left = fill.repeat(Math.floor(missing / 2));
+            return left + prefix + body + fill.repeat(missing - left.length);
+        }
+    }
+}
+/** Python's str.format with positional and keyword arguments. */
+function strFormat(template, args, kwargs, getattr, getitem) {
+    let out = "";
+    let auto = 0;
+    let numbering;
+    const use = (kind) => {
+        if (numbering && numbering !== kind) {
+            throw valueError(kind === "auto"
+                ? "cannot switch from manual field specification to automatic field numbering"
+                : "cannot switch from automatic field numbering to manual field specification");
+        }
+        numbering = kind;
+    };
+    for (let i = 0; i < template.length; i++) {
+        const char = template[i];
+        if (char === "}") {
+            if (template[i + 1] !== "}")
+                throw valueError("Single '}' encountered in format string");
+            out += "}";
+            i++;
+            continue;
+        }
+        if (char !== "{") {
+            out += char;
+            continue;
+        }
+        if (template[i + 1] === "{") {
+            out += "{";
+            i++;
+            continue;
+        }
+        const end = template.indexOf("}", i);
+        if (end === -1)
+            throw valueError("Single '{' encountered in format string");
+        const field = template.slice(i + 1, end);
+        i = end;
+        const [, reference = "", conversion, spec = ""] = /^([^!:]*)(?:!([rsa]))?(?::(.*))?$/s.exec(field) ?? [];
+        const path = /^([^.[]*)(.*)$/s.exec(reference);
+        const head = path[1];
+        let value;
+        if (head === "") {
+            use("auto");
+            value = positional(args, auto++);
+        }
+        else if (/^\d+$/.test(head)) {
+            use("manual");
+            value = positional(args, Number(head));
+        }
+        else {
+            const found = kwargs.get(head);
+            if (found === undefined)
+                throw new JinjaError("KeyError", repr(head));
+            value = found;
+        }
+        for (const part of path[2].matchAll(/\.(\w+)|\[([^\]]*)\]/g)) {
+            value =
+                part[1] !== undefined
+                    ? getattr(value, part[1])
+                    : getitem(value, /^\d+$/.test(part[2]) ? Number(part[2]) : part[2]);
+        }
+        if (conversion === "r" || conversion === "a")
+            value = repr(value);
+        else if (conversion === "s")
+            value = str(value);
+        out += formatValue(value, spec);
+    }
+    return out;
+}
+function positional(args, index) {
+    const value = args[index];
+    if (value === undefined) {
+        throw new JinjaError("IndexError", `Replacement index ${index} out of range for positional args tuple`);
+    }
+    return value;
+}
+const PERCENT = /%(?:\(([^)]*)\))?([#0\- +]*)(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])/g;
+/** printf-style formatting: `'%s and %d' % (a, 3)`, `'%(name)s' % {'name': x}`. */
+function percentFormat(template, right) {
+    const tuple = right instanceof PyTuple ? right.items : undefined;
+    const mapping = right instanceof PyDict ? right : undefined;
+    const args = tuple ?? [right];
+    let next = 0;
+    let usedMapping = false;
+    const result = template.replace(PERCENT, (_match, key, flags, width, precision, type) => {
+        if (type === "%")
+            return "%";
+        let value;
+        if (key !== undefined) {
+            if (!mapping)
+                throw typeError("format requires a mapping");
+            const found = mapping.get(key);
+            if (found === undefined)
+                throw new JinjaError("KeyError", repr(key));
+            value = found;
+            usedMapping = true;
+        }
+        else {
+            if (next >= args.length)
+                throw typeError("not enough arguments for format string");
+            value = args[next++];
+        }
+        return percentOne(value, flags, width, precision, type);
+    });
+    if (!usedMapping && !mapping && next < args.length) {
+        throw typeError("not all arguments converted during string formatting");
+    }
+    return result;
+}
+function percentOne(value, flags, width, precision, type) {
+    if (width === "*" || precision === "*")
+        throw valueError("* width or precision is not supported");
+    const left = flags.includes("-");
+    const zero = flags.includes("0") && !left;
+    const sign = flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+    const alternate = flags.includes("#") ? "#" : "";
+    const w = width ?? "";
+    const p = precision === undefined ? "" : `.${precision}`;
+    let spec;
+    let formatted = value;
+    switch (type) {
+        case "s":
+            formatted = precision === undefined ? str(value) : str(value).slice(0, Number(precision));
+            return padText(formatted, w, left);
+        case "r":
+        case "a":
+            return padText(repr(value), w, left);
+        case "c":
+            formatted =
+                typeof value === "string" ? value : String.fromCodePoint(Number(numeric(value)?.n));
+            return padText(formatted, w, left);
+        case "d":
+        case "i":
+        case "u": {
+            const n = numeric(value);
+            if (!n)
+                throw typeError(`%${type} format: a real number is required, not ${typeName(value)}`);
+            formatted = Math.trunc(n.n);
+            spec = "d";
+            break;
+        }
+        default: {
+            const n = numeric(value);
+            if (!n)
+                throw typeError(`must be real number, not ${typeName(value)}`);
+            formatted = "oxX".includes(type) ? Math.trunc(n.n) : new PyFloat(n.n);
+            spec = type;
+            if ("eEfFgG".includes(type) && precision === undefined)
+                spec = `.6${type}`;
+        }
+    }
+    const align = left ? "<" : zero ? "=" : ">";
+    const fill = zero ? "0" : " ";
+    const full = `${fill}${align}${sign}${alternate}${w}${spec.startsWith(".") ? spec : `${p}${spec}`}`;
+    return formatValue(formatted, full);
+}
+function padText(text, width, left) {
+    const n = Number(width || 0);
+    return left ? text.padEnd(n) : text.padStart(n);
+}
+
+;// CONCATENATED MODULE: ./src/project/jinja/methods.ts
+/**
+ * Python's methods on str, list, dict and tuple, bound to their object as `x.method` gives them.
+ * dbt's sandbox lets templates mutate lists and dicts (`{% do cols.append(c) %}`), so the mutating
+ * methods are here too.
+ */
+
+
+/** The method `name` of `value` bound to it, or undefined when its type has none. */
+function boundMethod(value, name, access) {
+    const table = typeof value === "string"
+        ? stringMethods(access)
+        : Array.isArray(value)
+            ? LIST_METHODS
+            : value instanceof PyDict
+                ? DICT_METHODS
+                : value instanceof PyTuple
+                    ? TUPLE_METHODS
+                    : undefined;
+    const method = table && Object.hasOwn(table, name) ? table[name] : undefined;
+    if (!method)
+        return undefined;
+    return new NativeFunction(name, (args, kwargs) => method(value, args, kwargs));
+}
+function methods_text(value, what) {
+    if (typeof value !== "string") {
+        throw typeError(`${what} must be str, not ${value === undefined ? "nothing" : typeName(value)}`);
+    }
+    return value;
+}
+function optionalChars(value) {
+    return value === undefined || value === null ? undefined : methods_text(value, "strip arg");
+}
+function stripChars(s, chars, left, right) {
+    if (chars === undefined) {
+        return left && right ? s.trim() : left ? s.trimStart() : s.trimEnd();
+    }
+    const set = new Set(chars);
+    const items = [...s];
+    let start = 0;
+    let end = items.length;
+    if (left)
+        while (start < end && set.has(items[start]))
+            start++;
+    if (right)
+        while (end > start && set.has(items[end - 1]))
+            end--;
+    return items.slice(start, end).join("");
+}
+function methods_int(value, fallback) {
+    if (value === undefined || value === null)
+        return fallback;
+    const n = numeric(value);
+    if (!n || n.float)
+        throw typeError(`an integer is required (got type ${typeName(value)})`);
+    return n.n;
+}
+function splitWhitespace(s, max, fromRight) {
+    const parts = s.trim() === "" ? [] : s.trim().split(/\s+/);
+    if (max < 0 || parts.length <= max + 1)
+        return parts;
+    if (fromRight) {
+        const rest = s.trimEnd();
+        const tail = [];
+        let remaining = rest;
+        for (let i = 0; i < max; i++) {
+            const match = /\s+(\S+)$/.exec(remaining);
+            tail.unshift(match[1]);
+            remaining = remaining.slice(0, match.index);
+        }
+        return [remaining.trimStart(), ...tail];
+    }
+    const head = parts.slice(0, max);
+    let rest = s.trimStart();
+    for (const part of head)
+        rest = rest.slice(part.length).trimStart();
+    return [...head, rest];
+}
+function split(s, args, kwargs, fromRight) {
+    const sep = args[0] ?? kwargs.get("sep") ?? null;
+    const max = methods_int(args[1] ?? kwargs.get("maxsplit"), -1);
+    if (sep === null)
+        return splitWhitespace(s, max, fromRight);
+    const separator = methods_text(sep, "separator");
+    if (separator === "")
+        throw valueError("empty separator");
+    const parts = s.split(separator);
+    if (max < 0 || parts.length <= max + 1)
+        return parts;
+    return fromRight
+        ? [parts.slice(0, parts.length - max).join(separator), ...parts.slice(parts.length - max)]
+        : [...parts.slice(0, max), parts.slice(max).join(separator)];
+}
+function find(s, args, fromRight) {
+    const needle = methods_text(args[0], "argument");
+    const start = methods_int(args[1], 0);
+    const end = methods_int(args[2], s.length);
+    const slice = s.slice(start < 0 ? Math.max(0, s.length + start) : start, end < 0 ? s.length + end : end);
+    const found = fromRight ? slice.lastIndexOf(needle) : slice.indexOf(needle);
+    return found === -1 ? -1 : found + (start < 0 ? Math.max(0, s.length + start) : start);
+}
+function affixTest(s, arg, test) {
+    if (arg instanceof PyTuple)
+        return arg.items.some((item) => test(s, methods_text(item, "tuple item")));
+    return test(s, methods_text(arg, "argument"));
+}
+const isCased = (s) => s.toLowerCase() !== s.toUpperCase();
+function pythonTitle(s) {
+    return s.replace(/[A-Za-z\u00C0-\uFFFF]+/g, (word) => word[0].toUpperCase() + word.slice(1).toLowerCase());
+}
+function stringMethods(access) {
+    return {
+        ...STRING_METHODS,
+        format: (s, args, kwargs) => strFormat(s, args, kwargs, access.getattr, access.getitem),
+        format_map: (s, args) => {
+            const mapping = args[0];
+            if (!(mapping instanceof PyDict))
+                throw typeError("format_map() argument must be a mapping");
+            return strFormat(s, [], new Map([...mapping.items()].map(([k, v]) => [String(k), v])), access.getattr, access.getitem);
+        },
+    };
+}
+const STRING_METHODS = {
+    upper: (s) => s.toUpperCase(),
+    lower: (s) => s.toLowerCase(),
+    casefold: (s) => s.toLowerCase(),
+    swapcase: (s) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(""),
+    title: (s) => pythonTitle(s),
+    capitalize: (s) => (s === "" ? "" : s[0].toUpperCase() + s.slice(1).toLowerCase()),
+    strip: (s, [chars]) => stripChars(s, optionalChars(chars), true, true),
+    lstrip: (s, [chars]) => stripChars(s, optionalChars(chars), true, false),
+    rstrip: (s, [chars]) => stripChars(s, optionalChars(chars), false, true),
+    split: (s, args, kwargs) => split(s, args, kwargs, false),
+    rsplit: (s, args, kwargs) => split(s, args, kwargs, true),
+    splitlines: (s, [keepends]) => {
+        const lines = s.match(/[^\n\r]*(\r\n|\n|\r)|[^\n\r]+$/g) ?? [];
+        return keepends === true ? lines : lines.map((line) => line.replace(/(\r\n|\n|\r)$/, ""));
+    },
+    join: (s, [items]) => iterate(items ?? new Undefined("iterable"))
+        .map((item) => methods_text(item, "sequence item"))
+        .join(s),
+    replace: (s, [old, replacement, count]) => {
+        const from = methods_text(old, "replace() argument 1");
+        const to = methods_text(replacement, "replace() argument 2");
+        let n = methods_int(count, -1);
+        if (n < 0)
+            return from === ""
+                ? [...s]
+                    .join(to)
+                    .replace(/^/, to)
+                    .concat(s === "" ? "" : to)
+                : s.split(from).join(to);
+        let out = "";
+        let rest = s;
+        while (n-- > 0) {
+            const at = rest.indexOf(from);
+            if (at === -1)
+                break;
+            out += rest.slice(0, at) + to;
+            rest = rest.slice(at + from.length);
+        }
+        return out + rest;
+    },
+    startswith: (s, [prefix]) => affixTest(s, prefix, (x, p) => x.startsWith(p)),
+    endswith: (s, [suffix]) => affixTest(s, suffix, (x, p) => x.endsWith(p)),
+    find: (s, args) => find(s, args, false),
+    rfind: (s, args) => find(s, args, true),
+    index: (s, args) => {
+        const at = find(s, args, false);
+        if (at === -1)
+            throw valueError("substring not found");
+        return at;
+    },
+    rindex: (s, args) => {
+        const at = find(s, args, true);
+        if (at === -1)
+            throw valueError("substring not found");
+        return at;
+    },
+    count: (s, [needle]) => {
+        const n = methods_text(needle, "argument");
+        return n === "" ? [...s].length + 1 : s.split(n).length - 1;
+    },
+    removeprefix: (s, [prefix]) => {
+        const p = methods_text(prefix, "argument");
+        return s.startsWith(p) ? s.slice(p.length) : s;
+    },
+    removesuffix: (s, [suffix]) => {
+        const p = methods_text(suffix, "argument");
+        return p !== "" && s.endsWith(p) ? s.slice(0, -p.length) : s;
+    },
+    partition: (s, [sep]) => {
+        const p = methods_text(sep, "separator");
+        const at = s.indexOf(p);
+        return new PyTuple(at === -1 ? [s, "", ""] : [s.slice(0, at), p, s.slice(at + p.length)]);
+    },
+    rpartition: (s, [sep]) => {
+        const p = methods_text(sep, "separator");
+        const at = s.lastIndexOf(p);
+        return new PyTuple(at === -1 ? ["", "", s] : [s.slice(0, at), p, s.slice(at + p.length)]);
+    },
+    zfill: (s, [width]) => {
+        const w = methods_int(width, 0);
+        const sign = /^[+-]/.test(s) ? s[0] : "";
+        return sign + s.slice(sign.length).padStart(w - sign.length, "0");
+    },
+    ljust: (s, [width, fill]) => s.padEnd(methods_int(width, 0), fill === undefined ? " " : methods_text(fill, "fill")),
+    rjust: (s, [width, fill]) => s.padStart(methods_int(width, 0), fill === undefined ? " " : methods_text(fill, "fill")),
+    center: (s, [width, fill]) => {
+        const w = methods_int(width, 0);
+        const f = fill === undefined ? " " : methods_text(fill, "fill");
+        const missing = w - s.length;
+        if (missing <= 0)
+            return s;
+        const left = Math.floor(missing / 2) + (missing % 2 && w % 2 ? 1 : 0);
+        return f.repeat(left) + s + f.repeat(missing - left);
+    },
+    isdigit: (s) => s !== "" && /^\p{Nd}+$/u.test(s),
+    isdecimal: (s) => s !== "" && /^\p{Nd}+$/u.test(s),
+    isnumeric: (s) => s !== "" && /^[\p{Nd}\p{Nl}\p{No}]+$/u.test(s),
+    isalpha: (s) => s !== "" && /^\p{L}+$/u.test(s),
+    isalnum: (s) => s !== "" && /^[\p{L}\p{Nd}\p{Nl}\p{No}]+$/u.test(s),
+    isspace: (s) => s !== "" && /^\s+$/.test(s),
+    islower: (s) => isCased(s) && s === s.toLowerCase(),
+    isupper: (s) => isCased(s) && s === s.toUpperCase(),
+    istitle: (s) => isCased(s) && pythonTitle(s) === s,
+    isidentifier: (s) => /^[\p{L}_][\p{L}\p{Nd}_]*$/u.test(s),
+    expandtabs: (s, [size]) => s.replaceAll("\t", " ".repeat(methods_int(size, 8))),
+    encode: (s) => s,
+    __mod__: (s, [right]) => percentFormat(s, right ?? null),
+};
+function listIndex(list, value) {
+    const at = list.findIndex((item) => equals(item, value ?? null));
+    if (at === -1)
+        throw valueError(`${repr(value ?? null)} is not in list`);
+    return at;
+}
+function sortKey(kwargs) {
+    if (kwargs.has("key"))
+        throw typeError("sort() with key= is not supported in templates");
+    return { reverse: kwargs.get("reverse") === true };
+}
+const LIST_METHODS = {
+    append: (list, [item]) => {
+        list.push(item ?? null);
+        return null;
+    },
+    extend: (list, [items]) => {
+        list.push(...iterate(items ?? null));
+        return null;
+    },
+    insert: (list, [index, item]) => {
+        const i = methods_int(index, 0);
+        list.splice(i < 0 ? Math.max(0, list.length + i) : i, 0, item ?? null);
+        return null;
+    },
+    pop: (list, [index]) => {
+        if (list.length === 0)
+            throw new JinjaError("IndexError", "pop from empty list");
+        const i = methods_int(index, -1);
+        const at = i < 0 ? list.length + i : i;
+        if (at < 0 || at >= list.length)
+            throw new JinjaError("IndexError", "pop index out of range");
+        return list.splice(at, 1)[0];
+    },
+    remove: (list, [item]) => {
+        list.splice(listIndex(list, item), 1);
+        return null;
+    },
+    index: (list, [item]) => listIndex(list, item),
+    count: (list, [item]) => list.filter((x) => equals(x, item ?? null)).length,
+    reverse: (list) => {
+        list.reverse();
+        return null;
+    },
+    sort: (list, _args, kwargs) => {
+        const { reverse } = sortKey(kwargs);
+        list.sort((a, b) => compare(a, b, "<") * (reverse ? -1 : 1));
+        return null;
+    },
+    copy: (list) => [...list],
+    clear: (list) => {
+        list.length = 0;
+        return null;
+    },
+};
+const TUPLE_METHODS = {
+    index: (tuple, [item]) => listIndex(tuple.items, item),
+    count: (tuple, [item]) => tuple.items.filter((x) => equals(x, item ?? null)).length,
+};
+/** `d.keys()`, `d.values()`, `d.items()`: live views that print as Python's. */
+class DictView extends PyObject {
+    dict;
+    kind;
+    typeName;
+    constructor(dict, kind) {
+        super();
+        this.dict = dict;
+        this.kind = kind;
+        this.typeName = `dict_${kind}`;
+    }
+    getattr() {
+        return undefined;
+    }
+    iterate() {
+        if (this.kind === "keys")
+            return [...this.dict.keys()];
+        if (this.kind === "values")
+            return [...this.dict.values()];
+        return [...this.dict.items()].map((pair) => new PyTuple(pair));
+    }
+    length() {
+        return this.dict.size;
+    }
+    repr() {
+        return `${this.typeName}([${this.iterate().map(repr).join(", ")}])`;
+    }
+    truthy() {
+        return this.dict.size > 0;
+    }
+}
+const DICT_METHODS = {
+    get: (dict, [key, fallback]) => dict.get(key ?? null) ?? fallback ?? null,
+    keys: (dict) => new DictView(dict, "keys"),
+    values: (dict) => new DictView(dict, "values"),
+    items: (dict) => new DictView(dict, "items"),
+    update: (dict, [other], kwargs) => {
+        if (other instanceof PyDict) {
+            for (const [key, value] of other.items())
+                dict.set(key, value);
+        }
+        else if (other !== undefined && other !== null) {
+            for (const pair of iterate(other)) {
+                const [key, value] = iterate(pair);
+                dict.set(key ?? null, value ?? null);
+            }
+        }
+        for (const [key, value] of kwargs)
+            dict.set(key, value);
+        return null;
+    },
+    pop: (dict, [key, fallback]) => {
+        const value = dict.get(key ?? null);
+        if (value === undefined) {
+            if (fallback !== undefined)
+                return fallback;
+            throw new JinjaError("KeyError", repr(key ?? null));
+        }
+        dict.delete(key ?? null);
+        return value;
+    },
+    popitem: (dict) => {
+        const last = [...dict.items()].at(-1);
+        if (!last)
+            throw new JinjaError("KeyError", "'popitem(): dictionary is empty'");
+        dict.delete(last[0]);
+        return new PyTuple(last);
+    },
+    setdefault: (dict, [key, fallback]) => {
+        const found = dict.get(key ?? null);
+        if (found !== undefined)
+            return found;
+        dict.set(key ?? null, fallback ?? null);
+        return fallback ?? null;
+    },
+    copy: (dict) => dict.copy(),
+    clear: (dict) => {
+        dict.clear();
+        return null;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/project/jinja/access.ts
+/**
+ * Attribute and item access, slicing and calls, as dbt's sandboxed Jinja2 environment does them:
+ * `x.name` tries the attribute, then the item; `x['name']` the other way round; names starting
+ * with `_` are not reachable as attributes.
+ */
+
+
+/** `x[a:b:c]` as a subscript value. */
+class PySlice extends PyObject {
+    start;
+    stop;
+    step;
+    typeName = "slice";
+    constructor(start, stop, step) {
+        super();
+        this.start = start;
+        this.stop = stop;
+        this.step = step;
+    }
+    getattr() {
+        return undefined;
+    }
+    /** The indices this slice selects from a sequence of `length` items (Python's slice.indices). */
+    indices(length) {
+        const step = this.step === null ? 1 : sliceInt(this.step);
+        if (step === 0)
+            throw new JinjaError("ValueError", "slice step cannot be zero");
+        const clamp = (value, fallback, low, high) => {
+            if (value === null)
+                return fallback;
+            let n = sliceInt(value);
+            if (n < 0)
+                n += length;
+            return Math.min(Math.max(n, low), high);
+        };
+        const start = step > 0 ? clamp(this.start, 0, 0, length) : clamp(this.start, length - 1, -1, length - 1);
+        const stop = step > 0 ? clamp(this.stop, length, 0, length) : clamp(this.stop, -1, -1, length - 1);
+        const out = [];
+        for (let i = start; step > 0 ? i < stop : i > stop; i += step)
+            out.push(i);
+        return out;
+    }
+}
+function sliceInt(value) {
+    const n = numeric(value);
+    if (!n || n.float) {
+        throw typeError("slice indices must be integers or None or have an __index__ method");
+    }
+    return n.n;
+}
+function undefinedAccess(object, site) {
+    if (site?.context.lenient) {
+        site.context.absorbed();
+        return object;
+    }
+    throw object.error();
+}
+function getattr(object, name, site) {
+    if (object instanceof Undefined)
+        return undefinedAccess(object, site);
+    if (name.startsWith("_") && !(object instanceof PyDict)) {
+        return new Undefined(name, object, `access to attribute '${name}' of '${typeName(object)}' object is unsafe.`);
+    }
+    if (object instanceof PyObject)
+        return object.getattr(name) ?? new Undefined(name, object);
+    const method = name.startsWith("_") ? undefined : boundMethod(object, name, ACCESS);
+    if (method)
+        return method;
+    if (object instanceof PyDict)
+        return object.get(name) ?? new Undefined(name, object);
+    if (object instanceof PyTuple && object.fields?.includes(name)) {
+        return object.items[object.fields.indexOf(name)];
+    }
+    return new Undefined(name, object);
+}
+function getitem(object, key, site) {
+    if (object instanceof Undefined)
+        return undefinedAccess(object, site);
+    if (key instanceof PySlice)
+        return sliceOf(object, key);
+    if (object instanceof PyDict) {
+        const found = object.get(key);
+        if (found !== undefined)
+            return found;
+    }
+    else if (typeof object === "string" || Array.isArray(object) || object instanceof PyTuple) {
+        const n = numeric(key);
+        if (n && !n.float) {
+            const items = typeof object === "string" ? [...object] : Array.isArray(object) ? object : object.items;
+            const at = n.n < 0 ? items.length + n.n : n.n;
+            if (at >= 0 && at < items.length)
+                return items[at];
+            return new Undefined(String(key), object, `${typeName(object)} object has no element ${n.n}`);
+        }
+    }
+    else if (object instanceof PyObject) {
+        const found = object.getitem(key);
+        if (found !== undefined)
+            return found;
+    }
+    if (typeof key === "string") {
+        if (key.startsWith("_") && !(object instanceof PyDict))
+            return new Undefined(key, object);
+        if (object instanceof PyObject)
+            return object.getattr(key) ?? new Undefined(key, object);
+        const method = key.startsWith("_") ? undefined : boundMethod(object, key, ACCESS);
+        if (method)
+            return method;
+    }
+    return new Undefined(typeof key === "string" ? key : String(key), object);
+}
+function sliceOf(object, slice) {
+    if (typeof object === "string") {
+        const chars = [...object];
+        return slice
+            .indices(chars.length)
+            .map((i) => chars[i])
+            .join("");
+    }
+    if (Array.isArray(object))
+        return slice.indices(object.length).map((i) => object[i]);
+    if (object instanceof PyTuple)
+        return new PyTuple(slice.indices(object.items.length).map((i) => object.items[i]));
+    throw typeError(`'${typeName(object)}' object is not subscriptable`);
+}
+const ACCESS = {
+    getattr: (o, n) => getattr(o, n),
+    getitem: (o, k) => getitem(o, k),
+};
+function callValue(callee, args, kwargs, site) {
+    if (isCallable(callee))
+        return callee.call(args, kwargs, site);
+    if (callee instanceof Undefined)
+        return undefinedAccess(callee, site);
+    throw typeError(`'${typeName(callee)}' object is not callable`);
+}
+
+;// CONCATENATED MODULE: ./src/project/jinja/generator.ts
+
+/**
+ * What Jinja2's `map`, `select`, `unique`, `batch`, `reverse`… return: a generator, which can be
+ * iterated once, has no length, is always true, and prints as `<generator object …>` (an address
+ * that changes every run, so printing one is refused rather than rendered).
+ */
+class PyGenerator extends PyObject {
+    items;
+    typeName;
+    consumed = false;
+    constructor(items, typeName = "generator") {
+        super();
+        this.items = items;
+        this.typeName = typeName;
+    }
+    getattr() {
+        return undefined;
+    }
+    iterate() {
+        if (this.consumed)
+            return [];
+        this.consumed = true;
+        return this.items;
+    }
+    length() {
+        throw typeError(`object of type '${this.typeName}' has no len()`);
+    }
+    str() {
+        throw typeError(`a ${this.typeName} prints as '<${this.typeName} object at 0x…>' in dbt, a different text every run; add '| list' or '| join' before printing it`);
+    }
+    repr() {
+        return this.str();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/project/jinja/python-round.ts
+/**
+ * Python's round(x, n) for floats: half to even on the exact binary value, so
+ * `round(2.675, 2)` is 2.67 and `round(2.5)` is 2, as the `round` filter gives in dbt.
+ */
+function pythonRound(x, digits) {
+    if (!Number.isFinite(x) || x === 0)
+        return x;
+    const negative = x < 0;
+    const { mantissa, exponent } = decompose(Math.abs(x));
+    // |x| = mantissa * 2^exponent = scaled / 10^places exactly.
+    const places = exponent < 0 ? -exponent : 0;
+    const scaled = exponent < 0 ? mantissa * 5n ** BigInt(places) : mantissa * 2n ** BigInt(exponent);
+    const drop = places - digits;
+    if (drop <= 0)
+        return x;
+    const unit = 10n ** BigInt(drop);
+    let quotient = scaled / unit;
+    const remainder = scaled % unit;
+    const half = unit / 2n;
+    if (remainder > half || (remainder === half && quotient % 2n === 1n))
+        quotient += 1n;
+    const rounded = Number(`${quotient}e${-digits}`);
+    return negative ? -rounded : rounded;
+}
+function decompose(x) {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x);
+    const bits = view.getBigUint64(0);
+    const biased = Number((bits >> 52n) & 0x7ffn);
+    const fraction = bits & ((1n << 52n) - 1n);
+    return biased === 0
+        ? { mantissa: fraction, exponent: -1074 }
+        : { mantissa: fraction | (1n << 52n), exponent: biased - 1075 };
+}
+
+;// CONCATENATED MODULE: ./src/project/jinja/tests.ts
+/** Jinja2's tests (jinja2/tests.py): `x is defined`, `x is divisibleby(3)`, `x is in [...]`. */
+
+
+
+function integer(value, what) {
+    const n = numeric(value);
+    if (!n)
+        throw typeError(`${what}: unsupported operand type '${typeName(value)}'`);
+    return n.n;
+}
+function pythonMod(a, b) {
+    if (b === 0)
+        throw new JinjaError("ZeroDivisionError", "integer modulo by zero");
+    return ((a % b) + b) % b;
+}
+/** Python's str.islower()/isupper(): some cased character, and all of them in that case. */
+function isCasedAs(s, toCase) {
+    return toCase(s) === s && s.toLowerCase() !== s.toUpperCase();
+}
+const ordered = (op, test) => (value, [other]) => test(compare(value, other ?? null, op));
+const isIterable = (value) => typeof value === "string" ||
+    Array.isArray(value) ||
+    value instanceof PyTuple ||
+    value instanceof PyDict ||
+    value instanceof Undefined ||
+    (value instanceof PyObject && value.iterate() !== undefined);
+const TESTS = {
+    odd: (value) => pythonMod(integer(value, "odd"), 2) === 1,
+    even: (value) => pythonMod(integer(value, "even"), 2) === 0,
+    divisibleby: (value, [num]) => pythonMod(integer(value, "divisibleby"), integer(num ?? null, "divisibleby")) === 0,
+    defined: (value) => !(value instanceof Undefined),
+    undefined: (value) => value instanceof Undefined,
+    filter: (value) => typeof value === "string" && hasFilter(value),
+    test: (value) => typeof value === "string" && Object.hasOwn(TESTS, value),
+    none: (value) => value === null,
+    boolean: (value) => typeof value === "boolean",
+    false: (value) => value === false,
+    true: (value) => value === true,
+    integer: (value) => typeof value === "number",
+    float: (value) => value instanceof PyFloat,
+    lower: (value) => isCasedAs(str(value), (s) => s.toLowerCase()),
+    upper: (value) => isCasedAs(str(value), (s) => s.toUpperCase()),
+    string: (value) => typeof value === "string",
+    mapping: (value) => value instanceof PyDict,
+    number: (value) => numeric(value) !== undefined,
+    sequence: (value) => typeof value === "string" ||
+        Array.isArray(value) ||
+        value instanceof PyTuple ||
+        value instanceof PyDict,
+    iterable: (value) => isIterable(value) || value instanceof PyGenerator,
+    callable: (value) => isCallable(value),
+    sameas: (value, [other]) => value === (other ?? null),
+    escaped: () => false,
+    in: (value, [container]) => contains(container ?? null, value),
+    "==": (value, [other]) => equals(value, other ?? null),
+    eq: (value, [other]) => equals(value, other ?? null),
+    equalto: (value, [other]) => equals(value, other ?? null),
+    "!=": (value, [other]) => !equals(value, other ?? null),
+    ne: (value, [other]) => !equals(value, other ?? null),
+    ">": ordered(">", (c) => c > 0),
+    gt: ordered(">", (c) => c > 0),
+    greaterthan: ordered(">", (c) => c > 0),
+    ">=": ordered(">=", (c) => c >= 0),
+    ge: ordered(">=", (c) => c >= 0),
+    "<": ordered("<", (c) => c < 0),
+    lt: ordered("<", (c) => c < 0),
+    lessthan: ordered("<", (c) => c < 0),
+    "<=": ordered("<=", (c) => c <= 0),
+    le: ordered("<=", (c) => c <= 0),
+};
+function runTest(name, value, args) {
+    const test = Object.hasOwn(TESTS, name) ? TESTS[name] : undefined;
+    if (!test)
+        throw new JinjaError("TemplateRuntimeError", `No test named '${name}'.`);
+    return test(value, args);
+}
+
+;// CONCATENATED MODULE: ./src/project/jinja/filters.ts
+/** Jinja2's built-in filters (jinja2/filters.py, 3.1) and dbt's, with Python's semantics. */
+
+
+
+
+
+
+/** Python-style argument binding: positional first, then keywords, then defaults. */
+function filters_bind(name, args, kwargs, names, defaults = []) {
+    if (args.length > names.length) {
+        throw typeError(`${name}() takes at most ${names.length} argument(s) (${args.length} given)`);
+    }
+    const bound = [];
+    const firstDefault = names.length - defaults.length;
+    names.forEach((param, i) => {
+        const value = i < args.length ? args[i] : kwargs.get(param);
+        if (i < args.length && kwargs.has(param))
+            throw typeError(`${name}() got multiple values for argument '${param}'`);
+        if (value !== undefined)
+            bound.push(value);
+        else if (i >= firstDefault)
+            bound.push(defaults[i - firstDefault]);
+        else
+            throw typeError(`${name}() missing required argument '${param}'`);
+    });
+    for (const key of kwargs.keys()) {
+        if (!names.includes(key))
+            throw typeError(`${name}() got an unexpected keyword argument '${key}'`);
+    }
+    return bound;
+}
+const ignoreCase = (value) => typeof value === "string" ? value.toLowerCase() : value;
+function attributeParts(attribute) {
+    if (attribute === null || attribute instanceof Undefined)
+        return [];
+    if (typeof attribute === "string")
+        return attribute.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    return [attribute];
+}
+/** Jinja2's make_attrgetter: dotted item lookups, optionally lower-cased. */
+function attrGetter(attribute, postprocess, fallback) {
+    const parts = attributeParts(attribute);
+    return (item) => {
+        let value = item;
+        for (const part of parts) {
+            value = getitem(value, part);
+            if (fallback !== undefined && fallback !== null && value instanceof Undefined)
+                value = fallback;
+        }
+        return postprocess ? postprocess(value) : value;
+    };
+}
+function multiAttrGetter(attribute, postprocess) {
+    const getters = (typeof attribute === "string" ? attribute.split(",") : [attribute]).map((part) => attrGetter(part, postprocess));
+    return (item) => getters.map((getter) => getter(item));
+}
+function sortBy(items, key, reverse) {
+    const keyed = items.map((item) => ({ item, key: key(item) }));
+    keyed.sort((a, b) => {
+        const c = Array.isArray(a.key) && Array.isArray(b.key)
+            ? compare(a.key, b.key, "<")
+            : compare(a.key, b.key, "<");
+        return reverse ? -c : c;
+    });
+    return keyed.map((entry) => entry.item);
+}
+function minOrMax(value, args, kwargs, pick, name) {
+    const [caseSensitive, attribute] = filters_bind(name, args, kwargs, ["case_sensitive", "attribute"], [false, null]);
+    const items = iterate(value);
+    if (items.length === 0)
+        return new Undefined(undefined, undefined, "No aggregated item, sequence was empty.");
+    const key = attrGetter(attribute, truthy(caseSensitive) ? undefined : ignoreCase);
+    let best = items[0];
+    let bestKey = key(best);
+    for (const item of items.slice(1)) {
+        const k = key(item);
+        if (pick(compare(k, bestKey, name === "min" ? "<" : ">"))) {
+            best = item;
+            bestKey = k;
+        }
+    }
+    return best;
+}
+function add(a, b) {
+    const x = numeric(a);
+    const y = numeric(b);
+    if (x && y)
+        return number(x.n + y.n, x.float || y.float);
+    if (typeof a === "string" && typeof b === "string")
+        return a + b;
+    if (Array.isArray(a) && Array.isArray(b))
+        return [...a, ...b];
+    throw typeError(`unsupported operand type(s) for +: '${typeName(a)}' and '${typeName(b)}'`);
+}
+/** Python's float() of a string, or undefined when it is not a number. */
+function parseFloatText(text) {
+    const t = text.trim().replaceAll("_", "").toLowerCase();
+    if (/^[+-]?(inf|infinity)$/.test(t))
+        return t.startsWith("-") ? -Infinity : Infinity;
+    if (/^[+-]?nan$/.test(t))
+        return NaN;
+    if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t))
+        return Number(t);
+    return undefined;
+}
+/** Python's int(text, base), or undefined where it would raise. */
+function parseIntText(text, base) {
+    const match = /^\s*([+-]?)(0[bBoOxX])?([0-9a-zA-Z]+(?:_[0-9a-zA-Z]+)*)\s*$/.exec(text);
+    if (!match)
+        return undefined;
+    const prefixBase = match[2]
+        ? { b: 2, o: 8, x: 16 }[match[2][1].toLowerCase()]
+        : undefined;
+    const radix = base === 0 ? (prefixBase ?? 10) : base;
+    if (prefixBase !== undefined && prefixBase !== radix)
+        return undefined;
+    const digits = match[3].replaceAll("_", "").toLowerCase();
+    const allowed = "0123456789abcdefghijklmnopqrstuvwxyz".slice(0, radix);
+    if ([...digits].some((d) => !allowed.includes(d)))
+        return undefined;
+    const n = parseInt(digits, radix);
+    return match[1] === "-" ? -n : n;
+}
+function toFloat(value) {
+    const n = numeric(value);
+    if (n)
+        return n.n;
+    return typeof value === "string" ? parseFloatText(value) : undefined;
+}
+/** Python's json.dumps with Jinja2's tojson settings (sorted keys), made HTML-safe as tojson does. */
+function pythonJson(value, options, depth = 0) {
+    const indent = options.indent;
+    const newline = (level) => indent === undefined ? "" : `\n${" ".repeat(indent * level)}`;
+    const itemSeparator = indent === undefined ? ", " : ",";
+    if (value === null)
+        return "null";
+    if (typeof value === "boolean")
+        return value ? "true" : "false";
+    if (typeof value === "number")
+        return String(value);
+    if (value instanceof PyFloat) {
+        if (Number.isNaN(value.value))
+            return "NaN";
+        if (!Number.isFinite(value.value))
+            return value.value > 0 ? "Infinity" : "-Infinity";
+        return floatRepr(value.value);
+    }
+    if (typeof value === "string")
+        return jsonString(value);
+    const list = Array.isArray(value) ? value : value instanceof PyTuple ? value.items : undefined;
+    if (list) {
+        if (list.length === 0)
+            return "[]";
+        const inner = list.map((item) => newline(depth + 1) + pythonJson(item, options, depth + 1));
+        return `[${inner.join(itemSeparator)}${newline(depth)}]`;
+    }
+    if (value instanceof PyDict) {
+        if (value.size === 0)
+            return "{}";
+        let entries = [...value.items()].map(([key, item]) => [jsonKey(key), item]);
+        if (options.sortKeys)
+            entries = entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const inner = entries.map(([key, item]) => `${newline(depth + 1)}${jsonString(key)}: ${pythonJson(item, options, depth + 1)}`);
+        return `{${inner.join(itemSeparator)}${newline(depth)}}`;
+    }
+    throw typeError(`Object of type ${typeName(value)} is not JSON serializable`);
+}
+function jsonKey(key) {
+    if (typeof key === "string")
+        return key;
+    if (typeof key === "boolean" ||
+        key === null ||
+        typeof key === "number" ||
+        key instanceof PyFloat) {
+        return pythonJson(key, { sortKeys: false });
+    }
+    throw typeError(`keys must be str, int, float, bool or None, not ${typeName(key)}`);
+}
+function jsonString(text) {
+    let out = '"';
+    for (const char of text) {
+        const code = char.codePointAt(0);
+        if (char === '"')
+            out += '\\"';
+        else if (char === "\\")
+            out += "\\\\";
+        else if (char === "\n")
+            out += "\\n";
+        else if (char === "\r")
+            out += "\\r";
+        else if (char === "\t")
+            out += "\\t";
+        else if (char === "\b")
+            out += "\\b";
+        else if (char === "\f")
+            out += "\\f";
+        else if (code < 0x20 || code > 0x7e) {
+            if (code > 0xffff) {
+                const high = Math.floor((code - 0x10000) / 0x400) + 0xd800;
+                const low = ((code - 0x10000) % 0x400) + 0xdc00;
+                out += `\\u${high.toString(16)}\\u${low.toString(16)}`;
+            }
+            else {
+                out += `\\u${code.toString(16).padStart(4, "0")}`;
+            }
+        }
+        else
+            out += char;
+    }
+    return `${out}"`;
+}
+const HTML_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&#34;",
+    "'": "&#39;",
+};
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+function title(text) {
+    return text
+        .split(/([-\s({[<]+)/)
+        .filter((item) => item !== "")
+        .map((item) => item[0].toUpperCase() + item.slice(1).toLowerCase())
+        .join("");
+}
+function indent(text, width, first, blank) {
+    const indention = typeof width === "string" ? width : " ".repeat(toInteger(width) ?? 4);
+    const lines = `${text}\n`
+        .match(/[^\n\r]*(?:\r\n|\n|\r)/g)
+        .map((line) => line.replace(/(\r\n|\n|\r)$/, ""));
+    let out;
+    if (blank) {
+        out = lines.join(`\n${indention}`);
+    }
+    else {
+        out = lines[0];
+        const rest = lines.slice(1);
+        if (rest.length > 0)
+            out += `\n${rest.map((line) => (line ? indention + line : line)).join("\n")}`;
+    }
+    return first ? indention + out : out;
+}
+function selectOrReject(value, args, kwargs, keep, byAttribute) {
+    if (!truthy(value))
+        return new PyGenerator([]);
+    let transform = (item) => item;
+    let offset = 0;
+    if (byAttribute) {
+        if (args.length === 0)
+            throw new JinjaError("FilterArgumentError", "Missing parameter for attribute name");
+        transform = attrGetter(args[0]);
+        offset = 1;
+    }
+    const testName = args[offset];
+    const testArgs = args.slice(offset + 1);
+    const passes = (item) => testName === undefined
+        ? truthy(transform(item))
+        : runTest(str(testName), transform(item), testArgs);
+    void kwargs;
+    return new PyGenerator(iterate(value).filter((item) => passes(item) === keep));
+}
+function sliceInto(items, slices, fill) {
+    const perSlice = Math.floor(items.length / slices);
+    const withExtra = items.length % slices;
+    let offset = 0;
+    const out = [];
+    for (let n = 0; n < slices; n++) {
+        const start = offset + n * perSlice;
+        if (n < withExtra)
+            offset++;
+        const end = offset + (n + 1) * perSlice;
+        const part = items.slice(start, end);
+        if (fill !== null && n >= withExtra)
+            part.push(fill);
+        out.push(part);
+    }
+    return out;
+}
+/** The (grouper, list) pairs of `groupby`, which also have those two names as attributes. */
+const groupTuple = (grouper, list) => new PyTuple([grouper, list], ["grouper", "list"]);
+const FILTERS = {
+    abs: (value) => {
+        const n = numeric(value);
+        if (!n)
+            throw typeError(`bad operand type for abs(): '${typeName(value)}'`);
+        return number(Math.abs(n.n), n.float);
+    },
+    attr: (value, args, kwargs) => {
+        const [name] = filters_bind("attr", args, kwargs, ["name"]);
+        if (value instanceof PyObject)
+            return value.getattr(str(name)) ?? new Undefined(str(name), value);
+        return new Undefined(str(name), value);
+    },
+    batch: (value, args, kwargs) => {
+        const [count, fill] = filters_bind("batch", args, kwargs, ["linecount", "fill_with"], [null]);
+        const n = toInteger(count) ?? 1;
+        const out = [];
+        let current = [];
+        for (const item of iterate(value)) {
+            if (current.length === n) {
+                out.push(current);
+                current = [];
+            }
+            current.push(item);
+        }
+        if (current.length > 0) {
+            if (fill !== null && current.length < n)
+                current.push(...Array(n - current.length).fill(fill));
+            out.push(current);
+        }
+        return new PyGenerator(out);
+    },
+    capitalize: (value) => {
+        const s = str(value);
+        return s === "" ? "" : s[0].toUpperCase() + s.slice(1).toLowerCase();
+    },
+    center: (value, args, kwargs) => {
+        const [width] = filters_bind("center", args, kwargs, ["width"], [80]);
+        const s = str(value);
+        const missing = (toInteger(width) ?? 80) - s.length;
+        if (missing <= 0)
+            return s;
+        const left = Math.floor(missing / 2) + (missing % 2 && (toInteger(width) ?? 80) % 2 ? 1 : 0);
+        return " ".repeat(left) + s + " ".repeat(missing - left);
+    },
+    count: (value) => values_length(value),
+    default: (value, args, kwargs) => {
+        const [fallback, boolean] = filters_bind("default", args, kwargs, ["default_value", "boolean"], ["", false]);
+        return value instanceof Undefined || (truthy(boolean) && !truthy(value)) ? fallback : value;
+    },
+    dictsort: (value, args, kwargs) => {
+        const [caseSensitive, by, reverse] = filters_bind("dictsort", args, kwargs, ["case_sensitive", "by", "reverse"], [false, "key", false]);
+        if (!(value instanceof PyDict))
+            throw typeError("dictsort requires a mapping");
+        if (by !== "key" && by !== "value")
+            throw new JinjaError("FilterArgumentError", 'You can only sort by either "key" or "value"');
+        const position = by === "key" ? 0 : 1;
+        const pairs = [...value.items()];
+        const sorted = sortBy(pairs, (pair) => (truthy(caseSensitive) ? pair[position] : ignoreCase(pair[position])), truthy(reverse));
+        return sorted.map((pair) => new PyTuple(pair));
+    },
+    escape: (value) => escapeHtml(str(value)),
+    filesizeformat: (value, args, kwargs) => {
+        const [binary] = filters_bind("filesizeformat", args, kwargs, ["binary"], [false]);
+        const bytes = toFloat(value) ?? 0;
+        const base = truthy(binary) ? 1024 : 1000;
+        const prefixes = truthy(binary)
+            ? ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
+            : ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+        if (bytes === 1)
+            return "1 Byte";
+        if (bytes < base)
+            return `${Math.trunc(bytes)} Bytes`;
+        let unit = base;
+        for (let i = 0; i < prefixes.length; i++) {
+            unit = base ** (i + 2);
+            if (bytes < unit || i === prefixes.length - 1)
+                return `${((base * bytes) / unit).toFixed(1)} ${prefixes[i]}`;
+        }
+        return "";
+    },
+    first: (value) => {
+        const items = iterate(value);
+        return items.length > 0
+            ? items[0]
+            : new Undefined(undefined, undefined, "No first item, sequence was empty.");
+    },
+    float: (value, args, kwargs) => {
+        const [fallback] = filters_bind("float", args, kwargs, ["default"], [new PyFloat(0)]);
+        const n = toFloat(value);
+        return n === undefined ? fallback : new PyFloat(n);
+    },
+    forceescape: (value) => escapeHtml(str(value)),
+    format: (value, args, kwargs) => {
+        if (args.length > 0 && kwargs.size > 0) {
+            throw new JinjaError("FilterArgumentError", "can't handle positional and keyword arguments at the same time");
+        }
+        return percentFormat(str(value), kwargs.size > 0 ? PyDict.fromEntries(kwargs) : new PyTuple(args));
+    },
+    groupby: (value, args, kwargs) => {
+        const [attribute, fallback, caseSensitive] = filters_bind("groupby", args, kwargs, ["attribute", "default", "case_sensitive"], [null, false]);
+        const key = attrGetter(attribute, truthy(caseSensitive) ? undefined : ignoreCase, fallback);
+        const output = attrGetter(attribute, undefined, fallback);
+        const groups = [];
+        let currentKey;
+        let current = [];
+        for (const item of sortBy(iterate(value), key, false)) {
+            const k = key(item);
+            if (currentKey !== undefined && compare(k, currentKey, "==") === 0) {
+                current.push(item);
+            }
+            else {
+                if (current.length > 0)
+                    groups.push(groupTuple(output(current[0]), current));
+                currentKey = k;
+                current = [item];
+            }
+        }
+        if (current.length > 0)
+            groups.push(groupTuple(output(current[0]), current));
+        return groups;
+    },
+    indent: (value, args, kwargs) => {
+        const [width, first, blank] = filters_bind("indent", args, kwargs, ["width", "first", "blank"], [4, false, false]);
+        return indent(str(value), width, truthy(first), truthy(blank));
+    },
+    int: (value, args, kwargs) => {
+        const [fallback, base] = filters_bind("int", args, kwargs, ["default", "base"], [0, 10]);
+        if (typeof value === "string") {
+            const parsed = parseIntText(value, toInteger(base) ?? 10);
+            if (parsed !== undefined)
+                return parsed;
+            const f = parseFloatText(value);
+            return f === undefined || !Number.isFinite(f) ? fallback : Math.trunc(f);
+        }
+        const n = numeric(value);
+        return n && Number.isFinite(n.n) ? Math.trunc(n.n) : fallback;
+    },
+    items: (value) => {
+        if (value instanceof Undefined)
+            return new PyGenerator([]);
+        if (!(value instanceof PyDict))
+            throw typeError("Can only get item pairs from a mapping.");
+        return new PyGenerator([...value.items()].map((pair) => new PyTuple(pair)));
+    },
+    join: (value, args, kwargs) => {
+        const [separator, attribute] = filters_bind("join", args, kwargs, ["d", "attribute"], ["", null]);
+        let items = iterate(value);
+        if (attribute !== null)
+            items = items.map(attrGetter(attribute));
+        return items.map(str).join(str(separator));
+    },
+    last: (value) => {
+        if (value instanceof PyGenerator)
+            throw typeError("'generator' object is not reversible");
+        const items = iterate(value);
+        return items.length > 0
+            ? items.at(-1)
+            : new Undefined(undefined, undefined, "No last item, sequence was empty.");
+    },
+    length: (value) => values_length(value),
+    list: (value) => [...iterate(value)],
+    lower: (value) => str(value).toLowerCase(),
+    map: (value, args, kwargs, site) => {
+        if (!truthy(value))
+            return new PyGenerator([]);
+        let fn;
+        if (args.length === 0 && kwargs.has("attribute")) {
+            const rest = new Map(kwargs);
+            const attribute = rest.get("attribute");
+            const fallback = rest.get("default") ?? null;
+            rest.delete("attribute");
+            rest.delete("default");
+            if (rest.size > 0)
+                throw new JinjaError("FilterArgumentError", `Unexpected keyword argument '${[...rest.keys()][0]}'`);
+            fn = attrGetter(attribute, undefined, fallback);
+        }
+        else {
+            if (args.length === 0)
+                throw new JinjaError("FilterArgumentError", "map requires a filter argument");
+            const name = str(args[0]);
+            fn = (item) => applyFilter(name, item, args.slice(1), kwargs, site);
+        }
+        return new PyGenerator(iterate(value).map(fn));
+    },
+    max: (value, args, kwargs) => minOrMax(value, args, kwargs, (c) => c > 0, "max"),
+    min: (value, args, kwargs) => minOrMax(value, args, kwargs, (c) => c < 0, "min"),
+    pprint: (value) => {
+        const text = repr(value);
+        if (text.length > 80)
+            throw valueError("pprint of a value longer than 80 characters is not supported");
+        return text;
+    },
+    random: () => {
+        throw valueError("the random filter gives a different value every run; it is refused here");
+    },
+    reject: (value, args, kwargs) => selectOrReject(value, args, kwargs, false, false),
+    rejectattr: (value, args, kwargs) => selectOrReject(value, args, kwargs, false, true),
+    replace: (value, args, kwargs) => {
+        const [old, replacement, count] = filters_bind("replace", args, kwargs, ["old", "new", "count"], [null]);
+        const s = str(value);
+        const from = str(old);
+        const to = str(replacement);
+        const n = count === null ? -1 : (toInteger(count) ?? -1);
+        if (n < 0)
+            return from === "" ? to + [...s].map((c) => c + to).join("") : s.split(from).join(to);
+        let out = "";
+        let rest = s;
+        for (let i = 0; i < n; i++) {
+            const at = rest.indexOf(from);
+            if (at === -1)
+                break;
+            out += rest.slice(0, at) + to;
+            rest = rest.slice(at + from.length);
+        }
+        return out + rest;
+    },
+    reverse: (value) => {
+        if (typeof value === "string")
+            return [...value].reverse().join("");
+        if (value instanceof PyDict)
+            throw typeError("'dict' object is not reversible");
+        return new PyGenerator([...iterate(value)].reverse(), Array.isArray(value) ? "list_reverseiterator" : "generator");
+    },
+    round: (value, args, kwargs) => {
+        const [precision, method] = filters_bind("round", args, kwargs, ["precision", "method"], [0, "common"]);
+        const n = numeric(value);
+        if (!n)
+            throw typeError(`type ${typeName(value)} doesn't define __round__ method`);
+        const digits = toInteger(precision) ?? 0;
+        if (method === "common") {
+            if (!n.float)
+                return digits >= 0 ? n.n : Number(pythonRound(n.n, digits));
+            return new PyFloat(pythonRound(n.n, digits));
+        }
+        if (method !== "ceil" && method !== "floor")
+            throw new JinjaError("FilterArgumentError", "method must be common, ceil or floor");
+        const scale = 10 ** digits;
+        const rounded = (method === "ceil" ? Math.ceil(n.n * scale) : Math.floor(n.n * scale)) / scale;
+        return new PyFloat(rounded);
+    },
+    safe: (value) => value,
+    select: (value, args, kwargs) => selectOrReject(value, args, kwargs, true, false),
+    selectattr: (value, args, kwargs) => selectOrReject(value, args, kwargs, true, true),
+    slice: (value, args, kwargs) => {
+        const [slices, fill] = filters_bind("slice", args, kwargs, ["slices", "fill_with"], [null]);
+        return new PyGenerator(sliceInto(iterate(value), toInteger(slices) ?? 1, fill));
+    },
+    sort: (value, args, kwargs) => {
+        const [reverse, caseSensitive, attribute] = filters_bind("sort", args, kwargs, ["reverse", "case_sensitive", "attribute"], [false, false, null]);
+        const key = multiAttrGetter(attribute, truthy(caseSensitive) ? undefined : ignoreCase);
+        return sortBy(iterate(value), (item) => key(item), truthy(reverse));
+    },
+    string: (value) => str(value),
+    striptags: (value) => str(value)
+        .replace(/<!--.*?-->|<[^>]*>/gs, "")
+        .split(/\s+/)
+        .filter(Boolean)
+        .join(" ")
+        .replace(/&(amp|lt|gt|quot|#39|#34);/g, (_m, e) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#34": '"' })[e]),
+    sum: (value, args, kwargs) => {
+        const [attribute, start] = filters_bind("sum", args, kwargs, ["attribute", "start"], [null, 0]);
+        let items = iterate(value);
+        if (attribute !== null)
+            items = items.map(attrGetter(attribute));
+        return items.reduce((total, item) => add(total, item), start);
+    },
+    title: (value) => title(str(value)),
+    tojson: (value, args, kwargs) => {
+        const [indentBy] = filters_bind("tojson", args, kwargs, ["indent"], [null]);
+        return pythonJson(value, {
+            sortKeys: true,
+            indent: indentBy === null ? undefined : (toInteger(indentBy) ?? undefined),
+        })
+            .replaceAll("<", "\\u003c")
+            .replaceAll(">", "\\u003e")
+            .replaceAll("&", "\\u0026")
+            .replaceAll("'", "\\u0027");
+    },
+    trim: (value, args, kwargs) => {
+        const [chars] = filters_bind("trim", args, kwargs, ["chars"], [null]);
+        const s = str(value);
+        if (chars === null)
+            return s.trim();
+        const set = new Set(str(chars));
+        const items = [...s];
+        let start = 0;
+        let end = items.length;
+        while (start < end && set.has(items[start]))
+            start++;
+        while (end > start && set.has(items[end - 1]))
+            end--;
+        return items.slice(start, end).join("");
+    },
+    truncate: (value, args, kwargs) => {
+        const [size, killwords, end, leeway] = filters_bind("truncate", args, kwargs, ["length", "killwords", "end", "leeway"], [255, false, "...", null]);
+        const s = str(value);
+        const n = toInteger(size) ?? 255;
+        const tail = str(end);
+        const slack = leeway === null ? 5 : (toInteger(leeway) ?? 5);
+        if (s.length <= n + slack)
+            return s;
+        if (truthy(killwords))
+            return s.slice(0, n - tail.length) + tail;
+        const head = s.slice(0, n - tail.length);
+        const cut = head.lastIndexOf(" ");
+        return (cut === -1 ? head : head.slice(0, cut)) + tail;
+    },
+    unique: (value, args, kwargs) => {
+        const [caseSensitive, attribute] = filters_bind("unique", args, kwargs, ["case_sensitive", "attribute"], [false, null]);
+        const key = attrGetter(attribute, truthy(caseSensitive) ? undefined : ignoreCase);
+        const seen = new PyDict();
+        const out = [];
+        for (const item of iterate(value)) {
+            const k = key(item);
+            if (!seen.has(k)) {
+                seen.set(k, true);
+                out.push(item);
+            }
+        }
+        return new PyGenerator(out);
+    },
+    upper: (value) => str(value).toUpperCase(),
+    urlencode: (value) => {
+        const quote = (s, safe) => [...new TextEncoder().encode(s)]
+            .map((byte) => {
+            const c = String.fromCharCode(byte);
+            return /[A-Za-z0-9_.\-~]/.test(c) || safe.includes(c)
+                ? c
+                : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+        })
+            .join("");
+        if (typeof value === "string")
+            return quote(value, "/");
+        const pairs = value instanceof PyDict
+            ? [...value.items()]
+            : iterate(value).map((pair) => iterate(pair));
+        return pairs.map(([k, v]) => `${quote(str(k), "")}=${quote(str(v), "")}`).join("&");
+    },
+    wordcount: (value) => (str(value).match(/[\p{L}\p{N}_]+/gu) ?? []).length,
+    // dbt's native-rendering markers; in rendered SQL they leave the value as it is.
+    as_text: (value) => value,
+    as_bool: (value) => value,
+    as_native: (value) => value,
+    as_number: (value) => value,
+};
+FILTERS.d = FILTERS.default;
+FILTERS.e = FILTERS.escape;
+function hasFilter(name) {
+    return Object.hasOwn(FILTERS, name);
+}
+function applyFilter(name, value, args, kwargs, site) {
+    const filter = Object.hasOwn(FILTERS, name) ? FILTERS[name] : undefined;
+    if (!filter)
+        throw new JinjaError("TemplateAssertionError", `No filter named '${name}'.`);
+    return filter(value, args, kwargs, site);
+}
+
+;// CONCATENATED MODULE: ./src/project/jinja/compile.ts
+/**
+ * Turns a parsed template into closures that render it, with Jinja2's runtime semantics: a new
+ * scope per loop iteration, per macro call and per block body; `if` shares its scope; macros bind
+ * arguments as jinja2.runtime.Macro does; errors carry the file and line of the tag that failed.
+ */
+
+
+
+
+
+/** One scope: its own names, then the enclosing scopes', then the render's context. */
+class Frame {
+    parent;
+    context;
+    vars = new Map();
+    constructor(parent, context) {
+        this.parent = parent;
+        this.context = context;
+    }
+    lookup(name) {
+        const own = this.vars.get(name);
+        if (own !== undefined)
+            return own;
+        return this.parent
+            ? this.parent.lookup(name)
+            : (this.context.resolve(name) ?? new Undefined(name));
+    }
+}
+/** `{% break %}` and `{% continue %}`. */
+class LoopSignal {
+    kind;
+    constructor(kind) {
+        this.kind = kind;
+    }
+}
+/** dbt's `return(x)`: leaves the innermost dbt macro with the value `x`. */
+class MacroReturn {
+    value;
+    constructor(value) {
+        this.value = value;
+    }
+}
+/** A failure while rendering, at the innermost template location, with the macro calls around it. */
+class RenderError extends Error {
+    cause;
+    file;
+    line;
+    /** Set while the error leaves a macro, until the caller's location is known. */
+    pendingMacro;
+    calls = [];
+    constructor(cause, file, line) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.cause = cause;
+        this.file = file;
+        this.line = line;
+        this.name = "RenderError";
+    }
+}
+function isControlSignal(error) {
+    return error instanceof LoopSignal || error instanceof MacroReturn;
+}
+function locate(error, file, line) {
+    if (isControlSignal(error))
+        return error;
+    if (error instanceof RenderError) {
+        if (error.pendingMacro !== undefined) {
+            error.calls.push({ macro: error.pendingMacro, file, line });
+            error.pendingMacro = undefined;
+        }
+        return error;
+    }
+    return new RenderError(error, file, line);
+}
+/**
+ * A macro as a value. A macro from a macro file (dbt's MacroGenerator) has no closure: it runs in
+ * the context of whoever calls it, and `return(x)` leaves it with `x`. A macro defined inside a
+ * template (or a call block's `caller`) closes over the scope it was defined in.
+ */
+class Macro {
+    definition;
+    closure;
+    callable = true;
+    constructor(definition, closure) {
+        this.definition = definition;
+        this.closure = closure;
+    }
+    get name() {
+        return this.definition.name;
+    }
+    call(args, kwargs, site) {
+        const frame = new Frame(this.closure, this.closure?.context ?? site.context);
+        this.bind(frame, args, kwargs);
+        if (this.closure)
+            return this.definition.body(frame);
+        try {
+            return this.definition.body(frame);
+        }
+        catch (error) {
+            if (error instanceof MacroReturn)
+                return error.value;
+            if (error instanceof RenderError)
+                error.pendingMacro = this.definition.name;
+            throw error;
+        }
+    }
+    /** jinja2.runtime.Macro.__call__: positional, then keywords, then defaults; caller, kwargs, varargs. */
+    bind(frame, args, kwargs) {
+        const { params, catchKwargs, catchVarargs, usesCaller, name } = this.definition;
+        const remaining = new Map(kwargs);
+        const pending = [];
+        params.forEach((param, i) => {
+            if (i < args.length) {
+                frame.vars.set(param.name, args[i]);
+                return;
+            }
+            const given = remaining.get(param.name);
+            if (given !== undefined) {
+                remaining.delete(param.name);
+                frame.vars.set(param.name, given);
+                return;
+            }
+            pending.push(param);
+        });
+        if (usesCaller && !params.some((param) => param.name === "caller")) {
+            const caller = remaining.get("caller");
+            remaining.delete("caller");
+            frame.vars.set("caller", caller ?? new Undefined("caller", undefined, "No caller defined"));
+        }
+        if (catchKwargs) {
+            frame.vars.set("kwargs", PyDict.fromEntries(remaining));
+        }
+        else if (remaining.size > 0) {
+            const key = [...remaining.keys()][0];
+            throw typeError(key === "caller"
+                ? `macro '${name}' was invoked with a caller block, but it does not call caller()`
+                : `macro '${name}' takes no keyword argument '${key}'`);
+        }
+        if (catchVarargs) {
+            frame.vars.set("varargs", new PyTuple(args.slice(params.length)));
+        }
+        else if (args.length > params.length) {
+            throw typeError(`macro '${name}' takes not more than ${params.length} argument(s)`);
+        }
+        for (const param of pending) {
+            frame.vars.set(param.name, param.default
+                ? param.default(frame)
+                : new Undefined(param.name, undefined, `parameter '${param.name}' was not provided`));
+        }
+    }
+}
+/** Jinja2's `loop` variable. */
+class LoopContext extends PyObject {
+    items;
+    typeName = "LoopContext";
+    index0 = 0;
+    lastChanged;
+    constructor(items) {
+        super();
+        this.items = items;
+    }
+    getattr(name) {
+        const i = this.index0;
+        const n = this.items.length;
+        switch (name) {
+            case "index":
+                return i + 1;
+            case "index0":
+                return i;
+            case "revindex":
+                return n - i;
+            case "revindex0":
+                return n - i - 1;
+            case "first":
+                return i === 0;
+            case "last":
+                return i === n - 1;
+            case "length":
+                return n;
+            case "depth":
+                return 1;
+            case "depth0":
+                return 0;
+            case "previtem":
+                return i > 0
+                    ? this.items[i - 1]
+                    : new Undefined("previtem", undefined, "there is no previous item");
+            case "nextitem":
+                return i < n - 1
+                    ? this.items[i + 1]
+                    : new Undefined("nextitem", undefined, "there is no next item");
+            case "cycle":
+                return compile_native("cycle", (args) => {
+                    if (args.length === 0)
+                        throw typeError("no items for cycling given");
+                    return args[i % args.length];
+                });
+            case "changed":
+                return compile_native("changed", (args) => {
+                    const changed = this.lastChanged === undefined || !equals(args, this.lastChanged);
+                    this.lastChanged = args;
+                    return changed;
+                });
+            default:
+                return undefined;
+        }
+    }
+}
+function compile_native(name, fn) {
+    return { callable: true, name, call: fn };
+}
+class Compiler {
+    file;
+    constructor(file) {
+        this.file = file;
+    }
+    block(statements) {
+        const parts = statements.map((statement) => this.statement(statement));
+        if (parts.length === 0)
+            return () => "";
+        if (parts.length === 1)
+            return parts[0];
+        return (frame) => {
+            let out = "";
+            for (const part of parts)
+                out += part(frame);
+            return out;
+        };
+    }
+    /** Wraps a closure so that its failures carry this file and `line`. */
+    located(line, fn) {
+        const file = this.file;
+        return (frame) => {
+            try {
+                return fn(frame);
+            }
+            catch (error) {
+                throw locate(error, file, line);
+            }
+        };
+    }
+    statement(node) {
+        switch (node.kind) {
+            case "output": {
+                const parts = node.nodes.map((part) => {
+                    if (part.kind === "data") {
+                        const text = part.text;
+                        return () => text;
+                    }
+                    const expr = this.expr(part);
+                    return this.located(part.line, (frame) => str(expr(frame)));
+                });
+                return parts.length === 1
+                    ? parts[0]
+                    : (frame) => {
+                        let out = "";
+                        for (const part of parts)
+                            out += part(frame);
+                        return out;
+                    };
+            }
+            case "if": {
+                const test = this.located(node.line, this.expr(node.test));
+                const body = this.block(node.body);
+                const otherwise = this.block(node.otherwise);
+                return (frame) => (truthy(test(frame)) ? body(frame) : otherwise(frame));
+            }
+            case "for":
+                return this.forLoop(node);
+            case "set": {
+                const value = this.expr(node.value);
+                const assign = this.assigner(node.target);
+                return this.located(node.line, (frame) => {
+                    assign(frame, value(frame));
+                    return "";
+                });
+            }
+            case "setblock": {
+                const body = this.block(node.body);
+                const filter = node.filter ? this.filterChain(node.filter) : undefined;
+                const assign = this.assigner(node.target);
+                return this.located(node.line, (frame) => {
+                    const text = body(new Frame(frame, frame.context));
+                    assign(frame, filter ? filter(frame, text) : text);
+                    return "";
+                });
+            }
+            case "do": {
+                const expr = this.expr(node.expr);
+                return this.located(node.line, (frame) => {
+                    expr(frame);
+                    return "";
+                });
+            }
+            case "macro": {
+                const definition = this.macro(node.name, node.params, node.body, node.line);
+                // dbt's MacroFuzzParser renames every macro a template defines, so none is callable by name.
+                const bound = `dbt_macro__${node.name}`;
+                return (frame) => {
+                    frame.vars.set(bound, new Macro(definition, frame));
+                    return "";
+                };
+            }
+            case "callblock": {
+                const caller = this.macro("caller", node.params, node.body, node.line);
+                const call = node.call;
+                const callee = this.expr(call.callee);
+                const args = this.args(call.args);
+                return this.located(node.line, (frame) => {
+                    const fn = callee(frame);
+                    const [positional, keywords] = args(frame);
+                    keywords.set("caller", new Macro(caller, frame));
+                    return str(callValue(fn, positional, keywords, frame));
+                });
+            }
+            case "filterblock": {
+                const body = this.block(node.body);
+                const filter = this.filterChain(node.filter);
+                return this.located(node.line, (frame) => str(filter(frame, body(new Frame(frame, frame.context)))));
+            }
+            case "with": {
+                const values = node.values.map((value) => this.expr(value));
+                const assigns = node.targets.map((target) => this.assigner(target));
+                const body = this.block(node.body);
+                return this.located(node.line, (frame) => {
+                    const scope = new Frame(frame, frame.context);
+                    values.forEach((value, i) => assigns[i](scope, value(frame)));
+                    return body(scope);
+                });
+            }
+            case "break":
+            case "continue": {
+                const signal = new LoopSignal(node.kind);
+                return () => {
+                    throw signal;
+                };
+            }
+        }
+    }
+    forLoop(node) {
+        if (node.recursive) {
+            throw new JinjaError("TemplateSyntaxError", "recursive for loops are not supported");
+        }
+        const iter = this.located(node.line, this.expr(node.iter));
+        const assign = this.assigner(node.target);
+        const test = node.test ? this.located(node.line, this.expr(node.test)) : undefined;
+        const body = this.block(node.body);
+        const otherwise = this.block(node.otherwise);
+        const file = this.file;
+        return (frame) => {
+            let items;
+            try {
+                items = iterate(iter(frame));
+            }
+            catch (error) {
+                throw locate(error, file, node.line);
+            }
+            if (test) {
+                items = items.filter((item) => {
+                    const scope = new Frame(frame, frame.context);
+                    assign(scope, item);
+                    return truthy(test(scope));
+                });
+            }
+            if (items.length === 0)
+                return otherwise(new Frame(frame, frame.context));
+            const loop = new LoopContext(items);
+            let out = "";
+            for (let i = 0; i < items.length; i++) {
+                loop.index0 = i;
+                const scope = new Frame(frame, frame.context);
+                scope.vars.set("loop", loop);
+                assign(scope, items[i]);
+                try {
+                    out += body(scope);
+                }
+                catch (error) {
+                    if (error instanceof LoopSignal) {
+                        if (error.kind === "break")
+                            break;
+                        continue;
+                    }
+                    throw error;
+                }
+            }
+            return out;
+        };
+    }
+    macro(name, params, body, line) {
+        const used = namesUsed(body);
+        return {
+            name,
+            file: this.file,
+            line,
+            params: params.map((param) => ({
+                name: param.name,
+                default: param.default ? this.expr(param.default) : undefined,
+            })),
+            body: this.block(body),
+            catchKwargs: used.has("kwargs"),
+            catchVarargs: used.has("varargs"),
+            usesCaller: used.has("caller"),
+        };
+    }
+    assigner(target) {
+        switch (target.kind) {
+            case "name": {
+                const name = target.name;
+                return (frame, value) => frame.vars.set(name, value);
+            }
+            case "tuple": {
+                const parts = target.items.map((item) => this.assigner(item));
+                return (frame, value) => {
+                    const items = iterate(value);
+                    if (items.length !== parts.length) {
+                        throw new JinjaError("ValueError", items.length > parts.length
+                            ? `too many values to unpack (expected ${parts.length})`
+                            : `not enough values to unpack (expected ${parts.length}, got ${items.length})`);
+                    }
+                    parts.forEach((part, i) => part(frame, items[i]));
+                };
+            }
+            case "nsref": {
+                const { namespace, attr } = target;
+                return (frame, value) => {
+                    const ns = frame.lookup(namespace);
+                    if (!(ns instanceof Namespace)) {
+                        throw new JinjaError("TemplateRuntimeError", "cannot assign attribute on non-namespace object");
+                    }
+                    ns.values.set(attr, value);
+                };
+            }
+        }
+    }
+    /** A `{% filter %}` or `{% set x | f %}` filter chain, applied to a rendered body. */
+    filterChain(node) {
+        if (node.kind !== "filter")
+            throw new JinjaError("TemplateSyntaxError", "expected a filter");
+        const inner = node.operand ? this.filterChain(node.operand) : undefined;
+        const args = this.args(node.args);
+        const name = node.name;
+        return (frame, input) => {
+            const value = inner ? inner(frame, input) : input;
+            const [positional, keywords] = args(frame);
+            return applyFilter(name, value, positional, keywords, frame);
+        };
+    }
+    args(node) {
+        const positional = node.positional.map((arg) => this.expr(arg));
+        const keywords = node.keywords.map(({ name, value }) => [name, this.expr(value)]);
+        const spread = node.spread ? this.expr(node.spread) : undefined;
+        const spreadKeywords = node.spreadKeywords ? this.expr(node.spreadKeywords) : undefined;
+        return (frame) => {
+            const values = positional.map((arg) => arg(frame));
+            if (spread)
+                values.push(...iterate(spread(frame)));
+            const kwargs = new Map();
+            for (const [name, value] of keywords)
+                kwargs.set(name, value(frame));
+            if (spreadKeywords) {
+                const mapping = spreadKeywords(frame);
+                if (!(mapping instanceof PyDict))
+                    throw typeError(`argument after ** must be a mapping, not ${typeName(mapping)}`);
+                for (const [key, value] of mapping.items()) {
+                    const name = str(key);
+                    if (kwargs.has(name))
+                        throw typeError(`got multiple values for keyword argument '${name}'`);
+                    kwargs.set(name, value);
+                }
+            }
+            return [values, kwargs];
+        };
+    }
+    expr(node) {
+        switch (node.kind) {
+            case "const": {
+                const value = typeof node.value === "object" && node.value !== null
+                    ? new PyFloat(node.value.float)
+                    : node.value;
+                return () => value;
+            }
+            case "name": {
+                const name = node.name;
+                return (frame) => frame.lookup(name);
+            }
+            case "list": {
+                const items = node.items.map((item) => this.expr(item));
+                return (frame) => items.map((item) => item(frame));
+            }
+            case "tuple": {
+                const items = node.items.map((item) => this.expr(item));
+                return (frame) => new PyTuple(items.map((item) => item(frame)));
+            }
+            case "dict": {
+                const items = node.items.map(([key, value]) => [this.expr(key), this.expr(value)]);
+                return (frame) => {
+                    const dict = new PyDict();
+                    for (const [key, value] of items)
+                        dict.set(key(frame), value(frame));
+                    return dict;
+                };
+            }
+            case "getattr": {
+                const object = this.expr(node.object);
+                const attr = node.attr;
+                return (frame) => getattr(object(frame), attr, frame);
+            }
+            case "getitem": {
+                const object = this.expr(node.object);
+                const key = this.expr(node.key);
+                return (frame) => getitem(object(frame), key(frame), frame);
+            }
+            case "slice": {
+                const parts = [node.start, node.stop, node.step].map((part) => part ? this.expr(part) : () => null);
+                return (frame) => new PySlice(parts[0](frame), parts[1](frame), parts[2](frame));
+            }
+            case "call": {
+                const callee = this.expr(node.callee);
+                const args = this.args(node.args);
+                return (frame) => {
+                    const fn = callee(frame);
+                    const [positional, keywords] = args(frame);
+                    return callValue(fn, positional, keywords, frame);
+                };
+            }
+            case "filter": {
+                const operand = node.operand ? this.expr(node.operand) : () => null;
+                const args = this.args(node.args);
+                const name = node.name;
+                return (frame) => {
+                    const value = operand(frame);
+                    const [positional, keywords] = args(frame);
+                    return applyFilter(name, value, positional, keywords, frame);
+                };
+            }
+            case "test": {
+                const operand = this.expr(node.operand);
+                const args = this.args(node.args);
+                const name = node.name;
+                return (frame) => {
+                    const value = operand(frame);
+                    const [positional] = args(frame);
+                    return runTest(name, value, positional);
+                };
+            }
+            case "not": {
+                const operand = this.expr(node.operand);
+                return (frame) => !truthy(operand(frame));
+            }
+            case "neg":
+            case "pos": {
+                const operand = this.expr(node.operand);
+                const sign = node.kind === "neg" ? -1 : 1;
+                return (frame) => {
+                    const value = operand(frame);
+                    const n = numeric(value);
+                    if (!n) {
+                        if (value instanceof Undefined)
+                            throw value.error();
+                        throw typeError(`bad operand type for unary ${sign < 0 ? "-" : "+"}: '${typeName(value)}'`);
+                    }
+                    return number(sign * n.n, n.float);
+                };
+            }
+            case "and": {
+                const left = this.expr(node.left);
+                const right = this.expr(node.right);
+                return (frame) => {
+                    const value = left(frame);
+                    return truthy(value) ? right(frame) : value;
+                };
+            }
+            case "or": {
+                const left = this.expr(node.left);
+                const right = this.expr(node.right);
+                return (frame) => {
+                    const value = left(frame);
+                    return truthy(value) ? value : right(frame);
+                };
+            }
+            case "binary": {
+                const left = this.expr(node.left);
+                const right = this.expr(node.right);
+                const op = node.op;
+                return (frame) => compile_binary(op, left(frame), right(frame));
+            }
+            case "concat": {
+                const items = node.items.map((item) => this.expr(item));
+                return (frame) => {
+                    let out = "";
+                    for (const item of items)
+                        out += str(item(frame));
+                    return out;
+                };
+            }
+            case "compare": {
+                const first = this.expr(node.first);
+                const ops = node.ops.map(({ op, expr }) => ({ op, expr: this.expr(expr) }));
+                return (frame) => {
+                    let left = first(frame);
+                    for (const { op, expr } of ops) {
+                        const right = expr(frame);
+                        if (!compareOp(op, left, right))
+                            return false;
+                        left = right;
+                    }
+                    return true;
+                };
+            }
+            case "condexpr": {
+                const test = this.expr(node.test);
+                const then = this.expr(node.then);
+                const otherwise = node.otherwise ? this.expr(node.otherwise) : undefined;
+                const line = node.line;
+                return (frame) => {
+                    if (truthy(test(frame)))
+                        return then(frame);
+                    return otherwise
+                        ? otherwise(frame)
+                        : new Undefined(undefined, undefined, `the inline if-expression on line ${line} evaluated to false and no else section was defined.`);
+                };
+            }
+            case "nsref":
+                throw new JinjaError("TemplateSyntaxError", "a namespace reference can only be assigned to");
+        }
+    }
+}
+function compareOp(op, left, right) {
+    switch (op) {
+        case "==":
+            return equals(left, right);
+        case "!=":
+            return !equals(left, right);
+        case "in":
+            return contains(right, left);
+        case "notin":
+            return !contains(right, left);
+        case "<":
+            return compare(left, right, op) < 0;
+        case "<=":
+            return compare(left, right, op) <= 0;
+        case ">":
+            return compare(left, right, op) > 0;
+        default:
+            return compare(left, right, op) >= 0;
+    }
+}
+function unsupported(op, a, b) {
+    if (a instanceof Undefined)
+        return a.error();
+    if (b instanceof Undefined)
+        return b.error();
+    return typeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+}
+function repeat(items, times) {
+    const n = numeric(times);
+    if (!n || n.float || typeof times === "boolean")
+        return undefined;
+    const count = Math.max(0, n.n);
+    if (typeof items === "string")
+        return items.repeat(count);
+    if (Array.isArray(items))
+        return Array.from({ length: count }, () => items).flat(1);
+    if (items instanceof PyTuple)
+        return new PyTuple(Array.from({ length: count }, () => items.items).flat(1));
+    return undefined;
+}
+/** Python's arithmetic operators. */
+function compile_binary(op, a, b) {
+    const x = numeric(a);
+    const y = numeric(b);
+    if (x && y) {
+        const float = x.float || y.float;
+        switch (op) {
+            case "+":
+                return number(x.n + y.n, float);
+            case "-":
+                return number(x.n - y.n, float);
+            case "*":
+                return number(x.n * y.n, float);
+            case "/":
+                if (y.n === 0)
+                    throw new JinjaError("ZeroDivisionError", "division by zero");
+                return new PyFloat(x.n / y.n);
+            case "//":
+                if (y.n === 0)
+                    throw new JinjaError("ZeroDivisionError", "integer division or modulo by zero");
+                return number(Math.floor(x.n / y.n), float);
+            case "%": {
+                if (y.n === 0)
+                    throw new JinjaError("ZeroDivisionError", "integer division or modulo by zero");
+                const r = x.n % y.n;
+                return number(r !== 0 && r < 0 !== y.n < 0 ? r + y.n : r, float);
+            }
+            case "**": {
+                const result = x.n ** y.n;
+                return number(result, float || y.n < 0);
+            }
+        }
+    }
+    if (a instanceof PyObject) {
+        const result = a.operate(op, b, false);
+        if (result !== undefined)
+            return result;
+    }
+    if (b instanceof PyObject) {
+        const result = b.operate(op, a, true);
+        if (result !== undefined)
+            return result;
+    }
+    switch (op) {
+        case "+":
+            if (typeof a === "string" && typeof b === "string")
+                return a + b;
+            if (Array.isArray(a) && Array.isArray(b))
+                return [...a, ...b];
+            if (a instanceof PyTuple && b instanceof PyTuple)
+                return new PyTuple([...a.items, ...b.items]);
+            if (typeof a === "string" && !(b instanceof Undefined)) {
+                throw typeError(`can only concatenate str (not "${typeName(b)}") to str`);
+            }
+            break;
+        case "*": {
+            const repeated = repeat(a, b) ?? repeat(b, a);
+            if (repeated !== undefined)
+                return repeated;
+            break;
+        }
+        case "%":
+            if (typeof a === "string")
+                return percentFormat(a, b);
+            break;
+    }
+    throw unsupported(op, a, b);
+}
+/** Jinja2's `namespace()`: an object whose attributes `{% set ns.x = … %}` can change. */
+class Namespace extends PyObject {
+    values;
+    typeName = "Namespace";
+    constructor(values) {
+        super();
+        this.values = values;
+    }
+    getattr(name) {
+        return this.values.get(name);
+    }
+    repr() {
+        return `<Namespace ${str(PyDict.fromEntries(this.values))}>`;
+    }
+}
+/** Names a macro body reads, to know whether it takes `caller`, `kwargs` or `varargs`. */
+function namesUsed(body) {
+    const names = new Set();
+    const visit = (node) => {
+        if (Array.isArray(node)) {
+            for (const item of node)
+                visit(item);
+            return;
+        }
+        if (typeof node !== "object" || node === null)
+            return;
+        const record = node;
+        if (record.kind === "name" && typeof record.name === "string")
+            names.add(record.name);
+        for (const value of Object.values(record))
+            if (typeof value === "object")
+                visit(value);
+    };
+    visit(body);
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/project/content-cache.ts
+/**
+ * Memoises work on file contents. A base and a head revision share most of their files, so
+ * parsing (and the parse-phase render) done for one load serves the other. Keys include the full
+ * content, so an entry cannot go stale; the bound keeps a long-lived process from growing
+ * without limit.
+ */
+class ContentCache {
+    limit;
+    entries = new Map();
+    constructor(limit = 50_000) {
+        this.limit = limit;
+    }
+    getOrCreate(key, create) {
+        const found = this.entries.get(key);
+        if (found !== undefined)
+            return found;
+        const value = create();
+        if (this.entries.size >= this.limit)
+            this.entries.clear();
+        this.entries.set(key, value);
+        return value;
+    }
+}
+/** Freezes a parsed value so that sharing it between loads cannot leak a mutation. */
+function deepFreeze(value) {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const item of Object.values(value))
+            deepFreeze(item);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/project/jinja/errors.ts
+/** A template that Jinja2 would refuse to parse. */
+class TemplateSyntaxError extends Error {
+    file;
+    line;
+    constructor(message, file, line) {
+        super(message);
+        this.file = file;
+        this.line = line;
+        this.name = "TemplateSyntaxError";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/project/jinja/globals.ts
+/** Jinja2's own globals: range, dict, namespace, cycler, joiner (lipsum is random, so refused). */
+
+
+/** The sandbox's limit on range(), as in jinja2.sandbox.MAX_RANGE. */
+const MAX_RANGE = 100_000;
+function integerArgument(value, what) {
+    const n = value === undefined ? undefined : numeric(value);
+    if (!n || n.float)
+        throw typeError(`'${what}' object cannot be interpreted as an integer`);
+    return n.n;
+}
+/** Python's range object: iterates, has a length and items, prints as `range(0, 3)`. */
+class PyRange extends PyObject {
+    start;
+    stop;
+    step;
+    typeName = "range";
+    constructor(start, stop, step) {
+        super();
+        this.start = start;
+        this.stop = stop;
+        this.step = step;
+    }
+    getattr(name) {
+        if (name === "start" || name === "stop" || name === "step")
+            return this[name];
+        return undefined;
+    }
+    iterate() {
+        const out = [];
+        for (let i = this.start; this.step > 0 ? i < this.stop : i > this.stop; i += this.step)
+            out.push(i);
+        return out;
+    }
+    length() {
+        return Math.max(0, Math.ceil((this.stop - this.start) / this.step));
+    }
+    getitem(key) {
+        const n = numeric(key);
+        if (!n || n.float)
+            return undefined;
+        const items = this.iterate();
+        return items[n.n < 0 ? items.length + n.n : n.n];
+    }
+    truthy() {
+        return this.length() > 0;
+    }
+    repr() {
+        return this.step === 1
+            ? `range(${this.start}, ${this.stop})`
+            : `range(${this.start}, ${this.stop}, ${this.step})`;
+    }
+    equals(other) {
+        return other instanceof PyRange && other.repr() === this.repr();
+    }
+}
+class Cycler extends PyObject {
+    items;
+    typeName = "Cycler";
+    position = 0;
+    constructor(items) {
+        super();
+        this.items = items;
+    }
+    getattr(name) {
+        switch (name) {
+            case "current":
+                return this.items[this.position];
+            case "next":
+                return new NativeFunction("next", () => {
+                    const value = this.items[this.position];
+                    this.position = (this.position + 1) % this.items.length;
+                    return value;
+                });
+            case "reset":
+                return new NativeFunction("reset", () => {
+                    this.position = 0;
+                    return null;
+                });
+            default:
+                return undefined;
+        }
+    }
+}
+const JINJA_GLOBALS = {
+    range: new NativeFunction("range", (args) => {
+        const [a, b, c] = args.map((arg, i) => integerArgument(arg, ["start", "stop", "step"][i]));
+        const [start, stop] = b === undefined ? [0, a ?? 0] : [a, b];
+        const step = c ?? 1;
+        if (step === 0)
+            throw valueError("range() arg 3 must not be zero");
+        const range = new PyRange(start, stop, step);
+        if (range.length() > MAX_RANGE) {
+            throw new JinjaError("OverflowError", `Range too big. The sandbox blocks ranges larger than MAX_RANGE (${MAX_RANGE}).`);
+        }
+        return range;
+    }),
+    dict: new NativeFunction("dict", (args, kwargs) => {
+        const dict = args[0] instanceof PyDict ? args[0].copy() : new PyDict();
+        for (const [key, value] of kwargs)
+            dict.set(key, value);
+        return dict;
+    }),
+    namespace: new NativeFunction("namespace", (args, kwargs) => {
+        const values = new Map();
+        if (args[0] instanceof PyDict)
+            for (const [key, value] of args[0].items())
+                values.set(String(key), value);
+        for (const [key, value] of kwargs)
+            values.set(key, value);
+        return new Namespace(values);
+    }),
+    cycler: new NativeFunction("cycler", (args) => new Cycler(args)),
+    joiner: new NativeFunction("joiner", (args) => {
+        const separator = args[0] ?? ", ";
+        let used = false;
+        return new NativeFunction("joiner", () => {
+            if (!used) {
+                used = true;
+                return "";
+            }
+            return separator;
+        });
+    }),
+    lipsum: new NativeFunction("lipsum", () => {
+        throw valueError("lipsum() gives random text; it is refused here");
+    }),
+};
+
+;// CONCATENATED MODULE: ./src/project/jinja/lexer.ts
+/**
+ * Jinja2's lexer, with the settings dbt uses: default delimiters, no trim_blocks/lstrip_blocks,
+ * no line statements, a single trailing newline dropped. Follows jinja2/lexer.py (3.1): `-`
+ * strips whitespace on its side of a tag, `+` only disables trim/lstrip (both off here), raw
+ * blocks are data, string literals unescape as Python's `unicode-escape` codec does.
+ */
+
+const OPERATORS = [
+    "//",
+    "**",
+    "==",
+    "!=",
+    ">=",
+    "<=",
+    "+",
+    "-",
+    "/",
+    "*",
+    "%",
+    "~",
+    "[",
+    "]",
+    "(",
+    ")",
+    "{",
+    "}",
+    ">",
+    "<",
+    "=",
+    ".",
+    ":",
+    "|",
+    ",",
+    ";",
+];
+const CLOSERS = { "(": ")", "[": "]", "{": "}" };
+const FLOAT = /(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/y;
+const INTEGER = /0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*/y;
+const NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy;
+const STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/sy;
+const WHITESPACE = /\s+/y;
+/** The start of the next tag: `{%`, `{{` or `{#`, with optional whitespace control. */
+const TAG_START = /\{([%{#])([-+]?)/g;
+const RAW_BEGIN = /\{%([-+]?)\s*raw\s*(-%\}\s*|%\})/y;
+const END_RAW = /\{%([-+]?)\s*endraw\s*(\+%\}|-%\}\s*|%\})/g;
+const COMMENT_END = /([+-]?)#\}/g;
+function tokenize(input, file, firstLine = 1) {
+    const source = normaliseNewlines(input);
+    const lines = new LineCounter(source, firstLine);
+    const tokens = [];
+    const pushData = (text, at) => {
+        if (text !== "")
+            tokens.push({ type: "data", value: text, line: lines.at(at) });
+    };
+    let pos = 0;
+    while (pos < source.length) {
+        TAG_START.lastIndex = pos;
+        const start = TAG_START.exec(source);
+        if (!start) {
+            pushData(source.slice(pos), pos);
+            break;
+        }
+        const kind = start[1];
+        RAW_BEGIN.lastIndex = start.index;
+        const raw = kind === "%" ? RAW_BEGIN.exec(source) : null;
+        const text = source.slice(pos, start.index);
+        pushData((raw ? raw[1] : start[2]) === "-" ? text.trimEnd() : text, pos);
+        if (raw) {
+            pos = readRaw(source, raw.index + raw[0].length, lines, file, pushData);
+        }
+        else if (kind === "#") {
+            COMMENT_END.lastIndex = start.index + start[0].length;
+            const end = COMMENT_END.exec(source);
+            if (!end)
+                throw new TemplateSyntaxError("Missing end of comment tag", file, lines.at(start.index));
+            pos = end.index + end[0].length;
+            if (end[1] === "-")
+                pos = skipWhitespace(source, pos);
+        }
+        else {
+            const block = kind === "%";
+            tokens.push({
+                type: block ? "block_begin" : "variable_begin",
+                value: "",
+                line: lines.at(start.index),
+            });
+            pos = lexTag(source, start.index + start[0].length, block, file, tokens, lines);
+        }
+    }
+    tokens.push({ type: "eof", value: "", line: lines.at(source.length) });
+    return tokens;
+}
+/** Line numbers of offsets, read in increasing order. */
+class LineCounter {
+    source;
+    firstLine;
+    offset = 0;
+    line;
+    constructor(source, firstLine) {
+        this.source = source;
+        this.firstLine = firstLine;
+        this.line = firstLine;
+    }
+    at(offset) {
+        if (offset < this.offset) {
+            this.offset = 0;
+            this.line = this.firstLine;
+        }
+        for (let i = this.source.indexOf("\n", this.offset); i !== -1 && i < offset; i = this.source.indexOf("\n", i + 1)) {
+            this.line++;
+        }
+        this.offset = offset;
+        return this.line;
+    }
+}
+/**
+ * Tokens inside `{% … %}` or `{{ … }}`, up to and including the end tag. End tags only count when
+ * brackets are balanced, so `{{ {'a': {'b': 1}} }}` works as in Jinja2.
+ */
+function lexTag(source, from, block, file, tokens, lines) {
+    let pos = from;
+    const balance = [];
+    const push = (type, value, number) => tokens.push({ type, value, line: lines.at(pos), ...(number === undefined ? {} : { number }) });
+    for (;;) {
+        if (pos >= source.length) {
+            throw new TemplateSyntaxError(`unexpected end of template, expected '${block ? "end of statement block" : "end of print statement"}'`, file, lines.at(pos));
+        }
+        if (balance.length === 0) {
+            const end = matchTagEnd(source, pos, block);
+            if (end !== undefined) {
+                push(block ? "block_end" : "variable_end", "");
+                return end;
+            }
+        }
+        WHITESPACE.lastIndex = pos;
+        const space = WHITESPACE.exec(source);
+        if (space) {
+            pos += space[0].length;
+            continue;
+        }
+        FLOAT.lastIndex = pos;
+        const float = FLOAT.exec(source);
+        if (float) {
+            push("float", float[0], Number(float[0].replaceAll("_", "")));
+            pos += float[0].length;
+            continue;
+        }
+        INTEGER.lastIndex = pos;
+        const integer = INTEGER.exec(source);
+        if (integer) {
+            push("integer", integer[0], parseInteger(integer[0].replaceAll("_", "")));
+            pos += integer[0].length;
+            continue;
+        }
+        NAME.lastIndex = pos;
+        const name = NAME.exec(source);
+        if (name) {
+            push("name", name[0]);
+            pos += name[0].length;
+            continue;
+        }
+        STRING.lastIndex = pos;
+        const string = STRING.exec(source);
+        if (string) {
+            push("string", unescapePython(string[1] ?? string[2] ?? "", file, lines.at(pos)));
+            pos += string[0].length;
+            continue;
+        }
+        const operator = OPERATORS.find((op) => source.startsWith(op, pos));
+        if (operator === undefined) {
+            throw new TemplateSyntaxError(`unexpected char '${source[pos]}' at ${pos}`, file, lines.at(pos));
+        }
+        const closer = CLOSERS[operator];
+        if (closer) {
+            balance.push(closer);
+        }
+        else if (operator === ")" || operator === "]" || operator === "}") {
+            const expected = balance.pop();
+            if (expected !== operator) {
+                throw new TemplateSyntaxError(expected === undefined
+                    ? `unexpected '${operator}'`
+                    : `unexpected '${operator}', expected '${expected}'`, file, lines.at(pos));
+            }
+        }
+        push("operator", operator);
+        pos += operator.length;
+    }
+}
+/** Where the tag closing at `pos` ends (whitespace after `-%}`/`-}}` included), if it closes there. */
+function matchTagEnd(source, pos, block) {
+    const close = block ? "%}" : "}}";
+    if (source.startsWith(close, pos))
+        return pos + 2;
+    if (source.startsWith(`-${close}`, pos))
+        return skipWhitespace(source, pos + 3);
+    if (block && source.startsWith("+%}", pos))
+        return pos + 3;
+    return undefined;
+}
+function readRaw(source, from, lines, file, pushData) {
+    END_RAW.lastIndex = from;
+    const end = END_RAW.exec(source);
+    if (!end)
+        throw new TemplateSyntaxError("Missing end of raw directive", file, lines.at(from));
+    const data = source.slice(from, end.index);
+    pushData(end[1] === "-" ? data.trimEnd() : data, from);
+    return end.index + end[0].length;
+}
+function skipWhitespace(source, pos) {
+    WHITESPACE.lastIndex = pos;
+    const space = WHITESPACE.exec(source);
+    return space ? pos + space[0].length : pos;
+}
+/** Jinja2 treats `\r\n`, `\r` and `\n` as line breaks, writes `\n`, and drops one final newline. */
+function normaliseNewlines(source) {
+    const text = source.includes("\r") ? source.replace(/\r\n?/g, "\n") : source;
+    return text.endsWith("\n") ? text.slice(0, -1) : text;
+}
+function parseInteger(text) {
+    const prefix = text.slice(0, 2).toLowerCase();
+    if (prefix === "0b")
+        return parseInt(text.slice(2), 2);
+    if (prefix === "0o")
+        return parseInt(text.slice(2), 8);
+    if (prefix === "0x")
+        return parseInt(text.slice(2), 16);
+    return Number(text);
+}
+const SIMPLE_ESCAPES = {
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    a: "\x07",
+    b: "\b",
+    f: "\f",
+    n: "\n",
+    r: "\r",
+    t: "\t",
+    v: "\v",
+    "\n": "",
+};
+/**
+ * Python's `unicode-escape` decoding of a string literal's body: the usual escapes, octal, `\x`,
+ * `\u`, `\U`; an unknown escape such as `\/` keeps its backslash.
+ */
+function unescapePython(body, file, line) {
+    if (!body.includes("\\"))
+        return body;
+    let out = "";
+    for (let i = 0; i < body.length; i++) {
+        const char = body[i];
+        if (char !== "\\" || i === body.length - 1) {
+            out += char;
+            continue;
+        }
+        const next = body[i + 1];
+        const simple = SIMPLE_ESCAPES[next];
+        if (simple !== undefined) {
+            out += simple;
+            i++;
+            continue;
+        }
+        const octal = /^[0-7]{1,3}/.exec(body.slice(i + 1, i + 4));
+        if (octal) {
+            out += String.fromCodePoint(parseInt(octal[0], 8));
+            i += octal[0].length;
+            continue;
+        }
+        const width = next === "x" ? 2 : next === "u" ? 4 : next === "U" ? 8 : 0;
+        if (width > 0) {
+            const hex = body.slice(i + 2, i + 2 + width);
+            if (hex.length !== width || !/^[\da-fA-F]+$/.test(hex)) {
+                throw new TemplateSyntaxError(`truncated \\${next}${"X".repeat(width)} escape`, file, line);
+            }
+            out += String.fromCodePoint(parseInt(hex, 16));
+            i += 1 + width;
+            continue;
+        }
+        if (next === "N") {
+            throw new TemplateSyntaxError("\\N{…} escapes are not supported", file, line);
+        }
+        out += char;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/project/jinja/parser.ts
+/**
+ * Jinja2's parser (jinja2/parser.py, 3.1) with the extensions dbt enables: `do`, `break` and
+ * `continue`, and dbt's `materialization`, `test` and `docs` blocks, which define macros under
+ * names no template calls.
+ */
+
+
+const COMPARE_OPERATORS = new Set(["==", "!=", "<", "<=", ">", ">="]);
+const TEST_ARGUMENT_START = new Set(["name", "string", "integer", "float"]);
+function parseTemplate(source, file, firstLine = 1) {
+    const parser = new Parser(tokenize(source, file, firstLine), file);
+    const body = parser.subparse(undefined);
+    return { body };
+}
+class Parser {
+    tokens;
+    file;
+    pos = 0;
+    tagStack = [];
+    constructor(tokens, file) {
+        this.tokens = tokens;
+        this.file = file;
+    }
+    get current() {
+        return this.tokens[this.pos];
+    }
+    look() {
+        return this.tokens[Math.min(this.pos + 1, this.tokens.length - 1)];
+    }
+    next() {
+        const token = this.current;
+        if (token.type !== "eof")
+            this.pos++;
+        return token;
+    }
+    fail(message, line = this.current.line) {
+        throw new TemplateSyntaxError(message, this.file, line);
+    }
+    isOp(value, token = this.current) {
+        return token.type === "operator" && token.value === value;
+    }
+    isName(value, token = this.current) {
+        return token.type === "name" && token.value === value;
+    }
+    skipOp(value) {
+        if (!this.isOp(value))
+            return false;
+        this.next();
+        return true;
+    }
+    skipName(value) {
+        if (!this.isName(value))
+            return false;
+        this.next();
+        return true;
+    }
+    expectOp(value) {
+        if (!this.isOp(value))
+            this.unexpected(`'${value}'`);
+        return this.next();
+    }
+    expectName(value) {
+        if (this.current.type !== "name" || (value !== undefined && this.current.value !== value)) {
+            this.unexpected(value === undefined ? "name" : `'${value}'`);
+        }
+        return this.next();
+    }
+    expect(type) {
+        if (this.current.type !== type)
+            this.unexpected(describeType(type));
+        return this.next();
+    }
+    unexpected(expected) {
+        if (this.current.type === "eof")
+            this.fail(`unexpected end of template, expected ${expected}.`);
+        this.fail(`expected token ${expected}, got '${describe(this.current)}'`);
+    }
+    /** Statements until one of `endTokens` (names) opens a block; that block_begin is left current. */
+    subparse(endTokens) {
+        const body = [];
+        let output;
+        const addOutput = (node) => {
+            if (!output) {
+                output = { kind: "output", nodes: [], line: node.line };
+                body.push(output);
+            }
+            output.nodes.push(node);
+        };
+        while (this.current.type !== "eof") {
+            const token = this.current;
+            if (token.type === "data") {
+                addOutput({ kind: "data", text: token.value, line: token.line });
+                this.next();
+            }
+            else if (token.type === "variable_begin") {
+                this.next();
+                addOutput(this.parseTuple({ withCondexpr: true }));
+                this.expect("variable_end");
+            }
+            else if (token.type === "block_begin") {
+                output = undefined;
+                this.next();
+                if (endTokens && this.current.type === "name" && endTokens.includes(this.current.value)) {
+                    return body;
+                }
+                body.push(this.parseStatement());
+                this.expect("block_end");
+            }
+            else {
+                this.fail("internal parsing error");
+            }
+        }
+        if (endTokens) {
+            const innermost = this.tagStack.at(-1);
+            this.fail(`Unexpected end of template. Jinja was looking for the following tags: ${endTokens
+                .map((name) => `'${name}'`)
+                .join(" or ")}.${innermost ? ` The innermost block that needs to be closed is '${innermost}'.` : ""}`);
+        }
+        return body;
+    }
+    /** Parses the body after a tag's own tokens, up to (and optionally past) an end tag. */
+    parseStatements(endTokens, dropNeedle = false) {
+        this.skipOp(":");
+        this.expect("block_end");
+        const body = this.subparse(endTokens);
+        if (dropNeedle)
+            this.next();
+        return body;
+    }
+    parseStatement() {
+        const token = this.current;
+        if (token.type !== "name")
+            this.fail("tag name expected", token.line);
+        this.tagStack.push(token.value);
+        try {
+            switch (token.value) {
+                case "for":
+                    return this.parseFor();
+                case "if":
+                    return this.parseIf();
+                case "set":
+                    return this.parseSet();
+                case "macro":
+                    return this.parseMacro();
+                case "call":
+                    return this.parseCallBlock();
+                case "filter":
+                    return this.parseFilterBlock();
+                case "with":
+                    return this.parseWith();
+                case "do": {
+                    this.next();
+                    return { kind: "do", expr: this.parseTuple({}), line: token.line };
+                }
+                case "break":
+                case "continue":
+                    this.next();
+                    return { kind: token.value, line: token.line };
+                case "materialization":
+                    return this.parseMaterialization();
+                case "test":
+                case "docs":
+                    return this.parseNamedBlock(token.value);
+                case "block":
+                case "extends":
+                case "include":
+                case "import":
+                case "from":
+                case "print":
+                case "autoescape":
+                    return this.fail(`the '${token.value}' tag is not available in dbt models and macros`, token.line);
+                default:
+                    this.tagStack.pop();
+                    return this.failUnknownTag(token.value, token.line);
+            }
+        }
+        finally {
+            if (this.tagStack.at(-1) === token.value)
+                this.tagStack.pop();
+        }
+    }
+    failUnknownTag(name, line) {
+        const innermost = this.tagStack.at(-1);
+        this.fail(`Encountered unknown tag '${name}'.${innermost ? ` The innermost block that needs to be closed is '${innermost}'.` : ""}`, line);
+    }
+    parseFor() {
+        const line = this.expectName("for").line;
+        const target = this.parseAssignTarget({ extraEndRules: ["in"] });
+        this.expectName("in");
+        const iter = this.parseTuple({ withCondexpr: false, extraEndRules: ["recursive"] });
+        const test = this.skipName("if") ? this.parseExpression() : undefined;
+        const recursive = this.skipName("recursive");
+        const body = this.parseStatements(["endfor", "else"]);
+        const otherwise = this.next().value === "endfor" ? [] : this.parseStatements(["endfor"], true);
+        return { kind: "for", target, iter, body, otherwise, test, recursive, line };
+    }
+    parseIf() {
+        return this.parseIfBranch(this.expectName("if").line);
+    }
+    /** After `if` or `elif`: an `elif` becomes an `if` nested in the else branch, as in Jinja2. */
+    parseIfBranch(line) {
+        const test = this.parseTuple({ withCondexpr: false });
+        const body = this.parseStatements(["elif", "else", "endif"]);
+        const token = this.next();
+        const otherwise = token.value === "elif"
+            ? [this.parseIfBranch(token.line)]
+            : token.value === "else"
+                ? this.parseStatements(["endif"], true)
+                : [];
+        return { kind: "if", test, body, otherwise, line };
+    }
+    parseSet() {
+        const line = this.next().line;
+        const target = this.parseAssignTarget({ withNamespace: true });
+        if (this.skipOp("=")) {
+            return { kind: "set", target, value: this.parseTuple({}), line };
+        }
+        const filter = this.isOp("|") ? this.parseFilter(undefined) : undefined;
+        const body = this.parseStatements(["endset"], true);
+        return { kind: "setblock", target, filter, body, line };
+    }
+    parseWith() {
+        const line = this.next().line;
+        const targets = [];
+        const values = [];
+        while (this.current.type !== "block_end") {
+            if (targets.length > 0)
+                this.expectOp(",");
+            targets.push(this.parseAssignTarget({}));
+            this.expectOp("=");
+            values.push(this.parseExpression());
+        }
+        const body = this.parseStatements(["endwith"], true);
+        return { kind: "with", targets, values, body, line };
+    }
+    parseSignature() {
+        const params = [];
+        this.expectOp("(");
+        while (!this.isOp(")")) {
+            if (params.length > 0)
+                this.expectOp(",");
+            const name = this.expectName().value;
+            if (this.skipOp("=")) {
+                params.push({ name, default: this.parseExpression() });
+            }
+            else {
+                if (params.some((param) => param.default)) {
+                    this.fail("non-default argument follows default argument");
+                }
+                params.push({ name });
+            }
+        }
+        this.expectOp(")");
+        return params;
+    }
+    parseMacro() {
+        const line = this.next().line;
+        const name = this.expectName().value;
+        const params = this.parseSignature();
+        const body = this.parseStatements(["endmacro"], true);
+        return { kind: "macro", name, params, body, line };
+    }
+    /** `{% test name(args) %}` and `{% docs name %}`: macros dbt names `test_<name>`, `docs_<name>`. */
+    parseNamedBlock(tag) {
+        const line = this.next().line;
+        const name = this.expectName().value;
+        const params = tag === "test" ? this.parseSignature() : [];
+        const body = this.parseStatements([`end${tag}`], true);
+        return { kind: "macro", name: `${tag}_${name}`, params, body, line };
+    }
+    /** `{% materialization name, adapter='x', supported_languages=[…] %}` (dbt's extension). */
+    parseMaterialization() {
+        const line = this.next().line;
+        const name = this.expectName().value;
+        let adapter = "default";
+        while (this.skipOp(",")) {
+            const option = this.expectName().value;
+            if (option === "default")
+                continue;
+            this.expectOp("=");
+            const value = this.parseExpression();
+            if (option === "adapter" && value.kind === "const" && typeof value.value === "string") {
+                adapter = value.value;
+            }
+            else if (option !== "supported_languages") {
+                this.fail(`materialization ${name} got an unexpected argument '${option}'`);
+            }
+        }
+        const body = this.parseStatements(["endmaterialization"], true);
+        return { kind: "macro", name: `materialization_${name}_${adapter}`, params: [], body, line };
+    }
+    parseCallBlock() {
+        const line = this.next().line;
+        const params = this.isOp("(") ? this.parseSignature() : [];
+        const call = this.parseExpression();
+        if (call.kind !== "call")
+            this.fail("expected call", line);
+        const body = this.parseStatements(["endcall"], true);
+        return { kind: "callblock", call, params, body, line };
+    }
+    parseFilterBlock() {
+        const line = this.next().line;
+        const filter = this.parseFilter(undefined, true);
+        const body = this.parseStatements(["endfilter"], true);
+        return { kind: "filterblock", filter, body, line };
+    }
+    parseAssignTarget(options) {
+        const line = this.current.line;
+        if (options.nameOnly)
+            return { kind: "name", name: this.expectName().value, line };
+        const target = this.parseTuple({
+            simplified: true,
+            extraEndRules: options.extraEndRules,
+            withNamespace: options.withNamespace,
+        });
+        return this.toTarget(target);
+    }
+    toTarget(expr) {
+        if (expr.kind === "name") {
+            if (["true", "false", "none", "True", "False", "None"].includes(expr.name)) {
+                this.fail(`can't assign to '${expr.name}'`, expr.line);
+            }
+            return expr;
+        }
+        if (expr.kind === "nsref")
+            return expr;
+        if (expr.kind === "tuple") {
+            return {
+                kind: "tuple",
+                items: expr.items.map((item) => this.toTarget(item)),
+                line: expr.line,
+            };
+        }
+        this.fail(`can't assign to '${expr.kind}'`, expr.line);
+    }
+    parseExpression(withCondexpr = true) {
+        return withCondexpr ? this.parseCondexpr() : this.parseOr();
+    }
+    parseCondexpr() {
+        let line = this.current.line;
+        let expr = this.parseOr();
+        while (this.skipName("if")) {
+            const test = this.parseOr();
+            const otherwise = this.skipName("else") ? this.parseCondexpr() : undefined;
+            expr = { kind: "condexpr", test, then: expr, otherwise, line };
+            line = this.current.line;
+        }
+        return expr;
+    }
+    parseOr() {
+        const line = this.current.line;
+        let left = this.parseAnd();
+        while (this.skipName("or"))
+            left = { kind: "or", left, right: this.parseAnd(), line };
+        return left;
+    }
+    parseAnd() {
+        const line = this.current.line;
+        let left = this.parseNot();
+        while (this.skipName("and"))
+            left = { kind: "and", left, right: this.parseNot(), line };
+        return left;
+    }
+    parseNot() {
+        if (this.isName("not")) {
+            const line = this.next().line;
+            return { kind: "not", operand: this.parseNot(), line };
+        }
+        return this.parseCompare();
+    }
+    parseCompare() {
+        const line = this.current.line;
+        const first = this.parseMath1();
+        const ops = [];
+        for (;;) {
+            if (this.current.type === "operator" && COMPARE_OPERATORS.has(this.current.value)) {
+                const op = this.next().value;
+                ops.push({ op, expr: this.parseMath1() });
+            }
+            else if (this.skipName("in")) {
+                ops.push({ op: "in", expr: this.parseMath1() });
+            }
+            else if (this.isName("not") && this.isName("in", this.look())) {
+                this.pos += 2;
+                ops.push({ op: "notin", expr: this.parseMath1() });
+            }
+            else {
+                break;
+            }
+        }
+        return ops.length === 0 ? first : { kind: "compare", first, ops, line };
+    }
+    parseMath1() {
+        const line = this.current.line;
+        let left = this.parseConcat();
+        while (this.isOp("+") || this.isOp("-")) {
+            const op = this.next().value;
+            left = { kind: "binary", op, left, right: this.parseConcat(), line };
+        }
+        return left;
+    }
+    parseConcat() {
+        const line = this.current.line;
+        const items = [this.parseMath2()];
+        while (this.skipOp("~"))
+            items.push(this.parseMath2());
+        return items.length === 1 ? items[0] : { kind: "concat", items, line };
+    }
+    parseMath2() {
+        const line = this.current.line;
+        let left = this.parsePow();
+        while (this.isOp("*") || this.isOp("/") || this.isOp("//") || this.isOp("%")) {
+            const op = this.next().value;
+            left = { kind: "binary", op, left, right: this.parsePow(), line };
+        }
+        return left;
+    }
+    parsePow() {
+        const line = this.current.line;
+        let left = this.parseUnary();
+        while (this.skipOp("**"))
+            left = { kind: "binary", op: "**", left, right: this.parseUnary(), line };
+        return left;
+    }
+    parseUnary(withFilter = true) {
+        const line = this.current.line;
+        let node;
+        if (this.skipOp("-")) {
+            node = { kind: "neg", operand: this.parseUnary(false), line };
+        }
+        else if (this.skipOp("+")) {
+            node = { kind: "pos", operand: this.parseUnary(false), line };
+        }
+        else {
+            node = this.parsePrimary();
+        }
+        node = this.parsePostfix(node);
+        return withFilter ? this.parseFilterExpr(node) : node;
+    }
+    parsePrimary(withNamespace = false) {
+        const token = this.current;
+        const line = token.line;
+        switch (token.type) {
+            case "name": {
+                this.next();
+                if (["true", "True"].includes(token.value))
+                    return { kind: "const", value: true, line };
+                if (["false", "False"].includes(token.value))
+                    return { kind: "const", value: false, line };
+                if (["none", "None"].includes(token.value))
+                    return { kind: "const", value: null, line };
+                if (withNamespace && this.isOp(".")) {
+                    this.next();
+                    return { kind: "nsref", namespace: token.value, attr: this.expectName().value, line };
+                }
+                return { kind: "name", name: token.value, line };
+            }
+            case "string": {
+                let value = this.next().value;
+                while (this.current.type === "string")
+                    value += this.next().value;
+                return { kind: "const", value, line };
+            }
+            case "integer":
+                this.next();
+                return { kind: "const", value: token.number, line };
+            case "float":
+                this.next();
+                return { kind: "const", value: { float: token.number }, line };
+            case "operator":
+                if (token.value === "(") {
+                    this.next();
+                    const node = this.parseTuple({ explicitParentheses: true });
+                    this.expectOp(")");
+                    return node;
+                }
+                if (token.value === "[")
+                    return this.parseList();
+                if (token.value === "{")
+                    return this.parseDict();
+                break;
+            default:
+                break;
+        }
+        this.fail(`unexpected '${describe(token)}'`, line);
+    }
+    isTupleEnd(extraEndRules) {
+        const token = this.current;
+        if (token.type === "variable_end" || token.type === "block_end" || this.isOp(")"))
+            return true;
+        return (extraEndRules !== undefined && token.type === "name" && extraEndRules.includes(token.value));
+    }
+    parseTuple(options) {
+        let line = this.current.line;
+        const parse = options.simplified
+            ? () => this.parsePrimary(options.withNamespace)
+            : () => this.parseExpression(options.withCondexpr ?? true);
+        const items = [];
+        let isTuple = false;
+        for (;;) {
+            if (items.length > 0)
+                this.expectOp(",");
+            if (this.isTupleEnd(options.extraEndRules))
+                break;
+            items.push(parse());
+            if (this.isOp(","))
+                isTuple = true;
+            else
+                break;
+            line = this.current.line;
+        }
+        if (!isTuple) {
+            if (items.length > 0)
+                return items[0];
+            if (!options.explicitParentheses) {
+                this.fail(`Expected an expression, got '${describe(this.current)}'`);
+            }
+        }
+        return { kind: "tuple", items, line };
+    }
+    parseList() {
+        const line = this.expectOp("[").line;
+        const items = [];
+        while (!this.isOp("]")) {
+            if (items.length > 0)
+                this.expectOp(",");
+            if (this.isOp("]"))
+                break;
+            items.push(this.parseExpression());
+        }
+        this.expectOp("]");
+        return { kind: "list", items, line };
+    }
+    parseDict() {
+        const line = this.expectOp("{").line;
+        const items = [];
+        while (!this.isOp("}")) {
+            if (items.length > 0)
+                this.expectOp(",");
+            if (this.isOp("}"))
+                break;
+            const key = this.parseExpression();
+            this.expectOp(":");
+            items.push([key, this.parseExpression()]);
+        }
+        this.expectOp("}");
+        return { kind: "dict", items, line };
+    }
+    parsePostfix(node) {
+        for (;;) {
+            if (this.isOp(".") || this.isOp("["))
+                node = this.parseSubscript(node);
+            else if (this.isOp("("))
+                node = this.parseCall(node);
+            else
+                return node;
+        }
+    }
+    parseFilterExpr(node) {
+        for (;;) {
+            if (this.isOp("|"))
+                node = this.parseFilter(node);
+            else if (this.isName("is"))
+                node = this.parseTest(node);
+            else if (this.isOp("("))
+                node = this.parseCall(node);
+            else
+                return node;
+        }
+    }
+    parseSubscript(node) {
+        const token = this.next();
+        if (token.value === ".") {
+            const attr = this.next();
+            if (attr.type === "name")
+                return { kind: "getattr", object: node, attr: attr.value, line: token.line };
+            if (attr.type !== "integer")
+                this.fail("expected name or number", attr.line);
+            return {
+                kind: "getitem",
+                object: node,
+                key: { kind: "const", value: attr.number, line: attr.line },
+                line: token.line,
+            };
+        }
+        const args = [];
+        while (!this.isOp("]")) {
+            if (args.length > 0)
+                this.expectOp(",");
+            args.push(this.parseSubscribed());
+        }
+        this.expectOp("]");
+        const key = args.length === 1 ? args[0] : { kind: "tuple", items: args, line: token.line };
+        return { kind: "getitem", object: node, key, line: token.line };
+    }
+    parseSubscribed() {
+        const line = this.current.line;
+        let start;
+        if (this.isOp(":")) {
+            this.next();
+        }
+        else {
+            const node = this.parseExpression();
+            if (!this.isOp(":"))
+                return node;
+            this.next();
+            start = node;
+        }
+        let stop;
+        if (!this.isOp(":") && !this.isOp("]") && !this.isOp(","))
+            stop = this.parseExpression();
+        let step;
+        if (this.skipOp(":") && !this.isOp("]") && !this.isOp(","))
+            step = this.parseExpression();
+        return { kind: "slice", start, stop, step, line };
+    }
+    parseCallArgs() {
+        const open = this.expectOp("(");
+        const args = { positional: [], keywords: [] };
+        let requireComma = false;
+        const ensure = (ok) => {
+            if (!ok)
+                this.fail("invalid syntax for function call expression", open.line);
+        };
+        while (!this.isOp(")")) {
+            if (requireComma) {
+                this.expectOp(",");
+                if (this.isOp(")"))
+                    break;
+            }
+            if (this.skipOp("*")) {
+                ensure(args.spread === undefined && args.spreadKeywords === undefined);
+                args.spread = this.parseExpression();
+            }
+            else if (this.skipOp("**")) {
+                ensure(args.spreadKeywords === undefined);
+                args.spreadKeywords = this.parseExpression();
+            }
+            else if (this.current.type === "name" && this.isOp("=", this.look())) {
+                ensure(args.spreadKeywords === undefined);
+                const name = this.next().value;
+                this.next();
+                args.keywords.push({ name, value: this.parseExpression() });
+            }
+            else {
+                ensure(args.spread === undefined &&
+                    args.spreadKeywords === undefined &&
+                    args.keywords.length === 0);
+                args.positional.push(this.parseExpression());
+            }
+            requireComma = true;
+        }
+        this.expectOp(")");
+        return args;
+    }
+    parseCall(node) {
+        const line = this.current.line;
+        return { kind: "call", callee: node, args: this.parseCallArgs(), line };
+    }
+    parseFilter(node, startInline = false) {
+        while (this.isOp("|") || startInline) {
+            if (!startInline)
+                this.next();
+            const token = this.expectName();
+            let name = token.value;
+            while (this.skipOp("."))
+                name += `.${this.expectName().value}`;
+            const args = this.isOp("(") ? this.parseCallArgs() : { positional: [], keywords: [] };
+            node = { kind: "filter", operand: node, name, args, line: token.line };
+            startInline = false;
+        }
+        return node;
+    }
+    parseTest(node) {
+        const token = this.next();
+        const negated = this.skipName("not");
+        let name = this.expectName().value;
+        while (this.skipOp("."))
+            name += `.${this.expectName().value}`;
+        let args = { positional: [], keywords: [] };
+        const current = this.current;
+        if (this.isOp("(")) {
+            args = this.parseCallArgs();
+        }
+        else if ((TEST_ARGUMENT_START.has(current.type) || this.isOp("[") || this.isOp("{")) &&
+            !["else", "or", "and"].some((word) => this.isName(word))) {
+            if (this.isName("is"))
+                this.fail("You cannot chain multiple tests with is");
+            args = { positional: [this.parsePostfix(this.parsePrimary())], keywords: [] };
+        }
+        const test = { kind: "test", operand: node, name, args, line: token.line };
+        return negated ? { kind: "not", operand: test, line: token.line } : test;
+    }
+}
+function describeType(type) {
+    switch (type) {
+        case "block_end":
+            return "'end of statement block'";
+        case "variable_end":
+            return "'end of print statement'";
+        default:
+            return `'${type}'`;
+    }
+}
+function describe(token) {
+    switch (token.type) {
+        case "name":
+        case "operator":
+            return token.value;
+        case "block_begin":
+            return "begin of statement block";
+        case "block_end":
+            return "end of statement block";
+        case "variable_begin":
+            return "begin of print statement";
+        case "variable_end":
+            return "end of print statement";
+        case "data":
+            return "template data / text";
+        case "eof":
+            return "end of template";
+        default:
+            return token.type;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/project/jinja/engine.ts
+/**
+ * The engine's entry points: compile a template once, render it in many contexts. Compiled
+ * templates are cached by content, so the base and head revisions share them.
+ */
+
+
+
+
+
+
+const compiled = new ContentCache();
+/** Parses and compiles; a syntax error is a TemplateSyntaxError with the file and line. */
+function compileTemplate(source, file) {
+    return compiled.getOrCreate(`${file}\0${source}`, () => {
+        const compiler = new Compiler(file);
+        const nodes = parseTemplate(source, file).body;
+        const body = compiler.block(nodes);
+        const lone = loneExpression(nodes);
+        const native = lone ? compiler.expr(lone) : undefined;
+        const marked = lone?.kind === "filter" && NATIVE_MARKERS.has(lone.name);
+        const render = (context) => {
+            try {
+                return body(new Frame(undefined, context));
+            }
+            catch (error) {
+                throw asRenderError(error, file);
+            }
+        };
+        return {
+            file,
+            source,
+            render,
+            renderNative: (context) => {
+                if (!native)
+                    return render(context);
+                try {
+                    const value = native(new Frame(undefined, context));
+                    return marked ? literalEval(str(value)) : value;
+                }
+                catch (error) {
+                    throw asRenderError(error, file);
+                }
+            },
+        };
+    });
+}
+/** One `{% macro %}…{% endmacro %}` block of a macro file, starting at `firstLine` of `file`. */
+function compileMacro(source, file, firstLine) {
+    const body = parseTemplate(source, file, firstLine).body;
+    const macro = body.find((node) => node.kind === "macro");
+    if (!macro || macro.kind !== "macro") {
+        throw new TemplateSyntaxError("expected a macro block", file, firstLine);
+    }
+    return new Compiler(file).macro(macro.name, macro.params, macro.body, macro.line);
+}
+/** dbt's filters that ask native rendering to read the text as a Python literal. */
+const NATIVE_MARKERS = new Set(["as_native", "as_number", "as_bool"]);
+function loneExpression(nodes) {
+    const [only] = nodes;
+    if (nodes.length !== 1 || only?.kind !== "output" || only.nodes.length !== 1)
+        return undefined;
+    const [node] = only.nodes;
+    return node && node.kind !== "data" ? node : undefined;
+}
+/** Python's ast.literal_eval for the literals YAML values hold: numbers, booleans, None, strings. */
+function literalEval(text) {
+    const trimmed = text.trim();
+    if (/^[+-]?\d+$/.test(trimmed))
+        return Number(trimmed);
+    if (/^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)$/.test(trimmed))
+        return new PyFloat(Number(trimmed));
+    if (trimmed === "True")
+        return true;
+    if (trimmed === "False")
+        return false;
+    if (trimmed === "None")
+        return null;
+    const quoted = /^(['"])(.*)\1$/s.exec(trimmed);
+    return quoted ? quoted[2] : text;
+}
+function asRenderError(error, file) {
+    if (error instanceof RenderError)
+        return error;
+    if (error instanceof MacroReturn) {
+        return new RenderError(new JinjaError("TemplateRuntimeError", "return() used outside a macro"), file, 0);
+    }
+    if (isControlSignal(error)) {
+        return new RenderError(new JinjaError("TemplateRuntimeError", "break or continue outside a loop"), file, 0);
+    }
+    return error;
+}
+/** Jinja2's globals, for contexts to fall back to. */
+function jinjaGlobal(name) {
+    return Object.hasOwn(JINJA_GLOBALS, name) ? JINJA_GLOBALS[name] : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/project/context/python-modules.ts
+/**
+ * What dbt's `modules` offers templates: Python's datetime, pytz, re and itertools, for the uses
+ * dbt projects make of them (dates around run_started_at, timedeltas, timezones, regular
+ * expressions, combining lists). A function or argument outside that is an error naming it.
+ */
+
+
+const fn = (name, body) => new NativeFunction(name, (args, kwargs) => body(args, kwargs));
+function python_modules_int(value, name, fallback) {
+    if (value === undefined) {
+        if (fallback !== undefined)
+            return fallback;
+        throw typeError(`missing required argument '${name}'`);
+    }
+    const n = toInteger(value);
+    if (n === undefined || typeof value === "string")
+        throw typeError(`'${name}' must be an integer`);
+    return n;
+}
+/** A module or class: a bag of named members. */
+class python_modules_Namespace extends PyObject {
+    typeName;
+    members;
+    constructor(typeName, members) {
+        super();
+        this.typeName = typeName;
+        this.members = members;
+    }
+    getattr(name) {
+        return Object.hasOwn(this.members, name) ? this.members[name] : undefined;
+    }
+    repr() {
+        return `<module '${this.typeName}'>`;
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// datetime
+const MS_PER_DAY = 86_400_000;
+const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const python_modules_pad = (n, width = 2) => String(n).padStart(width, "0");
+/** A timezone: UTC, a fixed offset, or an IANA zone (pytz.timezone). */
+class PyTimezone extends PyObject {
+    zone;
+    fixedMinutes;
+    typeName = "timezone";
+    constructor(zone, fixedMinutes) {
+        super();
+        this.zone = zone;
+        this.fixedMinutes = fixedMinutes;
+    }
+    /** Minutes east of UTC at the UTC instant `ms`. */
+    offsetAt(ms) {
+        if (this.fixedMinutes !== undefined)
+            return this.fixedMinutes;
+        const parts = new Intl.DateTimeFormat("en-US", {
+            timeZone: this.zone,
+            hourCycle: "h23",
+            year: "numeric",
+            month: "numeric",
+            day: "numeric",
+            hour: "numeric",
+            minute: "numeric",
+            second: "numeric",
+        }).formatToParts(new Date(ms));
+        const get = (type) => Number(parts.find((part) => part.type === type)?.value);
+        const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+        return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
+    }
+    /** Minutes east of UTC for a wall-clock time in this zone. */
+    offsetForLocal(localMs) {
+        const guess = this.offsetAt(localMs);
+        return this.offsetAt(localMs - guess * 60_000);
+    }
+    name(ms) {
+        if (this.zone === "UTC")
+            return "UTC";
+        if (this.fixedMinutes !== undefined)
+            return `UTC${offsetText(this.fixedMinutes, ":")}`;
+        const part = new Intl.DateTimeFormat("en-US", { timeZone: this.zone, timeZoneName: "short" })
+            .formatToParts(new Date(ms))
+            .find((p) => p.type === "timeZoneName");
+        return part?.value ?? this.zone;
+    }
+    getattr(name) {
+        if (name === "zone")
+            return this.zone;
+        if (name === "localize") {
+            return fn("localize", ([value]) => {
+                if (!(value instanceof PyDateTime) || value.tz)
+                    throw valueError("Not naive datetime (tzinfo is already set)");
+                return value.withZone(this, this.offsetForLocal(Math.floor(value.localMicros / 1000)));
+            });
+        }
+        if (name === "utcoffset")
+            return fn("utcoffset", () => new PyTimedelta(0));
+        return undefined;
+    }
+    str() {
+        return this.zone;
+    }
+    repr() {
+        return this.zone === "UTC" ? "<UTC>" : `<DstTzInfo '${this.zone}'>`;
+    }
+}
+const UTC = new PyTimezone("UTC", 0);
+function offsetText(minutes, separator = "") {
+    const sign = minutes < 0 ? "-" : "+";
+    const m = Math.abs(minutes);
+    return `${sign}${python_modules_pad(Math.floor(m / 60))}${separator}${python_modules_pad(m % 60)}`;
+}
+class PyTimedelta extends PyObject {
+    micros;
+    typeName = "timedelta";
+    /** Microseconds. */
+    constructor(micros) {
+        super();
+        this.micros = micros;
+    }
+    getattr(name) {
+        const days = Math.floor(this.micros / (MS_PER_DAY * 1000));
+        const rest = this.micros - days * MS_PER_DAY * 1000;
+        switch (name) {
+            case "days":
+                return days;
+            case "seconds":
+                return Math.floor(rest / 1_000_000);
+            case "microseconds":
+                return rest % 1_000_000;
+            case "total_seconds":
+                return fn("total_seconds", () => new PyFloat(this.micros / 1_000_000));
+            default:
+                return undefined;
+        }
+    }
+    str() {
+        const days = Math.floor(this.micros / (MS_PER_DAY * 1000));
+        const rest = this.micros - days * MS_PER_DAY * 1000;
+        const seconds = Math.floor(rest / 1_000_000);
+        const micros = rest % 1_000_000;
+        const clock = `${Math.floor(seconds / 3600)}:${python_modules_pad(Math.floor(seconds / 60) % 60)}:${python_modules_pad(seconds % 60)}${micros ? `.${python_modules_pad(micros, 6)}` : ""}`;
+        return days === 0 ? clock : `${days} day${Math.abs(days) === 1 ? "" : "s"}, ${clock}`;
+    }
+    repr() {
+        return `datetime.timedelta(microseconds=${this.micros})`;
+    }
+    equals(other) {
+        return other instanceof PyTimedelta && other.micros === this.micros;
+    }
+    truthy() {
+        return this.micros !== 0;
+    }
+    operate(op, other, reflected) {
+        if (other instanceof PyTimedelta) {
+            if (op === "+")
+                return new PyTimedelta(this.micros + other.micros);
+            if (op === "-")
+                return new PyTimedelta(reflected ? other.micros - this.micros : this.micros - other.micros);
+        }
+        if (op === "*" && typeof other === "number")
+            return new PyTimedelta(this.micros * other);
+        return undefined;
+    }
+    order(other) {
+        return other instanceof PyTimedelta ? Math.sign(this.micros - other.micros) : undefined;
+    }
+}
+/**
+ * A datetime (or a date, when `dateOnly`): the wall-clock time in microseconds since the epoch
+ * read as UTC, and an optional timezone with its offset at that time.
+ */
+class PyDateTime extends PyObject {
+    localMicros;
+    tz;
+    offsetMinutes;
+    dateOnly;
+    typeName;
+    constructor(localMicros, tz, offsetMinutes = 0, dateOnly = false) {
+        super();
+        this.localMicros = localMicros;
+        this.tz = tz;
+        this.offsetMinutes = offsetMinutes;
+        this.dateOnly = dateOnly;
+        this.typeName = dateOnly ? "date" : "datetime";
+    }
+    static fromUtc(utcMicros, tz) {
+        const offset = tz ? tz.offsetAt(Math.floor(utcMicros / 1000)) : 0;
+        return new PyDateTime(utcMicros + offset * 60_000_000, tz, offset);
+    }
+    /** Microseconds since the epoch: UTC for an aware datetime, the wall clock for a naive one. */
+    instant() {
+        return this.localMicros - this.offsetMinutes * 60_000_000;
+    }
+    get parts() {
+        const d = new Date(Math.floor(this.localMicros / 1000));
+        return {
+            year: d.getUTCFullYear(),
+            month: d.getUTCMonth() + 1,
+            day: d.getUTCDate(),
+            hour: d.getUTCHours(),
+            minute: d.getUTCMinutes(),
+            second: d.getUTCSeconds(),
+            micro: ((this.localMicros % 1_000_000) + 1_000_000) % 1_000_000,
+            weekday: (d.getUTCDay() + 6) % 7,
+        };
+    }
+    withZone(tz, offset) {
+        return new PyDateTime(this.localMicros, tz, offset, this.dateOnly);
+    }
+    plus(micros) {
+        if (this.tz && !this.dateOnly)
+            return PyDateTime.fromUtc(this.instant() + micros, this.tz);
+        return new PyDateTime(this.localMicros + micros, this.tz, this.offsetMinutes, this.dateOnly);
+    }
+    operate(op, other, reflected) {
+        if (other instanceof PyTimedelta) {
+            if (op === "+")
+                return this.plus(other.micros);
+            if (op === "-" && !reflected)
+                return this.plus(-other.micros);
+        }
+        if (op === "-" && other instanceof PyDateTime) {
+            return new PyTimedelta(reflected ? other.instant() - this.instant() : this.instant() - other.instant());
+        }
+        return undefined;
+    }
+    order(other) {
+        return other instanceof PyDateTime ? Math.sign(this.instant() - other.instant()) : undefined;
+    }
+    strftime(format) {
+        const p = this.parts;
+        const dayOfYear = Math.floor((Math.floor(this.localMicros / 1000) - Date.UTC(p.year, 0, 1)) / MS_PER_DAY) + 1;
+        return format.replace(/%([a-zA-Z%])/g, (whole, code) => {
+            switch (code) {
+                case "Y":
+                    return python_modules_pad(p.year, 4);
+                case "y":
+                    return python_modules_pad(p.year % 100);
+                case "m":
+                    return python_modules_pad(p.month);
+                case "d":
+                    return python_modules_pad(p.day);
+                case "H":
+                    return python_modules_pad(p.hour);
+                case "I":
+                    return python_modules_pad(p.hour % 12 === 0 ? 12 : p.hour % 12);
+                case "p":
+                    return p.hour < 12 ? "AM" : "PM";
+                case "M":
+                    return python_modules_pad(p.minute);
+                case "S":
+                    return python_modules_pad(p.second);
+                case "f":
+                    return python_modules_pad(p.micro, 6);
+                case "j":
+                    return python_modules_pad(dayOfYear, 3);
+                case "a":
+                    return DAY_NAMES[p.weekday].slice(0, 3);
+                case "A":
+                    return DAY_NAMES[p.weekday];
+                case "w":
+                    return String((p.weekday + 1) % 7);
+                case "b":
+                    return MONTH_NAMES[p.month - 1].slice(0, 3);
+                case "B":
+                    return MONTH_NAMES[p.month - 1];
+                case "z":
+                    return this.tz ? offsetText(this.offsetMinutes) : "";
+                case "Z":
+                    return this.tz ? this.tz.name(Math.floor(this.instant() / 1000)) : "";
+                case "%":
+                    return "%";
+                default:
+                    throw valueError(`strftime directive ${whole} is not supported`);
+            }
+        });
+    }
+    isoformat(separator = "T") {
+        const p = this.parts;
+        const date = `${python_modules_pad(p.year, 4)}-${python_modules_pad(p.month)}-${python_modules_pad(p.day)}`;
+        if (this.dateOnly)
+            return date;
+        const time = `${python_modules_pad(p.hour)}:${python_modules_pad(p.minute)}:${python_modules_pad(p.second)}${p.micro ? `.${python_modules_pad(p.micro, 6)}` : ""}`;
+        return `${date}${separator}${time}${this.tz ? offsetText(this.offsetMinutes, ":") : ""}`;
+    }
+    getattr(name) {
+        const p = this.parts;
+        switch (name) {
+            case "year":
+            case "month":
+            case "day":
+                return p[name];
+            case "hour":
+            case "minute":
+            case "second":
+                return this.dateOnly ? undefined : p[name];
+            case "microsecond":
+                return this.dateOnly ? undefined : p.micro;
+            case "tzinfo":
+                return this.tz ?? null;
+            case "strftime":
+                return fn("strftime", ([format]) => this.strftime(str(format ?? "")));
+            case "isoformat":
+                return fn("isoformat", ([separator]) => this.isoformat(separator === undefined ? "T" : str(separator)));
+            case "date":
+                return fn("date", () => new PyDateTime(Date.UTC(p.year, p.month - 1, p.day) * 1000, undefined, 0, true));
+            case "weekday":
+                return fn("weekday", () => p.weekday);
+            case "isoweekday":
+                return fn("isoweekday", () => p.weekday + 1);
+            case "timestamp":
+                return fn("timestamp", () => new PyFloat(this.instant() / 1_000_000));
+            case "astimezone":
+                return fn("astimezone", ([tz]) => {
+                    if (!(tz instanceof PyTimezone))
+                        throw typeError("astimezone() needs a timezone");
+                    return PyDateTime.fromUtc(this.instant(), tz);
+                });
+            case "replace":
+                return fn("replace", (_args, kwargs) => this.replaced(kwargs));
+            default:
+                return undefined;
+        }
+    }
+    replaced(kwargs) {
+        const p = this.parts;
+        const field = (name, current) => python_modules_int(kwargs.get(name), name, current);
+        const ms = Date.UTC(field("year", p.year), field("month", p.month) - 1, field("day", p.day), field("hour", p.hour), field("minute", p.minute), field("second", p.second));
+        const local = ms * 1000 + python_modules_int(kwargs.get("microsecond"), "microsecond", p.micro);
+        const tzArg = kwargs.get("tzinfo");
+        const tz = tzArg === undefined ? this.tz : tzArg instanceof PyTimezone ? tzArg : undefined;
+        return new PyDateTime(local, tz, tz ? tz.offsetForLocal(Math.floor(local / 1000)) : 0, this.dateOnly);
+    }
+    str() {
+        return this.isoformat(" ");
+    }
+    repr() {
+        return `datetime.${this.typeName}(${this.isoformat()})`;
+    }
+    equals(other) {
+        return (other instanceof PyDateTime &&
+            other.dateOnly === this.dateOnly &&
+            other.instant() === this.instant());
+    }
+}
+function newDatetime(args, kwargs, dateOnly) {
+    const names = dateOnly
+        ? ["year", "month", "day"]
+        : ["year", "month", "day", "hour", "minute", "second", "microsecond", "tzinfo"];
+    const get = (i) => args[i] ?? kwargs.get(names[i]);
+    const [year, month, day] = [0, 1, 2].map((i) => python_modules_int(get(i), names[i]));
+    const [hour, minute, second, micro] = [3, 4, 5, 6].map((i) => dateOnly ? 0 : python_modules_int(get(i), names[i], 0));
+    const tz = dateOnly ? undefined : get(7);
+    const local = Date.UTC(year, month - 1, day, hour, minute, second) * 1000 + micro;
+    const zone = tz instanceof PyTimezone ? tz : undefined;
+    return new PyDateTime(local, zone, zone ? zone.offsetForLocal(Math.floor(local / 1000)) : 0, dateOnly);
+}
+/** datetime.strptime for the common directives. */
+function strptime(text, format) {
+    const fields = { Y: 1900, m: 1, d: 1, H: 0, M: 0, S: 0, f: 0 };
+    const patterns = {
+        Y: "(\\d{4})",
+        m: "(\\d{1,2})",
+        d: "(\\d{1,2})",
+        H: "(\\d{1,2})",
+        M: "(\\d{1,2})",
+        S: "(\\d{1,2})",
+        f: "(\\d{1,6})",
+        y: "(\\d{2})",
+    };
+    const order = [];
+    const source = format.replace(/%([a-zA-Z%])|[.*+?^${}()|[\]\\]/g, (whole, code) => {
+        if (code === undefined)
+            return `\\${whole}`;
+        if (code === "%")
+            return "%";
+        const pattern = patterns[code];
+        if (!pattern)
+            throw valueError(`strptime directive %${code} is not supported`);
+        order.push(code);
+        return pattern;
+    });
+    const match = new RegExp(`^${source}$`).exec(text);
+    if (!match)
+        throw valueError(`time data '${text}' does not match format '${format}'`);
+    order.forEach((code, i) => {
+        const value = match[i + 1];
+        if (code === "y")
+            fields.Y = 2000 + Number(value) - (Number(value) >= 69 ? 100 : 0);
+        else if (code === "f")
+            fields.f = Number(value.padEnd(6, "0"));
+        else
+            fields[code] = Number(value);
+    });
+    return new PyDateTime(Date.UTC(fields.Y, fields.m - 1, fields.d, fields.H, fields.M, fields.S) * 1000 +
+        fields.f);
+}
+function timedelta(args, kwargs) {
+    const units = [
+        ["days", MS_PER_DAY * 1000],
+        ["seconds", 1_000_000],
+        ["microseconds", 1],
+        ["milliseconds", 1000],
+        ["minutes", 60_000_000],
+        ["hours", 3_600_000_000],
+        ["weeks", 7 * MS_PER_DAY * 1000],
+    ];
+    let micros = 0;
+    units.forEach(([name, scale], i) => {
+        const value = args[i] ?? kwargs.get(name);
+        if (value === undefined)
+            return;
+        const n = numeric(value);
+        if (!n)
+            throw typeError(`unsupported type for timedelta ${name} component: ${str(value)}`);
+        micros += n.n * scale;
+    });
+    return new PyTimedelta(Math.round(micros));
+}
+function datetimeModule(clock) {
+    const datetimeClass = new PyClass("datetime.datetime", {
+        now: fn("now", ([tz]) => tz instanceof PyTimezone ? PyDateTime.fromUtc(clock().localMicros, tz) : clock()),
+        utcnow: fn("utcnow", () => clock()),
+        today: fn("today", () => clock()),
+        strptime: fn("strptime", ([text, format]) => strptime(str(text ?? ""), str(format ?? ""))),
+        fromisoformat: fn("fromisoformat", ([text]) => {
+            const t = str(text ?? "");
+            const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$/.exec(t);
+            if (!match)
+                throw valueError(`Invalid isoformat string: '${t}'`);
+            const [, y, mo, d, h = "0", mi = "0", s = "0", f = "0"] = match;
+            return new PyDateTime(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) * 1000 + Number(f.padEnd(6, "0")));
+        }),
+    }, (args, kwargs) => newDatetime(args, kwargs, false));
+    const dateClass = new PyClass("datetime.date", {
+        today: fn("today", () => {
+            const d = new Date(Math.floor(clock().localMicros / 1000));
+            return new PyDateTime(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) * 1000, undefined, 0, true);
+        }),
+    }, (args, kwargs) => newDatetime(args, kwargs, true));
+    return new python_modules_Namespace("datetime", {
+        datetime: datetimeClass,
+        date: dateClass,
+        timedelta: fn("timedelta", timedelta),
+        timezone: new PyClass("datetime.timezone", { utc: UTC }, ([delta]) => {
+            if (!(delta instanceof PyTimedelta))
+                throw typeError("timezone() argument must be a timedelta");
+            return new PyTimezone(`UTC${offsetText(delta.micros / 60_000_000, ":")}`, delta.micros / 60_000_000);
+        }),
+    });
+}
+/** A class: it constructs when called and has class attributes (`datetime.datetime.now`). */
+class PyClass extends python_modules_Namespace {
+    name;
+    construct;
+    callable = true;
+    constructor(name, members, construct) {
+        super(`type '${name}'`, members);
+        this.name = name;
+        this.construct = construct;
+    }
+    call(args, kwargs) {
+        return this.construct(args, kwargs);
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// re
+const RE_FLAGS = {
+    IGNORECASE: 2,
+    I: 2,
+    MULTILINE: 8,
+    M: 8,
+    DOTALL: 16,
+    S: 16,
+    VERBOSE: 64,
+    X: 64,
+    ASCII: 256,
+    A: 256,
+};
+/** Python regular-expression syntax to JavaScript's. */
+function jsRegExp(pattern, flags, global) {
+    let source = pattern;
+    let js = global ? "gu" : "u";
+    const inline = /^\(\?([aimsux]+)\)/.exec(source);
+    if (inline) {
+        source = source.slice(inline[0].length);
+        if (inline[1].includes("i"))
+            flags |= 2;
+        if (inline[1].includes("m"))
+            flags |= 8;
+        if (inline[1].includes("s"))
+            flags |= 16;
+        if (inline[1].includes("x"))
+            flags |= 64;
+    }
+    if (flags & 64)
+        source = source
+            .replace(/\\#/g, "\0hash")
+            .replace(/\s+|#.*$/gm, "")
+            .replace(/\0hash/g, "\\#");
+    source = source
+        .replace(/\(\?P<(\w+)>/g, "(?<$1>")
+        .replace(/\(\?P=(\w+)\)/g, "\\k<$1>")
+        .replace(/\\Z/g, "$(?![\\s\\S])")
+        .replace(/\\A/g, "^");
+    if (flags & 2)
+        js += "i";
+    if (flags & 8)
+        js += "m";
+    if (flags & 16)
+        js += "s";
+    try {
+        return new RegExp(source, js);
+    }
+    catch (error) {
+        throw new JinjaError("re.error", `${error.message} (pattern ${JSON.stringify(pattern)})`);
+    }
+}
+class PyMatch extends PyObject {
+    match;
+    typeName = "re.Match";
+    constructor(match) {
+        super();
+        this.match = match;
+    }
+    group(index) {
+        const key = typeof index === "string"
+            ? this.match.groups?.[index]
+            : this.match[Number(numeric(index)?.n ?? 0)];
+        return key ?? null;
+    }
+    getattr(name) {
+        switch (name) {
+            case "group":
+                return fn("group", (args) => args.length <= 1 ? this.group(args[0] ?? 0) : new PyTuple(args.map((a) => this.group(a))));
+            case "groups":
+                return fn("groups", ([fallback]) => new PyTuple(this.match.slice(1).map((g) => g ?? fallback ?? null)));
+            case "groupdict":
+                return fn("groupdict", () => PyDict.fromObject(Object.fromEntries(Object.entries(this.match.groups ?? {}).map(([k, v]) => [k, v ?? null]))));
+            case "start":
+                return fn("start", () => this.match.index);
+            case "end":
+                return fn("end", () => this.match.index + this.match[0].length);
+            case "string":
+                return this.match.input;
+            default:
+                return undefined;
+        }
+    }
+    repr() {
+        return `<re.Match object; span=(${this.match.index}, ${this.match.index + this.match[0].length}), match=${JSON.stringify(this.match[0])}>`;
+    }
+}
+function pythonReplacement(replacement) {
+    return replacement
+        .replace(/\$/g, "$$$$")
+        .replace(/\\(\d+)|\\g<(\w+)>/g, (_m, n, g) => n !== undefined ? `$${n}` : /^\d+$/.test(g) ? `$${g}` : `$<${g}>`);
+}
+function reFunctions(compiled) {
+    const args = (values, kwargs, names) => {
+        const all = compiled ? [compiled.pattern, ...values] : values;
+        return names.map((name, i) => all[i] ?? kwargs.get(name));
+    };
+    const flagsOf = (value) => compiled ? compiled.flags : (toInteger(value ?? 0) ?? 0);
+    const match = (anchored) => (values, kwargs) => {
+        const [pattern, text, flags] = args(values, kwargs, ["pattern", "string", "flags"]);
+        const source = str(pattern ?? "");
+        const wrapped = anchored === "start"
+            ? `^(?:${source})`
+            : anchored === "full"
+                ? `^(?:${source})$(?![\\s\\S])`
+                : source;
+        const found = jsRegExp(wrapped, flagsOf(flags), false).exec(str(text ?? ""));
+        return found ? new PyMatch(found) : null;
+    };
+    return {
+        match: fn("match", match("start")),
+        fullmatch: fn("fullmatch", match("full")),
+        search: fn("search", match("none")),
+        findall: fn("findall", (values, kwargs) => {
+            const [pattern, text, flags] = args(values, kwargs, ["pattern", "string", "flags"]);
+            return [...str(text ?? "").matchAll(jsRegExp(str(pattern ?? ""), flagsOf(flags), true))].map((m) => m.length === 1
+                ? m[0]
+                : m.length === 2
+                    ? (m[1] ?? "")
+                    : new PyTuple(m.slice(1).map((g) => g ?? "")));
+        }),
+        sub: fn("sub", (values, kwargs) => {
+            const [pattern, replacement, text, count, flags] = args(values, kwargs, [
+                "pattern",
+                "repl",
+                "string",
+                "count",
+                "flags",
+            ]);
+            if (typeof replacement !== "string")
+                throw typeError("re.sub with a function replacement is not supported");
+            const limit = toInteger(count ?? 0) ?? 0;
+            let done = 0;
+            const regexp = jsRegExp(str(pattern ?? ""), flagsOf(flags), true);
+            const repl = pythonReplacement(replacement);
+            return str(text ?? "").replace(regexp, (...groups) => {
+                if (limit > 0 && done >= limit)
+                    return groups[0];
+                done++;
+                return groups[0].replace(new RegExp(regexp.source, regexp.flags.replace("g", "")), repl);
+            });
+        }),
+        split: fn("split", (values, kwargs) => {
+            const [pattern, text, maxsplit, flags] = args(values, kwargs, [
+                "pattern",
+                "string",
+                "maxsplit",
+                "flags",
+            ]);
+            const parts = str(text ?? "").split(jsRegExp(str(pattern ?? ""), flagsOf(flags), true));
+            const max = toInteger(maxsplit ?? 0) ?? 0;
+            return max > 0
+                ? [...parts.slice(0, max), parts.slice(max).join("")]
+                : parts.map((part) => part ?? "");
+        }),
+    };
+}
+function reModule() {
+    return new python_modules_Namespace("re", {
+        ...reFunctions(),
+        ...RE_FLAGS,
+        escape: fn("escape", ([text]) => str(text ?? "").replace(/[^\w]/gu, "\\$&")),
+        compile: fn("compile", ([pattern, flags]) => {
+            const compiled = { pattern: str(pattern ?? ""), flags: toInteger(flags ?? 0) ?? 0 };
+            jsRegExp(compiled.pattern, compiled.flags, false);
+            return new python_modules_Namespace("re.Pattern", {
+                ...reFunctions(compiled),
+                pattern: compiled.pattern,
+                flags: compiled.flags,
+            });
+        }),
+    });
+}
+// ---------------------------------------------------------------------------------------------
+// itertools
+function combinations(items, r) {
+    if (r === 0)
+        return [[]];
+    return items.flatMap((item, i) => combinations(items.slice(i + 1), r - 1).map((rest) => [item, ...rest]));
+}
+function permutations(items, r) {
+    if (r === 0)
+        return [[]];
+    return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)], r - 1).map((rest) => [
+        item,
+        ...rest,
+    ]));
+}
+function itertoolsModule() {
+    const tuples = (lists, type) => new PyGenerator(lists.map((items) => new PyTuple(items)), type);
+    return new python_modules_Namespace("itertools", {
+        chain: fn("chain", (args) => new PyGenerator(args.flatMap((arg) => iterate(arg)), "itertools.chain")),
+        product: fn("product", (args, kwargs) => {
+            const pools = args.map((arg) => iterate(arg));
+            const repeat = python_modules_int(kwargs.get("repeat"), "repeat", 1);
+            const all = Array.from({ length: repeat }, () => pools).flat();
+            let result = [[]];
+            for (const pool of all)
+                result = result.flatMap((prefix) => pool.map((item) => [...prefix, item]));
+            return tuples(result, "itertools.product");
+        }),
+        combinations: fn("combinations", ([items, r]) => tuples(combinations(iterate(items ?? []), python_modules_int(r, "r")), "itertools.combinations")),
+        permutations: fn("permutations", ([items, r]) => {
+            const pool = iterate(items ?? []);
+            return tuples(permutations(pool, r === undefined || r === null ? pool.length : python_modules_int(r, "r")), "itertools.permutations");
+        }),
+        islice: fn("islice", (args) => {
+            const items = iterate(args[0] ?? []);
+            const [start, stop, step] = args.length <= 2 ? [0, args[1], 1] : [args[1], args[2], args[3] ?? 1];
+            const out = [];
+            const end = stop === null || stop === undefined ? items.length : python_modules_int(stop, "stop");
+            for (let i = python_modules_int(start ?? 0, "start"); i < Math.min(end, items.length); i += python_modules_int(step ?? 1, "step"))
+                out.push(items[i]);
+            return new PyGenerator(out, "itertools.islice");
+        }),
+        repeat: fn("repeat", ([item, times]) => {
+            if (times === undefined)
+                throw valueError("itertools.repeat without a count never ends");
+            return new PyGenerator(Array.from({ length: python_modules_int(times, "times") }, () => item ?? null), "itertools.repeat");
+        }),
+        zip_longest: fn("zip_longest", (args, kwargs) => {
+            const lists = args.map((arg) => iterate(arg));
+            const fill = kwargs.get("fillvalue") ?? null;
+            const n = Math.max(0, ...lists.map((list) => list.length));
+            return tuples(Array.from({ length: n }, (_, i) => lists.map((list) => list[i] ?? fill)), "itertools.zip_longest");
+        }),
+        accumulate: fn("accumulate", ([items]) => {
+            let total;
+            return new PyGenerator(iterate(items ?? []).map((item) => {
+                const n = numeric(item)?.n ?? 0;
+                total = total === undefined ? n : total + n;
+                return total;
+            }), "itertools.accumulate");
+        }),
+        groupby: fn("groupby", ([items]) => {
+            const groups = [];
+            for (const item of iterate(items ?? [])) {
+                const last = groups.at(-1);
+                if (last && compare(last.items[0], item, "==") === 0)
+                    last.items[1].push(item);
+                else
+                    groups.push(new PyTuple([item, [item]]));
+            }
+            return new PyGenerator(groups, "itertools.groupby");
+        }),
+    });
+}
+// ---------------------------------------------------------------------------------------------
+function pytzModule() {
+    return new python_modules_Namespace("pytz", {
+        utc: UTC,
+        UTC,
+        timezone: fn("timezone", ([name]) => {
+            const zone = str(name ?? "");
+            if (zone.toUpperCase() === "UTC")
+                return UTC;
+            try {
+                new Intl.DateTimeFormat("en-US", { timeZone: zone });
+            }
+            catch {
+                throw new JinjaError("UnknownTimeZoneError", `'${zone}'`);
+            }
+            return new PyTimezone(zone);
+        }),
+    });
+}
+/** `modules`: datetime, pytz, re, itertools; `now()` is the run's start, so one run renders one SQL. */
+function pythonModules(runStartedAt) {
+    const clock = () => runStartedAt.withZone(undefined, 0);
+    return new python_modules_Namespace("modules", {
+        datetime: datetimeModule(clock),
+        pytz: pytzModule(),
+        re: reModule(),
+        itertools: itertoolsModule(),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/sql/quote.ts
+function rejectNul(text, what) {
+    if (text.includes("\0"))
+        throw new Error(`${what} must not contain NUL characters.`);
+}
+/** Every identifier we generate is quoted, so names with capitals, spaces, quotes or keywords survive. */
+function quoteIdent(name) {
+    rejectNul(name, `Identifier ${JSON.stringify(name)}`);
+    if (name === "")
+        throw new Error("An identifier must not be empty.");
+    return `"${name.replace(/"/g, '""')}"`;
+}
+function quoteQualified(name) {
+    return `${quoteIdent(name.schema)}.${quoteIdent(name.identifier)}`;
+}
+/** Standard string literal; RisingWave has no dollar quoting for comments, so quotes are doubled. */
+function quoteLiteral(text) {
+    rejectNul(text, "A string literal");
+    return `'${text.replace(/'/g, "''")}'`;
+}
+function displayName(name) {
+    return `${name.schema}.${name.identifier}`;
+}
+
+;// CONCATENATED MODULE: ./src/project/context/relation.ts
+/**
+ * dbt's Relation (dbt/adapters/base/relation.py) as templates see it: `{{ ref('m') }}` prints its
+ * rendered name, `.schema`/`.identifier`/`.database` read its parts, `.include()`/`.quote()`
+ * give new relations. Relations of this project's nodes leave the database out (RisingWave
+ * resolves names in the connection's database); quoting follows the `quoting:` config.
+ */
+
+
+
+const ALL_TRUE = Object.freeze({ database: true, schema: true, identifier: true });
+/** Nodes of this project: `"schema"."identifier"`. */
+const NODE_INCLUDE = Object.freeze({
+    database: false,
+    schema: true,
+    identifier: true,
+});
+const COMPONENTS = ["database", "schema", "identifier"];
+function policyObject(policy) {
+    return PyDict.fromObject({
+        database: policy.database,
+        schema: policy.schema,
+        identifier: policy.identifier,
+    });
+}
+class Relation extends PyObject {
+    fields;
+    typeName = "RisingWaveRelation";
+    include;
+    quote;
+    constructor(fields) {
+        super();
+        this.fields = fields;
+        this.include = fields.include ?? ALL_TRUE;
+        this.quote = fields.quote ?? ALL_TRUE;
+    }
+    /** The database name, or a refusal when it is not known here. */
+    databaseName() {
+        const database = this.fields.database;
+        if (database === null || typeof database === "string")
+            return database;
+        if ("name" in database)
+            return database.name;
+        throw new JinjaError("CompilationError", database.unknown);
+    }
+    render() {
+        const parts = [];
+        for (const component of COMPONENTS) {
+            if (!this.include[component])
+                continue;
+            const part = component === "database" ? this.databaseName() : this.fields[component];
+            if (part === null || part === undefined)
+                continue;
+            // dbt does not double an embedded quote, which only makes its SQL invalid; we do.
+            parts.push(this.quote[component] ? `"${part.replaceAll('"', '""')}"` : part);
+        }
+        return parts.join(".");
+    }
+    str() {
+        return this.render();
+    }
+    repr() {
+        return `<RisingWaveRelation ${this.render()}>`;
+    }
+    with(changes) {
+        return new Relation({ ...this.fields, include: this.include, quote: this.quote, ...changes });
+    }
+    equals(other) {
+        return (other instanceof Relation &&
+            other.fields.schema === this.fields.schema &&
+            other.fields.identifier === this.fields.identifier &&
+            (other.fields.type ?? null) === (this.fields.type ?? null) &&
+            COMPONENTS.every((c) => other.include[c] === this.include[c] && other.quote[c] === this.quote[c]) &&
+            sameDatabase(other.fields.database, this.fields.database));
+    }
+    getattr(name) {
+        const { fields } = this;
+        switch (name) {
+            case "database":
+                return this.databaseName();
+            case "schema":
+                return fields.schema;
+            case "identifier":
+            case "name":
+            case "table":
+                return fields.identifier;
+            case "type":
+                return fields.type ?? null;
+            case "is_table":
+                return fields.type === "table";
+            case "is_view":
+                return fields.type === "view";
+            case "is_materialized_view":
+                return fields.type === "materialized_view";
+            case "is_cte":
+                return fields.type === "cte";
+            case "quote_character":
+                return '"';
+            case "path":
+                return PyDict.fromObject({
+                    database: this.databaseOrNull(),
+                    schema: fields.schema,
+                    identifier: fields.identifier,
+                });
+            case "include_policy":
+                return policyObject(this.include);
+            case "quote_policy":
+                return policyObject(this.quote);
+            case "render":
+                return method("render", () => this.render());
+            case "include":
+                return method("include", (_args, kwargs) => this.with({ include: changed(this.include, kwargs) }));
+            case "quote":
+                return method("quote", (_args, kwargs) => this.with({ quote: changed(this.quote, kwargs) }));
+            case "replace_path":
+                return method("replace_path", (_args, kwargs) => this.with(pathChanges(kwargs)));
+            case "incorporate":
+                return method("incorporate", (_args, kwargs) => {
+                    const path = kwargs.get("path");
+                    const type = kwargs.get("type");
+                    return this.with({
+                        ...(path instanceof PyDict
+                            ? pathChanges(new Map([...path.items()].map(([k, v]) => [str(k), v])))
+                            : {}),
+                        ...(type !== undefined ? { type: type === null ? null : str(type) } : {}),
+                    });
+                });
+            case "without_identifier":
+                return method("without_identifier", () => this.with({ identifier: null, include: { ...this.include, identifier: false } }));
+            case "get":
+                return method("get", ([key, fallback]) => key === "metadata"
+                    ? PyDict.fromObject({ type: "RisingWaveRelation" })
+                    : (this.getattr(str(key ?? null)) ?? fallback ?? null));
+            default:
+                return undefined;
+        }
+    }
+    databaseOrNull() {
+        try {
+            return this.databaseName();
+        }
+        catch {
+            return null;
+        }
+    }
+}
+function sameDatabase(a, b) {
+    const name = (d) => d === null || typeof d === "string" ? d : "name" in d ? d.name : "\0unknown";
+    return name(a) === name(b);
+}
+function method(name, fn) {
+    return new NativeFunction(name, (args, kwargs) => fn(args, kwargs));
+}
+function changed(policy, kwargs) {
+    const next = { ...policy };
+    for (const component of COMPONENTS) {
+        const value = kwargs.get(component);
+        if (value !== undefined && value !== null)
+            next[component] = truthy(value);
+    }
+    return next;
+}
+function pathChanges(kwargs) {
+    const changes = {};
+    for (const component of COMPONENTS) {
+        const value = kwargs.get(component);
+        if (value !== undefined)
+            changes[component] = value === null ? null : str(value);
+    }
+    return changes;
+}
+/** `"schema"."identifier"`: how this action names relations in the DDL it runs. */
+function renderRelation(relation) {
+    return quoteQualified(relation);
+}
+const relationValues = new ContentCache();
+/** The relation of a node of this project (a model or seed): `"schema"."identifier"` by default. */
+function nodeRelation(relation, database, quote = ALL_TRUE) {
+    const db = "name" in database ? database.name : "\0";
+    const key = `${db}\0${relation.schema}\0${relation.identifier}\0${quote.database}${quote.schema}${quote.identifier}`;
+    return relationValues.getOrCreate(key, () => new Relation({
+        database,
+        schema: relation.schema,
+        identifier: relation.identifier,
+        include: NODE_INCLUDE,
+        quote,
+    }));
+}
+/**
+ * A source's relation: `"schema"."identifier"` with the source's quoting, and its database only
+ * when the source names one (dbt would always print it; RisingWave reads the connection's).
+ */
+function sourceRelation(table, database) {
+    return new Relation({
+        database: table.database ?? database,
+        schema: table.relation.schema,
+        identifier: table.relation.identifier,
+        include: { database: table.database !== undefined, schema: true, identifier: true },
+        quote: table.quote ?? ALL_TRUE,
+    });
+}
+/** dbt's default generate_schema_name: the target schema, suffixed by a custom schema. */
+function defaultSchemaName(targetSchema, customSchema) {
+    return customSchema === undefined ? targetSchema : `${targetSchema}_${customSchema.trim()}`;
+}
+
+;// CONCATENATED MODULE: ./src/project/context/builtins.ts
+/**
+ * The names dbt's context gives every template of a project, whatever the node (dbt's
+ * BaseContext and TargetContext): var, env_var, target, run_started_at, invocation_id, modules,
+ * flags, exceptions, log, print, return, fromjson/tojson/fromyaml, zip, set, local_md5, api…
+ * A name dbt has but this action cannot honour is an error when used, never a silent Undefined.
+ */
+
+
+
+
+
+
+
+
+
+/** A dbt context member this action does not provide: using it in any way is an error. */
+class Unavailable extends PyObject {
+    name;
+    why;
+    typeName = "unavailable";
+    constructor(name, why) {
+        super();
+        this.name = name;
+        this.why = why;
+    }
+    fail() {
+        throw new JinjaError("CompilationError", `'${this.name}' ${this.why}`);
+    }
+    getattr() {
+        return this.fail();
+    }
+    str() {
+        return this.fail();
+    }
+    truthy() {
+        return this.fail();
+    }
+    iterate() {
+        return this.fail();
+    }
+    get callable() {
+        return true;
+    }
+    call() {
+        return this.fail();
+    }
+}
+const builtins_fn = (name, body) => new NativeFunction(name, body);
+/** A dbt compiler error raised by the template itself (`exceptions.raise_compiler_error`). */
+class TemplateCompilerError extends JinjaError {
+    constructor(message) {
+        super("CompilationError", message);
+    }
+}
+/** An object with fixed attributes; any other attribute is an error naming it (dbt has it, we do not). */
+class ClosedObject extends PyObject {
+    typeName;
+    members;
+    missing;
+    constructor(typeName, members, missing) {
+        super();
+        this.typeName = typeName;
+        this.members = members;
+        this.missing = missing;
+    }
+    getattr(name) {
+        if (Object.hasOwn(this.members, name))
+            return this.members[name];
+        throw new JinjaError("CompilationError", this.missing(name));
+    }
+    getitem(key) {
+        return typeof key === "string" ? this.getattr(key) : undefined;
+    }
+    repr() {
+        return `<${this.typeName}>`;
+    }
+}
+/**
+ * `var(name, default)`: the `vars` input, then the project's vars. A string value is rendered as a
+ * template in the caller's context, as dbt does, so `'{{ target.name }}_x'` becomes `default_x`.
+ */
+function varFunction(cliVars, projectVars, renderStrings = true) {
+    return builtins_fn("var", (args, kwargs, site) => {
+        const name = str(args[0] ?? kwargs.get("var_name") ?? "");
+        const fallback = args[1] ?? kwargs.get("default");
+        const raw = Object.hasOwn(cliVars, name)
+            ? cliVars[name]
+            : Object.hasOwn(projectVars, name)
+                ? projectVars[name]
+                : undefined;
+        if (raw === undefined) {
+            if (fallback !== undefined)
+                return fallback;
+            throw new VarMissingError(name);
+        }
+        if (!renderStrings || typeof raw !== "string" || !/\{[{%#]|[#}%]\}/.test(raw))
+            return fromJs(raw);
+        return compileTemplate(raw, `var ${name}`).render(site.context);
+    });
+}
+/** dbt's "Required var … not found". */
+class VarMissingError extends JinjaError {
+    varName;
+    constructor(varName) {
+        super("CompilationError", `required var '${varName}' is not set.`);
+        this.varName = varName;
+    }
+}
+class EnvVarMissingError extends JinjaError {
+    varName;
+    constructor(varName) {
+        super("CompilationError", `environment variable '${varName}' is not set.`);
+        this.varName = varName;
+    }
+}
+function envVarFunction(env) {
+    return builtins_fn("env_var", (args, kwargs) => {
+        const name = str(args[0] ?? kwargs.get("var") ?? "");
+        const value = env[name];
+        if (value !== undefined)
+            return value;
+        const fallback = args[1] ?? kwargs.get("default");
+        if (fallback !== undefined && fallback !== null)
+            return str(fallback);
+        throw new EnvVarMissingError(name);
+    });
+}
+function targetObject(target) {
+    const offline = (field) => `target.${field} is only known with database credentials (the database-url input, or the PG* variables).`;
+    const members = {
+        name: target.name,
+        target_name: target.name,
+        schema: target.schema,
+        type: "risingwave",
+        threads: 1,
+    };
+    if ("name" in target.database)
+        members.database = target.database.name;
+    if (target.user !== undefined)
+        members.user = target.user;
+    if (target.host !== undefined)
+        members.host = target.host;
+    if (target.port !== undefined)
+        members.port = target.port;
+    return new ClosedObject("target", members, (name) => ["database", "dbname", "user", "host", "port"].includes(name)
+        ? offline(name)
+        : `target.${name} is not known to this action (it knows name, schema, type, database, user, host, port).`);
+}
+function exceptionsObject(warn) {
+    const raise = (name) => builtins_fn(name, (args) => {
+        throw new TemplateCompilerError(args.map(str).join(" "));
+    });
+    return new ClosedObject("exceptions", {
+        raise_compiler_error: raise("raise_compiler_error"),
+        raise_not_implemented: raise("raise_not_implemented"),
+        raise_database_error: raise("raise_database_error"),
+        raise_dependency_error: raise("raise_dependency_error"),
+        raise_fail_fast_error: raise("raise_fail_fast_error"),
+        warn: builtins_fn("warn", (args) => {
+            warn(str(args[0] ?? ""));
+            return "";
+        }),
+    }, (name) => `exceptions.${name} is not available in this action.`);
+}
+function flagsObject(fullRefresh) {
+    return new ClosedObject("flags", {
+        FULL_REFRESH: fullRefresh,
+        STORE_FAILURES: false,
+        WHICH: "run",
+        EMPTY: false,
+        DEBUG: false,
+        WARN_ERROR: false,
+        FAIL_FAST: false,
+        USE_EXPERIMENTAL_PARSER: false,
+        STATIC_PARSER: true,
+        INTROSPECT: true,
+        SEND_ANONYMOUS_USAGE_STATS: false,
+        PARTIAL_PARSE: false,
+        PRINTER_WIDTH: 80,
+        MACRO_DEBUGGING: false,
+    }, (name) => `flags.${name} is not known to this action.`);
+}
+/** A Python set: keeps insertion order (CPython's order for strings varies by process anyway). */
+class PySet extends PyObject {
+    typeName = "set";
+    dict = new PyDict();
+    constructor(items) {
+        super();
+        for (const item of items)
+            this.dict.set(item, true);
+    }
+    getattr(name) {
+        if (name === "add")
+            return builtins_fn("add", ([item]) => (this.dict.set(item ?? null, true), null));
+        if (name === "union")
+            return builtins_fn("union", (args) => new PySet([...this.iterate(), ...args.flatMap((a) => iterate(a))]));
+        if (name === "difference") {
+            return builtins_fn("difference", ([other]) => {
+                const remove = new PyDict();
+                for (const item of iterate(other ?? []))
+                    remove.set(item, true);
+                return new PySet(this.iterate().filter((item) => !remove.has(item)));
+            });
+        }
+        if (name === "intersection") {
+            return builtins_fn("intersection", ([other]) => {
+                const keep = new PyDict();
+                for (const item of iterate(other ?? []))
+                    keep.set(item, true);
+                return new PySet(this.iterate().filter((item) => keep.has(item)));
+            });
+        }
+        return undefined;
+    }
+    iterate() {
+        return [...this.dict.keys()];
+    }
+    length() {
+        return this.dict.size;
+    }
+    truthy() {
+        return this.dict.size > 0;
+    }
+    repr() {
+        const items = this.iterate();
+        return items.length === 0
+            ? "set()"
+            : `{${items.map((item) => str(new PyTuple([item])).slice(1, -2)).join(", ")}}`;
+    }
+}
+/** dbt's zip(): Python's zip, an iterator of tuples as long as the shortest argument. */
+function zipFunction(name) {
+    return builtins_fn(name, (args) => {
+        const lists = args.map((arg) => iterate(arg));
+        const n = Math.min(...lists.map((list) => list.length));
+        return new PyGenerator(Array.from({ length: n }, (_, i) => new PyTuple(lists.map((list) => list[i]))), "zip");
+    });
+}
+/** The shared, node-independent part of dbt's context. */
+function projectBuiltins(options) {
+    const started = options.runStartedAt.getTime();
+    const runStartedAt = PyDateTime.fromUtc(started * 1000, UTC);
+    const names = {
+        var: varFunction(options.cliVars, options.projectVars),
+        env_var: envVarFunction(options.env),
+        target: targetObject(options.target),
+        project_name: options.projectName,
+        dbt_version: "1.10.0",
+        run_started_at: runStartedAt,
+        invocation_id: options.invocationId,
+        modules: pythonModules(runStartedAt),
+        flags: flagsObject(options.fullRefresh),
+        exceptions: exceptionsObject(options.warn),
+        return: builtins_fn("return", ([value]) => {
+            throw new MacroReturn(value ?? null);
+        }),
+        log: builtins_fn("log", () => ""),
+        print: builtins_fn("print", () => ""),
+        fromjson: builtins_fn("fromjson", ([text, fallback]) => {
+            try {
+                return fromJs(JSON.parse(str(text ?? "")));
+            }
+            catch {
+                return fallback ?? null;
+            }
+        }),
+        tojson: builtins_fn("tojson", ([value, fallback], kwargs) => {
+            try {
+                return pythonJson(value ?? null, { sortKeys: truthy(kwargs.get("sort_keys") ?? false) });
+            }
+            catch {
+                return fallback ?? null;
+            }
+        }),
+        fromyaml: builtins_fn("fromyaml", ([text, fallback]) => {
+            try {
+                return fromJs(yaml.load(str(text ?? "")) ?? null);
+            }
+            catch {
+                return fallback ?? null;
+            }
+        }),
+        zip: zipFunction("zip"),
+        zip_strict: zipFunction("zip_strict"),
+        set: builtins_fn("set", ([value, fallback]) => {
+            try {
+                return new PySet(iterate(value ?? []));
+            }
+            catch {
+                return fallback ?? null;
+            }
+        }),
+        set_strict: builtins_fn("set_strict", ([value]) => new PySet(iterate(value ?? []))),
+        local_md5: builtins_fn("local_md5", ([value]) => (0,external_node_crypto_.createHash)("md5")
+            .update(str(value ?? ""))
+            .digest("hex")),
+        api: apiObject(),
+    };
+    for (const [name, why] of UNAVAILABLE)
+        names[name] = new Unavailable(name, why);
+    return new Map(Object.entries(names));
+}
+const UNAVAILABLE = [
+    ["toyaml", "is not available in this action: PyYAML's layout cannot be reproduced exactly."],
+    ["diff_of_two_dicts", "is not available in this action."],
+    ["thread_id", "is not available in this action (dbt's thread names depend on the run)."],
+    ["invocation_args_dict", "is not available in this action."],
+    ["dbt_metadata_envs", "is not available in this action."],
+    [
+        "selected_resources",
+        "is not available in this action (it selects with models:, not dbt's selectors).",
+    ],
+    ["store_result", "is not available in this action: it renders models without running queries."],
+    [
+        "store_raw_result",
+        "is not available in this action: it renders models without running queries.",
+    ],
+    ["write", "is not available in this action."],
+    ["render", "is not available in this action."],
+    ["try_or_compiler_error", "is not available in this action."],
+    ["load_agate_table", "is not available in this action."],
+    ["submit_python_job", "is not available in this action."],
+    ["metric", "is not available in this action."],
+    ["doc", "is not available in model SQL (dbt only allows it in descriptions)."],
+    ["debug", "is not available in this action."],
+];
+/** `api.Relation.create(...)` and `api.Column`, as dbt-postgres defines them. */
+function apiObject() {
+    const relation = new ClosedObject("Relation", {
+        create: builtins_fn("create", (args, kwargs) => {
+            const field = (name, i) => {
+                const value = args[i] ?? kwargs.get(name);
+                return value === undefined || value === null ? null : str(value);
+            };
+            return new Relation({
+                database: field("database", 0),
+                schema: field("schema", 1),
+                identifier: field("identifier", 2),
+                type: field("type", 3),
+            });
+        }),
+    }, (name) => `api.Relation.${name} is not available in this action.`);
+    const typeLabels = { STRING: "TEXT" };
+    const column = new ClosedObject("Column", {
+        translate_type: builtins_fn("translate_type", ([dtype]) => typeLabels[str(dtype ?? "").toUpperCase()] ?? str(dtype ?? "")),
+        numeric_type: builtins_fn("numeric_type", ([dtype, precision, scale]) => precision === undefined || precision === null || scale === undefined || scale === null
+            ? str(dtype ?? "")
+            : `${str(dtype ?? "")}(${str(precision)},${str(scale)})`),
+        string_type: builtins_fn("string_type", ([size]) => `character varying(${str(size ?? "")})`),
+    }, (name) => `api.Column.${name} is not available in this action.`);
+    return new ClosedObject("api", { Relation: relation, Column: column }, (name) => `api.${name} is not available in this action.`);
+}
+
+;// CONCATENATED MODULE: ./src/project/context/adapter.ts
+/**
+ * dbt's `adapter` object and the macros that talk to the database (`statement`, `run_query`,
+ * `load_result`). Questions about the catalog (`adapter.get_relation`, `get_columns_in_relation`)
+ * are answered from the catalog snapshot read once per run, when there is a connection. Running
+ * SQL while rendering is never done: a pull request could make it run any query with the
+ * deploy's credentials and print the answer in the plan, so those calls fail the model, saying so.
+ */
+
+
+
+
+/** RisingWave's relation types as dbt-risingwave names them. */
+function relationType(catalogType) {
+    switch (catalogType) {
+        case "materialized view":
+            return "materialized_view";
+        case "table":
+        case "view":
+        case "sink":
+        case "source":
+        case "index":
+            return catalogType;
+        default:
+            return catalogType.replaceAll(" ", "_");
+    }
+}
+function needsDatabase(what) {
+    return new JinjaError("CompilationError", `${what} needs a database connection to render: the plan was made offline (no database-url, no PG* variables). This model cannot be rendered until it runs with credentials.`);
+}
+const RUN_SQL_REFUSAL = "runs SQL against the database while rendering; this action never does (a pull request could make it run any query with the deploy's credentials). Compute the value in SQL, or pass it as a var.";
+class PyColumn extends PyObject {
+    name;
+    dataType;
+    typeName = "Column";
+    constructor(name, dataType) {
+        super();
+        this.name = name;
+        this.dataType = dataType;
+    }
+    getattr(attribute) {
+        switch (attribute) {
+            case "name":
+            case "column":
+                return this.name;
+            case "dtype":
+            case "data_type":
+                return this.dataType;
+            case "quoted":
+                return `"${this.name}"`;
+            case "char_size":
+            case "numeric_precision":
+            case "numeric_scale":
+                return null;
+            case "is_string":
+                return new NativeFunction("is_string", () => ["text", "character varying", "varchar", "character"].includes(this.dataType.toLowerCase()));
+            case "is_number":
+            case "is_numeric":
+                return new NativeFunction(attribute, () => /^(smallint|integer|bigint|int2|int4|int8|numeric|decimal|real|double precision|float4|float8)/.test(this.dataType.toLowerCase()));
+            default:
+                return undefined;
+        }
+    }
+    repr() {
+        return `<Column ${this.name} (${this.dataType})>`;
+    }
+}
+function relationArgument(value) {
+    if (value instanceof Relation) {
+        const { schema, identifier } = value.fields;
+        return schema && identifier ? { schema, identifier } : undefined;
+    }
+    return undefined;
+}
+function adapterObject(library, config, access) {
+    const fn = (name, body) => new NativeFunction(name, body);
+    const lookup = (what, site) => {
+        if (access.parsing(site)) {
+            site.context.absorbed();
+            return undefined;
+        }
+        if (!access.view)
+            throw needsDatabase(what);
+        return access.view;
+    };
+    return new ClosedObject("adapter", {
+        dispatch: fn("dispatch", (args, kwargs) => {
+            const name = str(args[0] ?? kwargs.get("macro_name") ?? "");
+            const namespace = args[1] ?? kwargs.get("macro_namespace") ?? null;
+            if (args[2] !== undefined || kwargs.has("packages")) {
+                throw new JinjaError("CompilationError", "adapter.dispatch's packages argument was removed in dbt 1.0; use macro_namespace.");
+            }
+            return dispatch(library, config, name, namespace === null ? null : str(namespace));
+        }),
+        quote: fn("quote", ([identifier]) => `"${str(identifier ?? "")}"`),
+        quote_as_configured: fn("quote_as_configured", ([identifier]) => `"${str(identifier ?? "")}"`),
+        quote_seed_column: fn("quote_seed_column", ([column, quote]) => quote === false ? str(column ?? "") : `"${str(column ?? "")}"`),
+        type: fn("type", () => "risingwave"),
+        get_relation: getRelationFunction(access),
+        get_columns_in_relation: fn("get_columns_in_relation", (args, kwargs, site) => {
+            const view = lookup("adapter.get_columns_in_relation", site);
+            if (!view)
+                return [];
+            const target = relationArgument(args[0] ?? kwargs.get("relation"));
+            if (!target)
+                throw new JinjaError("CompilationError", "adapter.get_columns_in_relation needs a relation");
+            return (view.columns(target.schema, target.identifier) ?? []).map((column) => new PyColumn(column.name, column.dataType));
+        }),
+        already_exists: fn("already_exists", ([schema, name], _kwargs, site) => {
+            const view = lookup("adapter.already_exists", site);
+            return view ? view.relation(str(schema ?? ""), str(name ?? "")) !== undefined : false;
+        }),
+        list_relations_without_caching: fn("list_relations_without_caching", ([schemaRelation], _kwargs, site) => {
+            const view = lookup("adapter.list_relations_without_caching", site);
+            if (!view)
+                return [];
+            const schema = schemaRelation instanceof Relation
+                ? schemaRelation.fields.schema
+                : str(schemaRelation ?? "");
+            return view.relationsIn(schema ?? "").map((relation) => new Relation({
+                database: access.database,
+                schema,
+                identifier: relation.name,
+                type: relationType(relation.type),
+            }));
+        }),
+    }, (name) => `adapter.${name} is not available in this action (it renders models without changing or querying the database).`);
+}
+/** `adapter.get_relation(database, schema, identifier)`: the relation, or None, from the catalog. */
+function getRelationFunction(access) {
+    return new NativeFunction("get_relation", (args, kwargs, site) => {
+        if (access.parsing(site)) {
+            site.context.absorbed();
+            return null;
+        }
+        if (!access.view)
+            throw needsDatabase("adapter.get_relation");
+        const schema = args[1] ?? kwargs.get("schema");
+        const identifier = args[2] ?? kwargs.get("identifier");
+        if (schema === undefined || schema === null || identifier === undefined || identifier === null)
+            return null;
+        const found = access.view.relation(str(schema), str(identifier));
+        if (!found)
+            return null;
+        const database = args[0] ?? kwargs.get("database");
+        return new Relation({
+            database: database === undefined || database === null ? access.database : str(database),
+            schema: str(schema),
+            identifier: str(identifier),
+            type: relationType(found.type),
+        });
+    });
+}
+/** `statement`, `run_query`, `load_result`: empty while parsing, as in dbt; refused when compiling. */
+function queryFunctions(access) {
+    const refuse = (name) => new NativeFunction(name, (_args, _kwargs, site) => {
+        if (access.parsing(site)) {
+            site.context.absorbed();
+            return name === "statement" ? "" : null;
+        }
+        throw new JinjaError("CompilationError", `'${name}' ${RUN_SQL_REFUSAL}`);
+    });
+    return {
+        statement: refuse("statement"),
+        run_query: refuse("run_query"),
+        load_result: refuse("load_result"),
+        noop_statement: refuse("noop_statement"),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/project/context/graph.ts
+/**
+ * `model` and `graph` as dbt gives them to templates: dictionaries of the node (name, unique_id,
+ * fqn, config, columns, refs…) and, for `graph.nodes` / `graph.sources`, of every model, seed and
+ * source of the project with their final configs.
+ */
+
+/** The `model` dict (dbt's ModelNode.to_dict(), the parts templates read). */
+function modelDict(node, projectName, config, relation, database) {
+    const uniqueId = `model.${projectName}.${node.name}`;
+    return fromJs({
+        name: node.name,
+        resource_type: "model",
+        package_name: projectName,
+        unique_id: uniqueId,
+        original_file_path: node.file,
+        path: node.segments.join("/") + ".sql",
+        fqn: [projectName, ...node.segments],
+        alias: relation?.identifier ?? node.name,
+        schema: relation?.schema ?? null,
+        database,
+        config: { materialized: "view", enabled: true, tags: [], meta: {}, ...config },
+        tags: config.tags ?? [],
+        meta: config.meta ?? {},
+        description: node.description ?? "",
+        columns: Object.fromEntries(node.columns.map((column) => [
+            column.name,
+            { name: column.name, description: column.description ?? "", meta: {}, tags: [] },
+        ])),
+        raw_code: node.rawSql,
+        raw_sql: node.rawSql,
+        language: "sql",
+        refs: node.refNames.map((name) => ({ name, package: null, version: null })),
+        sources: node.sources.map((source) => [source.source, source.table]),
+        depends_on: { macros: [], nodes: [] },
+        version: null,
+        relation_name: relation ? `"${relation.schema}"."${relation.identifier}"` : null,
+    });
+}
+function sourceDict(table, projectName, database) {
+    return fromJs({
+        name: table.table,
+        source_name: table.source,
+        resource_type: "source",
+        package_name: projectName,
+        unique_id: `source.${projectName}.${table.source}.${table.table}`,
+        fqn: [projectName, table.source, table.table],
+        database: table.database ?? database,
+        schema: table.relation.schema,
+        identifier: table.relation.identifier,
+        original_file_path: table.file,
+        path: table.file,
+        relation_name: `"${table.relation.schema}"."${table.relation.identifier}"`,
+        config: { enabled: true },
+        columns: {},
+        meta: {},
+        tags: [],
+    });
+}
+function seedDict(seed, projectName, database) {
+    return fromJs({
+        name: seed.name,
+        resource_type: "seed",
+        package_name: projectName,
+        unique_id: `seed.${projectName}.${seed.name}`,
+        original_file_path: seed.file,
+        fqn: [projectName, seed.name],
+        alias: seed.relation.identifier,
+        schema: seed.relation.schema,
+        database,
+        config: { materialized: "seed", enabled: true },
+    });
+}
+/** dbt's flat graph: every node and source, keyed by unique_id. */
+function graphValue(models, seeds, sources, projectName, database) {
+    const nodes = new PyDict();
+    for (const model of models)
+        nodes.set(model.uniqueId, model.value);
+    for (const seed of seeds)
+        nodes.set(`seed.${projectName}.${seed.name}`, seedDict(seed, projectName, database));
+    const sourceNodes = new PyDict();
+    for (const table of sources) {
+        sourceNodes.set(`source.${projectName}.${table.source}.${table.table}`, sourceDict(table, projectName, database));
+    }
+    return PyDict.fromObject({
+        nodes,
+        sources: sourceNodes,
+        exposures: new PyDict(),
+        metrics: new PyDict(),
+        groups: new PyDict(),
+        semantic_models: new PyDict(),
+        saved_queries: new PyDict(),
+        unit_tests: new PyDict(),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/project/context/node-context.ts
+/**
+ * The context one render of one node sees, in dbt's order: the macro namespace (the project's
+ * macros, packages by name, `dbt`, global macros) over the node's own names (`this`, `ref`,
+ * `source`, `config`, `model`, `execute`…) over the project-wide builtins over Jinja's globals.
+ * In dbt's parse phase (`execute` false) undefined names absorb attribute access and calls.
+ */
+
+
+/** `config`: callable, with get/require/set, as dbt's ParseConfigObject/RuntimeConfigObject. */
+class ConfigObject extends PyObject {
+    hooks;
+    typeName = "Config";
+    callable = true;
+    name = "config";
+    constructor(hooks) {
+        super();
+        this.hooks = hooks;
+    }
+    call(args, kwargs) {
+        const values = {};
+        for (const arg of args) {
+            if (arg instanceof PyDict)
+                Object.assign(values, toJs(arg));
+            else
+                throw new JinjaError("CompilationError", "config() takes keyword arguments or a dict");
+        }
+        for (const [key, value] of kwargs)
+            values[key] = toJs(value);
+        this.hooks.config(values);
+        return "";
+    }
+    getattr(name) {
+        switch (name) {
+            case "get":
+                return new NativeFunction("get", ([key, fallback], kwargs) => {
+                    const value = this.hooks.configValue(str(key ?? kwargs.get("name") ?? ""));
+                    return value === undefined ? (fallback ?? kwargs.get("default") ?? null) : fromJs(value);
+                });
+            case "require":
+                return new NativeFunction("require", ([key]) => {
+                    const name = str(key ?? "");
+                    const value = this.hooks.configValue(name);
+                    if (value === undefined && !this.hooks.parsing) {
+                        throw new JinjaError("CompilationError", `the model needs the config '${name}', which is not set`);
+                    }
+                    return fromJs(value ?? null);
+                });
+            case "set":
+                return new NativeFunction("set", ([key, value]) => {
+                    this.hooks.config({ [str(key ?? "")]: toJs(value ?? null) });
+                    return "";
+                });
+            case "persist_relation_docs":
+            case "persist_column_docs":
+                return new NativeFunction(name, () => {
+                    const docs = this.hooks.configValue("persist_docs");
+                    const key = name === "persist_relation_docs" ? "relation" : "columns";
+                    return (typeof docs === "object" &&
+                        docs !== null &&
+                        truthy(fromJs(docs[key] ?? false)));
+                });
+            default:
+                return undefined;
+        }
+    }
+}
+class NodeContext {
+    shared;
+    hooks;
+    members;
+    /** The render depended on something only the compile phase knows. */
+    provisional = false;
+    constructor(shared, hooks) {
+        this.shared = shared;
+        this.hooks = hooks;
+        const fn = (name, body) => new NativeFunction(name, (args, kwargs) => body(args, kwargs));
+        const ref = fn("ref", (args, kwargs) => hooks.ref(args.map((arg) => str(arg)), kwargs.get("version") ?? kwargs.get("v")));
+        const source = fn("source", (args) => {
+            const [sourceName, table] = args.map((arg) => str(arg));
+            if (sourceName === undefined || table === undefined) {
+                throw new JinjaError("CompilationError", "source() needs a source name and a table name");
+            }
+            return hooks.source(sourceName, table);
+        });
+        const config = new ConfigObject(hooks);
+        this.members = new Map([
+            ["ref", ref],
+            ["source", source],
+            ["config", config],
+            ["this", hooks.this],
+            ["builtins", PyDict.fromObject({ ref, source, config })],
+            ...Object.entries(hooks.names ?? {}),
+        ]);
+    }
+    get lenient() {
+        return this.hooks.parsing;
+    }
+    absorbed() {
+        this.provisional = true;
+    }
+    resolve(name) {
+        const macro = this.shared.library.resolve(name);
+        if (macro !== undefined)
+            return macro;
+        const own = this.members.get(name);
+        if (own !== undefined)
+            return own;
+        switch (name) {
+            case "execute":
+                if (this.hooks.parsing)
+                    this.provisional = true;
+                return !this.hooks.parsing;
+            case "model":
+                return this.hooks.model();
+            case "graph":
+                if (this.hooks.parsing) {
+                    this.provisional = true;
+                    return new PyDict();
+                }
+                return this.hooks.graph();
+            default:
+                return this.shared.builtins.get(name) ?? jinjaGlobal(name);
+        }
+    }
+}
+/** A context without a node: what naming macros and YAML rendering see. */
+class ProjectContext {
+    shared;
+    builtins;
+    extra;
+    constructor(shared, builtins, extra = {}) {
+        this.shared = shared;
+        this.builtins = builtins;
+        this.extra = extra;
+    }
+    lenient = false;
+    absorbed() { }
+    resolve(name) {
+        return (this.shared?.library.resolve(name) ??
+            (Object.hasOwn(this.extra, name) ? this.extra[name] : undefined) ??
+            this.builtins.get(name) ??
+            jinjaGlobal(name));
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -47919,7 +55839,7 @@ function nanoidOfLength(length) {
     return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
 }
 /** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
-const regexes_duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
 /** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
 const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
 /** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
@@ -48017,10 +55937,10 @@ const string = (params) => {
     return new RegExp(`^${regex}$`);
 };
 const bigint = /^-?\d+n?$/;
-const integer = /^-?\d+$/;
-const number = /^-?\d+(?:\.\d+)?$/;
+const regexes_integer = /^-?\d+$/;
+const regexes_number = /^-?\d+(?:\.\d+)?$/;
 const regexes_boolean = /^(?:true|false)$/i;
-const _null = /^null$/i;
+const regexes_null = /^null$/i;
 
 const _undefined = /^undefined$/i;
 
@@ -49005,7 +56925,7 @@ const $ZodISOTime = /*@__PURE__*/ $constructor("$ZodISOTime", (inst, def) => {
     $ZodStringFormat.init(inst, def);
 });
 const $ZodISODuration = /*@__PURE__*/ $constructor("$ZodISODuration", (inst, def) => {
-    def.pattern ?? (def.pattern = regexes_duration);
+    def.pattern ?? (def.pattern = duration);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodIPv4 = /*@__PURE__*/ $constructor("$ZodIPv4", (inst, def) => {
@@ -49259,7 +57179,7 @@ const $ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super
 })));
 const $ZodNumber = /*@__PURE__*/ $constructor("$ZodNumber", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = number;
+    inst._zod.pattern = regexes_number;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -49370,7 +57290,7 @@ const $ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null 
 })));
 const $ZodNull = /*@__PURE__*/ $constructor("$ZodNull", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = _null;
+    inst._zod.pattern = regexes_null;
     inst._zod.values = new Set([null]);
     inst._zod.parse = (payload, _ctx) => {
         const input = payload.value;
@@ -50446,7 +58366,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && regexes_number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -52198,7 +60118,7 @@ function _nullable(Class, innerType) {
     });
 }
 // @__NO_SIDE_EFFECTS__
-function _default(Class, innerType, defaultValue) {
+function api_default(Class, innerType, defaultValue) {
     return new Class({
         type: "default",
         innerType,
@@ -52324,7 +60244,7 @@ function _check(fn, params) {
     return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function describe(description) {
+function api_describe(description) {
     const ch = new $ZodCheck({ check: "describe" });
     ch._zod.onattach = [
         (inst) => {
@@ -53652,7 +61572,7 @@ function stringifyKeyNames(bySchema, json, visited) {
         return rest;
     rest.type = "string";
     if (!values)
-        rest.pattern = (types.includes("number") ? number : integer).source;
+        rest.pattern = (types.includes("number") ? regexes_number : regexes_integer).source;
     return rest;
 }
 /** Every record of one conversion, so the carriers are found in a single pass rather than once per record. */
@@ -55640,7 +63560,7 @@ const ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (cor
     inst.max = (...args) => inst.check(core._maxSize(...args));
     inst.size = (...args) => inst.check(core._size(...args));
 })));
-function map(keyType, valueType, params) {
+function schemas_map(keyType, valueType, params) {
     return new ZodMap({
         type: "map",
         keyType: keyType,
@@ -55658,7 +63578,7 @@ const ZodSet = /*@__PURE__*/ (/* unused pure expression or super */ null && (cor
     inst.max = (...args) => inst.check(core._maxSize(...args));
     inst.size = (...args) => inst.check(core._size(...args));
 })));
-function set(valueType, params) {
+function schemas_set(valueType, params) {
     return new ZodSet({
         type: "set",
         valueType: valueType,
@@ -56051,7 +63971,7 @@ function superRefine(fn, params) {
     return _superRefine(fn, params);
 }
 // Re-export describe and meta from core
-const schemas_describe = describe;
+const schemas_describe = api_describe;
 const schemas_meta = meta;
 const ZodInstanceOf = /*@__PURE__*/ $constructor("ZodInstanceOf", (inst, def) => {
     ZodCustom.init(inst, def);
@@ -56091,7 +64011,7 @@ const stringbool = (...args) => core._stringbool({
     Boolean: ZodBoolean,
     String: ZodString,
 }, ...args);
-function json(params) {
+function schemas_json(params) {
     const jsonSchema = lazy(() => {
         return union([schemas_string(params), schemas_number(), schemas_boolean(), schemas_null(), array(jsonSchema), record(schemas_string(), jsonSchema)]);
     });
@@ -56106,68 +64026,281 @@ function preprocess(fn, schema) {
     });
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/project/content-cache.ts
-/**
- * Memoises work on file contents. A base and a head revision share most of their files, so
- * parsing (and the parse-phase render) done for one load serves the other. Keys include the full
- * content, so an entry cannot go stale; the bound keeps a long-lived process from growing
- * without limit.
- */
-class ContentCache {
-    limit;
-    entries = new Map();
-    constructor(limit = 50_000) {
-        this.limit = limit;
+;// CONCATENATED MODULE: ./src/project/files/text-position.ts
+/** The 1-based line of an offset in a text. */
+function lineAt(text, offset) {
+    let line = 1;
+    for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+        line++;
     }
-    getOrCreate(key, create) {
-        const found = this.entries.get(key);
-        if (found !== undefined)
-            return found;
-        const value = create();
-        if (this.entries.size >= this.limit)
-            this.entries.clear();
-        this.entries.set(key, value);
-        return value;
-    }
+    return line;
 }
-/** Freezes a parsed value so that sharing it between loads cannot leak a mutation. */
-function deepFreeze(value) {
-    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-        Object.freeze(value);
-        for (const item of Object.values(value))
-            deepFreeze(item);
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+/**
+ * The line of the first use of `name` inside a `{{ }}` or `{% %}` tag (as a call when `asCall`).
+ * Template nodes know their lines, but a name is looked for in the model's own file even when a
+ * macro used it, so the line points into the file the user edits.
+ */
+function findLine(source, name, asCall = false) {
+    const escaped = escapeRegExp(name);
+    return findInTags(source, new RegExp(`(?<![\\w.])${escaped}${asCall ? "\\s*\\(" : "(?!\\w)"}`));
+}
+/** Line of the first match of `pattern` inside a `{{ }}` or `{% %}` tag. */
+function findInTags(source, pattern) {
+    for (const tag of source.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
+        const found = pattern.exec(tag[0]);
+        if (found)
+            return lineAt(source, (tag.index ?? 0) + found.index);
     }
-    return value;
+    return undefined;
+}
+/** Line of the first `ref(… 'name')` in a model's source. */
+function refLine(source, ref) {
+    return findInTags(source, new RegExp(`\\bref\\s*\\([^)]*['"]${escapeRegExp(ref)}['"]`));
 }
 
-;// CONCATENATED MODULE: ./src/project/yaml-file.ts
+;// CONCATENATED MODULE: ./src/project/files/yaml.ts
+
+
 
 
 
 const parsedFiles = new ContentCache();
 /**
- * Parses a YAML file the way dbt does. dbt reads YAML with PyYAML, which speaks YAML 1.1
- * (`yes`/`no`/`on`/`off` are booleans), so we parse as 1.1 too.
+ * Parses a YAML file as dbt does, which is PyYAML's safe_load: YAML 1.1 with PyYAML's resolvers
+ * (`yes`/`no`/`on`/`off` are booleans but `y` and `n` stay strings, `010` is octal, `1e3` is a
+ * string because a float needs a dot, `1.0` stays a float), `<<` merges, quoted scalars may
+ * continue on less indented lines, and a key written twice keeps its last value — PyYAML says
+ * nothing; we warn.
  */
 function parseYamlFile(text, file) {
-    return parsedFiles.getOrCreate(`${file}\0${text}`, () => deepFreeze(parseYaml(text, file)));
-}
-function parseYaml(text, file) {
-    const doc = (0,dist/* parseDocument */.Tp)(text, { version: "1.1", prettyErrors: true, uniqueKeys: true });
-    const [error] = doc.errors;
-    if (error) {
-        const line = error.linePos?.[0].line;
-        throw new ProjectError(`invalid YAML: ${error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`, { file, line }, "Fix the YAML syntax.");
-    }
-    return doc.toJS({ maxAliasCount: 1000 });
+    return parsedFiles.getOrCreate(`${file}\0${text}`, () => {
+        let value;
+        try {
+            value = yaml.load(text, { schema: PYYAML_SCHEMA, json: true, filename: file }) ?? null;
+        }
+        catch (error) {
+            if (!(error instanceof yaml.YAMLException))
+                throw error;
+            throw new ProjectError(`invalid YAML: ${error.reason}`, { file, line: error.mark ? error.mark.line + 1 : undefined }, "Fix the YAML syntax.");
+        }
+        const warnings = duplicateKeys(text).map(({ key, line }) => `${file}:${line}: key '${key}' is written twice in one mapping; the last value is used, as dbt (PyYAML) does.`);
+        return deepFreeze({ value, warnings });
+    });
 }
 function isRecord(value) {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
+    return (typeof value === "object" &&
+        value !== null &&
+        !Array.isArray(value) &&
+        !(value instanceof PyFloat));
+}
+const PY_BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+const PY_NULL = /^(?:~|null|Null|NULL|)$/;
+const PY_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const PY_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+function sexagesimal(text) {
+    return text.split(":").reduce((total, part) => total * 60 + Number(part), 0);
+}
+/** PyYAML's construct_yaml_int. */
+function pyInt(source) {
+    let text = source.replaceAll("_", "");
+    const sign = text.startsWith("-") ? -1 : 1;
+    if (/^[-+]/.test(text))
+        text = text.slice(1);
+    if (text === "0")
+        return 0;
+    if (text.startsWith("0b"))
+        return sign * parseInt(text.slice(2), 2);
+    if (text.startsWith("0x"))
+        return sign * parseInt(text.slice(2), 16);
+    if (text.startsWith("0"))
+        return sign * parseInt(text, 8);
+    if (text.includes(":"))
+        return sign * sexagesimal(text);
+    return sign * Number(text);
+}
+/** PyYAML's construct_yaml_float; a PyFloat, so that `1.0` prints as `1.0` in templates. */
+function pyFloat(source) {
+    let text = source.replaceAll("_", "").toLowerCase();
+    const sign = text.startsWith("-") ? -1 : 1;
+    if (/^[-+]/.test(text))
+        text = text.slice(1);
+    if (text === ".inf")
+        return new PyFloat(sign * Infinity);
+    if (text === ".nan")
+        return new PyFloat(NaN);
+    return new PyFloat(sign * (text.includes(":") ? sexagesimal(text) : Number(text)));
+}
+const scalar = (tag, pattern, construct) => new yaml.Type(`tag:yaml.org,2002:${tag}`, {
+    kind: "scalar",
+    resolve: (data) => pattern.test(data ?? ""),
+    construct: (data) => construct(data ?? ""),
+});
+const PYYAML_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
+    implicit: [
+        scalar("null", PY_NULL, () => null),
+        scalar("bool", PY_BOOL, (data) => /^(?:yes|true|on)$/i.test(data)),
+        scalar("int", PY_INT, pyInt),
+        scalar("float", PY_FLOAT, pyFloat),
+        // The merge key (<<) type: js-yaml exports it, its type declarations do not.
+        yaml.types.merge,
+    ],
+});
+/**
+ * Keys repeated within one block mapping, found line by line: each mapping is known by its
+ * indentation and the list item it belongs to. Block scalars and multi-line quoted scalars are
+ * skipped. The values themselves come from the parser; this only finds what to warn about.
+ */
+function duplicateKeys(text) {
+    const found = [];
+    const open = [];
+    let skipDeeperThan;
+    let quote;
+    let offset = 0;
+    for (const raw of text.split("\n")) {
+        const lineStart = offset;
+        offset += raw.length + 1;
+        const line = raw.replace(/\r$/, "");
+        if (quote) {
+            if (closesQuote(line, quote))
+                quote = undefined;
+            continue;
+        }
+        const indent = line.length - line.trimStart().length;
+        if (line.trim() === "" || line.trimStart().startsWith("#"))
+            continue;
+        if (skipDeeperThan !== undefined) {
+            if (indent > skipDeeperThan)
+                continue;
+            skipDeeperThan = undefined;
+        }
+        const item = /^(\s*)((?:-\s+)*)(.*)$/.exec(line);
+        const keyIndent = item[1].length + item[2].length;
+        const rest = item[3];
+        const match = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{[&*!|>%@`-][^:#]*?|-[^\s:#][^:#]*?))\s*:(?:\s|$)(.*)$/.exec(rest);
+        while (open.length > 0 &&
+            (open.at(-1).indent > keyIndent || (item[2] && open.at(-1).indent >= keyIndent))) {
+            open.pop();
+        }
+        if (!match)
+            continue;
+        const key = match[1] ?? match[2]?.replaceAll("''", "'") ?? match[3].trim();
+        let scope = open.at(-1);
+        if (!scope || scope.indent !== keyIndent) {
+            scope = { indent: keyIndent, keys: new Set() };
+            open.push(scope);
+        }
+        if (scope.keys.has(key) && key !== "<<")
+            found.push({ key, line: lineAt(text, lineStart) });
+        scope.keys.add(key);
+        const value = match[4].trim();
+        if (/^[|>][-+0-9]*\s*(#.*)?$/.test(value))
+            skipDeeperThan = keyIndent;
+        const opened = /^(["'])/.exec(value)?.[1];
+        if (opened && !closesQuote(value.slice(1), opened))
+            quote = opened;
+    }
+    return found;
+}
+/** Whether a line closes a quoted scalar opened earlier. */
+function closesQuote(line, quote) {
+    const pattern = quote === '"' ? /(?:^|[^\\])(?:\\\\)*"/ : /(?:^|[^'])(?:'')*'(?!')/;
+    return pattern.test(line);
 }
 
-;// CONCATENATED MODULE: ./src/project/dbt-project-file.ts
+;// CONCATENATED MODULE: ./src/project/files/yaml-jinja.ts
+/**
+ * Jinja inside YAML, rendered where dbt renders it (dbt/config/renderer.py,
+ * dbt/parser/schema_renderer.py): dbt_project.yml except `vars`, run hooks and model hooks;
+ * properties files except descriptions, tests and hooks. dbt renders these natively: a value that
+ * is one `{{ … }}` keeps its type (`{{ target.name == 'prod' }}` is a boolean).
+ */
+
+
+
+const RENDER_CHARS = /\{[{%#]|[#}%]\}/;
+/** Renders every string of `value` whose keypath `shouldRender` accepts; keys stay as written. */
+function renderYamlTree(value, shouldRender, render, keypath = []) {
+    if (!shouldRender(keypath))
+        return value;
+    if (typeof value === "string")
+        return RENDER_CHARS.test(value) ? render(value, keypath) : value;
+    if (Array.isArray(value)) {
+        return value.map((item, i) => renderYamlTree(item, shouldRender, render, [...keypath, i]));
+    }
+    if (isRecord(value)) {
+        const out = {};
+        for (const [key, item] of Object.entries(value)) {
+            out[key] = renderYamlTree(item, shouldRender, render, [...keypath, key]);
+        }
+        return out;
+    }
+    return value;
+}
+/** dbt's native rendering: the value of a lone expression, else the rendered text. */
+function renderNative(text, file, context) {
+    const template = compileTemplate(text, file);
+    const value = template.renderNative(context);
+    return value instanceof PyFloat ? value : toJs(value);
+}
+/** Project-file keys dbt leaves for run time. */
+function renderedInProjectFile(keypath) {
+    const [first] = keypath;
+    if (first === undefined)
+        return true;
+    if (first === "on-run-start" ||
+        first === "on-run-end" ||
+        first === "query-comment" ||
+        first === "vars") {
+        return false;
+    }
+    if (["models", "seeds", "snapshots", "tests", "data_tests", "sources"].includes(String(first))) {
+        const parts = keypath.map((part) => typeof part === "string" ? part.replace(/^[+ ]+/, "") : part);
+        if (parts.some((part) => part === "pre-hook" ||
+            part === "post-hook" ||
+            part === "pre_hook" ||
+            part === "post_hook")) {
+            return false;
+        }
+    }
+    return true;
+}
+const NOT_RENDERED = new Set(["tests", "data_tests", "description", "loaded_at_query"]);
+/** Properties-file keys dbt renders later (descriptions, tests) or never here (hooks). */
+function renderedInEntry(keypath) {
+    if (keypath.length >= 1 && NOT_RENDERED.has(String(keypath[0])))
+        return false;
+    if (keypath.length === 2 && NOT_RENDERED.has(String(keypath[1])))
+        return false;
+    if (keypath.length >= 2 &&
+        keypath[0] === "config" &&
+        ["pre_hook", "post_hook", "pre-hook", "post-hook", "loaded_at_query"].includes(String(keypath[1]))) {
+        return false;
+    }
+    if (keypath.length >= 3 && keypath[0] === "columns" && NOT_RENDERED.has(String(keypath[2])))
+        return false;
+    return true;
+}
+/** Which parts of a properties-file entry (a model, a seed, a source) dbt renders. */
+function renderedInProperties(kind, keypath) {
+    if (keypath.length < 1)
+        return true;
+    if (kind === "sources") {
+        if (keypath[0] === "description" || keypath[0] === "loaded_at_query")
+            return false;
+        if (keypath.length >= 2 && keypath[0] === "config" && keypath[1] === "loaded_at_query")
+            return false;
+        if (keypath[0] === "tables" && !renderedInEntry(keypath.slice(2)))
+            return false;
+        return true;
+    }
+    return renderedInEntry(keypath);
+}
+
+;// CONCATENATED MODULE: ./src/project/files/dbt-project-file.ts
+
 
 
 
@@ -56179,27 +64312,71 @@ const projectSchema = looseObject({
     "macro-paths": pathList,
     "seed-paths": pathList,
     "data-paths": pathList,
+    "packages-install-path": schemas_string().nullish(),
+    "modules-path": schemas_string().nullish(),
     vars: record(schemas_string(), unknown()).nullish(),
     models: record(schemas_string(), unknown()).nullish(),
     seeds: record(schemas_string(), unknown()).nullish(),
+    quoting: looseObject({
+        database: schemas_boolean().nullish(),
+        schema: schemas_boolean().nullish(),
+        identifier: schemas_boolean().nullish(),
+    })
+        .nullish(),
+    dispatch: array(looseObject({ macro_namespace: schemas_string(), search_order: array(schemas_string()) }))
+        .nullish(),
 });
-function parseDbtProjectFile(text, file) {
-    const parsed = projectSchema.safeParse(parseYamlFile(text, file));
+/** dbt_project.yml's name, read before anything is rendered (the context needs it). */
+function projectNameOf(text, file) {
+    const raw = parseYamlFile(text, file).value;
+    const name = isRecord(raw) ? raw.name : undefined;
+    if (typeof name !== "string" || !/^\w+$/.test(name)) {
+        throw new ProjectError("invalid dbt_project.yml at name: must be letters, digits and underscores", { file });
+    }
+    return name;
+}
+/**
+ * Reads dbt_project.yml, rendering its Jinja as dbt does (everything but vars, run hooks and
+ * model hooks) with `render`.
+ */
+function parseDbtProjectFile(text, file, render) {
+    const yaml = parseYamlFile(text, file);
+    let rendered;
+    try {
+        rendered = renderYamlTree(yaml.value, renderedInProjectFile, render);
+    }
+    catch (error) {
+        if (error instanceof ProjectError)
+            throw new ProjectError(error.problem, { file: error.file || file, line: error.line }, error.fix);
+        throw error;
+    }
+    const parsed = projectSchema.safeParse(rendered);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue?.path.join(".") || "top level";
         throw new ProjectError(`invalid dbt_project.yml at ${where}: ${issue?.message}`, { file });
     }
     const project = parsed.data;
+    const quoting = project.quoting ?? {};
     return {
         name: project.name,
-        // dbt < 1.0 called these source-paths and data-paths.
+        // dbt < 1.0 called these source-paths, data-paths and modules-path.
         modelPaths: cleanPaths(project["model-paths"] ?? project["source-paths"] ?? ["models"]),
         macroPaths: cleanPaths(project["macro-paths"] ?? ["macros"]),
         seedPaths: cleanPaths(project["seed-paths"] ?? project["data-paths"] ?? ["seeds"]),
+        packagesInstallPath: cleanPaths([
+            project["packages-install-path"] ?? project["modules-path"] ?? "dbt_packages",
+        ])[0],
         vars: scopedVars(project.vars ?? {}, project.name),
         models: ownSubtree(project.models ?? {}, project.name),
         seeds: ownSubtree(project.seeds ?? {}, project.name),
+        quoting: {
+            ...(typeof quoting.database === "boolean" ? { database: quoting.database } : {}),
+            ...(typeof quoting.schema === "boolean" ? { schema: quoting.schema } : {}),
+            ...(typeof quoting.identifier === "boolean" ? { identifier: quoting.identifier } : {}),
+        },
+        dispatch: new Map((project.dispatch ?? []).map((entry) => [entry.macro_namespace, entry.search_order])),
+        warnings: yaml.warnings,
     };
 }
 function cleanPaths(paths) {
@@ -56215,7 +64392,7 @@ function scopedVars(vars, projectName) {
 }
 /**
  * The tree under `models:` is keyed by package name. Configs at the top apply to every package;
- * other packages' subtrees do not concern us since we load only this project.
+ * other packages' subtrees do not concern us since we load only this project's models.
  */
 function ownSubtree(tree, projectName) {
     const top = {};
@@ -56227,4633 +64404,10 @@ function ownSubtree(tree, projectName) {
     return isRecord(own) ? { ...top, ...own } : top;
 }
 
-;// CONCATENATED MODULE: ./node_modules/@huggingface/jinja/dist/index.js
-var __defProp = Object.defineProperty;
-var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
-var __publicField = (obj, key, value) => {
-  __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
-  return value;
-};
-
-// src/lexer.ts
-var TOKEN_TYPES = Object.freeze({
-  Text: "Text",
-  // The text between Jinja statements or expressions
-  NumericLiteral: "NumericLiteral",
-  // e.g., 123, 1.0
-  StringLiteral: "StringLiteral",
-  // 'string'
-  Identifier: "Identifier",
-  // Variables, functions, statements, booleans, etc.
-  Equals: "Equals",
-  // =
-  OpenParen: "OpenParen",
-  // (
-  CloseParen: "CloseParen",
-  // )
-  OpenStatement: "OpenStatement",
-  // {%
-  CloseStatement: "CloseStatement",
-  // %}
-  OpenExpression: "OpenExpression",
-  // {{
-  CloseExpression: "CloseExpression",
-  // }}
-  OpenSquareBracket: "OpenSquareBracket",
-  // [
-  CloseSquareBracket: "CloseSquareBracket",
-  // ]
-  OpenCurlyBracket: "OpenCurlyBracket",
-  // {
-  CloseCurlyBracket: "CloseCurlyBracket",
-  // }
-  Comma: "Comma",
-  // ,
-  Dot: "Dot",
-  // .
-  Colon: "Colon",
-  // :
-  Pipe: "Pipe",
-  // |
-  CallOperator: "CallOperator",
-  // ()
-  AdditiveBinaryOperator: "AdditiveBinaryOperator",
-  // + - ~
-  MultiplicativeBinaryOperator: "MultiplicativeBinaryOperator",
-  // * / // %
-  ExponentiationBinaryOperator: "ExponentiationBinaryOperator",
-  // **
-  ComparisonBinaryOperator: "ComparisonBinaryOperator",
-  // < > <= >= == !=
-  UnaryOperator: "UnaryOperator",
-  // ! - +
-  Comment: "Comment"
-  // {# ... #}
-});
-var Token = class {
-  /**
-   * Constructs a new Token.
-   * @param {string} value The raw value as seen inside the source code.
-   * @param {TokenType} type The type of token.
-   */
-  constructor(value, type) {
-    this.value = value;
-    this.type = type;
-  }
-};
-function isWord(char) {
-  return /\w/.test(char);
-}
-function isInteger(char) {
-  return /[0-9]/.test(char);
-}
-function isWhitespace(char) {
-  return /\s/.test(char);
-}
-var ORDERED_MAPPING_TABLE = [
-  // Control sequences
-  ["{%", TOKEN_TYPES.OpenStatement],
-  ["%}", TOKEN_TYPES.CloseStatement],
-  ["{{", TOKEN_TYPES.OpenExpression],
-  ["}}", TOKEN_TYPES.CloseExpression],
-  // Single character tokens
-  ["(", TOKEN_TYPES.OpenParen],
-  [")", TOKEN_TYPES.CloseParen],
-  ["{", TOKEN_TYPES.OpenCurlyBracket],
-  ["}", TOKEN_TYPES.CloseCurlyBracket],
-  ["[", TOKEN_TYPES.OpenSquareBracket],
-  ["]", TOKEN_TYPES.CloseSquareBracket],
-  [",", TOKEN_TYPES.Comma],
-  [".", TOKEN_TYPES.Dot],
-  [":", TOKEN_TYPES.Colon],
-  ["|", TOKEN_TYPES.Pipe],
-  // Comparison operators
-  ["<=", TOKEN_TYPES.ComparisonBinaryOperator],
-  [">=", TOKEN_TYPES.ComparisonBinaryOperator],
-  ["==", TOKEN_TYPES.ComparisonBinaryOperator],
-  ["!=", TOKEN_TYPES.ComparisonBinaryOperator],
-  ["<", TOKEN_TYPES.ComparisonBinaryOperator],
-  [">", TOKEN_TYPES.ComparisonBinaryOperator],
-  // Arithmetic operators
-  ["+", TOKEN_TYPES.AdditiveBinaryOperator],
-  ["-", TOKEN_TYPES.AdditiveBinaryOperator],
-  ["~", TOKEN_TYPES.AdditiveBinaryOperator],
-  ["**", TOKEN_TYPES.ExponentiationBinaryOperator],
-  // NOTE: must come before "*" so that "**" is matched first
-  ["*", TOKEN_TYPES.MultiplicativeBinaryOperator],
-  ["//", TOKEN_TYPES.MultiplicativeBinaryOperator],
-  // NOTE: must come before "/" so that "//" is matched first
-  ["/", TOKEN_TYPES.MultiplicativeBinaryOperator],
-  ["%", TOKEN_TYPES.MultiplicativeBinaryOperator],
-  // Assignment operator
-  ["=", TOKEN_TYPES.Equals]
-];
-var ESCAPE_CHARACTERS = /* @__PURE__ */ new Map([
-  ["n", "\n"],
-  // New line
-  ["t", "	"],
-  // Horizontal tab
-  ["r", "\r"],
-  // Carriage return
-  ["b", "\b"],
-  // Backspace
-  ["f", "\f"],
-  // Form feed
-  ["v", "\v"],
-  // Vertical tab
-  ["'", "'"],
-  // Single quote
-  ['"', '"'],
-  // Double quote
-  ["\\", "\\"]
-  // Backslash
-]);
-function dist_preprocess(template, options = {}) {
-  if (template.endsWith("\n")) {
-    template = template.slice(0, -1);
-  }
-  if (options.lstrip_blocks) {
-    template = template.replace(/^[ \t]*({[#%-])/gm, "$1");
-  }
-  if (options.trim_blocks) {
-    template = template.replace(/([#%-]})\n/g, "$1");
-  }
-  return template.replace(
-    /(\s*){%(-?)\s*(?:end)?generation\s*(-?)%}(\s*)/gs,
-    (_, before, lstrip, rstrip, after) => (lstrip ? "" : before) + (rstrip ? "" : after)
-  );
-}
-function tokenize(source, options = {}) {
-  const tokens = [];
-  const src = dist_preprocess(source, options);
-  let cursorPosition = 0;
-  let curlyBracketDepth = 0;
-  const consumeWhile = (predicate) => {
-    let str = "";
-    while (predicate(src[cursorPosition])) {
-      if (src[cursorPosition] === "\\") {
-        ++cursorPosition;
-        if (cursorPosition >= src.length) {
-          throw new SyntaxError("Unexpected end of input");
-        }
-        const escaped = src[cursorPosition++];
-        if (escaped === "x" || escaped === "u") {
-          const length = escaped === "x" ? 2 : 4;
-          const hex = src.slice(cursorPosition, cursorPosition + length);
-          if (hex.length !== length || /[^0-9a-f]/i.test(hex)) {
-            throw new SyntaxError(`Invalid hexadecimal escape sequence: \\${escaped}${hex}`);
-          }
-          str += String.fromCharCode(parseInt(hex, 16));
-          cursorPosition += length;
-          continue;
-        }
-        const unescaped = ESCAPE_CHARACTERS.get(escaped);
-        if (unescaped === void 0) {
-          throw new SyntaxError(`Unexpected escaped character: ${escaped}`);
-        }
-        str += unescaped;
-        continue;
-      }
-      str += src[cursorPosition++];
-      if (cursorPosition >= src.length) {
-        throw new SyntaxError("Unexpected end of input");
-      }
-    }
-    return str;
-  };
-  const stripTrailingWhitespace = () => {
-    const lastToken = tokens.at(-1);
-    if (lastToken && lastToken.type === TOKEN_TYPES.Text) {
-      lastToken.value = lastToken.value.trimEnd();
-      if (lastToken.value === "") {
-        tokens.pop();
-      }
-    }
-  };
-  const skipLeadingWhitespace = () => {
-    while (cursorPosition < src.length && isWhitespace(src[cursorPosition])) {
-      ++cursorPosition;
-    }
-  };
-  main:
-    while (cursorPosition < src.length) {
-      const lastTokenType = tokens.at(-1)?.type;
-      if (lastTokenType === void 0 || lastTokenType === TOKEN_TYPES.CloseStatement || lastTokenType === TOKEN_TYPES.CloseExpression || lastTokenType === TOKEN_TYPES.Comment) {
-        let text = "";
-        while (cursorPosition < src.length && // Keep going until we hit the next Jinja statement or expression
-        !(src[cursorPosition] === "{" && (src[cursorPosition + 1] === "%" || src[cursorPosition + 1] === "{" || src[cursorPosition + 1] === "#"))) {
-          text += src[cursorPosition++];
-        }
-        if (text.length > 0) {
-          tokens.push(new Token(text, TOKEN_TYPES.Text));
-          continue;
-        }
-      }
-      if (src[cursorPosition] === "{" && src[cursorPosition + 1] === "#") {
-        cursorPosition += 2;
-        const stripBefore = src[cursorPosition] === "-";
-        if (stripBefore) {
-          ++cursorPosition;
-        }
-        let comment = "";
-        while (src[cursorPosition] !== "#" || src[cursorPosition + 1] !== "}") {
-          if (cursorPosition + 2 >= src.length) {
-            throw new SyntaxError("Missing end of comment tag");
-          }
-          comment += src[cursorPosition++];
-        }
-        const stripAfter = comment.endsWith("-");
-        if (stripAfter) {
-          comment = comment.slice(0, -1);
-        }
-        if (stripBefore) {
-          stripTrailingWhitespace();
-        }
-        tokens.push(new Token(comment, TOKEN_TYPES.Comment));
-        cursorPosition += 2;
-        if (stripAfter) {
-          skipLeadingWhitespace();
-        }
-        continue;
-      }
-      if (src.slice(cursorPosition, cursorPosition + 3) === "{%-") {
-        stripTrailingWhitespace();
-        tokens.push(new Token("{%", TOKEN_TYPES.OpenStatement));
-        cursorPosition += 3;
-        continue;
-      }
-      if (src.slice(cursorPosition, cursorPosition + 3) === "{{-") {
-        stripTrailingWhitespace();
-        tokens.push(new Token("{{", TOKEN_TYPES.OpenExpression));
-        curlyBracketDepth = 0;
-        cursorPosition += 3;
-        continue;
-      }
-      consumeWhile(isWhitespace);
-      if (src.slice(cursorPosition, cursorPosition + 3) === "-%}") {
-        tokens.push(new Token("%}", TOKEN_TYPES.CloseStatement));
-        cursorPosition += 3;
-        skipLeadingWhitespace();
-        continue;
-      }
-      if (src.slice(cursorPosition, cursorPosition + 3) === "-}}") {
-        tokens.push(new Token("}}", TOKEN_TYPES.CloseExpression));
-        cursorPosition += 3;
-        skipLeadingWhitespace();
-        continue;
-      }
-      const char = src[cursorPosition];
-      if (char === "-" || char === "+") {
-        const lastTokenType2 = tokens.at(-1)?.type;
-        if (lastTokenType2 === TOKEN_TYPES.Text || lastTokenType2 === void 0) {
-          throw new SyntaxError(`Unexpected character: ${char}`);
-        }
-        switch (lastTokenType2) {
-          case TOKEN_TYPES.Identifier:
-          case TOKEN_TYPES.NumericLiteral:
-          case TOKEN_TYPES.StringLiteral:
-          case TOKEN_TYPES.CloseParen:
-          case TOKEN_TYPES.CloseSquareBracket:
-            break;
-          default: {
-            ++cursorPosition;
-            let num = consumeWhile(isInteger);
-            if (num.length > 0 && src[cursorPosition] === "." && isInteger(src[cursorPosition + 1])) {
-              ++cursorPosition;
-              const frac = consumeWhile(isInteger);
-              num = `${num}.${frac}`;
-            }
-            tokens.push(
-              new Token(`${char}${num}`, num.length > 0 ? TOKEN_TYPES.NumericLiteral : TOKEN_TYPES.UnaryOperator)
-            );
-            continue;
-          }
-        }
-      }
-      for (const [seq, type] of ORDERED_MAPPING_TABLE) {
-        if (seq === "}}" && curlyBracketDepth > 0) {
-          continue;
-        }
-        const slice2 = src.slice(cursorPosition, cursorPosition + seq.length);
-        if (slice2 === seq) {
-          tokens.push(new Token(seq, type));
-          if (type === TOKEN_TYPES.OpenExpression) {
-            curlyBracketDepth = 0;
-          } else if (type === TOKEN_TYPES.OpenCurlyBracket) {
-            ++curlyBracketDepth;
-          } else if (type === TOKEN_TYPES.CloseCurlyBracket) {
-            --curlyBracketDepth;
-          }
-          cursorPosition += seq.length;
-          continue main;
-        }
-      }
-      if (char === "'" || char === '"') {
-        ++cursorPosition;
-        const str = consumeWhile((c) => c !== char);
-        tokens.push(new Token(str, TOKEN_TYPES.StringLiteral));
-        ++cursorPosition;
-        continue;
-      }
-      if (isInteger(char)) {
-        let num = consumeWhile(isInteger);
-        if (tokens.at(-1)?.type !== TOKEN_TYPES.Dot && src[cursorPosition] === "." && isInteger(src[cursorPosition + 1])) {
-          ++cursorPosition;
-          const frac = consumeWhile(isInteger);
-          num = `${num}.${frac}`;
-        }
-        tokens.push(new Token(num, TOKEN_TYPES.NumericLiteral));
-        continue;
-      }
-      if (isWord(char)) {
-        const word = consumeWhile(isWord);
-        tokens.push(new Token(word, TOKEN_TYPES.Identifier));
-        continue;
-      }
-      throw new SyntaxError(`Unexpected character: ${char}`);
-    }
-  return tokens;
-}
-
-// src/ast.ts
-var Statement = class {
-  type = "Statement";
-};
-var Program = class extends Statement {
-  constructor(body) {
-    super();
-    this.body = body;
-  }
-  type = "Program";
-};
-var If = class extends Statement {
-  constructor(test, body, alternate) {
-    super();
-    this.test = test;
-    this.body = body;
-    this.alternate = alternate;
-  }
-  type = "If";
-};
-var For = class extends Statement {
-  constructor(loopvar, iterable, body, defaultBlock) {
-    super();
-    this.loopvar = loopvar;
-    this.iterable = iterable;
-    this.body = body;
-    this.defaultBlock = defaultBlock;
-  }
-  type = "For";
-};
-var Break = class extends Statement {
-  type = "Break";
-};
-var Continue = class extends Statement {
-  type = "Continue";
-};
-var SetStatement = class extends Statement {
-  constructor(assignee, value, body) {
-    super();
-    this.assignee = assignee;
-    this.value = value;
-    this.body = body;
-  }
-  type = "Set";
-};
-var Macro = class extends Statement {
-  constructor(name, args, body) {
-    super();
-    this.name = name;
-    this.args = args;
-    this.body = body;
-  }
-  type = "Macro";
-};
-var Comment = class extends Statement {
-  constructor(value) {
-    super();
-    this.value = value;
-  }
-  type = "Comment";
-};
-var Expression = class extends Statement {
-  type = "Expression";
-};
-var MemberExpression = class extends Expression {
-  constructor(object, property, computed) {
-    super();
-    this.object = object;
-    this.property = property;
-    this.computed = computed;
-  }
-  type = "MemberExpression";
-};
-var CallExpression = class extends Expression {
-  constructor(callee, args) {
-    super();
-    this.callee = callee;
-    this.args = args;
-  }
-  type = "CallExpression";
-};
-var Identifier = class extends Expression {
-  /**
-   * @param {string} value The name of the identifier
-   */
-  constructor(value) {
-    super();
-    this.value = value;
-  }
-  type = "Identifier";
-};
-var Literal = class extends Expression {
-  constructor(value) {
-    super();
-    this.value = value;
-  }
-  type = "Literal";
-};
-var IntegerLiteral = class extends Literal {
-  type = "IntegerLiteral";
-};
-var FloatLiteral = class extends Literal {
-  type = "FloatLiteral";
-};
-var StringLiteral = class extends Literal {
-  type = "StringLiteral";
-};
-var ArrayLiteral = class extends Literal {
-  type = "ArrayLiteral";
-};
-var TupleLiteral = class extends Literal {
-  type = "TupleLiteral";
-};
-var ObjectLiteral = class extends Literal {
-  type = "ObjectLiteral";
-};
-var BinaryExpression = class extends Expression {
-  constructor(operator, left, right) {
-    super();
-    this.operator = operator;
-    this.left = left;
-    this.right = right;
-  }
-  type = "BinaryExpression";
-};
-var FilterExpression = class extends Expression {
-  constructor(operand, filter) {
-    super();
-    this.operand = operand;
-    this.filter = filter;
-  }
-  type = "FilterExpression";
-};
-var FilterStatement = class extends Statement {
-  constructor(filter, body) {
-    super();
-    this.filter = filter;
-    this.body = body;
-  }
-  type = "FilterStatement";
-};
-var SelectExpression = class extends Expression {
-  constructor(lhs, test) {
-    super();
-    this.lhs = lhs;
-    this.test = test;
-  }
-  type = "SelectExpression";
-};
-var TestExpression = class extends Expression {
-  constructor(operand, negate, test) {
-    super();
-    this.operand = operand;
-    this.negate = negate;
-    this.test = test;
-  }
-  type = "TestExpression";
-};
-var UnaryExpression = class extends Expression {
-  constructor(operator, argument) {
-    super();
-    this.operator = operator;
-    this.argument = argument;
-  }
-  type = "UnaryExpression";
-};
-var SliceExpression = class extends Expression {
-  constructor(start = void 0, stop = void 0, step = void 0) {
-    super();
-    this.start = start;
-    this.stop = stop;
-    this.step = step;
-  }
-  type = "SliceExpression";
-};
-var KeywordArgumentExpression = class extends Expression {
-  constructor(key, value) {
-    super();
-    this.key = key;
-    this.value = value;
-  }
-  type = "KeywordArgumentExpression";
-};
-var SpreadExpression = class extends Expression {
-  constructor(argument) {
-    super();
-    this.argument = argument;
-  }
-  type = "SpreadExpression";
-};
-var KeywordSpreadExpression = class extends Expression {
-  constructor(argument) {
-    super();
-    this.argument = argument;
-  }
-  type = "KeywordSpreadExpression";
-};
-var CallStatement = class extends Statement {
-  constructor(call, callerArgs, body) {
-    super();
-    this.call = call;
-    this.callerArgs = callerArgs;
-    this.body = body;
-  }
-  type = "CallStatement";
-};
-var Ternary = class extends Expression {
-  constructor(condition, trueExpr, falseExpr) {
-    super();
-    this.condition = condition;
-    this.trueExpr = trueExpr;
-    this.falseExpr = falseExpr;
-  }
-  type = "Ternary";
-};
-
-// src/parser.ts
-function jinja_dist_parse(tokens) {
-  const program = new Program([]);
-  let current = 0;
-  function expect(type, error) {
-    const prev = tokens[current++];
-    if (!prev || prev.type !== type) {
-      throw new Error(`Parser Error: ${error}. ${prev.type} !== ${type}.`);
-    }
-    return prev;
-  }
-  function expectIdentifier(name) {
-    if (!isIdentifier(name)) {
-      throw new SyntaxError(`Expected ${name}`);
-    }
-    ++current;
-  }
-  function parseAny() {
-    switch (tokens[current].type) {
-      case TOKEN_TYPES.Comment:
-        return new Comment(tokens[current++].value);
-      case TOKEN_TYPES.Text:
-        return parseText();
-      case TOKEN_TYPES.OpenStatement:
-        return parseJinjaStatement();
-      case TOKEN_TYPES.OpenExpression:
-        return parseJinjaExpression();
-      default:
-        throw new SyntaxError(`Unexpected token type: ${tokens[current].type}`);
-    }
-  }
-  function is(...types) {
-    return current + types.length <= tokens.length && types.every((type, i) => type === tokens[current + i].type);
-  }
-  function isStatement(...names) {
-    return tokens[current]?.type === TOKEN_TYPES.OpenStatement && tokens[current + 1]?.type === TOKEN_TYPES.Identifier && names.includes(tokens[current + 1]?.value);
-  }
-  function isIdentifier(...names) {
-    return current + names.length <= tokens.length && names.every((name, i) => tokens[current + i].type === "Identifier" && name === tokens[current + i].value);
-  }
-  function parseText() {
-    return new StringLiteral(expect(TOKEN_TYPES.Text, "Expected text token").value);
-  }
-  function parseJinjaStatement() {
-    expect(TOKEN_TYPES.OpenStatement, "Expected opening statement token");
-    if (tokens[current].type !== TOKEN_TYPES.Identifier) {
-      throw new SyntaxError(`Unknown statement, got ${tokens[current].type}`);
-    }
-    const name = tokens[current].value;
-    let result;
-    switch (name) {
-      case "set":
-        ++current;
-        result = parseSetStatement();
-        break;
-      case "if":
-        ++current;
-        result = parseIfStatement();
-        expect(TOKEN_TYPES.OpenStatement, "Expected {% token");
-        expectIdentifier("endif");
-        expect(TOKEN_TYPES.CloseStatement, "Expected %} token");
-        break;
-      case "macro":
-        ++current;
-        result = parseMacroStatement();
-        expect(TOKEN_TYPES.OpenStatement, "Expected {% token");
-        expectIdentifier("endmacro");
-        expect(TOKEN_TYPES.CloseStatement, "Expected %} token");
-        break;
-      case "for":
-        ++current;
-        result = parseForStatement();
-        expect(TOKEN_TYPES.OpenStatement, "Expected {% token");
-        expectIdentifier("endfor");
-        expect(TOKEN_TYPES.CloseStatement, "Expected %} token");
-        break;
-      case "call": {
-        ++current;
-        let callerArgs = null;
-        if (is(TOKEN_TYPES.OpenParen)) {
-          callerArgs = parseArgs("parameters");
-        }
-        const callee = parsePrimaryExpression();
-        if (callee.type !== "Identifier") {
-          throw new SyntaxError(`Expected identifier following call statement`);
-        }
-        const callArgs = parseArgs("call");
-        expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-        const body = [];
-        while (!isStatement("endcall")) {
-          body.push(parseAny());
-        }
-        expect(TOKEN_TYPES.OpenStatement, "Expected '{%'");
-        expectIdentifier("endcall");
-        expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-        const callExpr = new CallExpression(callee, callArgs);
-        result = new CallStatement(callExpr, callerArgs, body);
-        break;
-      }
-      case "break":
-        ++current;
-        expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-        result = new Break();
-        break;
-      case "continue":
-        ++current;
-        expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-        result = new Continue();
-        break;
-      case "filter": {
-        ++current;
-        let filterNode = parsePrimaryExpression();
-        if (filterNode instanceof Identifier && is(TOKEN_TYPES.OpenParen)) {
-          filterNode = parseCallExpression(filterNode);
-        }
-        expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-        const filterBody = [];
-        while (!isStatement("endfilter")) {
-          filterBody.push(parseAny());
-        }
-        expect(TOKEN_TYPES.OpenStatement, "Expected '{%'");
-        expectIdentifier("endfilter");
-        expect(TOKEN_TYPES.CloseStatement, "Expected '%}'");
-        result = new FilterStatement(filterNode, filterBody);
-        break;
-      }
-      default:
-        throw new SyntaxError(`Unknown statement type: ${name}`);
-    }
-    return result;
-  }
-  function parseJinjaExpression() {
-    expect(TOKEN_TYPES.OpenExpression, "Expected opening expression token");
-    const result = parseExpression();
-    expect(TOKEN_TYPES.CloseExpression, "Expected closing expression token");
-    return result;
-  }
-  function parseSetStatement() {
-    const left = parseExpressionSequence();
-    let value = null;
-    const body = [];
-    if (is(TOKEN_TYPES.Equals)) {
-      ++current;
-      value = parseExpressionSequence();
-    } else {
-      expect(TOKEN_TYPES.CloseStatement, "Expected %} token");
-      while (!isStatement("endset")) {
-        body.push(parseAny());
-      }
-      expect(TOKEN_TYPES.OpenStatement, "Expected {% token");
-      expectIdentifier("endset");
-    }
-    expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-    return new SetStatement(left, value, body);
-  }
-  function parseIfStatement() {
-    const test = parseExpression();
-    expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-    const body = [];
-    const alternate = [];
-    while (!isStatement("elif", "else", "endif")) {
-      body.push(parseAny());
-    }
-    if (isStatement("elif")) {
-      ++current;
-      ++current;
-      const result = parseIfStatement();
-      alternate.push(result);
-    } else if (isStatement("else")) {
-      ++current;
-      ++current;
-      expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-      while (!isStatement("endif")) {
-        alternate.push(parseAny());
-      }
-    }
-    return new If(test, body, alternate);
-  }
-  function parseMacroStatement() {
-    const name = parsePrimaryExpression();
-    if (name.type !== "Identifier") {
-      throw new SyntaxError(`Expected identifier following macro statement`);
-    }
-    const args = parseArgs("parameters");
-    expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-    const body = [];
-    while (!isStatement("endmacro")) {
-      body.push(parseAny());
-    }
-    return new Macro(name, args, body);
-  }
-  function parseExpressionSequence(primary = false) {
-    const fn = primary ? parsePrimaryExpression : parseExpression;
-    const expressions = [fn()];
-    const isTuple = is(TOKEN_TYPES.Comma);
-    while (isTuple) {
-      ++current;
-      expressions.push(fn());
-      if (!is(TOKEN_TYPES.Comma)) {
-        break;
-      }
-    }
-    return isTuple ? new TupleLiteral(expressions) : expressions[0];
-  }
-  function parseForStatement() {
-    const loopVariable = parseExpressionSequence(true);
-    if (!(loopVariable instanceof Identifier || loopVariable instanceof TupleLiteral)) {
-      throw new SyntaxError(`Expected identifier/tuple for the loop variable, got ${loopVariable.type} instead`);
-    }
-    if (!isIdentifier("in")) {
-      throw new SyntaxError("Expected `in` keyword following loop variable");
-    }
-    ++current;
-    const iterable = parseExpression();
-    expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-    const body = [];
-    while (!isStatement("endfor", "else")) {
-      body.push(parseAny());
-    }
-    const alternative = [];
-    if (isStatement("else")) {
-      ++current;
-      ++current;
-      expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
-      while (!isStatement("endfor")) {
-        alternative.push(parseAny());
-      }
-    }
-    return new For(loopVariable, iterable, body, alternative);
-  }
-  function parseExpression() {
-    return parseIfExpression();
-  }
-  function parseIfExpression() {
-    const a = parseLogicalOrExpression();
-    if (isIdentifier("if")) {
-      ++current;
-      const test = parseLogicalOrExpression();
-      if (isIdentifier("else")) {
-        ++current;
-        const falseExpr = parseIfExpression();
-        return new Ternary(test, a, falseExpr);
-      } else {
-        return new SelectExpression(a, test);
-      }
-    }
-    return a;
-  }
-  function parseLogicalOrExpression() {
-    let left = parseLogicalAndExpression();
-    while (isIdentifier("or")) {
-      const operator = tokens[current];
-      ++current;
-      const right = parseLogicalAndExpression();
-      left = new BinaryExpression(operator, left, right);
-    }
-    return left;
-  }
-  function parseLogicalAndExpression() {
-    let left = parseLogicalNegationExpression();
-    while (isIdentifier("and")) {
-      const operator = tokens[current];
-      ++current;
-      const right = parseLogicalNegationExpression();
-      left = new BinaryExpression(operator, left, right);
-    }
-    return left;
-  }
-  function parseLogicalNegationExpression() {
-    let right;
-    while (isIdentifier("not")) {
-      const operator = tokens[current];
-      ++current;
-      const arg = parseLogicalNegationExpression();
-      right = new UnaryExpression(operator, arg);
-    }
-    return right ?? parseComparisonExpression();
-  }
-  function parseComparisonExpression() {
-    let left = parseAdditiveExpression();
-    while (true) {
-      let operator;
-      if (isIdentifier("not", "in")) {
-        operator = new Token("not in", TOKEN_TYPES.Identifier);
-        current += 2;
-      } else if (isIdentifier("in")) {
-        operator = tokens[current++];
-      } else if (is(TOKEN_TYPES.ComparisonBinaryOperator)) {
-        operator = tokens[current++];
-      } else {
-        break;
-      }
-      const right = parseAdditiveExpression();
-      left = new BinaryExpression(operator, left, right);
-    }
-    return left;
-  }
-  function parseAdditiveExpression() {
-    let left = parseMultiplicativeExpression();
-    while (is(TOKEN_TYPES.AdditiveBinaryOperator)) {
-      const operator = tokens[current];
-      ++current;
-      const right = parseMultiplicativeExpression();
-      left = new BinaryExpression(operator, left, right);
-    }
-    return left;
-  }
-  function parseCallMemberExpression() {
-    const member = parseMemberExpression(parsePrimaryExpression());
-    if (is(TOKEN_TYPES.OpenParen)) {
-      return parseCallExpression(member);
-    }
-    return member;
-  }
-  function parseCallExpression(callee) {
-    let expression = new CallExpression(callee, parseArgs("call"));
-    expression = parseMemberExpression(expression);
-    if (is(TOKEN_TYPES.OpenParen)) {
-      expression = parseCallExpression(expression);
-    }
-    return expression;
-  }
-  function parseArgs(mode) {
-    expect(TOKEN_TYPES.OpenParen, "Expected opening parenthesis for arguments list");
-    const args = parseArgumentsList(mode);
-    expect(TOKEN_TYPES.CloseParen, "Expected closing parenthesis for arguments list");
-    return args;
-  }
-  function parseArgumentsList(mode) {
-    const args = [];
-    const parameterNames = /* @__PURE__ */ new Set();
-    let sawKeywordOrDefault = false;
-    let sawSpreadArgument = false;
-    while (!is(TOKEN_TYPES.CloseParen)) {
-      const isKeywordSpread = is(TOKEN_TYPES.ExponentiationBinaryOperator);
-      const isPositionalSpread = is(TOKEN_TYPES.MultiplicativeBinaryOperator) && tokens[current].value === "*";
-      if (mode === "parameters" && (isKeywordSpread || isPositionalSpread)) {
-        throw new SyntaxError("Argument unpacking is not allowed in parameter declarations");
-      }
-      if (isKeywordSpread) {
-        ++current;
-        args.push(new KeywordSpreadExpression(parseExpression()));
-        if (is(TOKEN_TYPES.Comma)) {
-          ++current;
-        }
-        if (!is(TOKEN_TYPES.CloseParen)) {
-          throw new SyntaxError("Expected closing parenthesis: `**` must be applied to the final argument");
-        }
-        break;
-      }
-      let argument;
-      if (isPositionalSpread) {
-        if (sawSpreadArgument) {
-          throw new SyntaxError("Only one `*` argument unpacking is allowed");
-        }
-        sawSpreadArgument = true;
-        ++current;
-        const expr = parseExpression();
-        argument = new SpreadExpression(expr);
-      } else {
-        argument = parseExpression();
-        if (is(TOKEN_TYPES.Equals)) {
-          ++current;
-          if (!(argument instanceof Identifier)) {
-            throw new SyntaxError(
-              mode === "parameters" ? "Expected identifier for parameter declaration" : "Expected identifier for keyword argument"
-            );
-          }
-          const value = parseExpression();
-          argument = new KeywordArgumentExpression(argument, value);
-        }
-        if (mode === "parameters") {
-          if (!(argument instanceof Identifier || argument instanceof KeywordArgumentExpression)) {
-            throw new SyntaxError("Expected identifier for parameter declaration");
-          }
-          const parameterName = argument instanceof Identifier ? argument.value : argument.key.value;
-          if (parameterNames.has(parameterName)) {
-            throw new SyntaxError(`Duplicate parameter name: ${parameterName}`);
-          }
-          parameterNames.add(parameterName);
-        }
-        if (argument instanceof KeywordArgumentExpression) {
-          sawKeywordOrDefault = true;
-        } else if (sawKeywordOrDefault) {
-          throw new SyntaxError(
-            mode === "call" ? "Positional arguments must come before keyword arguments" : "Non-default argument follows default argument"
-          );
-        } else if (sawSpreadArgument) {
-          throw new SyntaxError("Positional arguments must not follow `*` argument unpacking");
-        }
-      }
-      args.push(argument);
-      if (is(TOKEN_TYPES.Comma)) {
-        ++current;
-      }
-    }
-    return args;
-  }
-  function parseMemberExpressionArgumentsList() {
-    const slices = [];
-    let isSlice = false;
-    while (!is(TOKEN_TYPES.CloseSquareBracket)) {
-      if (is(TOKEN_TYPES.Colon)) {
-        slices.push(void 0);
-        ++current;
-        isSlice = true;
-      } else {
-        slices.push(parseExpression());
-        if (is(TOKEN_TYPES.Colon)) {
-          ++current;
-          isSlice = true;
-        }
-      }
-    }
-    if (slices.length === 0) {
-      throw new SyntaxError(`Expected at least one argument for member/slice expression`);
-    }
-    if (isSlice) {
-      if (slices.length > 3) {
-        throw new SyntaxError(`Expected 0-3 arguments for slice expression`);
-      }
-      return new SliceExpression(...slices);
-    }
-    return slices[0];
-  }
-  function parseMemberExpression(object) {
-    while (is(TOKEN_TYPES.Dot) || is(TOKEN_TYPES.OpenSquareBracket)) {
-      const operator = tokens[current];
-      ++current;
-      let property;
-      const computed = operator.type === TOKEN_TYPES.OpenSquareBracket;
-      if (computed) {
-        property = parseMemberExpressionArgumentsList();
-        expect(TOKEN_TYPES.CloseSquareBracket, "Expected closing square bracket");
-      } else {
-        property = parsePrimaryExpression();
-        if (property.type !== "Identifier" && property.type !== "IntegerLiteral") {
-          throw new SyntaxError(`Expected identifier or integer following dot operator`);
-        }
-      }
-      object = new MemberExpression(object, property, computed);
-    }
-    return object;
-  }
-  function parseMultiplicativeExpression() {
-    let left = parsePowerExpression();
-    while (is(TOKEN_TYPES.MultiplicativeBinaryOperator)) {
-      const operator = tokens[current++];
-      const right = parsePowerExpression();
-      left = new BinaryExpression(operator, left, right);
-    }
-    return left;
-  }
-  function parsePowerExpression() {
-    let left = parseTestExpression();
-    while (is(TOKEN_TYPES.ExponentiationBinaryOperator)) {
-      const operator = tokens[current++];
-      const right = parseTestExpression();
-      left = new BinaryExpression(operator, left, right);
-    }
-    return left;
-  }
-  function parseTestExpression() {
-    let operand = parseFilterExpression();
-    while (isIdentifier("is")) {
-      ++current;
-      const negate = isIdentifier("not");
-      if (negate) {
-        ++current;
-      }
-      const filter = parsePrimaryExpression();
-      if (!(filter instanceof Identifier)) {
-        throw new SyntaxError(`Expected identifier for the test`);
-      }
-      operand = new TestExpression(operand, negate, filter);
-    }
-    return operand;
-  }
-  function parseFilterExpression() {
-    let operand = parseUnarySignExpression();
-    while (is(TOKEN_TYPES.Pipe)) {
-      ++current;
-      let filter = parsePrimaryExpression();
-      if (!(filter instanceof Identifier)) {
-        throw new SyntaxError(`Expected identifier for the filter`);
-      }
-      if (is(TOKEN_TYPES.OpenParen)) {
-        filter = parseCallExpression(filter);
-      }
-      operand = new FilterExpression(operand, filter);
-    }
-    return operand;
-  }
-  function parseUnarySignExpression() {
-    const token = tokens[current];
-    if (token && (token.type === TOKEN_TYPES.UnaryOperator || token.type === TOKEN_TYPES.AdditiveBinaryOperator) && (token.value === "-" || token.value === "+")) {
-      const operator = tokens[current++];
-      const argument = parseUnarySignExpression();
-      return new UnaryExpression(operator, argument);
-    }
-    return parseCallMemberExpression();
-  }
-  function parsePrimaryExpression() {
-    const token = tokens[current++];
-    switch (token.type) {
-      case TOKEN_TYPES.NumericLiteral: {
-        const num = token.value;
-        return num.includes(".") ? new FloatLiteral(Number(num)) : new IntegerLiteral(Number(num));
-      }
-      case TOKEN_TYPES.StringLiteral: {
-        let value = token.value;
-        while (is(TOKEN_TYPES.StringLiteral)) {
-          value += tokens[current++].value;
-        }
-        return new StringLiteral(value);
-      }
-      case TOKEN_TYPES.Identifier:
-        return new Identifier(token.value);
-      case TOKEN_TYPES.OpenParen: {
-        const expression = parseExpressionSequence();
-        expect(TOKEN_TYPES.CloseParen, "Expected closing parenthesis, got ${tokens[current].type} instead.");
-        return expression;
-      }
-      case TOKEN_TYPES.OpenSquareBracket: {
-        const values = [];
-        while (!is(TOKEN_TYPES.CloseSquareBracket)) {
-          values.push(parseExpression());
-          if (is(TOKEN_TYPES.Comma)) {
-            ++current;
-          }
-        }
-        ++current;
-        return new ArrayLiteral(values);
-      }
-      case TOKEN_TYPES.OpenCurlyBracket: {
-        const values = /* @__PURE__ */ new Map();
-        while (!is(TOKEN_TYPES.CloseCurlyBracket)) {
-          const key = parseExpression();
-          expect(TOKEN_TYPES.Colon, "Expected colon between key and value in object literal");
-          const value = parseExpression();
-          values.set(key, value);
-          if (is(TOKEN_TYPES.Comma)) {
-            ++current;
-          }
-        }
-        ++current;
-        return new ObjectLiteral(values);
-      }
-      default:
-        throw new SyntaxError(`Unexpected token: ${token.type}`);
-    }
-  }
-  while (current < tokens.length) {
-    program.body.push(parseAny());
-  }
-  return program;
-}
-
-// src/utils.ts
-function range(start, stop, step = 1) {
-  if (stop === void 0) {
-    stop = start;
-    start = 0;
-  }
-  if (step === 0) {
-    throw new Error("range() step must not be zero");
-  }
-  const result = [];
-  if (step > 0) {
-    for (let i = start; i < stop; i += step) {
-      result.push(i);
-    }
-  } else {
-    for (let i = start; i > stop; i += step) {
-      result.push(i);
-    }
-  }
-  return result;
-}
-function slice(array, start, stop, step = 1) {
-  const direction = Math.sign(step);
-  if (direction >= 0) {
-    start = (start ??= 0) < 0 ? Math.max(array.length + start, 0) : Math.min(start, array.length);
-    stop = (stop ??= array.length) < 0 ? Math.max(array.length + stop, 0) : Math.min(stop, array.length);
-  } else {
-    start = (start ??= array.length - 1) < 0 ? Math.max(array.length + start, -1) : Math.min(start, array.length - 1);
-    stop = (stop ??= -1) < -1 ? Math.max(array.length + stop, -1) : Math.min(stop, array.length - 1);
-  }
-  const result = [];
-  for (let i = start; direction * i < direction * stop; i += step) {
-    result.push(array[i]);
-  }
-  return result;
-}
-function titleCase(value) {
-  return value.replace(/\b\w/g, (c) => c.toUpperCase());
-}
-function strftime_now(format2) {
-  return strftime(/* @__PURE__ */ new Date(), format2);
-}
-function strftime(date, format2) {
-  const monthFormatterLong = new Intl.DateTimeFormat(void 0, { month: "long" });
-  const monthFormatterShort = new Intl.DateTimeFormat(void 0, { month: "short" });
-  const pad2 = (n) => n < 10 ? "0" + n : n.toString();
-  return format2.replace(/%[YmdbBHM%]/g, (token) => {
-    switch (token) {
-      case "%Y":
-        return date.getFullYear().toString();
-      case "%m":
-        return pad2(date.getMonth() + 1);
-      case "%d":
-        return pad2(date.getDate());
-      case "%b":
-        return monthFormatterShort.format(date);
-      case "%B":
-        return monthFormatterLong.format(date);
-      case "%H":
-        return pad2(date.getHours());
-      case "%M":
-        return pad2(date.getMinutes());
-      case "%%":
-        return "%";
-      default:
-        return token;
-    }
-  });
-}
-function escapeRegExp(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-function replace(str, oldvalue, newvalue, count) {
-  if (count === 0) {
-    return str;
-  }
-  let remaining = count == null || count < 0 ? Infinity : count;
-  const pattern = oldvalue.length === 0 ? new RegExp("(?=)", "gu") : new RegExp(escapeRegExp(oldvalue), "gu");
-  return str.replaceAll(pattern, (match) => {
-    if (remaining > 0) {
-      --remaining;
-      return newvalue;
-    }
-    return match;
-  });
-}
-
-// src/runtime.ts
-var BreakControl = class extends Error {
-};
-var ContinueControl = class extends Error {
-};
-var EMPTY_BUILTINS = /* @__PURE__ */ new Map();
-var RuntimeValue = class {
-  type = "RuntimeValue";
-  value;
-  /**
-   * A collection of built-in functions for this type.
-   */
-  get builtins() {
-    return EMPTY_BUILTINS;
-  }
-  /**
-   * Creates a new RuntimeValue.
-   */
-  constructor(value = void 0) {
-    this.value = value;
-  }
-  /**
-   * Determines truthiness or falsiness of the runtime value.
-   * This function should be overridden by subclasses if it has custom truthiness criteria.
-   * @returns {BooleanValue} BooleanValue(true) if the value is truthy, BooleanValue(false) otherwise.
-   */
-  __bool__() {
-    return new BooleanValue(!!this.value);
-  }
-  toString() {
-    return String(this.value);
-  }
-};
-var IntegerValue = class extends RuntimeValue {
-  type = "IntegerValue";
-};
-var FloatValue = class extends RuntimeValue {
-  type = "FloatValue";
-  toString() {
-    if (Object.is(this.value, -0)) {
-      return "-0.0";
-    }
-    return this.value % 1 === 0 ? this.value.toFixed(1) : this.value.toString();
-  }
-};
-var StringValue = class extends RuntimeValue {
-  type = "StringValue";
-  _builtins;
-  get builtins() {
-    return this._builtins ??= /* @__PURE__ */ new Map([
-      [
-        "upper",
-        new FunctionValue(() => {
-          return new StringValue(this.value.toUpperCase());
-        })
-      ],
-      [
-        "lower",
-        new FunctionValue(() => {
-          return new StringValue(this.value.toLowerCase());
-        })
-      ],
-      [
-        "strip",
-        new FunctionValue(() => {
-          return new StringValue(this.value.trim());
-        })
-      ],
-      [
-        "title",
-        new FunctionValue(() => {
-          return new StringValue(titleCase(this.value));
-        })
-      ],
-      [
-        "capitalize",
-        new FunctionValue(() => {
-          return new StringValue(this.value.charAt(0).toUpperCase() + this.value.slice(1));
-        })
-      ],
-      ["length", new IntegerValue(this.value.length)],
-      [
-        "rstrip",
-        new FunctionValue(() => {
-          return new StringValue(this.value.trimEnd());
-        })
-      ],
-      [
-        "lstrip",
-        new FunctionValue(() => {
-          return new StringValue(this.value.trimStart());
-        })
-      ],
-      [
-        "startswith",
-        new FunctionValue((args) => {
-          if (args.length === 0) {
-            throw new Error("startswith() requires at least one argument");
-          }
-          const pattern = args[0];
-          if (pattern instanceof StringValue) {
-            return new BooleanValue(this.value.startsWith(pattern.value));
-          } else if (pattern instanceof ArrayValue) {
-            for (const item of pattern.value) {
-              if (!(item instanceof StringValue)) {
-                throw new Error("startswith() tuple elements must be strings");
-              }
-              if (this.value.startsWith(item.value)) {
-                return new BooleanValue(true);
-              }
-            }
-            return new BooleanValue(false);
-          }
-          throw new Error("startswith() argument must be a string or tuple of strings");
-        })
-      ],
-      [
-        "endswith",
-        new FunctionValue((args) => {
-          if (args.length === 0) {
-            throw new Error("endswith() requires at least one argument");
-          }
-          const pattern = args[0];
-          if (pattern instanceof StringValue) {
-            return new BooleanValue(this.value.endsWith(pattern.value));
-          } else if (pattern instanceof ArrayValue) {
-            for (const item of pattern.value) {
-              if (!(item instanceof StringValue)) {
-                throw new Error("endswith() tuple elements must be strings");
-              }
-              if (this.value.endsWith(item.value)) {
-                return new BooleanValue(true);
-              }
-            }
-            return new BooleanValue(false);
-          }
-          throw new Error("endswith() argument must be a string or tuple of strings");
-        })
-      ],
-      [
-        "split",
-        // follows Python's `str.split(sep=None, maxsplit=-1)` function behavior
-        // https://docs.python.org/3.13/library/stdtypes.html#str.split
-        new FunctionValue((args) => {
-          const sep = args[0] ?? new NullValue();
-          if (!(sep instanceof StringValue || sep instanceof NullValue)) {
-            throw new Error("sep argument must be a string or null");
-          }
-          const maxsplit = args[1] ?? new IntegerValue(-1);
-          if (!(maxsplit instanceof IntegerValue)) {
-            throw new Error("maxsplit argument must be a number");
-          }
-          let result = [];
-          if (sep instanceof NullValue) {
-            const text = this.value.trimStart();
-            for (const { 0: match, index } of text.matchAll(/\S+/g)) {
-              if (maxsplit.value !== -1 && result.length >= maxsplit.value && index !== void 0) {
-                result.push(match + text.slice(index + match.length));
-                break;
-              }
-              result.push(match);
-            }
-          } else {
-            if (sep.value === "") {
-              throw new Error("empty separator");
-            }
-            result = this.value.split(sep.value);
-            if (maxsplit.value !== -1 && result.length > maxsplit.value) {
-              result.push(result.splice(maxsplit.value).join(sep.value));
-            }
-          }
-          return new ArrayValue(result.map((part) => new StringValue(part)));
-        })
-      ],
-      [
-        "replace",
-        new FunctionValue((args) => {
-          if (args.length < 2) {
-            throw new Error("replace() requires at least two arguments");
-          }
-          const oldValue = args[0];
-          const newValue = args[1];
-          if (!(oldValue instanceof StringValue && newValue instanceof StringValue)) {
-            throw new Error("replace() arguments must be strings");
-          }
-          let count;
-          if (args.length > 2) {
-            if (args[2].type === "KeywordArgumentsValue") {
-              count = args[2].value.get("count") ?? new NullValue();
-            } else {
-              count = args[2];
-            }
-          } else {
-            count = new NullValue();
-          }
-          if (!(count instanceof IntegerValue || count instanceof NullValue)) {
-            throw new Error("replace() count argument must be a number or null");
-          }
-          return new StringValue(replace(this.value, oldValue.value, newValue.value, count.value));
-        })
-      ]
-    ]);
-  }
-};
-var BooleanValue = class extends RuntimeValue {
-  type = "BooleanValue";
-};
-var NON_ASCII_CHARS = /[\x7f-\uffff]/g;
-function makeAsciiSafe(str) {
-  return str.replace(NON_ASCII_CHARS, (char) => "\\u" + char.charCodeAt(0).toString(16).padStart(4, "0"));
-}
-function toJSON(input, options = {}, depth = 0, convertUndefinedToNull = true) {
-  const { indent = null, ensureAscii = false, separators = null, sortKeys = false } = options;
-  let itemSeparator;
-  let keySeparator;
-  if (separators) {
-    [itemSeparator, keySeparator] = separators;
-  } else if (indent) {
-    itemSeparator = ",";
-    keySeparator = ": ";
-  } else {
-    itemSeparator = ", ";
-    keySeparator = ": ";
-  }
-  switch (input.type) {
-    case "NullValue":
-      return "null";
-    case "UndefinedValue":
-      return convertUndefinedToNull ? "null" : "undefined";
-    case "IntegerValue":
-    case "FloatValue":
-    case "BooleanValue":
-      return JSON.stringify(input.value);
-    case "StringValue": {
-      let result = JSON.stringify(input.value);
-      if (ensureAscii) {
-        result = makeAsciiSafe(result);
-      }
-      return result;
-    }
-    case "ArrayValue":
-    case "NamespaceValue":
-    case "ObjectValue": {
-      const indentValue = indent ? " ".repeat(indent) : "";
-      const basePadding = "\n" + indentValue.repeat(depth);
-      const childrenPadding = basePadding + indentValue;
-      if (input.type === "ArrayValue") {
-        const core = input.value.map((x) => toJSON(x, options, depth + 1, convertUndefinedToNull));
-        return indent && core.length > 0 ? `[${childrenPadding}${core.join(`${itemSeparator}${childrenPadding}`)}${basePadding}]` : `[${core.join(itemSeparator)}]`;
-      } else {
-        let entries = Array.from(input.value.entries());
-        if (sortKeys) {
-          entries = entries.sort(([a], [b]) => a.localeCompare(b));
-        }
-        const core = entries.map(([key, value]) => {
-          let keyStr = JSON.stringify(key);
-          if (ensureAscii) {
-            keyStr = makeAsciiSafe(keyStr);
-          }
-          const v = `${keyStr}${keySeparator}${toJSON(value, options, depth + 1, convertUndefinedToNull)}`;
-          return indent ? `${childrenPadding}${v}` : v;
-        });
-        return indent && core.length > 0 ? `{${core.join(itemSeparator)}${basePadding}}` : `{${core.join(itemSeparator)}}`;
-      }
-    }
-    default:
-      throw new Error(`Cannot convert to JSON: ${input.type}`);
-  }
-}
-var ObjectValue = class extends RuntimeValue {
-  type = "ObjectValue";
-  _builtins;
-  /**
-   * NOTE: necessary to override since all JavaScript arrays are considered truthy,
-   * while only non-empty Python arrays are consider truthy.
-   *
-   * e.g.,
-   *  - JavaScript:  {} && 5 -> 5
-   *  - Python:      {} and 5 -> {}
-   */
-  __bool__() {
-    return new BooleanValue(this.value.size > 0);
-  }
-  get builtins() {
-    return this._builtins ??= /* @__PURE__ */ new Map([
-      [
-        "get",
-        new FunctionValue(([key, defaultValue]) => {
-          if (!(key instanceof StringValue)) {
-            throw new Error(`Object key must be a string: got ${key.type}`);
-          }
-          return this.value.get(key.value) ?? defaultValue ?? new NullValue();
-        })
-      ],
-      ["items", new FunctionValue(() => this.items())],
-      ["keys", new FunctionValue(() => this.keys())],
-      ["values", new FunctionValue(() => this.values())],
-      [
-        "dictsort",
-        new FunctionValue((args) => {
-          let kwargs = /* @__PURE__ */ new Map();
-          const positionalArgs = args.filter((arg) => {
-            if (arg instanceof KeywordArgumentsValue) {
-              kwargs = arg.value;
-              return false;
-            }
-            return true;
-          });
-          const caseSensitive = positionalArgs.at(0) ?? kwargs.get("case_sensitive") ?? new BooleanValue(false);
-          if (!(caseSensitive instanceof BooleanValue)) {
-            throw new Error("case_sensitive must be a boolean");
-          }
-          const by = positionalArgs.at(1) ?? kwargs.get("by") ?? new StringValue("key");
-          if (!(by instanceof StringValue)) {
-            throw new Error("by must be a string");
-          }
-          if (!["key", "value"].includes(by.value)) {
-            throw new Error("by must be either 'key' or 'value'");
-          }
-          const reverse = positionalArgs.at(2) ?? kwargs.get("reverse") ?? new BooleanValue(false);
-          if (!(reverse instanceof BooleanValue)) {
-            throw new Error("reverse must be a boolean");
-          }
-          const items = Array.from(this.value.entries()).map(([key, value]) => new ArrayValue([new StringValue(key), value])).sort((a, b) => {
-            const index = by.value === "key" ? 0 : 1;
-            const aVal = a.value[index];
-            const bVal = b.value[index];
-            const result = compareRuntimeValues(aVal, bVal, caseSensitive.value);
-            return reverse.value ? -result : result;
-          });
-          return new ArrayValue(items);
-        })
-      ]
-    ]);
-  }
-  items() {
-    return new ArrayValue(
-      Array.from(this.value.entries()).map(([key, value]) => new ArrayValue([new StringValue(key), value]))
-    );
-  }
-  keys() {
-    return new ArrayValue(Array.from(this.value.keys()).map((key) => new StringValue(key)));
-  }
-  values() {
-    return new ArrayValue(Array.from(this.value.values()));
-  }
-  toString() {
-    return toJSON(this, {}, 0, false);
-  }
-};
-var KeywordArgumentsValue = class extends ObjectValue {
-  type = "KeywordArgumentsValue";
-};
-var NamespaceValue = class extends RuntimeValue {
-  type = "NamespaceValue";
-  toString() {
-    return toJSON(this, {}, 0, false);
-  }
-};
-var ArrayValue = class extends RuntimeValue {
-  type = "ArrayValue";
-  _builtins;
-  get builtins() {
-    return this._builtins ??= /* @__PURE__ */ new Map([["length", new IntegerValue(this.value.length)]]);
-  }
-  /**
-   * NOTE: necessary to override since all JavaScript arrays are considered truthy,
-   * while only non-empty Python arrays are consider truthy.
-   *
-   * e.g.,
-   *  - JavaScript:  [] && 5 -> 5
-   *  - Python:      [] and 5 -> []
-   */
-  __bool__() {
-    return new BooleanValue(this.value.length > 0);
-  }
-  toString() {
-    return toJSON(this, {}, 0, false);
-  }
-};
-var TupleValue = class extends ArrayValue {
-  type = "TupleValue";
-};
-var FunctionValue = class extends RuntimeValue {
-  type = "FunctionValue";
-};
-var NullValue = class extends RuntimeValue {
-  type = "NullValue";
-};
-var UndefinedValue = class extends RuntimeValue {
-  type = "UndefinedValue";
-};
-function normalizeNamespaceEntry(pair) {
-  let values;
-  if (pair instanceof ArrayValue) {
-    values = pair.value;
-  } else if (pair instanceof StringValue) {
-    values = Array.from(pair.value, (char) => new StringValue(char));
-  }
-  if (!values || values.length !== 2) {
-    throw new Error("namespace expected an object or an iterable of [key, value] pairs");
-  }
-  const [key, value] = values;
-  if (!(key instanceof StringValue)) {
-    throw new Error("namespace keys must be strings");
-  }
-  return [key, value];
-}
-var _Environment = class {
-  constructor(parent) {
-    this.parent = parent;
-  }
-  /**
-   * The variables declared in this environment.
-   */
-  variables = /* @__PURE__ */ new Map([
-    [
-      "namespace",
-      new FunctionValue((args) => {
-        const positional = args.slice();
-        let kwargs;
-        if (positional.at(-1) instanceof KeywordArgumentsValue) {
-          kwargs = positional.pop();
-        }
-        if (positional.length > 1) {
-          throw new Error(`namespace expected at most 1 argument, got ${positional.length}`);
-        }
-        const entries = /* @__PURE__ */ new Map();
-        if (positional.length === 1) {
-          const source = positional[0];
-          if (source instanceof ObjectValue) {
-            for (const [key, value] of source.value) {
-              entries.set(key, value);
-            }
-          } else if (source instanceof ArrayValue) {
-            for (const pair of source.value) {
-              const [key, value] = normalizeNamespaceEntry(pair);
-              entries.set(key.value, value);
-            }
-          } else {
-            throw new Error(`'${source.type}' object is not iterable`);
-          }
-        }
-        if (kwargs) {
-          for (const [key, value] of kwargs.value) {
-            entries.set(key, value);
-          }
-        }
-        return new NamespaceValue(entries);
-      })
-    ]
-  ]);
-  tests = _Environment.TESTS;
-  /**
-   * Set the value of a variable in the current environment.
-   */
-  set(name, value) {
-    return this.declareVariable(name, convertToRuntimeValues(value));
-  }
-  declareVariable(name, value) {
-    if (this.variables.has(name)) {
-      throw new SyntaxError(`Variable already declared: ${name}`);
-    }
-    this.variables.set(name, value);
-    return value;
-  }
-  // private assignVariable(name: string, value: AnyRuntimeValue): AnyRuntimeValue {
-  // 	const env = this.resolve(name);
-  // 	env.variables.set(name, value);
-  // 	return value;
-  // }
-  /**
-   * Set variable in the current scope.
-   * See https://jinja.palletsprojects.com/en/3.0.x/templates/#assignments for more information.
-   */
-  setVariable(name, value) {
-    this.variables.set(name, value);
-    return value;
-  }
-  /**
-   * Resolve the environment in which the variable is declared.
-   * @param {string} name The name of the variable.
-   * @returns {Environment} The environment in which the variable is declared.
-   */
-  resolve(name) {
-    if (this.variables.has(name)) {
-      return this;
-    }
-    if (this.parent) {
-      return this.parent.resolve(name);
-    }
-    throw new Error(`Unknown variable: ${name}`);
-  }
-  lookupVariable(name) {
-    try {
-      return this.resolve(name).variables.get(name) ?? new UndefinedValue();
-    } catch {
-      return new UndefinedValue();
-    }
-  }
-};
-var Environment = _Environment;
-/**
- * The tests available in this environment.
- */
-__publicField(Environment, "TESTS", /* @__PURE__ */ new Map([
-  ["boolean", (operand) => operand.type === "BooleanValue"],
-  ["callable", (operand) => operand instanceof FunctionValue],
-  [
-    "odd",
-    (operand) => {
-      if (!(operand instanceof IntegerValue)) {
-        throw new Error(`cannot odd on ${operand.type}`);
-      }
-      return operand.value % 2 !== 0;
-    }
-  ],
-  [
-    "even",
-    (operand) => {
-      if (!(operand instanceof IntegerValue)) {
-        throw new Error(`cannot even on ${operand.type}`);
-      }
-      return operand.value % 2 === 0;
-    }
-  ],
-  ["false", (operand) => operand.type === "BooleanValue" && !operand.value],
-  ["true", (operand) => operand.type === "BooleanValue" && operand.value],
-  ["none", (operand) => operand.type === "NullValue"],
-  ["string", (operand) => operand.type === "StringValue"],
-  ["number", (operand) => operand instanceof IntegerValue || operand instanceof FloatValue],
-  ["integer", (operand) => operand instanceof IntegerValue],
-  ["iterable", (operand) => operand.type === "ArrayValue" || operand.type === "StringValue"],
-  ["mapping", (operand) => operand instanceof ObjectValue],
-  [
-    "sequence",
-    (operand) => operand instanceof ArrayValue || operand instanceof ObjectValue || operand instanceof StringValue
-  ],
-  [
-    "lower",
-    (operand) => {
-      const str = operand.value;
-      return operand.type === "StringValue" && str === str.toLowerCase();
-    }
-  ],
-  [
-    "upper",
-    (operand) => {
-      const str = operand.value;
-      return operand.type === "StringValue" && str === str.toUpperCase();
-    }
-  ],
-  ["none", (operand) => operand.type === "NullValue"],
-  ["defined", (operand) => operand.type !== "UndefinedValue"],
-  ["undefined", (operand) => operand.type === "UndefinedValue"],
-  ["equalto", (a, b) => a.value === b.value],
-  ["eq", (a, b) => a.value === b.value]
-]));
-function setupGlobals(env) {
-  env.set("false", false);
-  env.set("true", true);
-  env.set("none", null);
-  env.set("raise_exception", (args) => {
-    throw new Error(args);
-  });
-  env.set("range", range);
-  env.set("strftime_now", strftime_now);
-  env.set("True", true);
-  env.set("False", false);
-  env.set("None", null);
-}
-function isAttributeContainer(value) {
-  return value instanceof ObjectValue || value instanceof NamespaceValue;
-}
-function isNumericLikeValue(value) {
-  return value instanceof IntegerValue || value instanceof FloatValue || value instanceof BooleanValue;
-}
-function getNumericValue(value) {
-  return value instanceof BooleanValue ? Number(value.value) : value.value;
-}
-function getAttributeValue(item, attributePath) {
-  const parts = attributePath.split(".");
-  let value = item;
-  for (const part of parts) {
-    if (isAttributeContainer(value)) {
-      value = value.value.get(part) ?? new UndefinedValue();
-    } else if (value instanceof ArrayValue) {
-      const index = parseInt(part, 10);
-      if (!isNaN(index) && index >= 0 && index < value.value.length) {
-        value = value.value[index];
-      } else {
-        return new UndefinedValue();
-      }
-    } else {
-      return new UndefinedValue();
-    }
-  }
-  return value;
-}
-function compareRuntimeValues(a, b, caseSensitive = false) {
-  if (a instanceof NullValue && b instanceof NullValue) {
-    return 0;
-  }
-  if (a instanceof NullValue || b instanceof NullValue) {
-    throw new Error(`Cannot compare ${a.type} with ${b.type}`);
-  }
-  if (a instanceof UndefinedValue && b instanceof UndefinedValue) {
-    return 0;
-  }
-  if (a instanceof UndefinedValue || b instanceof UndefinedValue) {
-    throw new Error(`Cannot compare ${a.type} with ${b.type}`);
-  }
-  if (isNumericLikeValue(a) && isNumericLikeValue(b)) {
-    const aNum = getNumericValue(a);
-    const bNum = getNumericValue(b);
-    return aNum < bNum ? -1 : aNum > bNum ? 1 : 0;
-  }
-  if (a.type !== b.type) {
-    throw new Error(`Cannot compare different types: ${a.type} and ${b.type}`);
-  }
-  switch (a.type) {
-    case "StringValue": {
-      let aStr = a.value;
-      let bStr = b.value;
-      if (!caseSensitive) {
-        aStr = aStr.toLowerCase();
-        bStr = bStr.toLowerCase();
-      }
-      return aStr < bStr ? -1 : aStr > bStr ? 1 : 0;
-    }
-    default:
-      throw new Error(`Cannot compare type: ${a.type}`);
-  }
-}
-function getParameterDescriptor(argument) {
-  if (argument.type === "Identifier") {
-    return { name: argument.value };
-  }
-  const keywordArgument = argument;
-  return { name: keywordArgument.key.value, defaultValue: keywordArgument.value };
-}
-function isSpecialMacroArgument(name) {
-  return name === "kwargs" || name === "varargs";
-}
-function findAccessedSpecialMacroArguments(parameters, body) {
-  const declared = /* @__PURE__ */ new Set();
-  const accessed = /* @__PURE__ */ new Set();
-  const declareName = (name) => {
-    if (isSpecialMacroArgument(name)) {
-      declared.add(name);
-    }
-  };
-  const declareTarget = (target) => {
-    if (target.type === "Identifier") {
-      declareName(target.value);
-    } else if (target.type === "TupleLiteral") {
-      for (const item of target.value) {
-        declareTarget(item);
-      }
-    }
-  };
-  const declareArgument = (argument) => {
-    declareName(getParameterDescriptor(argument).name);
-  };
-  const visitArgumentDefaults = (args) => {
-    for (const argument of args) {
-      const parameter = getParameterDescriptor(argument);
-      if (parameter.defaultValue) {
-        visit(parameter.defaultValue);
-      }
-    }
-  };
-  const visitFilter = (filter) => {
-    if (filter.type === "CallExpression") {
-      visit(filter.args);
-    }
-  };
-  const visit = (node) => {
-    if (Array.isArray(node)) {
-      for (const item of node) {
-        visit(item);
-      }
-      return;
-    }
-    if (node instanceof Map) {
-      for (const [key, value] of node) {
-        visit(key);
-        visit(value);
-      }
-      return;
-    }
-    if (!(node instanceof Statement)) {
-      return;
-    }
-    switch (node.type) {
-      case "For": {
-        const statement = node;
-        declareTarget(statement.loopvar);
-        if (statement.iterable.type === "SelectExpression") {
-          const iterable = statement.iterable;
-          visit(iterable.lhs);
-          visit(statement.body);
-          visit(statement.defaultBlock);
-          visit(iterable.test);
-          return;
-        }
-        visit(statement.iterable);
-        visit(statement.body);
-        visit(statement.defaultBlock);
-        return;
-      }
-      case "Set": {
-        const statement = node;
-        declareTarget(statement.assignee);
-        visit(statement.value);
-        visit(statement.body);
-        return;
-      }
-      case "Macro": {
-        const statement = node;
-        for (const argument of statement.args) {
-          declareArgument(argument);
-        }
-        visitArgumentDefaults(statement.args);
-        visit(statement.body);
-        return;
-      }
-      case "CallStatement": {
-        const statement = node;
-        visit(statement.call);
-        for (const argument of statement.callerArgs ?? []) {
-          declareArgument(argument);
-        }
-        visitArgumentDefaults(statement.callerArgs ?? []);
-        visit(statement.body);
-        return;
-      }
-      case "FilterStatement": {
-        const statement = node;
-        visit(statement.body);
-        visitFilter(statement.filter);
-        return;
-      }
-      case "Identifier": {
-        const name = node.value;
-        if (isSpecialMacroArgument(name) && !declared.has(name)) {
-          accessed.add(name);
-        }
-        return;
-      }
-      case "MemberExpression": {
-        const expression = node;
-        visit(expression.object);
-        if (expression.computed) {
-          visit(expression.property);
-        }
-        return;
-      }
-      case "FilterExpression": {
-        const expression = node;
-        visit(expression.operand);
-        visitFilter(expression.filter);
-        return;
-      }
-      case "TestExpression":
-        visit(node.operand);
-        return;
-      case "SelectExpression": {
-        const expression = node;
-        visit(expression.test);
-        visit(expression.lhs);
-        return;
-      }
-      case "KeywordArgumentExpression":
-        visit(node.value);
-        return;
-      default:
-        for (const child of Object.values(node)) {
-          visit(child);
-        }
-    }
-  };
-  for (const parameter of parameters) {
-    declareArgument(parameter);
-  }
-  visit(body);
-  return accessed;
-}
-var Interpreter = class {
-  global;
-  constructor(env) {
-    this.global = env ?? new Environment();
-  }
-  /**
-   * Run the program.
-   */
-  run(program) {
-    return this.evaluate(program, this.global);
-  }
-  /**
-   * Evaluates expressions following the binary operation type.
-   */
-  evaluateBinaryExpression(node, environment) {
-    const left = this.evaluate(node.left, environment);
-    switch (node.operator.value) {
-      case "and":
-        return left.__bool__().value ? this.evaluate(node.right, environment) : left;
-      case "or":
-        return left.__bool__().value ? left : this.evaluate(node.right, environment);
-    }
-    const right = this.evaluate(node.right, environment);
-    switch (node.operator.value) {
-      case "==":
-        return new BooleanValue(left.value == right.value);
-      case "!=":
-        return new BooleanValue(left.value != right.value);
-    }
-    if (left instanceof UndefinedValue || right instanceof UndefinedValue) {
-      if (right instanceof UndefinedValue && ["in", "not in"].includes(node.operator.value)) {
-        return new BooleanValue(node.operator.value === "not in");
-      }
-      throw new Error(`Cannot perform operation ${node.operator.value} on undefined values`);
-    } else if (left instanceof NullValue || right instanceof NullValue) {
-      throw new Error("Cannot perform operation on null values");
-    } else if (node.operator.value === "~") {
-      return new StringValue(left.value.toString() + right.value.toString());
-    } else if (node.operator.value === "**" && isNumericLikeValue(left) && isNumericLikeValue(right)) {
-      const a = getNumericValue(left);
-      const b = getNumericValue(right);
-      if (a === 0 && b < 0) {
-        throw new Error("0.0 cannot be raised to a negative power");
-      }
-      const result = a ** b;
-      if (!Number.isFinite(result)) {
-        throw new Error("Exponentiation result is not a finite real number");
-      }
-      const isFloat = left instanceof FloatValue || right instanceof FloatValue || b < 0;
-      return isFloat ? new FloatValue(result) : new IntegerValue(result);
-    } else if ((left instanceof IntegerValue || left instanceof FloatValue) && (right instanceof IntegerValue || right instanceof FloatValue)) {
-      const a = left.value, b = right.value;
-      switch (node.operator.value) {
-        case "+":
-        case "-":
-        case "*": {
-          const res = node.operator.value === "+" ? a + b : node.operator.value === "-" ? a - b : a * b;
-          const isFloat = left instanceof FloatValue || right instanceof FloatValue;
-          return isFloat ? new FloatValue(res) : new IntegerValue(res);
-        }
-        case "/":
-          return new FloatValue(a / b);
-        case "//": {
-          const res = Math.floor(a / b);
-          const isFloat = left instanceof FloatValue || right instanceof FloatValue;
-          return isFloat ? new FloatValue(res) : new IntegerValue(res);
-        }
-        case "%": {
-          const rem = a % b;
-          const isFloat = left instanceof FloatValue || right instanceof FloatValue;
-          return isFloat ? new FloatValue(rem) : new IntegerValue(rem);
-        }
-        case "<":
-          return new BooleanValue(a < b);
-        case ">":
-          return new BooleanValue(a > b);
-        case ">=":
-          return new BooleanValue(a >= b);
-        case "<=":
-          return new BooleanValue(a <= b);
-      }
-    } else if (left instanceof ArrayValue && right instanceof ArrayValue) {
-      switch (node.operator.value) {
-        case "+":
-          return new ArrayValue(left.value.concat(right.value));
-      }
-    } else if (right instanceof ArrayValue) {
-      const member = right.value.find((x) => x.value === left.value) !== void 0;
-      switch (node.operator.value) {
-        case "in":
-          return new BooleanValue(member);
-        case "not in":
-          return new BooleanValue(!member);
-      }
-    }
-    if (left instanceof StringValue || right instanceof StringValue) {
-      switch (node.operator.value) {
-        case "+":
-          return new StringValue(left.value.toString() + right.value.toString());
-      }
-    }
-    if (left instanceof StringValue && right instanceof StringValue) {
-      switch (node.operator.value) {
-        case "in":
-          return new BooleanValue(right.value.includes(left.value));
-        case "not in":
-          return new BooleanValue(!right.value.includes(left.value));
-      }
-    }
-    if (left instanceof StringValue && right instanceof ObjectValue) {
-      switch (node.operator.value) {
-        case "in":
-          return new BooleanValue(right.value.has(left.value));
-        case "not in":
-          return new BooleanValue(!right.value.has(left.value));
-      }
-    }
-    throw new SyntaxError(`Unknown operator "${node.operator.value}" between ${left.type} and ${right.type}`);
-  }
-  evaluateArguments(args, environment) {
-    const positionalArguments = [];
-    const keywordArguments = /* @__PURE__ */ new Map();
-    const addKeywordArgument = (key, value) => {
-      if (keywordArguments.has(key)) {
-        throw new Error(`Got multiple values for keyword argument '${key}'`);
-      }
-      keywordArguments.set(key, value);
-    };
-    for (const argument of args) {
-      if (argument.type === "SpreadExpression") {
-        const spreadNode = argument;
-        const val = this.evaluate(spreadNode.argument, environment);
-        if (!(val instanceof ArrayValue)) {
-          throw new Error(`Cannot unpack non-iterable type: ${val.type}`);
-        }
-        for (const item of val.value) {
-          positionalArguments.push(item);
-        }
-      } else if (argument.type !== "KeywordArgumentExpression" && argument.type !== "KeywordSpreadExpression") {
-        positionalArguments.push(this.evaluate(argument, environment));
-      }
-    }
-    for (const argument of args) {
-      if (argument.type === "KeywordArgumentExpression") {
-        const kwarg = argument;
-        addKeywordArgument(kwarg.key.value, this.evaluate(kwarg.value, environment));
-      } else if (argument.type === "KeywordSpreadExpression") {
-        const spreadNode = argument;
-        const val = this.evaluate(spreadNode.argument, environment);
-        if (!(val instanceof ObjectValue)) {
-          throw new Error(`Argument after ** must be a mapping, not ${val.type}`);
-        }
-        for (const [key, value] of val.value) {
-          addKeywordArgument(key, value);
-        }
-      }
-    }
-    return [positionalArguments, keywordArguments];
-  }
-  applyFilter(operand, filterNode, environment) {
-    if (filterNode.type === "Identifier") {
-      const filter = filterNode;
-      if (filter.value === "safe") {
-        return operand;
-      }
-      if (filter.value === "tojson") {
-        return new StringValue(toJSON(operand, {}));
-      }
-      if (operand instanceof ArrayValue) {
-        switch (filter.value) {
-          case "list":
-            return operand;
-          case "first":
-            return operand.value[0];
-          case "last":
-            return operand.value[operand.value.length - 1];
-          case "length":
-            return new IntegerValue(operand.value.length);
-          case "reverse":
-            return new ArrayValue(operand.value.slice().reverse());
-          case "sort": {
-            return new ArrayValue(operand.value.slice().sort((a, b) => compareRuntimeValues(a, b, false)));
-          }
-          case "join":
-            return new StringValue(operand.value.map((x) => x.value).join(""));
-          case "string":
-            return new StringValue(toJSON(operand, {}, 0, false));
-          case "unique": {
-            const seen = /* @__PURE__ */ new Set();
-            const output = [];
-            for (const item of operand.value) {
-              if (!seen.has(item.value)) {
-                seen.add(item.value);
-                output.push(item);
-              }
-            }
-            return new ArrayValue(output);
-          }
-          default:
-            throw new Error(`Unknown ArrayValue filter: ${filter.value}`);
-        }
-      } else if (operand instanceof StringValue) {
-        switch (filter.value) {
-          case "length":
-          case "upper":
-          case "lower":
-          case "title":
-          case "capitalize": {
-            const builtin = operand.builtins.get(filter.value);
-            if (builtin instanceof FunctionValue) {
-              return builtin.value(
-                /* no arguments */
-                [],
-                environment
-              );
-            } else if (builtin instanceof IntegerValue) {
-              return builtin;
-            } else {
-              throw new Error(`Unknown StringValue filter: ${filter.value}`);
-            }
-          }
-          case "trim":
-            return new StringValue(operand.value.trim());
-          case "indent":
-            return new StringValue(
-              operand.value.split("\n").map(
-                (x, i) => (
-                  // By default, don't indent the first line or empty lines
-                  i === 0 || x.length === 0 ? x : "    " + x
-                )
-              ).join("\n")
-            );
-          case "join":
-          case "string":
-            return operand;
-          case "int": {
-            const val = parseInt(operand.value, 10);
-            return new IntegerValue(isNaN(val) ? 0 : val);
-          }
-          case "float": {
-            const val = parseFloat(operand.value);
-            return new FloatValue(isNaN(val) ? 0 : val);
-          }
-          default:
-            throw new Error(`Unknown StringValue filter: ${filter.value}`);
-        }
-      } else if (operand instanceof IntegerValue || operand instanceof FloatValue) {
-        switch (filter.value) {
-          case "abs":
-            return operand instanceof IntegerValue ? new IntegerValue(Math.abs(operand.value)) : new FloatValue(Math.abs(operand.value));
-          case "int":
-            return new IntegerValue(Math.floor(operand.value));
-          case "float":
-            return new FloatValue(operand.value);
-          case "string":
-            return new StringValue(operand.toString());
-          default:
-            throw new Error(`Unknown NumericValue filter: ${filter.value}`);
-        }
-      } else if (operand instanceof ObjectValue) {
-        switch (filter.value) {
-          case "items":
-            return new ArrayValue(
-              Array.from(operand.value.entries()).map(([key, value]) => new ArrayValue([new StringValue(key), value]))
-            );
-          case "length":
-            return new IntegerValue(operand.value.size);
-          default: {
-            const builtin = operand.builtins.get(filter.value);
-            if (builtin) {
-              if (builtin instanceof FunctionValue) {
-                return builtin.value([], environment);
-              }
-              return builtin;
-            }
-            throw new Error(`Unknown ObjectValue filter: ${filter.value}`);
-          }
-        }
-      } else if (operand instanceof BooleanValue) {
-        switch (filter.value) {
-          case "bool":
-            return new BooleanValue(operand.value);
-          case "int":
-            return new IntegerValue(operand.value ? 1 : 0);
-          case "float":
-            return new FloatValue(operand.value ? 1 : 0);
-          case "string":
-            return new StringValue(operand.value ? "true" : "false");
-          default:
-            throw new Error(`Unknown BooleanValue filter: ${filter.value}`);
-        }
-      }
-      throw new Error(`Cannot apply filter "${filter.value}" to type: ${operand.type}`);
-    } else if (filterNode.type === "CallExpression") {
-      const filter = filterNode;
-      if (filter.callee.type !== "Identifier") {
-        throw new Error(`Unknown filter: ${filter.callee.type}`);
-      }
-      const filterName = filter.callee.value;
-      if (filterName === "tojson") {
-        const [, kwargs] = this.evaluateArguments(filter.args, environment);
-        const indent = kwargs.get("indent") ?? new NullValue();
-        if (!(indent instanceof IntegerValue || indent instanceof NullValue)) {
-          throw new Error("If set, indent must be a number");
-        }
-        const ensureAscii = kwargs.get("ensure_ascii") ?? new BooleanValue(false);
-        if (!(ensureAscii instanceof BooleanValue)) {
-          throw new Error("If set, ensure_ascii must be a boolean");
-        }
-        const sortKeys = kwargs.get("sort_keys") ?? new BooleanValue(false);
-        if (!(sortKeys instanceof BooleanValue)) {
-          throw new Error("If set, sort_keys must be a boolean");
-        }
-        const separatorsArg = kwargs.get("separators") ?? new NullValue();
-        let separators = null;
-        if (separatorsArg instanceof ArrayValue || separatorsArg instanceof TupleValue) {
-          if (separatorsArg.value.length !== 2) {
-            throw new Error("separators must be a tuple of two strings");
-          }
-          const [itemSep, keySep] = separatorsArg.value;
-          if (!(itemSep instanceof StringValue) || !(keySep instanceof StringValue)) {
-            throw new Error("separators must be a tuple of two strings");
-          }
-          separators = [itemSep.value, keySep.value];
-        } else if (!(separatorsArg instanceof NullValue)) {
-          throw new Error("If set, separators must be a tuple of two strings");
-        }
-        return new StringValue(
-          toJSON(operand, {
-            indent: indent.value,
-            ensureAscii: ensureAscii.value,
-            sortKeys: sortKeys.value,
-            separators
-          })
-        );
-      } else if (filterName === "join") {
-        let value;
-        if (operand instanceof StringValue) {
-          value = Array.from(operand.value);
-        } else if (operand instanceof ArrayValue) {
-          value = operand.value.map((x) => x.value);
-        } else {
-          throw new Error(`Cannot apply filter "${filterName}" to type: ${operand.type}`);
-        }
-        const [args, kwargs] = this.evaluateArguments(filter.args, environment);
-        const separator = args.at(0) ?? kwargs.get("separator") ?? new StringValue("");
-        if (!(separator instanceof StringValue)) {
-          throw new Error("separator must be a string");
-        }
-        return new StringValue(value.join(separator.value));
-      } else if (filterName === "int" || filterName === "float") {
-        const [args, kwargs] = this.evaluateArguments(filter.args, environment);
-        const defaultValue = args.at(0) ?? kwargs.get("default") ?? (filterName === "int" ? new IntegerValue(0) : new FloatValue(0));
-        if (operand instanceof StringValue) {
-          const val = filterName === "int" ? parseInt(operand.value, 10) : parseFloat(operand.value);
-          return isNaN(val) ? defaultValue : filterName === "int" ? new IntegerValue(val) : new FloatValue(val);
-        } else if (operand instanceof IntegerValue || operand instanceof FloatValue) {
-          return operand;
-        } else if (operand instanceof BooleanValue) {
-          return filterName === "int" ? new IntegerValue(operand.value ? 1 : 0) : new FloatValue(operand.value ? 1 : 0);
-        } else {
-          throw new Error(`Cannot apply filter "${filterName}" to type: ${operand.type}`);
-        }
-      } else if (filterName === "default") {
-        const [args, kwargs] = this.evaluateArguments(filter.args, environment);
-        const defaultValue = args[0] ?? new StringValue("");
-        const booleanValue = args[1] ?? kwargs.get("boolean") ?? new BooleanValue(false);
-        if (!(booleanValue instanceof BooleanValue)) {
-          throw new Error("`default` filter flag must be a boolean");
-        }
-        if (operand instanceof UndefinedValue || booleanValue.value && !operand.__bool__().value) {
-          return defaultValue;
-        }
-        return operand;
-      }
-      if (operand instanceof ArrayValue) {
-        switch (filterName) {
-          case "sort": {
-            const [args, kwargs] = this.evaluateArguments(filter.args, environment);
-            const reverse = args.at(0) ?? kwargs.get("reverse") ?? new BooleanValue(false);
-            if (!(reverse instanceof BooleanValue)) {
-              throw new Error("reverse must be a boolean");
-            }
-            const caseSensitive = args.at(1) ?? kwargs.get("case_sensitive") ?? new BooleanValue(false);
-            if (!(caseSensitive instanceof BooleanValue)) {
-              throw new Error("case_sensitive must be a boolean");
-            }
-            const attribute = args.at(2) ?? kwargs.get("attribute") ?? new NullValue();
-            if (!(attribute instanceof StringValue || attribute instanceof IntegerValue || attribute instanceof NullValue)) {
-              throw new Error("attribute must be a string, integer, or null");
-            }
-            const getSortValue = (item) => {
-              if (attribute instanceof NullValue) {
-                return item;
-              }
-              const attrPath = attribute instanceof IntegerValue ? String(attribute.value) : attribute.value;
-              return getAttributeValue(item, attrPath);
-            };
-            return new ArrayValue(
-              operand.value.slice().sort((a, b) => {
-                const aVal = getSortValue(a);
-                const bVal = getSortValue(b);
-                const result = compareRuntimeValues(aVal, bVal, caseSensitive.value);
-                return reverse.value ? -result : result;
-              })
-            );
-          }
-          case "selectattr":
-          case "rejectattr": {
-            const select = filterName === "selectattr";
-            if (operand.value.some((item) => !isAttributeContainer(item))) {
-              throw new Error(`\`${filterName}\` can only be applied to array of objects`);
-            }
-            if (filter.args.some((x) => x.type !== "StringLiteral")) {
-              throw new Error(`arguments of \`${filterName}\` must be strings`);
-            }
-            const [attr, testName, value] = filter.args.map((x) => this.evaluate(x, environment));
-            let testFunction;
-            if (testName) {
-              const test = environment.tests.get(testName.value);
-              if (!test) {
-                throw new Error(`Unknown test: ${testName.value}`);
-              }
-              testFunction = test;
-            } else {
-              testFunction = (...x) => x[0].__bool__().value;
-            }
-            const filtered = operand.value.filter((item) => {
-              const a = item.value.get(attr.value);
-              const result = a ? testFunction(a, value) : false;
-              return select ? result : !result;
-            });
-            return new ArrayValue(filtered);
-          }
-          case "map": {
-            const [, kwargs] = this.evaluateArguments(filter.args, environment);
-            if (kwargs.has("attribute")) {
-              const attr = kwargs.get("attribute");
-              if (!(attr instanceof StringValue)) {
-                throw new Error("attribute must be a string");
-              }
-              const defaultValue = kwargs.get("default");
-              const mapped = operand.value.map((item) => {
-                if (!isAttributeContainer(item)) {
-                  throw new Error("items in map must be an object");
-                }
-                const value = getAttributeValue(item, attr.value);
-                return value instanceof UndefinedValue ? defaultValue ?? new UndefinedValue() : value;
-              });
-              return new ArrayValue(mapped);
-            } else {
-              throw new Error("`map` expressions without `attribute` set are not currently supported.");
-            }
-          }
-        }
-        throw new Error(`Unknown ArrayValue filter: ${filterName}`);
-      } else if (operand instanceof StringValue) {
-        switch (filterName) {
-          case "indent": {
-            const [args, kwargs] = this.evaluateArguments(filter.args, environment);
-            const width = args.at(0) ?? kwargs.get("width") ?? new IntegerValue(4);
-            if (!(width instanceof IntegerValue)) {
-              throw new Error("width must be a number");
-            }
-            const first = args.at(1) ?? kwargs.get("first") ?? new BooleanValue(false);
-            const blank = args.at(2) ?? kwargs.get("blank") ?? new BooleanValue(false);
-            const lines = operand.value.split("\n");
-            const indent = " ".repeat(width.value);
-            const indented = lines.map(
-              (x, i) => !first.value && i === 0 || !blank.value && x.length === 0 ? x : indent + x
-            );
-            return new StringValue(indented.join("\n"));
-          }
-          case "replace": {
-            const replaceFn = operand.builtins.get("replace");
-            if (!(replaceFn instanceof FunctionValue)) {
-              throw new Error("replace filter not available");
-            }
-            const [args, kwargs] = this.evaluateArguments(filter.args, environment);
-            return replaceFn.value([...args, new KeywordArgumentsValue(kwargs)], environment);
-          }
-        }
-        throw new Error(`Unknown StringValue filter: ${filterName}`);
-      } else if (operand instanceof ObjectValue) {
-        const builtin = operand.builtins.get(filterName);
-        if (builtin && builtin instanceof FunctionValue) {
-          const [args, kwargs] = this.evaluateArguments(filter.args, environment);
-          if (kwargs.size > 0) {
-            args.push(new KeywordArgumentsValue(kwargs));
-          }
-          return builtin.value(args, environment);
-        }
-        throw new Error(`Unknown ObjectValue filter: ${filterName}`);
-      } else {
-        throw new Error(`Cannot apply filter "${filterName}" to type: ${operand.type}`);
-      }
-    }
-    throw new Error(`Unknown filter: ${filterNode.type}`);
-  }
-  /**
-   * Evaluates expressions following the filter operation type.
-   */
-  evaluateFilterExpression(node, environment) {
-    const operand = this.evaluate(node.operand, environment);
-    return this.applyFilter(operand, node.filter, environment);
-  }
-  /**
-   * Evaluates expressions following the test operation type.
-   */
-  evaluateTestExpression(node, environment) {
-    const operand = this.evaluate(node.operand, environment);
-    const test = environment.tests.get(node.test.value);
-    if (!test) {
-      throw new Error(`Unknown test: ${node.test.value}`);
-    }
-    const result = test(operand);
-    return new BooleanValue(node.negate ? !result : result);
-  }
-  /**
-   * Evaluates expressions following the select operation type.
-   */
-  evaluateSelectExpression(node, environment) {
-    const predicate = this.evaluate(node.test, environment);
-    if (!predicate.__bool__().value) {
-      return new UndefinedValue();
-    }
-    return this.evaluate(node.lhs, environment);
-  }
-  /**
-   * Evaluates expressions following the unary operation type.
-   */
-  evaluateUnaryExpression(node, environment) {
-    const argument = this.evaluate(node.argument, environment);
-    switch (node.operator.value) {
-      case "not":
-        return new BooleanValue(!argument.__bool__().value);
-      case "+":
-      case "-": {
-        const sign = node.operator.value === "-" ? -1 : 1;
-        if (argument instanceof IntegerValue || argument instanceof FloatValue || argument instanceof BooleanValue) {
-          const value = argument instanceof BooleanValue ? argument.value ? 1 : 0 : argument.value;
-          const result = sign * value;
-          return argument instanceof FloatValue ? new FloatValue(result) : new IntegerValue(result);
-        }
-        throw new SyntaxError(`Unknown operator "${node.operator.value}" for ${argument.type}`);
-      }
-      default:
-        throw new SyntaxError(`Unknown operator: ${node.operator.value}`);
-    }
-  }
-  evaluateTernaryExpression(node, environment) {
-    const cond = this.evaluate(node.condition, environment);
-    return cond.__bool__().value ? this.evaluate(node.trueExpr, environment) : this.evaluate(node.falseExpr, environment);
-  }
-  evalProgram(program, environment) {
-    return this.evaluateBlock(program.body, environment);
-  }
-  evaluateBlock(statements, environment) {
-    let result = "";
-    for (const statement of statements) {
-      const lastEvaluated = this.evaluate(statement, environment);
-      if (lastEvaluated.type !== "NullValue" && lastEvaluated.type !== "UndefinedValue") {
-        result += lastEvaluated.toString();
-      }
-    }
-    return new StringValue(result);
-  }
-  evaluateIdentifier(node, environment) {
-    return environment.lookupVariable(node.value);
-  }
-  evaluateCallExpression(expr, environment) {
-    const [args, kwargs] = this.evaluateArguments(expr.args, environment);
-    if (kwargs.size > 0) {
-      args.push(new KeywordArgumentsValue(kwargs));
-    }
-    const fn = this.evaluate(expr.callee, environment);
-    if (fn.type !== "FunctionValue") {
-      throw new Error(`Cannot call something that is not a function: got ${fn.type}`);
-    }
-    return fn.value(args, environment);
-  }
-  evaluateSliceExpression(object, expr, environment) {
-    if (!(object instanceof ArrayValue || object instanceof StringValue)) {
-      throw new Error("Slice object must be an array or string");
-    }
-    const start = this.evaluate(expr.start, environment);
-    const stop = this.evaluate(expr.stop, environment);
-    const step = this.evaluate(expr.step, environment);
-    if (!(start instanceof IntegerValue || start instanceof UndefinedValue)) {
-      throw new Error("Slice start must be numeric or undefined");
-    }
-    if (!(stop instanceof IntegerValue || stop instanceof UndefinedValue)) {
-      throw new Error("Slice stop must be numeric or undefined");
-    }
-    if (!(step instanceof IntegerValue || step instanceof UndefinedValue)) {
-      throw new Error("Slice step must be numeric or undefined");
-    }
-    if (object instanceof ArrayValue) {
-      return new ArrayValue(slice(object.value, start.value, stop.value, step.value));
-    } else {
-      return new StringValue(slice(Array.from(object.value), start.value, stop.value, step.value).join(""));
-    }
-  }
-  evaluateMemberExpression(expr, environment) {
-    const object = this.evaluate(expr.object, environment);
-    let property;
-    if (expr.computed) {
-      if (expr.property.type === "SliceExpression") {
-        return this.evaluateSliceExpression(object, expr.property, environment);
-      } else {
-        property = this.evaluate(expr.property, environment);
-      }
-    } else if (expr.property.type === "IntegerLiteral") {
-      property = new IntegerValue(expr.property.value);
-    } else {
-      property = new StringValue(expr.property.value);
-    }
-    let value;
-    if (isAttributeContainer(object)) {
-      if (!(property instanceof StringValue)) {
-        throw new Error(`Cannot access property with non-string: got ${property.type}`);
-      }
-      value = object.value.get(property.value) ?? (object instanceof ObjectValue ? object.builtins.get(property.value) : void 0);
-    } else if (object instanceof ArrayValue || object instanceof StringValue) {
-      if (property instanceof IntegerValue) {
-        if (object instanceof StringValue) {
-          const character = object.value.at(property.value);
-          value = character === void 0 ? void 0 : new StringValue(character);
-        } else {
-          value = object.value.at(property.value);
-        }
-      } else if (property instanceof StringValue) {
-        value = object.builtins.get(property.value);
-      } else {
-        throw new Error(`Cannot access property with non-string/non-number: got ${property.type}`);
-      }
-    } else {
-      if (!(property instanceof StringValue)) {
-        throw new Error(`Cannot access property with non-string: got ${property.type}`);
-      }
-      value = object.builtins.get(property.value);
-    }
-    return value instanceof RuntimeValue ? value : new UndefinedValue();
-  }
-  evaluateSet(node, environment) {
-    const rhs = node.value ? this.evaluate(node.value, environment) : this.evaluateBlock(node.body, environment);
-    if (node.assignee.type === "Identifier") {
-      const variableName = node.assignee.value;
-      environment.setVariable(variableName, rhs);
-    } else if (node.assignee.type === "TupleLiteral") {
-      const tuple = node.assignee;
-      if (!(rhs instanceof ArrayValue)) {
-        throw new Error(`Cannot unpack non-iterable type in set: ${rhs.type}`);
-      }
-      const arr = rhs.value;
-      if (arr.length !== tuple.value.length) {
-        throw new Error(`Too ${tuple.value.length > arr.length ? "few" : "many"} items to unpack in set`);
-      }
-      for (let i = 0; i < tuple.value.length; ++i) {
-        const elem = tuple.value[i];
-        if (elem.type !== "Identifier") {
-          throw new Error(`Cannot unpack to non-identifier in set: ${elem.type}`);
-        }
-        environment.setVariable(elem.value, arr[i]);
-      }
-    } else if (node.assignee.type === "MemberExpression") {
-      const member = node.assignee;
-      const object = this.evaluate(member.object, environment);
-      if (!(object instanceof NamespaceValue)) {
-        throw new Error("cannot assign attribute on non-namespace object");
-      }
-      if (member.property.type !== "Identifier") {
-        throw new Error("Cannot assign to member with non-identifier property");
-      }
-      object.value.set(member.property.value, rhs);
-    } else {
-      throw new Error(`Invalid LHS inside assignment expression: ${JSON.stringify(node.assignee)}`);
-    }
-    return new NullValue();
-  }
-  evaluateIf(node, environment) {
-    const test = this.evaluate(node.test, environment);
-    return this.evaluateBlock(test.__bool__().value ? node.body : node.alternate, environment);
-  }
-  evaluateFor(node, environment) {
-    const scope = new Environment(environment);
-    let test, iterable;
-    if (node.iterable.type === "SelectExpression") {
-      const select = node.iterable;
-      iterable = this.evaluate(select.lhs, scope);
-      test = select.test;
-    } else {
-      iterable = this.evaluate(node.iterable, scope);
-    }
-    if (!(iterable instanceof ArrayValue || iterable instanceof ObjectValue)) {
-      throw new Error(`Expected iterable or object type in for loop: got ${iterable.type}`);
-    }
-    if (iterable instanceof ObjectValue) {
-      iterable = iterable.keys();
-    }
-    const items = [];
-    const scopeUpdateFunctions = [];
-    for (let i = 0; i < iterable.value.length; ++i) {
-      const loopScope = new Environment(scope);
-      const current = iterable.value[i];
-      let scopeUpdateFunction;
-      if (node.loopvar.type === "Identifier") {
-        scopeUpdateFunction = (scope2) => scope2.setVariable(node.loopvar.value, current);
-      } else if (node.loopvar.type === "TupleLiteral") {
-        const loopvar = node.loopvar;
-        if (current.type !== "ArrayValue") {
-          throw new Error(`Cannot unpack non-iterable type: ${current.type}`);
-        }
-        const c = current;
-        if (loopvar.value.length !== c.value.length) {
-          throw new Error(`Too ${loopvar.value.length > c.value.length ? "few" : "many"} items to unpack`);
-        }
-        scopeUpdateFunction = (scope2) => {
-          for (let j = 0; j < loopvar.value.length; ++j) {
-            if (loopvar.value[j].type !== "Identifier") {
-              throw new Error(`Cannot unpack non-identifier type: ${loopvar.value[j].type}`);
-            }
-            scope2.setVariable(loopvar.value[j].value, c.value[j]);
-          }
-        };
-      } else {
-        throw new Error(`Invalid loop variable(s): ${node.loopvar.type}`);
-      }
-      if (test) {
-        scopeUpdateFunction(loopScope);
-        const testValue = this.evaluate(test, loopScope);
-        if (!testValue.__bool__().value) {
-          continue;
-        }
-      }
-      items.push(current);
-      scopeUpdateFunctions.push(scopeUpdateFunction);
-    }
-    let result = "";
-    let noIteration = true;
-    for (let i = 0; i < items.length; ++i) {
-      const loop = /* @__PURE__ */ new Map([
-        ["index", new IntegerValue(i + 1)],
-        ["index0", new IntegerValue(i)],
-        ["revindex", new IntegerValue(items.length - i)],
-        ["revindex0", new IntegerValue(items.length - i - 1)],
-        ["first", new BooleanValue(i === 0)],
-        ["last", new BooleanValue(i === items.length - 1)],
-        ["length", new IntegerValue(items.length)],
-        ["previtem", i > 0 ? items[i - 1] : new UndefinedValue()],
-        ["nextitem", i < items.length - 1 ? items[i + 1] : new UndefinedValue()]
-      ]);
-      scope.setVariable("loop", new ObjectValue(loop));
-      scopeUpdateFunctions[i](scope);
-      try {
-        const evaluated = this.evaluateBlock(node.body, scope);
-        result += evaluated.value;
-      } catch (err) {
-        if (err instanceof ContinueControl) {
-          continue;
-        }
-        if (err instanceof BreakControl) {
-          break;
-        }
-        throw err;
-      }
-      noIteration = false;
-    }
-    if (noIteration) {
-      const defaultEvaluated = this.evaluateBlock(node.defaultBlock, scope);
-      result += defaultEvaluated.value;
-    }
-    return new StringValue(result);
-  }
-  /**
-   * Bind every parameter name and special argument before evaluating defaults,
-   * preventing unbound parameters from resolving in an outer scope.
-   */
-  bindMacroArguments(displayName, parameters, specialArguments, args, scope) {
-    const positionalArguments = args.slice();
-    let keywordArguments = /* @__PURE__ */ new Map();
-    if (positionalArguments.at(-1) instanceof KeywordArgumentsValue) {
-      keywordArguments = new Map(positionalArguments.pop().value);
-    }
-    const pendingDefaults = [];
-    for (let i = 0; i < parameters.length; ++i) {
-      const { name, defaultValue } = getParameterDescriptor(parameters[i]);
-      let value = positionalArguments[i];
-      if (value === void 0 && keywordArguments.has(name)) {
-        value = keywordArguments.get(name);
-        keywordArguments.delete(name);
-      }
-      if (value === void 0 && defaultValue !== void 0) {
-        pendingDefaults.push([name, defaultValue]);
-      }
-      scope.setVariable(name, value ?? new UndefinedValue());
-    }
-    if (specialArguments.has("kwargs")) {
-      scope.setVariable("kwargs", new ObjectValue(keywordArguments));
-    } else if (keywordArguments.size > 0) {
-      throw new Error(`macro ${displayName} takes no keyword argument '${keywordArguments.keys().next().value}'`);
-    }
-    if (specialArguments.has("varargs")) {
-      scope.setVariable("varargs", new ArrayValue(positionalArguments.slice(parameters.length)));
-    } else if (positionalArguments.length > parameters.length) {
-      throw new Error(`macro ${displayName} takes not more than ${parameters.length} argument(s)`);
-    }
-    for (const [name, defaultValue] of pendingDefaults) {
-      scope.setVariable(name, this.evaluate(defaultValue, scope));
-    }
-  }
-  /**
-   * See https://jinja.palletsprojects.com/en/3.1.x/templates/#macros for more information.
-   */
-  evaluateMacro(node, environment) {
-    const specialArguments = findAccessedSpecialMacroArguments(node.args, node.body);
-    environment.setVariable(
-      node.name.value,
-      new FunctionValue((args, scope) => {
-        const macroScope = new Environment(scope);
-        this.bindMacroArguments(`'${node.name.value}'`, node.args, specialArguments, args, macroScope);
-        return this.evaluateBlock(node.body, macroScope);
-      })
-    );
-    return new NullValue();
-  }
-  evaluateCallStatement(node, environment) {
-    const parameters = node.callerArgs ?? [];
-    const specialArguments = findAccessedSpecialMacroArguments(parameters, node.body);
-    const callerFn = new FunctionValue((callerArguments) => {
-      const callBlockEnv = new Environment(environment);
-      this.bindMacroArguments("None", parameters, specialArguments, callerArguments, callBlockEnv);
-      return this.evaluateBlock(node.body, callBlockEnv);
-    });
-    const [macroArgs, macroKwargs] = this.evaluateArguments(node.call.args, environment);
-    macroArgs.push(new KeywordArgumentsValue(macroKwargs));
-    const fn = this.evaluate(node.call.callee, environment);
-    if (fn.type !== "FunctionValue") {
-      throw new Error(`Cannot call something that is not a function: got ${fn.type}`);
-    }
-    const newEnv = new Environment(environment);
-    newEnv.setVariable("caller", callerFn);
-    return fn.value(macroArgs, newEnv);
-  }
-  evaluateFilterStatement(node, environment) {
-    const rendered = this.evaluateBlock(node.body, environment);
-    return this.applyFilter(rendered, node.filter, environment);
-  }
-  evaluate(statement, environment) {
-    if (!statement) {
-      return new UndefinedValue();
-    }
-    switch (statement.type) {
-      case "Program":
-        return this.evalProgram(statement, environment);
-      case "Set":
-        return this.evaluateSet(statement, environment);
-      case "If":
-        return this.evaluateIf(statement, environment);
-      case "For":
-        return this.evaluateFor(statement, environment);
-      case "Macro":
-        return this.evaluateMacro(statement, environment);
-      case "CallStatement":
-        return this.evaluateCallStatement(statement, environment);
-      case "Break":
-        throw new BreakControl();
-      case "Continue":
-        throw new ContinueControl();
-      case "IntegerLiteral":
-        return new IntegerValue(statement.value);
-      case "FloatLiteral":
-        return new FloatValue(statement.value);
-      case "StringLiteral":
-        return new StringValue(statement.value);
-      case "ArrayLiteral":
-        return new ArrayValue(statement.value.map((x) => this.evaluate(x, environment)));
-      case "TupleLiteral":
-        return new TupleValue(statement.value.map((x) => this.evaluate(x, environment)));
-      case "ObjectLiteral": {
-        const mapping = /* @__PURE__ */ new Map();
-        for (const [key, value] of statement.value) {
-          const evaluatedKey = this.evaluate(key, environment);
-          if (!(evaluatedKey instanceof StringValue)) {
-            throw new Error(`Object keys must be strings: got ${evaluatedKey.type}`);
-          }
-          mapping.set(evaluatedKey.value, this.evaluate(value, environment));
-        }
-        return new ObjectValue(mapping);
-      }
-      case "Identifier":
-        return this.evaluateIdentifier(statement, environment);
-      case "CallExpression":
-        return this.evaluateCallExpression(statement, environment);
-      case "MemberExpression":
-        return this.evaluateMemberExpression(statement, environment);
-      case "UnaryExpression":
-        return this.evaluateUnaryExpression(statement, environment);
-      case "BinaryExpression":
-        return this.evaluateBinaryExpression(statement, environment);
-      case "FilterExpression":
-        return this.evaluateFilterExpression(statement, environment);
-      case "FilterStatement":
-        return this.evaluateFilterStatement(statement, environment);
-      case "TestExpression":
-        return this.evaluateTestExpression(statement, environment);
-      case "SelectExpression":
-        return this.evaluateSelectExpression(statement, environment);
-      case "Ternary":
-        return this.evaluateTernaryExpression(statement, environment);
-      case "Comment":
-        return new NullValue();
-      default:
-        throw new SyntaxError(`Unknown node type: ${statement.type}`);
-    }
-  }
-};
-function convertToRuntimeValues(input) {
-  switch (typeof input) {
-    case "number":
-      return Number.isInteger(input) ? new IntegerValue(input) : new FloatValue(input);
-    case "string":
-      return new StringValue(input);
-    case "boolean":
-      return new BooleanValue(input);
-    case "undefined":
-      return new UndefinedValue();
-    case "object":
-      if (input === null) {
-        return new NullValue();
-      } else if (Array.isArray(input)) {
-        return new ArrayValue(input.map(convertToRuntimeValues));
-      } else {
-        return new ObjectValue(
-          new Map(Object.entries(input).map(([key, value]) => [key, convertToRuntimeValues(value)]))
-        );
-      }
-    case "function":
-      return new FunctionValue((args, _scope) => {
-        const result = input(...args.map((x) => x.value)) ?? null;
-        return convertToRuntimeValues(result);
-      });
-    default:
-      throw new Error(`Cannot convert to runtime value: ${input}`);
-  }
-}
-
-// src/format.ts
-var NEWLINE = "\n";
-var OPEN_STATEMENT = "{%- ";
-var CLOSE_STATEMENT = " -%}";
-var PRECEDENCE = Object.freeze({
-  CONDITIONAL: 0,
-  // a if b else c
-  LOGICAL_OR: 1,
-  // or
-  LOGICAL_AND: 2,
-  // and
-  LOGICAL_NOT: 3,
-  // not a
-  COMPARISON: 4,
-  // == != < <= > >= in, not in
-  ADDITIVE: 5,
-  // + -
-  MULTIPLICATIVE: 6,
-  // * / // %
-  EXPONENTIATION: 7,
-  // **
-  TEST: 8,
-  // is
-  FILTER: 9,
-  // |
-  UNARY_SIGN: 10,
-  // -a +a
-  ATOM: 11
-  // literals, identifiers, calls, member accesses
-});
-function getBinaryOperatorPrecedence(expr) {
-  switch (expr.operator.type) {
-    case "ExponentiationBinaryOperator":
-      return PRECEDENCE.EXPONENTIATION;
-    case "MultiplicativeBinaryOperator":
-      return PRECEDENCE.MULTIPLICATIVE;
-    case "AdditiveBinaryOperator":
-      return PRECEDENCE.ADDITIVE;
-    case "ComparisonBinaryOperator":
-      return PRECEDENCE.COMPARISON;
-    case "Identifier":
-      if (expr.operator.value === "and") {
-        return PRECEDENCE.LOGICAL_AND;
-      }
-      if (expr.operator.value === "in" || expr.operator.value === "not in") {
-        return PRECEDENCE.COMPARISON;
-      }
-      return PRECEDENCE.LOGICAL_OR;
-  }
-  return PRECEDENCE.LOGICAL_OR;
-}
-function getPrecedence(node) {
-  switch (node.type) {
-    case "SelectExpression":
-    case "Ternary":
-      return PRECEDENCE.CONDITIONAL;
-    case "BinaryExpression":
-      return getBinaryOperatorPrecedence(node);
-    case "UnaryExpression":
-      return node.operator.value === "not" ? PRECEDENCE.LOGICAL_NOT : PRECEDENCE.UNARY_SIGN;
-    case "TestExpression":
-      return PRECEDENCE.TEST;
-    case "FilterExpression":
-      return PRECEDENCE.FILTER;
-    default:
-      return PRECEDENCE.ATOM;
-  }
-}
-function formatOperand(node, minPrecedence) {
-  const expr = formatExpression(node);
-  return getPrecedence(node) < minPrecedence ? `(${expr})` : expr;
-}
-function dist_format(program, indent = "	") {
-  const indentStr = typeof indent === "number" ? " ".repeat(indent) : indent;
-  const body = formatStatements(program.body, 0, indentStr);
-  return body.replace(/\n$/, "");
-}
-function createStatement(...text) {
-  return OPEN_STATEMENT + text.join(" ") + CLOSE_STATEMENT;
-}
-function formatStatements(stmts, depth, indentStr) {
-  return stmts.map((stmt) => formatStatement(stmt, depth, indentStr)).join(NEWLINE);
-}
-function formatExpressionList(expressions) {
-  return expressions.map((expression) => formatExpression(expression)).join(", ");
-}
-function formatStatement(node, depth, indentStr) {
-  const pad = indentStr.repeat(depth);
-  switch (node.type) {
-    case "Program":
-      return formatStatements(node.body, depth, indentStr);
-    case "If":
-      return formatIf(node, depth, indentStr);
-    case "For":
-      return formatFor(node, depth, indentStr);
-    case "Set":
-      return formatSet(node, depth, indentStr);
-    case "Macro":
-      return formatMacro(node, depth, indentStr);
-    case "Break":
-      return pad + createStatement("break");
-    case "Continue":
-      return pad + createStatement("continue");
-    case "CallStatement":
-      return formatCallStatement(node, depth, indentStr);
-    case "FilterStatement":
-      return formatFilterStatement(node, depth, indentStr);
-    case "Comment":
-      return pad + "{# " + node.value + " #}";
-    default:
-      return pad + "{{- " + formatExpression(node) + " -}}";
-  }
-}
-function formatIf(node, depth, indentStr) {
-  const pad = indentStr.repeat(depth);
-  const clauses = [];
-  let current = node;
-  while (current) {
-    clauses.push({ test: current.test, body: current.body });
-    if (current.alternate.length === 1 && current.alternate[0].type === "If") {
-      current = current.alternate[0];
-    } else {
-      break;
-    }
-  }
-  let out = pad + createStatement("if", formatExpression(clauses[0].test)) + NEWLINE + formatStatements(clauses[0].body, depth + 1, indentStr);
-  for (let i = 1; i < clauses.length; ++i) {
-    out += NEWLINE + pad + createStatement("elif", formatExpression(clauses[i].test)) + NEWLINE + formatStatements(clauses[i].body, depth + 1, indentStr);
-  }
-  if (current && current.alternate.length > 0) {
-    out += NEWLINE + pad + createStatement("else") + NEWLINE + formatStatements(current.alternate, depth + 1, indentStr);
-  }
-  out += NEWLINE + pad + createStatement("endif");
-  return out;
-}
-function formatFor(node, depth, indentStr) {
-  const pad = indentStr.repeat(depth);
-  let formattedIterable = "";
-  if (node.iterable.type === "SelectExpression") {
-    const n = node.iterable;
-    formattedIterable = `${formatExpression(n.lhs)} if ${formatExpression(n.test)}`;
-  } else {
-    formattedIterable = formatExpression(node.iterable);
-  }
-  let out = pad + createStatement("for", formatExpression(node.loopvar), "in", formattedIterable) + NEWLINE + formatStatements(node.body, depth + 1, indentStr);
-  if (node.defaultBlock.length > 0) {
-    out += NEWLINE + pad + createStatement("else") + NEWLINE + formatStatements(node.defaultBlock, depth + 1, indentStr);
-  }
-  out += NEWLINE + pad + createStatement("endfor");
-  return out;
-}
-function formatSet(node, depth, indentStr) {
-  const pad = indentStr.repeat(depth);
-  const left = formatExpression(node.assignee);
-  const right = node.value ? formatExpression(node.value) : "";
-  const value = pad + createStatement("set", `${left}${node.value ? " = " + right : ""}`);
-  if (node.body.length === 0) {
-    return value;
-  }
-  return value + NEWLINE + formatStatements(node.body, depth + 1, indentStr) + NEWLINE + pad + createStatement("endset");
-}
-function formatMacro(node, depth, indentStr) {
-  const pad = indentStr.repeat(depth);
-  const args = formatExpressionList(node.args);
-  return pad + createStatement("macro", `${node.name.value}(${args})`) + NEWLINE + formatStatements(node.body, depth + 1, indentStr) + NEWLINE + pad + createStatement("endmacro");
-}
-function formatCallStatement(node, depth, indentStr) {
-  const pad = indentStr.repeat(depth);
-  const params = node.callerArgs && node.callerArgs.length > 0 ? `(${formatExpressionList(node.callerArgs)})` : "";
-  const callExpr = formatExpression(node.call);
-  let out = pad + createStatement(`call${params}`, callExpr) + NEWLINE;
-  out += formatStatements(node.body, depth + 1, indentStr) + NEWLINE;
-  out += pad + createStatement("endcall");
-  return out;
-}
-function formatFilterStatement(node, depth, indentStr) {
-  const pad = indentStr.repeat(depth);
-  const spec = node.filter.type === "Identifier" ? node.filter.value : formatExpression(node.filter);
-  let out = pad + createStatement("filter", spec) + NEWLINE;
-  out += formatStatements(node.body, depth + 1, indentStr) + NEWLINE;
-  out += pad + createStatement("endfilter");
-  return out;
-}
-function formatExpression(node) {
-  switch (node.type) {
-    case "SpreadExpression": {
-      const n = node;
-      return `*${formatExpression(n.argument)}`;
-    }
-    case "KeywordSpreadExpression": {
-      const n = node;
-      return `**${formatExpression(n.argument)}`;
-    }
-    case "Identifier":
-      return node.value;
-    case "IntegerLiteral":
-      return `${node.value}`;
-    case "FloatLiteral": {
-      const value = node.value;
-      if (Object.is(value, -0)) {
-        return "-0.0";
-      }
-      return value % 1 === 0 ? value.toFixed(1) : value.toString();
-    }
-    case "StringLiteral":
-      return JSON.stringify(node.value);
-    case "BinaryExpression": {
-      const n = node;
-      const thisPrecedence = getBinaryOperatorPrecedence(n);
-      const left = formatOperand(n.left, thisPrecedence);
-      const right = formatOperand(n.right, thisPrecedence + 1);
-      return `${left} ${n.operator.value} ${right}`;
-    }
-    case "UnaryExpression": {
-      const n = node;
-      const operandPrecedence = n.argument.type === "UnaryExpression" ? getPrecedence(n) : PRECEDENCE.ATOM;
-      return n.operator.value + (n.operator.value === "not" ? " " : "") + formatOperand(n.argument, operandPrecedence);
-    }
-    case "CallExpression": {
-      const n = node;
-      const args = formatExpressionList(n.args);
-      return `${formatExpression(n.callee)}(${args})`;
-    }
-    case "MemberExpression": {
-      const n = node;
-      const obj = formatOperand(n.object, PRECEDENCE.ATOM);
-      let prop = formatExpression(n.property);
-      if (!n.computed && n.property.type !== "Identifier" && n.property.type !== "IntegerLiteral") {
-        prop = `(${prop})`;
-      }
-      return n.computed ? `${obj}[${prop}]` : `${obj}.${prop}`;
-    }
-    case "FilterExpression": {
-      const n = node;
-      const operand = formatOperand(n.operand, PRECEDENCE.FILTER);
-      if (n.filter.type === "CallExpression") {
-        return `${operand} | ${formatExpression(n.filter)}`;
-      }
-      return `${operand} | ${n.filter.value}`;
-    }
-    case "SelectExpression": {
-      const n = node;
-      return `${formatOperand(n.lhs, PRECEDENCE.LOGICAL_OR)} if ${formatOperand(n.test, PRECEDENCE.LOGICAL_OR)}`;
-    }
-    case "TestExpression": {
-      const n = node;
-      return `${formatOperand(n.operand, PRECEDENCE.TEST)} is${n.negate ? " not" : ""} ${n.test.value}`;
-    }
-    case "ArrayLiteral":
-    case "TupleLiteral": {
-      const elems = formatExpressionList(node.value);
-      const brackets = node.type === "ArrayLiteral" ? "[]" : "()";
-      return `${brackets[0]}${elems}${brackets[1]}`;
-    }
-    case "ObjectLiteral": {
-      const entries = Array.from(node.value.entries()).map(
-        ([k, v]) => `${formatExpression(k)}: ${formatExpression(v)}`
-      );
-      return `{${entries.join(", ")}}`;
-    }
-    case "SliceExpression": {
-      const n = node;
-      const s = n.start ? formatExpression(n.start) : "";
-      const t = n.stop ? formatExpression(n.stop) : "";
-      const st = n.step ? `:${formatExpression(n.step)}` : "";
-      return `${s}:${t}${st}`;
-    }
-    case "KeywordArgumentExpression": {
-      const n = node;
-      return `${n.key.value}=${formatExpression(n.value)}`;
-    }
-    case "Ternary": {
-      const n = node;
-      return `${formatOperand(n.trueExpr, PRECEDENCE.LOGICAL_OR)} if ${formatOperand(
-        n.condition,
-        PRECEDENCE.LOGICAL_OR
-      )} else ${formatOperand(n.falseExpr, PRECEDENCE.CONDITIONAL)}`;
-    }
-    default:
-      throw new Error(`Unknown expression type: ${node.type}`);
-  }
-}
-
-// src/index.ts
-var Template = class {
-  parsed;
-  /**
-   * @param {string} template The template string
-   */
-  constructor(template) {
-    const tokens = tokenize(template, {
-      lstrip_blocks: true,
-      trim_blocks: true
-    });
-    this.parsed = jinja_dist_parse(tokens);
-  }
-  render(items) {
-    const env = new Environment();
-    setupGlobals(env);
-    if (items) {
-      for (const [key, value] of Object.entries(items)) {
-        env.set(key, value);
-      }
-    }
-    const interpreter = new Interpreter(env);
-    const result = interpreter.run(this.parsed);
-    return result.value;
-  }
-  format(options) {
-    return dist_format(this.parsed, options?.indent || "	");
-  }
-};
-
-
-;// CONCATENATED MODULE: ./src/project/jinja/package-types.ts
-/**
- * Typed view of @huggingface/jinja. Its declaration files import their siblings without file
- * extensions, which NodeNext resolution rejects, so its classes arrive untyped; we declare the
- * small surface we use.
- */
-
-const package_types_Environment = Environment;
-const package_types_Interpreter = Interpreter;
-const package_types_tokenize = tokenize;
-const package_types_parse = jinja_dist_parse;
-
-;// CONCATENATED MODULE: ./src/project/jinja/python-repr.ts
-/**
- * How Python's Jinja2 prints a value in `{{ … }}`: `['a', 'b']`, `('a',)`, `{'k': 1}`, `True`,
- * `None`. The package prints JSON instead, which turns `in {{ ('a', 'b') }}` into invalid SQL.
- */
-function pythonRepr(value) {
-    switch (value.type) {
-        case "StringValue":
-            return stringRepr(value.value);
-        case "BooleanValue":
-            return value.value ? "True" : "False";
-        case "NullValue":
-        case "UndefinedValue":
-            return "None";
-        case "ArrayValue":
-            return `[${items(value).join(", ")}]`;
-        case "TupleValue": {
-            const parts = items(value);
-            return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(", ")})`;
-        }
-        case "ObjectValue":
-        case "KeywordArgumentsValue":
-        case "NamespaceValue": {
-            const entries = [...value.value];
-            return `{${entries.map(([key, item]) => `${stringRepr(key)}: ${pythonRepr(item)}`).join(", ")}}`;
-        }
-        default:
-            return value.toString();
-    }
-}
-function items(value) {
-    return value.value.map(pythonRepr);
-}
-/** Python's str.__repr__: single quotes unless the text has one and no double quote. */
-function stringRepr(text) {
-    const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-    const escaped = text
-        .replaceAll("\\", "\\\\")
-        .replaceAll("\n", "\\n")
-        .replaceAll("\r", "\\r")
-        .replaceAll("\t", "\\t")
-        .replaceAll(quote, `\\${quote}`);
-    return `${quote}${escaped}${quote}`;
-}
-
-;// CONCATENATED MODULE: ./src/project/jinja/runtime-values.ts
-/**
- * Bridge between JavaScript values and @huggingface/jinja's runtime values.
- *
- * The package exports its Environment and Interpreter but not its value classes, and functions
- * handed to `Environment.set` only see unwrapped arguments. We need the value classes to write
- * native functions that see keyword arguments and to return values of our own (a relation is a
- * string with attributes), so we take the constructors from values the package itself creates.
- */
-
-const probe = new package_types_Environment();
-let probeCount = 0;
-function constructorOf(sample) {
-    const value = probe.set(`probe${probeCount++}`, sample);
-    return value.constructor;
-}
-const runtime_values_StringValue = constructorOf("");
-const runtime_values_IntegerValue = constructorOf(1);
-const runtime_values_FloatValue = constructorOf(1.5);
-const runtime_values_BooleanValue = constructorOf(true);
-const runtime_values_NullValue = constructorOf(null);
-const runtime_values_UndefinedValue = constructorOf(undefined);
-const runtime_values_ArrayValue = constructorOf([]);
-const runtime_values_ObjectValue = constructorOf({});
-const runtime_values_FunctionValue = constructorOf(() => null);
-const RuntimeValueBase = Object.getPrototypeOf(runtime_values_StringValue.prototype)
-    .constructor;
-function isRuntimeValue(value) {
-    return value instanceof RuntimeValueBase;
-}
-const undefinedValue = () => new runtime_values_UndefinedValue(undefined);
-const stringValue = (text) => new runtime_values_StringValue(text);
-function nativeFunction(fn) {
-    return new runtime_values_FunctionValue(fn);
-}
-/** A function value whose attributes (`config.get`) are looked up like a builtin's. */
-class CallableWithAttributes extends runtime_values_FunctionValue {
-    attributes;
-    constructor(fn, attributes) {
-        super(fn);
-        this.attributes = attributes;
-    }
-    get builtins() {
-        return this.attributes;
-    }
-}
-/** A callable that also has attributes, like dbt's `config` (callable, with `config.get`). */
-function callableWithAttributes(fn, attributes) {
-    const builtins = new Map(Object.entries(attributes).map(([name, attribute]) => [name, nativeFunction(attribute)]));
-    return new CallableWithAttributes(fn, builtins);
-}
-/**
- * A string with attributes: how a dbt Relation behaves in templates. It prints, concatenates,
- * compares and filters (`| upper`, `| replace`) as its rendered name, like Python's str(relation),
- * and `.schema`, `.identifier` or `.render()` read its attributes.
- */
-class StringWithAttributes extends runtime_values_StringValue {
-    attributes;
-    merged;
-    constructor(text, attributes) {
-        super(text);
-        this.attributes = attributes;
-    }
-    get builtins() {
-        const plain = new runtime_values_StringValue(this.value);
-        this.merged ??= new Map([...plain.builtins, ...this.attributes]);
-        return this.merged;
-    }
-}
-function stringWithAttributes(text, fields) {
-    return new StringWithAttributes(text, new Map(Object.entries(fields).map(([key, value]) => [key, toRuntime(value)])));
-}
-function toRuntime(value) {
-    if (isRuntimeValue(value))
-        return value;
-    switch (typeof value) {
-        case "string":
-            return new runtime_values_StringValue(value);
-        case "number":
-            return Number.isInteger(value) ? new runtime_values_IntegerValue(value) : new runtime_values_FloatValue(value);
-        case "boolean":
-            return new runtime_values_BooleanValue(value);
-        case "undefined":
-            return new runtime_values_UndefinedValue(undefined);
-        case "object":
-            if (value === null)
-                return new runtime_values_NullValue(null);
-            if (Array.isArray(value))
-                return new runtime_values_ArrayValue(value.map(toRuntime));
-            return new runtime_values_ObjectValue(new Map(Object.entries(value).map(([key, item]) => [key, toRuntime(item)])));
-        default:
-            throw new TypeError(`cannot pass a ${typeof value} to a template`);
-    }
-}
-function toJs(value) {
-    switch (value.type) {
-        case "ArrayValue":
-        case "TupleValue":
-            return value.value.map(toJs);
-        case "ObjectValue":
-        case "KeywordArgumentsValue":
-        case "NamespaceValue": {
-            const map = value.value;
-            return Object.fromEntries([...map].map(([key, item]) => [key, toJs(item)]));
-        }
-        case "FunctionValue":
-            throw new TypeError("a function cannot be used as a value here");
-        default:
-            return value.value;
-    }
-}
-/** Jinja passes keyword arguments as one trailing value; dbt functions take both kinds. */
-function splitArguments(args) {
-    const last = args.at(-1);
-    if (last?.type === "KeywordArgumentsValue") {
-        return { positional: args.slice(0, -1), keywords: last.value };
-    }
-    return { positional: args, keywords: new Map() };
-}
-
-;// CONCATENATED MODULE: ./src/project/text-position.ts
-/** The 1-based line of an offset in a text. */
-function lineAt(text, offset) {
-    let line = 1;
-    for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-        line++;
-    }
-    return line;
-}
-function text_position_escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-;// CONCATENATED MODULE: ./src/project/jinja/template.ts
-
-
-
-
-/**
- * Expressions written as `{{ … }}`. Printing an undefined value there is an error (dbt would print
- * nothing, silently dropping that piece of SQL), while `x is defined` and `if x` may still probe it.
- */
-const OUTPUT_NODES = new WeakSet();
-function isOutputNode(node) {
-    return OUTPUT_NODES.has(node);
-}
-/** Blocks whose bodies are written to the output; their other fields are expressions. */
-const BODY_FIELDS = {
-    Program: ["body"],
-    If: ["body", "alternate"],
-    For: ["body", "defaultBlock"],
-    Macro: ["body"],
-    Set: ["body"],
-    CallStatement: ["body"],
-    FilterStatement: ["body"],
-};
-const NOT_OUTPUT = new Set([...Object.keys(BODY_FIELDS), "Break", "Continue", "Comment"]);
-/**
- * Parses with Jinja's default whitespace handling, as dbt does (no trim_blocks/lstrip_blocks).
- * `{% do x %}` (a jinja2 extension dbt enables, unknown to the parser) becomes an assignment to a
- * throwaway name, which evaluates `x` the same way and renders nothing.
- */
-function compileTemplate(source, file) {
-    return compiled.getOrCreate(`${file}\0${source}`, () => compile(source, file));
-}
-const compiled = new ContentCache();
-function compile(source, file) {
-    const rewritten = source.replace(/\{%(-?)(\s*)do(\s)/g, "{%$1$2set __dbt_do__ =$3");
-    let program;
-    try {
-        program = package_types_parse(package_types_tokenize(rewritten, { lstrip_blocks: false, trim_blocks: false }));
-    }
-    catch (error) {
-        throw new ProjectError(`Jinja syntax error: ${error.message}.`, { file }, "Fix the template syntax (tags supported: set, if, for, macro, call, filter, do).");
-    }
-    markOutputs(program);
-    return { file, source, program };
-}
-function markOutputs(block) {
-    const fields = block;
-    for (const field of BODY_FIELDS[block.type] ?? []) {
-        for (const child of fields[field]) {
-            if (NOT_OUTPUT.has(child.type)) {
-                markOutputs(child);
-            }
-            else if (child.type !== "StringLiteral") {
-                OUTPUT_NODES.add(child);
-            }
-        }
-    }
-}
-/** Source-like text of an expression, for messages: `dbt_utils.star`, `adapter.dispatch`. */
-function describeExpression(node) {
-    const fields = node;
-    switch (node.type) {
-        case "Identifier":
-            return String(fields.value);
-        case "MemberExpression": {
-            const object = describeExpression(fields.object);
-            const property = fields.property;
-            return fields.computed
-                ? `${object}[${describeExpression(property)}]`
-                : `${object}.${describeExpression(property)}`;
-        }
-        case "CallExpression":
-            return `${describeExpression(fields.callee)}(…)`;
-        case "FilterExpression":
-            return describeExpression(fields.operand);
-        case "StringLiteral":
-            return JSON.stringify(fields.value);
-        case "IntegerLiteral":
-            return String(fields.value);
-        default:
-            return node.type;
-    }
-}
-/** The callee of a call, if it is written as a name or dotted name. */
-function calleeOf(node) {
-    const callee = node.callee;
-    return callee && (callee.type === "Identifier" || callee.type === "MemberExpression")
-        ? callee
-        : undefined;
-}
-/**
- * The AST has no positions, so the line of a name is found in the source: its first use inside
- * a `{{ }}` or `{% %}` tag (as a call when `asCall`).
- */
-function findLine(source, name, asCall = false) {
-    const escaped = text_position_escapeRegExp(name);
-    return findInTags(source, new RegExp(`(?<![\\w.])${escaped}${asCall ? "\\s*\\(" : "(?!\\w)"}`));
-}
-/** Line of the first match of `pattern` inside a `{{ }}` or `{% %}` tag. */
-function findInTags(source, pattern) {
-    for (const tag of source.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
-        const found = pattern.exec(tag[0]);
-        if (found)
-            return lineAt(source, (tag.index ?? 0) + found.index);
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/project/jinja/interpreter.ts
-
-
-
-
-/** A call of something that is neither a dbt builtin we provide nor a project macro. */
-class UnsupportedCallError extends Error {
-    callee;
-    file;
-    constructor(callee, file) {
-        super(`'${callee}' is not supported`);
-        this.callee = callee;
-        this.file = file;
-    }
-}
-/** `{{ x }}` where `x` is undefined: refused rather than rendered as nothing (dbt's choice). */
-class UndefinedOutputError extends Error {
-    expression;
-    file;
-    constructor(expression, file) {
-        super(`'${expression}' is undefined`);
-        this.expression = expression;
-        this.file = file;
-    }
-}
-/** dbt's `{{ return(x) }}`: leaves the macro with the value `x`. */
-class MacroReturn {
-    value;
-    constructor(value) {
-        this.value = value;
-    }
-}
-/** Which template file was being evaluated when a library error was thrown. */
-const errorFiles = new WeakMap();
-function templateFileOf(error) {
-    return typeof error === "object" && error !== null ? errorFiles.get(error) : undefined;
-}
-/**
- * The package's interpreter with dbt's strictness added: calling an unknown name and printing an
- * undefined value are errors naming the culprit, and macros can `return` values. Every node is
- * evaluated by the interpreter of the template that contains it (macros keep theirs), so
- * `this.template` is the file an error belongs to.
- */
-class DbtInterpreter extends package_types_Interpreter {
-    template;
-    constructor(env, template) {
-        super(env);
-        this.template = template;
-    }
-    render() {
-        return this.run(this.template.program).value;
-    }
-    evaluate(statement, environment) {
-        if (!statement)
-            return super.evaluate(statement, environment);
-        try {
-            if (statement.type === "CallExpression")
-                this.ensureCallable(statement, environment);
-            if (statement.type === "CallStatement") {
-                this.ensureCallable(statement.call, environment);
-            }
-            const value = super.evaluate(statement, environment);
-            if (statement.type === "Macro")
-                this.allowReturn(statement, environment);
-            return isOutputNode(statement) ? this.printable(statement, value) : value;
-        }
-        catch (error) {
-            if (typeof error === "object" && error !== null && !errorFiles.has(error)) {
-                errorFiles.set(error, this.template.file);
-            }
-            throw error;
-        }
-    }
-    /**
-     * What `{{ … }}` prints, as Python's Jinja2 would: `True`/`False`/`None` and Python's repr of
-     * lists, tuples and dicts (the package prints `true`, nothing and JSON), and an error for an
-     * undefined value.
-     */
-    printable(statement, value) {
-        switch (value.type) {
-            case "UndefinedValue":
-                throw new UndefinedOutputError(describeExpression(statement), this.template.file);
-            case "BooleanValue":
-            case "NullValue":
-            case "ArrayValue":
-            case "TupleValue":
-            case "ObjectValue":
-                return stringValue(pythonRepr(value));
-            default:
-                return value;
-        }
-    }
-    ensureCallable(call, environment) {
-        const callee = calleeOf(call);
-        if (callee && super.evaluate(callee, environment).type !== "FunctionValue") {
-            throw new UnsupportedCallError(describeExpression(callee), this.template.file);
-        }
-    }
-    /** Wraps the macro just defined so that `return(x)` inside it yields `x`. */
-    allowReturn(macro, environment) {
-        const name = macro.name.value;
-        const defined = environment.variables.get(name);
-        if (!defined)
-            return;
-        const call = defined.value;
-        environment.variables.set(name, nativeFunction((args, scope) => {
-            try {
-                return call(args, scope);
-            }
-            catch (signal) {
-                if (signal instanceof MacroReturn)
-                    return signal.value;
-                throw signal;
-            }
-        }));
-    }
-}
-/** A dbt function refused its arguments (a missing var, a bad ref); `callee` helps find the line. */
-class TemplateFunctionError extends Error {
-    callee;
-    fix;
-    constructor(message, callee, fix) {
-        super(message);
-        this.callee = callee;
-        this.fix = fix;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/project/jinja-context.ts
-
-
-
-/**
- * What every template sees, whatever the model: Python-style constants, `var`, `env_var`,
- * `target` and dbt's side-effect-free builtins. Models and macros see it through their scopes.
- */
-function createGlobalEnvironment(options) {
-    const env = new package_types_Environment();
-    for (const [name, value] of Object.entries({
-        true: true,
-        false: false,
-        none: null,
-        True: true,
-        False: false,
-        None: null,
-        // Rendering for deployment is dbt's execute phase.
-        execute: true,
-        target: { schema: options.targetSchema, name: options.targetName, type: "risingwave" },
-    })) {
-        env.set(name, value);
-    }
-    const functions = {
-        var: (args) => lookupVar(options.vars, args),
-        env_var: (args) => lookupEnvVar(options.env, args),
-        // Materialized views are always built whole.
-        is_incremental: () => toRuntime(false),
-        return: (args) => {
-            throw new MacroReturn(args[0] ?? undefinedValue());
-        },
-        log: () => stringValue(""),
-        // Jinja2's own globals.
-        range: (args) => toRuntime(jinja_context_range(splitArguments(args).positional.map((arg) => Number(toJs(arg))))),
-        dict: (args) => toRuntime(Object.fromEntries(splitArguments(args).keywords)),
-    };
-    for (const [name, fn] of Object.entries(functions))
-        env.setVariable(name, nativeFunction(fn));
-    env.setVariable("exceptions", toRuntime({
-        raise_compiler_error: nativeFunction((args) => {
-            throw new TemplateFunctionError(`compiler error raised by the template: ${args[0] ? String(toJs(args[0])) : ""}`, "exceptions.raise_compiler_error");
-        }),
-        warn: nativeFunction(() => stringValue("")),
-    }));
-    return env;
-}
-/** Python's range(stop) / range(start, stop[, step]). */
-function jinja_context_range([first = 0, second, step = 1]) {
-    const [start, stop] = second === undefined ? [0, first] : [first, second];
-    if (step === 0)
-        throw new TemplateFunctionError("range() step must not be zero.", "range");
-    const values = [];
-    for (let i = start; step > 0 ? i < stop : i > stop; i += step)
-        values.push(i);
-    return values;
-}
-function lookupVar(vars, args) {
-    const { positional } = splitArguments(args);
-    const [name, fallback] = positional;
-    const key = name ? String(toJs(name)) : "";
-    if (Object.hasOwn(vars, key))
-        return toRuntime(vars[key]);
-    if (fallback)
-        return fallback;
-    throw new TemplateFunctionError(`required var '${key}' is not set.`, "var", `Add it to the \`vars\` input or to vars in dbt_project.yml, or give var('${key}', <default>).`);
-}
-function lookupEnvVar(env, args) {
-    const { positional } = splitArguments(args);
-    const [name, fallback] = positional;
-    const key = name ? String(toJs(name)) : "";
-    const value = env[key];
-    if (value !== undefined)
-        return stringValue(value);
-    if (fallback)
-        return fallback;
-    throw new TemplateFunctionError(`environment variable '${key}' is not set.`, "env_var", `Set ${key} in the workflow step's env, or give env_var('${key}', <default>).`);
-}
-function createModelEnvironment(parent, context) {
-    const env = new package_types_Environment(parent);
-    env.setVariable("ref", nativeFunction((args) => {
-        const { positional, keywords } = splitArguments(args);
-        if (keywords.size > 0) {
-            throw new TemplateFunctionError(`ref() with ${[...keywords.keys()].join(", ")} is not supported (model versions are not).`, "ref");
-        }
-        return context.ref(positional.map((arg) => String(toJs(arg))));
-    }));
-    env.setVariable("source", nativeFunction((args) => {
-        const [source, table] = splitArguments(args).positional.map((arg) => String(toJs(arg)));
-        if (source === undefined || table === undefined) {
-            throw new TemplateFunctionError("source() needs a source name and a table name.", "source");
-        }
-        return context.source(source, table);
-    }));
-    env.setVariable("config", callableWithAttributes((args) => {
-        const { positional, keywords } = splitArguments(args);
-        const values = {};
-        for (const arg of positional)
-            Object.assign(values, toJs(arg));
-        for (const [key, value] of keywords)
-            values[key] = toJs(value);
-        context.config(values);
-        return stringValue("");
-    }, {
-        get: (args) => {
-            const [key, fallback] = splitArguments(args).positional;
-            const value = context.configValue(key ? String(toJs(key)) : "");
-            return value === undefined ? (fallback ?? toRuntime(null)) : toRuntime(value);
-        },
-    }));
-    // dbt's `{% call set_sql_header(config) %}…{% endcall %}`: the block becomes the sql_header.
-    env.setVariable("set_sql_header", nativeFunction((_args, scope) => {
-        const caller = scope.variables.get("caller");
-        if (caller?.type !== "FunctionValue") {
-            throw new TemplateFunctionError("set_sql_header must be used as {% call set_sql_header(config) %}…{% endcall %}.", "set_sql_header");
-        }
-        context.config({ sql_header: caller.value([], scope).toString() });
-        return stringValue("");
-    }));
-    env.setVariable("this", context.this);
-    env.set("model", context.model);
-    return env;
-}
-
-;// CONCATENATED MODULE: ./src/project/render.ts
-
-
-
-const UNSUPPORTED_FIX = "Templates can use ref, source, config, var, env_var, this, target, is_incremental, return, " +
-    "log and the project's own macros (macro-paths); dbt packages, adapter calls and queries are " +
-    "not available here. Define the macro in the project or inline its SQL.";
-/** Renders a template in a scope, turning every failure into a ProjectError at the right file. */
-function renderTemplate(template, env, site) {
-    try {
-        return new DbtInterpreter(env, template).render();
-    }
-    catch (error) {
-        throw renderingError(error, { ...site, sources: withTemplate(site.sources, template) });
-    }
-}
-function withTemplate(sources, template) {
-    return new Map([...sources, [template.file, template]]);
-}
-function renderingError(error, site) {
-    if (error instanceof ProjectError)
-        return error;
-    const file = error instanceof UnsupportedCallError || error instanceof UndefinedOutputError
-        ? error.file
-        : (templateFileOf(error) ?? site.file);
-    const source = site.sources.get(file)?.source ?? "";
-    const via = site.modelName && file !== site.file
-        ? ` (while rendering model ${site.modelName}, ${site.file})`
-        : "";
-    if (error instanceof UnsupportedCallError) {
-        return new ProjectError(`unsupported Jinja: '${error.callee}' is not a dbt builtin we provide nor a project macro${via}.`, { file, line: findLine(source, error.callee, true) }, UNSUPPORTED_FIX);
-    }
-    if (error instanceof UndefinedOutputError) {
-        return new ProjectError(`'${error.expression}' is undefined${via}.`, { file, line: findLine(source, error.expression.split(/[.[]/)[0] ?? "") }, "Define it (a var, a {% set %}, a macro argument) or guard it with `is defined`.");
-    }
-    if (error instanceof TemplateFunctionError) {
-        return new ProjectError(`${error.message}${via}`, { file, line: findLine(source, error.callee, true) }, error.fix);
-    }
-    if (error instanceof MacroReturn) {
-        return new ProjectError(`return() used outside a macro${via}.`, {
-            file,
-            line: findLine(source, "return", true),
-        });
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return new ProjectError(`Jinja error: ${message}${via}.`, { file });
-}
-
-;// CONCATENATED MODULE: ./src/project/macros.ts
-
-
-
-
-
-/**
- * Compiles each macro file once. Macros run in the scope of whoever calls them (as in dbt, where
- * a macro sees the calling model's `this`, `ref` and `config`), so one definition serves every model.
- */
-function loadMacros(files, globals) {
-    const env = new package_types_Environment(globals);
-    const templates = new Map();
-    const definedIn = new Map();
-    for (const { file, text } of files) {
-        const template = compileTemplate(text, file);
-        templates.set(file, template);
-        for (const node of template.program.body) {
-            if (node.type !== "Macro")
-                continue;
-            const name = node.name.value;
-            const earlier = definedIn.get(name);
-            if (earlier !== undefined) {
-                throw new ProjectError(`macro ${name} is defined twice (also in ${earlier}).`, { file, line: findInTags(text, new RegExp(`macro\\s+${name}\\b`)) }, "Rename or remove one of them.");
-            }
-            definedIn.set(name, file);
-        }
-        try {
-            new DbtInterpreter(env, template).render();
-        }
-        catch (error) {
-            throw renderingError(error, { file, sources: templates });
-        }
-    }
-    return {
-        env,
-        templates,
-        get: (name) => (definedIn.has(name) ? env.variables.get(name) : undefined),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/project/config-tree.ts
-
-/**
- * Config names dbt accepts without the `+` prefix in dbt_project.yml. Any other unprefixed key
- * names a folder or a model.
- */
-const KNOWN_CONFIGS = new Set([
-    "materialized",
-    "enabled",
-    "schema",
-    "alias",
-    "database",
-    "tags",
-    "meta",
-    "docs",
-    "indexes",
-    "grants",
-    "pre_hook",
-    "post_hook",
-    "sql_header",
-    "persist_docs",
-    "zero_downtime",
-    "full_refresh",
-    "on_schema_change",
-    "unique_key",
-    "contract",
-    "access",
-    "group",
-    "quote_columns",
-    "column_types",
-    "delimiter",
-]);
-/** dbt spells hooks both ways in YAML. */
-function normaliseConfigKey(key) {
-    return key.replaceAll("-", "_");
-}
-/**
- * The config layers that apply to a node from a dbt_project.yml tree, shallowest first:
- * `segments` are the folders below the model path, then the node name.
- */
-function projectConfigLayers(tree, segments) {
-    const layers = [];
-    let level = tree;
-    for (let depth = 0;; depth++) {
-        const configs = configsAt(level);
-        if (Object.keys(configs).length > 0)
-            layers.push(configs);
-        const segment = segments[depth];
-        if (segment === undefined)
-            break;
-        const next = level[segment];
-        if (!isRecord(next))
-            break;
-        level = next;
-    }
-    return layers;
-}
-function configsAt(level) {
-    const configs = {};
-    for (const [key, value] of Object.entries(level)) {
-        if (key.startsWith("+")) {
-            configs[normaliseConfigKey(key.slice(1))] = value;
-        }
-        else if (KNOWN_CONFIGS.has(normaliseConfigKey(key))) {
-            configs[normaliseConfigKey(key)] = value;
-        }
-    }
-    return configs;
-}
-
-;// CONCATENATED MODULE: ./src/project/config.ts
-
-
-
-
-/** The `config:` of a model's (or seed's) properties entry, as a layer. */
-function propertiesLayer(props) {
-    return props && Object.keys(props.config).length > 0
-        ? [{ file: props.file, line: props.line, values: props.config }]
-        : [];
-}
-const APPENDED = new Set(["pre_hook", "post_hook", "tags"]);
-const UPDATED = new Set(["meta", "persist_docs", "docs"]);
-/**
- * Merges layers with dbt's precedence (project tree < properties YAML < `config()` call) and its
- * merge rules: hooks and tags accumulate, `meta`/`persist_docs` merge key by key, `grants` replace
- * per privilege unless the privilege is written `+select` (append), everything else is replaced.
- */
-function mergeConfig(layers) {
-    const values = {};
-    const origin = {};
-    for (const layer of layers) {
-        for (const [rawKey, value] of Object.entries(layer.values)) {
-            const key = normaliseConfigKey(rawKey);
-            origin[key] = { file: layer.file, line: layer.line };
-            const earlier = values[key];
-            if (APPENDED.has(key)) {
-                values[key] = [...asList(earlier), ...asList(value)];
-            }
-            else if (UPDATED.has(key) && isRecord(earlier) && isRecord(value)) {
-                values[key] = { ...earlier, ...value };
-            }
-            else if (key === "grants" && isRecord(earlier) && isRecord(value)) {
-                values[key] = mergeGrants(earlier, value);
-            }
-            else {
-                values[key] = value;
-            }
-        }
-    }
-    return { values, origin };
-}
-function asList(value) {
-    if (value === undefined || value === null)
-        return [];
-    return Array.isArray(value) ? value : [value];
-}
-function mergeGrants(earlier, later) {
-    const merged = { ...earlier };
-    for (const [privilege, grantees] of Object.entries(later)) {
-        if (privilege.startsWith("+")) {
-            const name = privilege.slice(1);
-            merged[name] = [...asList(merged[name]), ...asList(grantees)];
-        }
-        else {
-            merged[privilege] = grantees;
-        }
-    }
-    return merged;
-}
-const hookItem = union([schemas_string(), looseObject({ sql: schemas_string() })]);
-/** Each deploy-relevant key with its schema and the form to suggest when it is wrong. */
-const VALIDATORS = {
-    materialized: [schemas_string(), "a materialization name such as 'materialized_view'"],
-    enabled: [schemas_boolean(), "true or false"],
-    schema: [schemas_string().nullable(), "a schema name"],
-    alias: [schemas_string().nullable(), "a relation name"],
-    zero_downtime: [
-        union([
-            schemas_boolean(),
-            schemas_null(),
-            strictObject({
-                enabled: schemas_boolean().optional(),
-                immediate_cleanup: schemas_boolean().optional(),
-            }),
-        ]),
-        "true/false or {'enabled': true, 'immediate_cleanup': false}",
-    ],
-    indexes: [
-        array(looseObject({
-            columns: array(schemas_string()).min(1),
-            unique: schemas_boolean().optional(),
-            type: schemas_string().optional(),
-            name: schemas_string().optional(),
-        })),
-        "a list like [{'columns': ['id'], 'unique': true}]",
-    ],
-    grants: [
-        record(schemas_string(), union([schemas_string(), array(schemas_string())])),
-        "a mapping like {'select': ['reporter']}",
-    ],
-    pre_hook: [array(hookItem), "SQL text or a list of SQL texts"],
-    post_hook: [array(hookItem), "SQL text or a list of SQL texts"],
-    sql_header: [schemas_string().nullable(), "SQL text"],
-    persist_docs: [
-        looseObject({ relation: schemas_boolean().optional(), columns: schemas_boolean().optional() }),
-        "{'relation': true, 'columns': true}",
-    ],
-};
-/** Validates the merged values; a wrong type is reported at the file that set it. */
-function validateConfig(merged, fallbackFile) {
-    const checked = {};
-    const errors = [];
-    for (const [key, [schema, expected]] of Object.entries(VALIDATORS)) {
-        const value = merged.values[key];
-        if (value === undefined)
-            continue;
-        const result = schema.safeParse(value);
-        if (result.success) {
-            checked[key] = result.data;
-            continue;
-        }
-        const issue = mostSpecific(result.error.issues);
-        const at = issue && issue.path.length > 0 ? ` at ${key}.${issue.path.join(".")}` : "";
-        errors.push(new ProjectError(`config ${key} has an invalid value ${JSON.stringify(value)}${at}: ${issue?.message}.`, merged.origin[key] ?? { file: fallbackFile }, `Expected ${expected}.`));
-    }
-    if (errors.length > 0) {
-        const [first, ...rest] = errors;
-        if (first)
-            throw new ProjectError(first.problem, first, first.fix, rest);
-    }
-    return toModelConfig(checked);
-}
-/**
- * For a union (a boolean or a dict), the issue from the branch that got furthest: a dict with a
- * wrong value should be reported at that value, not as "expected boolean".
- */
-function mostSpecific(issues) {
-    let best;
-    for (const issue of issues) {
-        const candidate = issue.code === "invalid_union"
-            ? mostSpecific(issue.errors.flatMap((branch) => branch.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }))))
-            : issue;
-        if (candidate && (!best || candidate.path.length >= best.path.length))
-            best = candidate;
-    }
-    return best;
-}
-function toModelConfig(c) {
-    const zd = c.zero_downtime;
-    return {
-        materialized: c.materialized ?? "view",
-        enabled: c.enabled ?? true,
-        schema: c.schema ?? undefined,
-        alias: c.alias ?? undefined,
-        zeroDowntime: typeof zd === "boolean"
-            ? { enabled: zd }
-            : { enabled: zd?.enabled ?? false, immediateCleanup: zd?.immediate_cleanup },
-        indexes: (c.indexes ?? []).map((index) => ({
-            columns: index.columns,
-            ...(index.unique === undefined ? {} : { unique: index.unique }),
-            ...(index.type === undefined ? {} : { type: index.type }),
-            ...(index.name === undefined ? {} : { name: index.name }),
-        })),
-        grants: Object.fromEntries(Object.entries(c.grants ?? {}).map(([privilege, grantees]) => [
-            privilege.replace(/^\+/, ""),
-            typeof grantees === "string" ? [grantees] : grantees,
-        ])),
-        preHook: (c.pre_hook ?? []).map(hookSql),
-        postHook: (c.post_hook ?? []).map(hookSql),
-        sqlHeader: c.sql_header ?? undefined,
-        persistDocs: {
-            relation: c.persist_docs?.relation ?? false,
-            columns: c.persist_docs?.columns ?? false,
-        },
-    };
-}
-function hookSql(hook) {
-    return typeof hook === "string" ? hook : hook.sql;
-}
-
-;// CONCATENATED MODULE: ./src/project/relation.ts
-
-
-
-/** `"schema"."identifier"`: relations always render quoted, as the names are case-sensitive. */
-function renderRelation(relation) {
-    return quoteQualified(relation);
-}
-/** Templates cannot modify a relation, so one value per relation serves every render. */
-const relationValues = new ContentCache();
-/** A dbt Relation for templates: renders quoted, and has dbt's attributes. */
-function relationValue(relation) {
-    const rendered = renderRelation(relation);
-    return relationValues.getOrCreate(rendered, () => newRelationValue(relation, rendered));
-}
-function newRelationValue(relation, rendered) {
-    return stringWithAttributes(rendered, {
-        schema: relation.schema,
-        identifier: relation.identifier,
-        name: relation.identifier,
-        table: relation.identifier,
-        database: null,
-        render: nativeFunction(() => stringValue(rendered)),
-    });
-}
-/** dbt's default generate_schema_name: the target schema, suffixed by a custom schema. */
-function defaultSchemaName(targetSchema, customSchema) {
-    return customSchema === undefined ? targetSchema : `${targetSchema}_${customSchema.trim()}`;
-}
-
-;// CONCATENATED MODULE: ./src/project/model-parse.ts
-
-
-
-
-
-
-
-/** The key under which `this` is recorded among the relations a render used. */
-const THIS = "\0this";
-function parseModel(input) {
-    const template = compileTemplate(input.rawSql, input.file);
-    const configCalls = [];
-    const refNames = new Set();
-    const sources = new Map();
-    let configLine;
-    const current = () => mergeConfig([...input.layers, ...configCalls]).values;
-    const relations = new Map();
-    const configReads = new Map();
-    const expected = (name, key = name) => {
-        const relation = input.expectedRelation(name);
-        relations.set(key, renderRelation(relation));
-        return relationValue(relation);
-    };
-    const context = {
-        ref: (names) => {
-            const name = refTarget(names, input.projectName);
-            refNames.add(name);
-            return expected(name);
-        },
-        source: (source, table) => {
-            const found = sourceTable(input.sources, source, table);
-            sources.set(`${source}.${table}`, { source, table });
-            return relationValue(found.relation);
-        },
-        config: (values) => {
-            configLine ??= findLine(input.rawSql, "config", true);
-            configCalls.push({ file: input.file, line: configLine, values });
-        },
-        configValue: (key) => {
-            const value = current()[key];
-            configReads.set(key, JSON.stringify(value ?? null));
-            return value;
-        },
-        this: expected(input.name, THIS),
-        model: modelContext(input),
-    };
-    const sql = renderTemplate(template, createModelEnvironment(input.library.env, context), {
-        file: input.file,
-        sources: input.library.templates,
-        modelName: input.name,
-    });
-    // Only what describes the model: the result is cached across loads, their closures are not.
-    return {
-        name: input.name,
-        file: input.file,
-        segments: input.segments,
-        rawSql: input.rawSql,
-        properties: input.properties,
-        layers: input.layers,
-        template,
-        configCalls,
-        refNames: [...refNames],
-        sources: [...sources.values()],
-        rendered: { sql, relations, configReads },
-    };
-}
-/** `ref('m')` or `ref('this_project', 'm')`; other packages are not loaded. */
-function refTarget(names, projectName) {
-    const [first, second] = names;
-    if (names.length === 1 && first !== undefined)
-        return first;
-    if (names.length === 2 && first === projectName && second !== undefined)
-        return second;
-    if (names.length === 2) {
-        throw new TemplateFunctionError(`ref('${first}', '${second}') points into package '${first}', which is not loaded.`, "ref", "Only this project's models can be referenced; dbt packages are not supported.");
-    }
-    throw new TemplateFunctionError(`ref() takes a model name (got ${names.length} arguments).`, "ref");
-}
-function sourceTable(sources, source, table) {
-    const found = sources.get(`${source}.${table}`);
-    if (!found) {
-        throw new TemplateFunctionError(`source('${source}', '${table}') is not declared.`, "source", `Declare table ${table} under source ${source} in a properties YAML file (sources: - name: ${source}).`);
-    }
-    return found;
-}
-function modelContext(node) {
-    return {
-        name: node.name,
-        resource_type: "model",
-        package_name: node.projectName,
-        unique_id: `model.${node.projectName}.${node.name}`,
-        original_file_path: node.file,
-        fqn: [node.projectName, ...node.segments],
-    };
-}
-/** Line of the first `ref(… 'name')` in a model's source. */
-function refLine(source, ref) {
-    return findInTags(source, new RegExp(`\\bref\\s*\\([^)]*['"]${text_position_escapeRegExp(ref)}['"]`));
-}
-
-;// CONCATENATED MODULE: ./src/project/model-compile.ts
-
-
-
-
-
-
-
-/** `materializedview` is dbt-risingwave's deprecated spelling: loaded, flagged, not rebuilt. */
-const MV_MATERIALIZATIONS = new Set(["materialized_view", "materializedview"]);
-/**
- * The model as other modules see it. Its SQL and hooks render (dbt's compile phase, with final
- * relations) on first read and are kept.
- */
-function compileModel(model, compiler) {
-    let sql;
-    let hookSql;
-    const site = { sources: compiler.library.templates, modelName: model.name };
-    const env = () => createModelEnvironment(compiler.library.env, compileContext(model, compiler));
-    const warnings = model.config.materialized === "materializedview"
-        ? [
-            `${model.file}: model ${model.name} uses the deprecated materialization 'materializedview', ` +
-                "which gets no zero-downtime rebuild. Use 'materialized_view'.",
-        ]
-        : [];
-    return {
-        name: model.name,
-        packageName: compiler.projectName,
-        file: model.file,
-        rawSql: model.rawSql,
-        get sql() {
-            refuseEphemeralRefs(model, compiler);
-            sql ??= stripStatementEnd(parseOutputHolds(model, compiler)
-                ? model.rendered.sql
-                : renderTemplate(model.template, env(), { ...site, file: model.file }));
-            return sql;
-        },
-        relation: model.relation,
-        config: model.config,
-        description: model.properties?.description,
-        columns: model.properties?.columns ?? [],
-        refs: model.refNames.filter((ref) => compiler.models.has(ref)),
-        seedRefs: model.refNames.filter((ref) => !compiler.models.has(ref)),
-        sources: model.sources,
-        get hookSql() {
-            const render = (hook) => renderTemplate(compileTemplate(hook, model.hookFile), env(), {
-                ...site,
-                file: model.hookFile,
-            }).trim();
-            hookSql ??= {
-                pre: model.config.preHook.map(render),
-                post: model.config.postHook.map(render),
-            };
-            return hookSql;
-        },
-        isMaterializedView: MV_MATERIALIZATIONS.has(model.config.materialized),
-        warnings,
-    };
-}
-/**
- * dbt inlines ephemeral models into their dependents as CTEs; rendering such a ref as a relation
- * would name something that does not exist.
- */
-function refuseEphemeralRefs(model, compiler) {
-    const ephemeral = model.refNames.find((ref) => compiler.models.get(ref)?.config.materialized === "ephemeral");
-    if (ephemeral === undefined)
-        return;
-    throw new ProjectError(`model ${model.name} refs ephemeral model ${ephemeral}, which dbt inlines as a CTE; this action does not.`, { file: model.file, line: refLine(model.rawSql, ephemeral) }, `Materialize ${ephemeral} as a view or materialized view, or inline its SQL.`);
-}
-/** Whether the parse-phase render saw the final relations and config, so its output is final. */
-function parseOutputHolds(model, compiler) {
-    for (const [name, used] of model.rendered.relations) {
-        const relation = name === THIS
-            ? model.relation
-            : (compiler.models.get(name)?.relation ?? compiler.seeds.get(name)?.relation);
-        if (!relation || renderRelation(relation) !== used)
-            return false;
-    }
-    for (const [key, used] of model.rendered.configReads) {
-        if (JSON.stringify(model.configValues[key] ?? null) !== used)
-            return false;
-    }
-    return true;
-}
-function compileContext(model, compiler) {
-    return {
-        ref: (names) => {
-            const name = refTarget(names, compiler.projectName);
-            const relation = compiler.models.get(name)?.relation ?? compiler.seeds.get(name)?.relation;
-            // Refs were checked after parsing; a ref only reached now (behind a branch that parsing
-            // did not take) can still be unknown.
-            if (!relation) {
-                throw new TemplateFunctionError(`ref('${name}') names no enabled model or seed.`, "ref");
-            }
-            return relationValue(relation);
-        },
-        source: (source, table) => relationValue(sourceTable(compiler.sources, source, table).relation),
-        config: () => undefined,
-        configValue: (key) => model.configValues[key],
-        this: relationValue(model.relation),
-        model: modelContext({ ...model, projectName: compiler.projectName }),
-    };
-}
-function stripStatementEnd(rendered) {
-    const trimmed = rendered.trim();
-    return trimmed.endsWith(";") ? trimmed.slice(0, -1).trimEnd() : trimmed;
-}
-
-;// CONCATENATED MODULE: ./src/project/close-matches.ts
-/** Names within a small edit distance of `name` (or containing it), closest first. */
-function closeMatches(name, candidates, limit = 3) {
-    const wanted = name.toLowerCase();
-    const budget = Math.max(2, Math.floor(wanted.length / 3));
-    return [...new Set(candidates)]
-        .map((candidate) => {
-        const lower = candidate.toLowerCase();
-        const distance = lower.includes(wanted) || wanted.includes(lower) ? 1 : editDistance(wanted, lower);
-        return { candidate, distance };
-    })
-        .filter(({ distance }) => distance <= budget)
-        .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
-        .slice(0, limit)
-        .map(({ candidate }) => candidate);
-}
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
-
-;// CONCATENATED MODULE: ./src/project/model-order.ts
-
-
-
-
-/** Checks every ref and orders the models, upstream first. */
-function orderModels(models, seeds, parsed) {
-    const errors = [];
-    const refsOf = new Map();
-    for (const model of models.values()) {
-        for (const ref of model.refNames) {
-            if (models.has(ref) || seeds.has(ref))
-                continue;
-            const disabled = parsed.has(ref);
-            errors.push(new ProjectError(disabled
-                ? `model ${model.name} refs model ${ref}, which is disabled.`
-                : `model ${model.name} refs unknown model '${ref}'.`, { file: model.file, line: refLine(model.rawSql, ref) }, disabled
-                ? `Enable ${ref} or remove the ref.`
-                : suggestion(ref, [...models.keys(), ...seeds.keys()])));
-        }
-        refsOf.set(model.name, model.refNames.filter((ref) => models.has(ref)));
-    }
-    throwCollected(errors);
-    try {
-        return topologicalOrder(refsOf);
-    }
-    catch (error) {
-        if (!(error instanceof RefCycleError))
-            throw error;
-        const [first, second] = error.cycle;
-        const model = models.get(first);
-        throw new ProjectError(`models form a ref cycle: ${error.cycle.join(" → ")}.`, { file: model.file, line: second === undefined ? undefined : refLine(model.rawSql, second) }, "Remove one of these refs: dbt needs the models to form a DAG.");
-    }
-}
-function suggestion(name, candidates) {
-    const close = closeMatches(name, candidates);
-    return close.length > 0
-        ? `Did you mean ${close.map((c) => `'${c}'`).join(" or ")}?`
-        : "Check the model name (the file name without .sql); refs to dbt packages are not supported.";
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/project/parse-phase.ts
-
-
-
-
-
-
-/** Renders every model once to learn its config() calls, refs and sources (dbt's parse phase). */
-function parseModels(modelFiles, inputs) {
-    const errors = [];
-    const unique = new Map();
-    for (const modelFile of modelFiles) {
-        const earlier = unique.get(modelFile.name);
-        if (earlier) {
-            errors.push(new ProjectError(`two models are named ${modelFile.name} (the other is ${earlier.file}).`, { file: modelFile.file }, "Model names must be unique in a dbt project: rename one of the files."));
-            continue;
-        }
-        const projectLayers = projectConfigLayers(inputs.project.models, modelFile.segments).map((values) => ({ file: inputs.projectFile, values }));
-        const props = inputs.properties.models.get(modelFile.name);
-        unique.set(modelFile.name, {
-            ...modelFile,
-            layers: [...projectLayers, ...propertiesLayer(props)],
-        });
-    }
-    const expectedRelation = expectedRelations(unique, inputs);
-    const parsed = new Map();
-    for (const model of unique.values()) {
-        const rawSql = inputs.text(model.file);
-        const parse = () => parseModel({
-            ...model,
-            rawSql,
-            properties: inputs.properties.models.get(model.name),
-            library: inputs.library,
-            expectedRelation,
-            sources: inputs.sources,
-            projectName: inputs.project.name,
-        });
-        try {
-            const key = `${inputs.fingerprint}\0${model.file}\0${rawSql}`;
-            parsed.set(model.name, parsedModels.getOrCreate(key, parse));
-        }
-        catch (error) {
-            if (!(error instanceof ProjectError))
-                throw error;
-            errors.push(error);
-        }
-    }
-    throwCollected(errors);
-    return parsed;
-}
-/**
- * Relations as configured outside model files, which is what most models end up with: the
- * parse-phase render uses them so that its output is usually the final SQL.
- */
-function expectedRelations(models, inputs) {
-    const known = new Map();
-    return (name) => {
-        let relation = known.get(name) ?? inputs.seeds.get(name)?.relation;
-        if (relation)
-            return relation;
-        const model = models.get(name);
-        const values = model ? mergeConfig(model.layers).values : {};
-        const text = (value) => (typeof value === "string" ? value : undefined);
-        try {
-            relation = model
-                ? inputs.namer.relation(model, "model", { schema: text(values.schema), alias: text(values.alias) }, values)
-                : inputs.namer.relation({ name, file: "", segments: [name] }, "model", {}, {});
-        }
-        catch {
-            // A failing naming macro is reported when the final relation is named; until then the
-            // default name stands in.
-            relation = inputs.namer.provisional({ name, file: "", segments: [name] }, values);
-        }
-        known.set(name, relation);
-        return relation;
-    };
-}
-/** Parse-phase results, shared between the loads of two revisions that share the context. */
-const parsedModels = new ContentCache();
-/**
- * A model's parse phase depends on its file, dbt_project.yml, the macros, the properties files
- * (configs, sources) and the load options; a model in two loads with the same fingerprint and the
- * same file content parses the same.
- */
-function contextFingerprint(opts, files, text) {
-    const hash = (0,external_node_crypto_.createHash)("sha256");
-    for (const file of files)
-        hash.update(`${file}\0${text(file)}\0`);
-    const env = Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1));
-    hash.update(JSON.stringify([opts.projectDir, opts.targetSchema, opts.targetName, opts.vars, env]));
-    return hash.digest("hex");
-}
-
-;// CONCATENATED MODULE: ./src/project/properties.ts
-
-
-
-
-const description = schemas_string().nullish();
-const nodeSchema = looseObject({
-    name: schemas_string(),
-    description,
-    config: record(schemas_string(), unknown()).nullish(),
-    columns: array(looseObject({ name: schemas_string(), description })).nullish(),
-});
-const sourceSchema = looseObject({
-    name: schemas_string(),
-    schema: schemas_string().nullish(),
-    tables: array(looseObject({ name: schemas_string(), identifier: schemas_string().nullish() })).nullish(),
-});
-const fileSchema = looseObject({
-    models: array(nodeSchema).nullish(),
-    seeds: array(nodeSchema).nullish(),
-    sources: array(sourceSchema).nullish(),
-});
-/** Reads every properties file; the same model described twice is an error, as in dbt. */
-function parseProperties(files) {
-    const index = { models: new Map(), seeds: new Map(), sources: new Map() };
-    for (const { file, text } of files) {
-        const yaml = parseYamlFile(text, file);
-        if (yaml === null || yaml === undefined)
-            continue;
-        const parsed = fileSchema.safeParse(yaml);
-        if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new ProjectError(`invalid properties at ${issue?.path.join(".") || "top level"}: ${issue?.message}`, { file }, "See https://docs.getdbt.com/reference/model-properties for the expected shape.");
-        }
-        addNodes(index.models, parsed.data.models ?? [], { file, text }, "model");
-        addNodes(index.seeds, parsed.data.seeds ?? [], { file, text }, "seed");
-        for (const source of parsed.data.sources ?? []) {
-            for (const table of source.tables ?? []) {
-                const key = `${source.name}.${table.name}`;
-                const earlier = index.sources.get(key);
-                if (earlier) {
-                    throw new ProjectError(`source ${key} is also declared in ${earlier.file}.`, { file });
-                }
-                index.sources.set(key, {
-                    source: source.name,
-                    table: table.name,
-                    schema: source.schema ?? source.name,
-                    identifier: table.identifier ?? table.name,
-                    file,
-                });
-            }
-        }
-    }
-    return index;
-}
-function addNodes(into, entries, { file, text }, kind) {
-    for (const entry of entries) {
-        const line = nameLine(text, entry.name);
-        const earlier = into.get(entry.name);
-        if (earlier) {
-            throw new ProjectError(`${kind} ${entry.name} is described twice (also in ${earlier.file}).`, { file, line }, "Keep one properties entry per model.");
-        }
-        into.set(entry.name, {
-            name: entry.name,
-            file,
-            line,
-            description: entry.description ?? undefined,
-            columns: (entry.columns ?? []).map((column) => ({
-                name: column.name,
-                description: column.description ?? undefined,
-            })),
-            config: entry.config ?? {},
-        });
-    }
-}
-/** The line of `- name: <name>` (the parsed YAML keeps no positions). */
-function nameLine(text, name) {
-    const escaped = text_position_escapeRegExp(name);
-    const found = new RegExp(`^[ \\t-]*name:[ \\t]*["']?${escaped}["']?[ \\t]*(#.*)?$`, "m").exec(text);
-    return found ? lineAt(text, found.index) : undefined;
-}
-
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/project/project-layout.ts
+;// CONCATENATED MODULE: ./src/project/files/project-layout.ts
 
 /** Sorts the project's files into models, seeds, macros and properties, as dbt would find them. */
 function layoutProject(files, root, project) {
@@ -60898,145 +64452,172 @@ function nodeFile(file, folder, extension) {
     return { name, file, segments: [...parts, name] };
 }
 
-;// CONCATENATED MODULE: ./src/project/relation-namer.ts
+;// CONCATENATED MODULE: ./src/project/files/properties.ts
 
 
 
 
-
+const description = schemas_string().nullish();
+const quotingSchema = looseObject({
+    database: schemas_boolean().nullish(),
+    schema: schemas_boolean().nullish(),
+    identifier: schemas_boolean().nullish(),
+})
+    .nullish();
+const nodeSchema = looseObject({
+    name: schemas_string(),
+    description,
+    config: record(schemas_string(), unknown()).nullish(),
+    columns: array(looseObject({ name: schemas_string(), description })).nullish(),
+});
+const sourceSchema = looseObject({
+    name: schemas_string(),
+    schema: schemas_string().nullish(),
+    database: schemas_string().nullish(),
+    quoting: quotingSchema,
+    tables: array(looseObject({ name: schemas_string(), identifier: schemas_string().nullish(), quoting: quotingSchema }))
+        .nullish(),
+});
+const fileSchema = looseObject({
+    models: array(unknown()).nullish(),
+    seeds: array(unknown()).nullish(),
+    sources: array(unknown()).nullish(),
+});
 /**
- * Names relations as dbt does: generate_schema_name and generate_alias_name, the project's own
- * macros when it defines them, dbt's defaults otherwise.
+ * Reads every properties file, rendering Jinja where dbt does. The same model described twice, an
+ * unreadable file or an invalid entry fails the models concerned, not the load.
  */
-class RelationNamer {
-    library;
-    targetSchema;
-    projectName;
-    scope;
-    constructor(library, targetSchema, projectName) {
-        this.library = library;
-        this.targetSchema = targetSchema;
-        this.projectName = projectName;
-        this.scope = new package_types_Environment(library.env);
-    }
-    relation(node, resourceType, config, configValues) {
-        const schemaMacro = this.library.get("generate_schema_name");
-        const aliasMacro = this.library.get("generate_alias_name");
-        const nodeValue = () => toRuntime(this.nodeContext(node, resourceType, configValues));
-        const schema = schemaMacro
-            ? this.callMacro(schemaMacro, [toRuntime(config.schema ?? null), nodeValue()], node)
-            : defaultSchemaName(this.targetSchema, config.schema);
-        const identifier = aliasMacro
-            ? this.callMacro(aliasMacro, [toRuntime(config.alias ?? null), nodeValue()], node)
-            : config.alias || node.name; // dbt tests the alias for truthiness: "" means none
-        return { schema, identifier };
-    }
-    /** The relation before `config()` calls are known: what `this` is while parsing a model. */
-    provisional(node, values) {
-        const text = (value) => (typeof value === "string" ? value : undefined);
-        return {
-            schema: defaultSchemaName(this.targetSchema, text(values.schema)),
-            identifier: text(values.alias) ?? node.name,
-        };
-    }
-    nodeContext(node, resourceType, config) {
-        return {
-            name: node.name,
-            resource_type: resourceType,
-            package_name: this.projectName,
-            unique_id: `${resourceType}.${this.projectName}.${node.name}`,
-            original_file_path: node.file,
-            path: node.segments.join("/"),
-            fqn: [this.projectName, ...node.segments],
-            config,
-        };
-    }
-    callMacro(macro, args, node) {
-        let result;
+function parseProperties(files, render) {
+    const index = {
+        models: new Map(),
+        seeds: new Map(),
+        sources: new Map(),
+        failures: new Map(),
+        warnings: [],
+    };
+    for (const { file, text } of files) {
         try {
-            result = macro.value(args, this.scope).toString().trim();
-        }
-        catch (error) {
-            throw renderingError(error, {
-                file: node.file,
-                sources: this.library.templates,
-                modelName: node.name,
-            });
-        }
-        if (result === "") {
-            throw new ProjectError(`the project's generate_schema_name/generate_alias_name macro returned nothing for ${node.name}.`, { file: node.file }, "Make the macro return a name for every node.");
-        }
-        return result;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/project/resolve.ts
-
-
-
-/** Final configs and relations; disabled models drop out, and two models may not share a relation. */
-function resolveModels(parsed, namer) {
-    const models = new Map();
-    const errors = [];
-    const byRelation = new Map();
-    for (const model of parsed.values()) {
-        try {
-            const merged = mergeConfig([...model.layers, ...model.configCalls]);
-            const config = validateConfig(merged, model.file);
-            if (!config.enabled)
-                continue;
-            const relation = namer.relation(model, "model", config, merged.values);
-            const key = `${relation.schema}.${relation.identifier}`;
-            const clash = byRelation.get(key);
-            if (clash !== undefined) {
-                throw new ProjectError(`models ${clash} and ${model.name} both build ${key}.`, { file: model.file }, "Give one of them another alias or schema.");
-            }
-            byRelation.set(key, model.name);
-            models.set(model.name, {
-                ...model,
-                config,
-                configValues: merged.values,
-                relation,
-                hookFile: merged.origin.post_hook?.file ?? merged.origin.pre_hook?.file ?? model.file,
-            });
+            readFile(index, file, text, render);
         }
         catch (error) {
             if (!(error instanceof ProjectError))
                 throw error;
-            errors.push(error);
+            // Which models the file meant is unknown: every name it mentions fails, so that no model is
+            // built without the config this file may hold for it.
+            for (const name of mentionedNames(text)) {
+                if (!index.failures.has(name))
+                    index.failures.set(name, error);
+            }
+            index.warnings.push(`${error.message} Models it names cannot be planned; sources it declares are unknown.`);
         }
     }
-    throwCollected(errors);
-    return models;
+    return index;
 }
-function resolveSeeds(seedFiles, { projectFile, project, properties, namer, }) {
-    const seeds = new Map();
-    for (const seed of seedFiles) {
-        const props = properties.seeds.get(seed.name);
-        const merged = mergeConfig([
-            ...projectConfigLayers(project.seeds, seed.segments).map((values) => ({
-                file: projectFile,
-                values,
-            })),
-            ...propertiesLayer(props),
-        ]);
-        const config = validateConfig(merged, seed.file);
-        if (!config.enabled)
-            continue;
-        seeds.set(seed.name, {
-            name: seed.name,
-            file: seed.file,
-            relation: namer.relation(seed, "seed", config, merged.values),
+function readFile(index, file, text, render) {
+    const yaml = parseYamlFile(text, file);
+    index.warnings.push(...yaml.warnings);
+    if (yaml.value === null || yaml.value === undefined)
+        return;
+    const parsed = fileSchema.safeParse(yaml.value);
+    if (!parsed.success)
+        throw invalid(parsed.error, file, []);
+    const lines = nameLines(text);
+    for (const kind of ["models", "seeds"]) {
+        (parsed.data[kind] ?? []).forEach((raw, i) => {
+            const entry = nodeSchema.safeParse(renderEntry(raw, kind, render));
+            if (!entry.success)
+                throw invalid(entry.error, file, [kind, i]);
+            addNode(index, kind === "models" ? index.models : index.seeds, entry.data, { file, line: lines.get(entry.data.name) }, kind.slice(0, -1));
         });
     }
-    return seeds;
+    (parsed.data.sources ?? []).forEach((raw, i) => {
+        const source = sourceSchema.safeParse(renderEntry(raw, "sources", render));
+        if (!source.success)
+            throw invalid(source.error, file, ["sources", i]);
+        addSource(index, source.data, file);
+    });
+}
+function renderEntry(raw, kind, render) {
+    return renderYamlTree(raw, (keypath) => renderedInProperties(kind, keypath), (text, keypath) => render(text, kind, keypath));
+}
+function invalid(error, file, prefix) {
+    const issue = error.issues[0];
+    const path = [...prefix, ...(issue?.path ?? [])].join(".");
+    return new ProjectError(`invalid properties at ${path || "top level"}: ${issue?.message}`, { file }, "See https://docs.getdbt.com/reference/model-properties for the expected shape.");
+}
+function addNode(index, into, entry, { file, line }, kind) {
+    const earlier = into.get(entry.name);
+    if (earlier) {
+        index.failures.set(entry.name, new ProjectError(`${kind} ${entry.name} is described twice (also in ${earlier.file}).`, { file, line }, "Keep one properties entry per model."));
+        return;
+    }
+    into.set(entry.name, {
+        name: entry.name,
+        file,
+        line,
+        description: entry.description ?? undefined,
+        columns: (entry.columns ?? []).map((column) => ({
+            name: column.name,
+            description: column.description ?? undefined,
+        })),
+        config: entry.config ?? {},
+    });
+}
+function addSource(index, source, file) {
+    for (const table of source.tables ?? []) {
+        const key = `${source.name}.${table.name}`;
+        const earlier = index.sources.get(key);
+        if (earlier) {
+            index.warnings.push(`${file}: source ${key} is also declared in ${earlier.file}; the first declaration is used.`);
+            continue;
+        }
+        const quoting = { ...(source.quoting ?? {}), ...(table.quoting ?? {}) };
+        const quote = {
+            database: quoting.database ?? true,
+            schema: quoting.schema ?? true,
+            identifier: quoting.identifier ?? true,
+        };
+        index.sources.set(key, {
+            source: source.name,
+            table: table.name,
+            schema: source.schema ?? source.name,
+            identifier: table.identifier ?? table.name,
+            ...(source.database ? { database: source.database } : {}),
+            ...(quote.database && quote.schema && quote.identifier ? {} : { quote }),
+            file,
+        });
+    }
+}
+/** Every `name:` value a YAML text holds, for when the file itself cannot be read. */
+function mentionedNames(text) {
+    return [...text.matchAll(/^[ \t-]*name:[ \t]*["']?([\w-]+)["']?/gm)].map((match) => match[1]);
+}
+/** The line of each `- name: <name>` (the parsed YAML keeps no positions), in one pass. */
+function nameLines(text) {
+    const lines = new Map();
+    let line = 1;
+    let offset = 0;
+    for (const match of text.matchAll(/^[ \t-]*name:[ \t]*["']?([^"'#\n]*?)["']?[ \t]*(?:#.*)?$/gm)) {
+        line += countNewlines(text, offset, match.index);
+        offset = match.index;
+        const name = match[1].trim();
+        if (!lines.has(name))
+            lines.set(name, line);
+    }
+    return lines;
+}
+function countNewlines(text, from, to) {
+    let count = 0;
+    for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1))
+        count++;
+    return count;
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/project/git.ts
+;// CONCATENATED MODULE: ./src/project/files/git.ts
 
 class GitCommandError extends Error {
     args;
@@ -61113,7 +64694,7 @@ function parseBatchOutput(output) {
     return blobs;
 }
 
-;// CONCATENATED MODULE: ./src/project/revision-reader.ts
+;// CONCATENATED MODULE: ./src/project/files/revision-reader.ts
 
 
 
@@ -61206,6 +64787,1731 @@ function isSkippedFolder(name) {
     return name.startsWith(".") || SKIPPED_FOLDERS.has(name);
 }
 
+;// CONCATENATED MODULE: ./src/project/packages/installed-packages.ts
+/**
+ * The dbt packages `dbt deps` installed (into `packages-install-path`, dbt_packages by default):
+ * each package's name and macro files. They are read from the working tree for every revision,
+ * as dbt reads them from disk: installed packages are not part of the project's git history.
+ */
+
+
+
+
+/**
+ * Reads the installed packages of the project at `projectDir` (repo-relative). When packages.yml
+ * (or dependencies.yml) lists packages that are not installed, the error says to run `dbt deps`.
+ */
+function readInstalledPackages(repoRoot, projectDir, installPath, requested) {
+    const root = external_node_path_default().join(repoRoot, projectDir, installPath);
+    const packages = [];
+    const warnings = [];
+    const folders = (0,external_node_fs_namespaceObject.existsSync)(root) ? (0,external_node_fs_namespaceObject.readdirSync)(root, { withFileTypes: true }) : [];
+    for (const entry of folders) {
+        if (!entry.isDirectory() && !entry.isSymbolicLink())
+            continue;
+        const dir = external_node_path_default().join(root, entry.name);
+        const projectFile = external_node_path_default().join(dir, "dbt_project.yml");
+        if (!(0,external_node_fs_namespaceObject.existsSync)(projectFile))
+            continue;
+        const relative = external_node_path_default().posix.join(projectDir === "." ? "" : projectDir, installPath, entry.name);
+        const { name, macroPaths } = readPackageProject((0,external_node_fs_namespaceObject.readFileSync)(projectFile, "utf8"), `${relative}/dbt_project.yml`);
+        const files = [];
+        for (const macroPath of macroPaths) {
+            for (const file of sqlFiles(external_node_path_default().join(dir, macroPath))) {
+                files.push({
+                    file: `${relative}/${external_node_path_default().relative(dir, file).split((external_node_path_default()).sep).join("/")}`,
+                    text: (0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"),
+                });
+            }
+        }
+        packages.push({ name, files });
+    }
+    if (requested)
+        checkInstalled(requested, packages, installPath);
+    return { packages, warnings };
+}
+function readPackageProject(text, file) {
+    const raw = parseYamlFile(text, file).value;
+    if (!isRecord(raw) || typeof raw.name !== "string") {
+        throw new ProjectError("an installed package's dbt_project.yml has no name.", { file }, "Run `dbt deps` again.");
+    }
+    const paths = Array.isArray(raw["macro-paths"])
+        ? raw["macro-paths"].filter((p) => typeof p === "string")
+        : ["macros"];
+    return { name: raw.name, macroPaths: paths };
+}
+function sqlFiles(dir) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir) || !(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory())
+        return [];
+    const out = [];
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+        const full = external_node_path_default().join(dir, entry.name);
+        if (entry.isDirectory())
+            out.push(...sqlFiles(full));
+        else if (entry.name.endsWith(".sql"))
+            out.push(full);
+    }
+    return out;
+}
+/** The package names packages.yml asks for, where they can be told from the entry. */
+function requestedNames(requested) {
+    const raw = parseYamlFile(requested.text, requested.file).value;
+    const list = isRecord(raw) && Array.isArray(raw.packages) ? raw.packages : [];
+    return list.flatMap((entry) => {
+        if (!isRecord(entry))
+            return [];
+        if (typeof entry.package === "string") {
+            return [{ label: entry.package, name: entry.package.split("/").at(-1) }];
+        }
+        const where = typeof entry.git === "string"
+            ? entry.git
+            : typeof entry.local === "string"
+                ? entry.local
+                : undefined;
+        return where ? [{ label: where }] : [];
+    });
+}
+function checkInstalled(requested, installed, installPath) {
+    const wanted = requestedNames(requested);
+    const names = new Set(installed.map((pkg) => pkg.name));
+    const missing = wanted.filter((entry) => (entry.name ? !names.has(entry.name) : false));
+    if (missing.length === 0 && installed.length >= wanted.length)
+        return;
+    const list = (missing.length > 0 ? missing : wanted).map((entry) => entry.label).join(", ");
+    throw new ProjectError(`${requested.file} lists ${list}, but ${missing.length > 0 ? "it is" : "they are"} not installed in ${installPath}/.`, { file: requested.file }, "Run `dbt deps` in the workflow before this action, so the packages' macros can be read.");
+}
+
+;// CONCATENATED MODULE: ./src/project/packages/global-project.ts
+/**
+ * dbt's own macros that projects and packages call (`dbt.safe_cast`, `dbt.type_string`,
+ * `generate_schema_name_for_env`, …), written for this action: each produces the SQL that dbt-core's
+ * global project, with the postgres adapter's overrides RisingWave's adapter inherits, produces.
+ * They dispatch like dbt's, so a project's `default__…` or `risingwave__…` macro replaces them.
+ * Macros that would run queries (`statement`, `run_query`) live in context/database.ts.
+ */
+const GLOBAL_PROJECT_FILE = "<dbt global project>";
+const NAMING = `
+{% macro generate_schema_name(custom_schema_name=none, node=none) -%}
+  {{ return(adapter.dispatch('generate_schema_name', 'dbt')(custom_schema_name, node)) }}
+{%- endmacro %}
+
+{% macro default__generate_schema_name(custom_schema_name, node) -%}
+  {%- if custom_schema_name is none -%}{{ target.schema }}
+  {%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}
+
+{% macro generate_schema_name_for_env(custom_schema_name, node) -%}
+  {%- if target.name == 'prod' and custom_schema_name is not none -%}{{ custom_schema_name | trim }}
+  {%- else -%}{{ target.schema }}{%- endif -%}
+{%- endmacro %}
+
+{% macro generate_alias_name(custom_alias_name=none, node=none) -%}
+  {% do return(adapter.dispatch('generate_alias_name', 'dbt')(custom_alias_name, node)) %}
+{%- endmacro %}
+
+{% macro default__generate_alias_name(custom_alias_name=none, node=none) -%}
+  {%- if custom_alias_name -%}{{ custom_alias_name | trim }}
+  {%- elif node.version -%}{{ return(node.name ~ "_v" ~ (node.version | replace(".", "_"))) }}
+  {%- else -%}{{ node.name }}{%- endif -%}
+{%- endmacro %}
+
+{% macro generate_database_name(custom_database_name=none, node=none) -%}
+  {% do return(adapter.dispatch('generate_database_name', 'dbt')(custom_database_name, node)) %}
+{%- endmacro %}
+
+{% macro default__generate_database_name(custom_database_name=none, node=none) -%}
+  {%- if custom_database_name is none -%}{{ target.database }}
+  {%- else -%}{{ custom_database_name }}{%- endif -%}
+{%- endmacro %}
+`;
+const MODEL_STATE = `
+{% macro is_incremental() -%}
+  {{ return(false) }}
+{%- endmacro %}
+
+{% macro should_full_refresh() -%}
+  {%- set from_config = config.get('full_refresh') -%}
+  {{ return(flags.FULL_REFRESH if from_config is none else from_config) }}
+{%- endmacro %}
+
+{% macro should_store_failures() -%}
+  {%- set from_config = config.get('store_failures') -%}
+  {{ return(flags.STORE_FAILURES if from_config is none else from_config) }}
+{%- endmacro %}
+
+{% macro set_sql_header(config) -%}
+  {{ config.set('sql_header', caller()) }}
+{%- endmacro %}
+`;
+/** Types as api.Column.translate_type names them for postgres (STRING is TEXT). */
+const TYPES = `
+{% macro type_string() %}{{ return(adapter.dispatch('type_string', 'dbt')()) }}{% endmacro %}
+{% macro default__type_string() %}{{ return(api.Column.translate_type('string')) }}{% endmacro %}
+{% macro type_timestamp() %}{{ return(adapter.dispatch('type_timestamp', 'dbt')()) }}{% endmacro %}
+{% macro default__type_timestamp() %}{{ return(api.Column.translate_type('timestamp')) }}{% endmacro %}
+{% macro type_float() %}{{ return(adapter.dispatch('type_float', 'dbt')()) }}{% endmacro %}
+{% macro default__type_float() %}{{ return(api.Column.translate_type('float')) }}{% endmacro %}
+{% macro type_numeric() %}{{ return(adapter.dispatch('type_numeric', 'dbt')()) }}{% endmacro %}
+{% macro default__type_numeric() %}{{ return(api.Column.numeric_type('numeric', 28, 6)) }}{% endmacro %}
+{% macro type_bigint() %}{{ return(adapter.dispatch('type_bigint', 'dbt')()) }}{% endmacro %}
+{% macro default__type_bigint() %}{{ return(api.Column.translate_type('bigint')) }}{% endmacro %}
+{% macro type_int() %}{{ return(adapter.dispatch('type_int', 'dbt')()) }}{% endmacro %}
+{% macro default__type_int() %}{{ return(api.Column.translate_type('integer')) }}{% endmacro %}
+{% macro type_boolean() %}{{ return(adapter.dispatch('type_boolean', 'dbt')()) }}{% endmacro %}
+{% macro default__type_boolean() %}{{ return(api.Column.translate_type('boolean')) }}{% endmacro %}
+`;
+/** Cross-database helpers; postgres__ versions are the postgres adapter's, which RisingWave's inherits. */
+const CROSS_DATABASE = `
+{% macro any_value(expression) %}{{ return(adapter.dispatch('any_value', 'dbt')(expression)) }}{% endmacro %}
+{% macro default__any_value(expression) %}any_value({{ expression }}){% endmacro %}
+{% macro postgres__any_value(expression) %}min({{ expression }}){% endmacro %}
+
+{% macro array_append(array, new_element) %}{{ return(adapter.dispatch('array_append', 'dbt')(array, new_element)) }}{% endmacro %}
+{% macro default__array_append(array, new_element) %}array_append({{ array }}, {{ new_element }}){% endmacro %}
+
+{% macro array_concat(array_1, array_2) %}{{ return(adapter.dispatch('array_concat', 'dbt')(array_1, array_2)) }}{% endmacro %}
+{% macro default__array_concat(array_1, array_2) %}array_cat({{ array_1 }}, {{ array_2 }}){% endmacro %}
+
+{% macro array_construct(inputs=[], data_type=api.Column.translate_type('integer')) %}{{ return(adapter.dispatch('array_construct', 'dbt')(inputs, data_type)) }}{% endmacro %}
+{% macro default__array_construct(inputs, data_type) -%}
+  {%- if inputs | length > 0 -%}array[ {{ inputs | join(' , ') }} ]{%- else -%}array[]::{{ data_type }}[]{%- endif -%}
+{%- endmacro %}
+
+{% macro bool_or(expression) %}{{ return(adapter.dispatch('bool_or', 'dbt')(expression)) }}{% endmacro %}
+{% macro default__bool_or(expression) %}bool_or({{ expression }}){% endmacro %}
+
+{% macro cast_bool_to_text(field) %}{{ adapter.dispatch('cast_bool_to_text', 'dbt')(field) }}{% endmacro %}
+{% macro default__cast_bool_to_text(field) %}cast({{ field }} as {{ api.Column.translate_type('string') }}){% endmacro %}
+
+{% macro concat(fields) %}{{ return(adapter.dispatch('concat', 'dbt')(fields)) }}{% endmacro %}
+{% macro default__concat(fields) %}{{ fields | join(' || ') }}{% endmacro %}
+
+{% macro date_trunc(datepart, date) %}{{ return(adapter.dispatch('date_trunc', 'dbt')(datepart, date)) }}{% endmacro %}
+{% macro default__date_trunc(datepart, date) %}date_trunc('{{ datepart }}', {{ date }}){% endmacro %}
+
+{% macro dateadd(datepart, interval, from_date_or_timestamp) %}{{ return(adapter.dispatch('dateadd', 'dbt')(datepart, interval, from_date_or_timestamp)) }}{% endmacro %}
+{% macro default__dateadd(datepart, interval, from_date_or_timestamp) %}dateadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }}){% endmacro %}
+{% macro postgres__dateadd(datepart, interval, from_date_or_timestamp) %}{{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }})){% endmacro %}
+
+{% macro datediff(first_date, second_date, datepart) %}{{ return(adapter.dispatch('datediff', 'dbt')(first_date, second_date, datepart)) }}{% endmacro %}
+{% macro default__datediff(first_date, second_date, datepart) %}datediff({{ datepart }}, {{ first_date }}, {{ second_date }}){% endmacro %}
+{% macro postgres__datediff(first_date, second_date, datepart) -%}
+  {%- if datepart == 'year' -%}
+    (date_part('year', ({{ second_date }})::date) - date_part('year', ({{ first_date }})::date))
+  {%- elif datepart == 'quarter' -%}
+    ({{ datediff(first_date, second_date, 'year') }} * 4 + date_part('quarter', ({{ second_date }})::date) - date_part('quarter', ({{ first_date }})::date))
+  {%- elif datepart == 'month' -%}
+    ({{ datediff(first_date, second_date, 'year') }} * 12 + date_part('month', ({{ second_date }})::date) - date_part('month', ({{ first_date }})::date))
+  {%- elif datepart == 'day' -%}
+    (({{ second_date }})::date - ({{ first_date }})::date)
+  {%- elif datepart == 'week' -%}
+    ({{ datediff(first_date, second_date, 'day') }} / 7 + case when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) then case when {{ first_date }} <= {{ second_date }} then 0 else -1 end else case when {{ first_date }} <= {{ second_date }} then 1 else 0 end end)
+  {%- elif datepart == 'hour' -%}
+    ({{ datediff(first_date, second_date, 'day') }} * 24 + date_part('hour', ({{ second_date }})::timestamp) - date_part('hour', ({{ first_date }})::timestamp))
+  {%- elif datepart == 'minute' -%}
+    ({{ datediff(first_date, second_date, 'hour') }} * 60 + date_part('minute', ({{ second_date }})::timestamp) - date_part('minute', ({{ first_date }})::timestamp))
+  {%- elif datepart == 'second' -%}
+    ({{ datediff(first_date, second_date, 'minute') }} * 60 + floor(date_part('second', ({{ second_date }})::timestamp)) - floor(date_part('second', ({{ first_date }})::timestamp)))
+  {%- elif datepart == 'millisecond' -%}
+    ({{ datediff(first_date, second_date, 'minute') }} * 60000 + floor(date_part('millisecond', ({{ second_date }})::timestamp)) - floor(date_part('millisecond', ({{ first_date }})::timestamp)))
+  {%- elif datepart == 'microsecond' -%}
+    ({{ datediff(first_date, second_date, 'minute') }} * 60000000 + floor(date_part('microsecond', ({{ second_date }})::timestamp)) - floor(date_part('microsecond', ({{ first_date }})::timestamp)))
+  {%- else -%}
+    {{ exceptions.raise_compiler_error("Unsupported datepart for macro datediff in postgres: {!r}".format(datepart)) }}
+  {%- endif -%}
+{%- endmacro %}
+
+{% macro escape_single_quotes(expression) %}{{ return(adapter.dispatch('escape_single_quotes', 'dbt')(expression)) }}{% endmacro %}
+{% macro default__escape_single_quotes(expression) %}{{ expression | replace("'", "''") }}{% endmacro %}
+
+{% macro except() %}{{ return(adapter.dispatch('except', 'dbt')()) }}{% endmacro %}
+{% macro default__except() %}except{% endmacro %}
+{% macro intersect() %}{{ return(adapter.dispatch('intersect', 'dbt')()) }}{% endmacro %}
+{% macro default__intersect() %}intersect{% endmacro %}
+
+{% macro hash(field) %}{{ return(adapter.dispatch('hash', 'dbt')(field)) }}{% endmacro %}
+{% macro default__hash(field) %}md5(cast({{ field }} as {{ api.Column.translate_type('string') }})){% endmacro %}
+
+{% macro last_day(date, datepart) %}{{ return(adapter.dispatch('last_day', 'dbt')(date, datepart)) }}{% endmacro %}
+{% macro default_last_day(date, datepart) %}cast({{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }} as date){% endmacro %}
+{% macro default__last_day(date, datepart) %}{{ dbt.default_last_day(date, datepart) }}{% endmacro %}
+{% macro postgres__last_day(date, datepart) -%}
+  {%- if datepart == 'quarter' -%}cast({{ dbt.dateadd('day', '-1', dbt.dateadd('month', '3', dbt.date_trunc(datepart, date))) }} as date)
+  {%- else -%}{{ dbt.default_last_day(date, datepart) }}{%- endif -%}
+{%- endmacro %}
+
+{% macro length(expression) %}{{ return(adapter.dispatch('length', 'dbt')(expression)) }}{% endmacro %}
+{% macro default__length(expression) %}length({{ expression }}){% endmacro %}
+
+{% macro listagg(measure, delimiter_text="','", order_by_clause=none, limit_num=none) %}{{ return(adapter.dispatch('listagg', 'dbt')(measure, delimiter_text, order_by_clause, limit_num)) }}{% endmacro %}
+{% macro default__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+  {%- if limit_num -%}array_to_string(array_slice(array_agg({{ measure }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}, 0, {{ limit_num }}), {{ delimiter_text }})
+  {%- else -%}listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}{%- endif -%}
+{%- endmacro %}
+{% macro postgres__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+  {%- if limit_num -%}array_to_string((array_agg({{ measure }}{% if order_by_clause %} {{ order_by_clause }}{% endif %}))[1:{{ limit_num }}], {{ delimiter_text }})
+  {%- else -%}string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_by_clause }}{% endif %}){%- endif -%}
+{%- endmacro %}
+
+{% macro string_literal(value) %}{{ return(adapter.dispatch('string_literal', 'dbt')(value)) }}{% endmacro %}
+{% macro default__string_literal(value) %}'{{ value }}'{% endmacro %}
+
+{% macro position(substring_text, string_text) %}{{ return(adapter.dispatch('position', 'dbt')(substring_text, string_text)) }}{% endmacro %}
+{% macro default__position(substring_text, string_text) %}position({{ substring_text }} in {{ string_text }}){% endmacro %}
+
+{% macro replace(field, old_chars, new_chars) %}{{ return(adapter.dispatch('replace', 'dbt')(field, old_chars, new_chars)) }}{% endmacro %}
+{% macro default__replace(field, old_chars, new_chars) %}replace({{ field }}, {{ old_chars }}, {{ new_chars }}){% endmacro %}
+
+{% macro right(string_text, length_expression) %}{{ return(adapter.dispatch('right', 'dbt')(string_text, length_expression)) }}{% endmacro %}
+{% macro default__right(string_text, length_expression) %}right({{ string_text }}, {{ length_expression }}){% endmacro %}
+
+{% macro safe_cast(field, type) %}{{ return(adapter.dispatch('safe_cast', 'dbt')(field, type)) }}{% endmacro %}
+{% macro default__safe_cast(field, type) %}cast({{ field }} as {{ type }}){% endmacro %}
+
+{% macro cast(field, type) %}{{ return(adapter.dispatch('cast', 'dbt')(field, type)) }}{% endmacro %}
+{% macro default__cast(field, type) %}cast({{ field }} as {{ type }}){% endmacro %}
+
+{% macro split_part(string_text, delimiter_text, part_number) %}{{ return(adapter.dispatch('split_part', 'dbt')(string_text, delimiter_text, part_number)) }}{% endmacro %}
+{% macro default__split_part(string_text, delimiter_text, part_number) %}split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }}){% endmacro %}
+{% macro _split_part_negative(string_text, delimiter_text, part_number) %}split_part({{ string_text }}, {{ delimiter_text }}, length({{ string_text }}) - length(replace({{ string_text }}, {{ delimiter_text }}, '')) + 2 + {{ part_number }}){% endmacro %}
+{% macro postgres__split_part(string_text, delimiter_text, part_number) -%}
+  {%- if part_number >= 0 -%}{{ dbt.default__split_part(string_text, delimiter_text, part_number) }}
+  {%- else -%}{{ dbt._split_part_negative(string_text, delimiter_text, part_number) }}{%- endif -%}
+{%- endmacro %}
+
+{% macro current_timestamp() %}{{ adapter.dispatch('current_timestamp', 'dbt')() }}{% endmacro %}
+{% macro default__current_timestamp() %}{{ exceptions.raise_not_implemented('current_timestamp macro not implemented for adapter ' + adapter.type()) }}{% endmacro %}
+{% macro postgres__current_timestamp() %}now(){% endmacro %}
+{% macro snapshot_get_time() %}{{ adapter.dispatch('snapshot_get_time', 'dbt')() }}{% endmacro %}
+{% macro default__snapshot_get_time() %}{{ current_timestamp() }}{% endmacro %}
+{% macro postgres__snapshot_get_time() %}{{ current_timestamp() }}::timestamp without time zone{% endmacro %}
+{% macro current_timestamp_backcompat() %}{{ return(adapter.dispatch('current_timestamp_backcompat', 'dbt')()) }}{% endmacro %}
+{% macro default__current_timestamp_backcompat() %}current_timestamp::timestamp{% endmacro %}
+{% macro postgres__current_timestamp_backcompat() %}current_timestamp::{{ type_timestamp() }}{% endmacro %}
+{% macro current_timestamp_in_utc_backcompat() %}{{ return(adapter.dispatch('current_timestamp_in_utc_backcompat', 'dbt')()) }}{% endmacro %}
+{% macro default__current_timestamp_in_utc_backcompat() %}current_timestamp::timestamp{% endmacro %}
+{% macro postgres__current_timestamp_in_utc_backcompat() %}(current_timestamp at time zone 'utc')::{{ type_timestamp() }}{% endmacro %}
+
+{% macro get_powers_of_two(upper_bound) %}{{ return(adapter.dispatch('get_powers_of_two', 'dbt')(upper_bound)) }}{% endmacro %}
+{% macro default__get_powers_of_two(upper_bound) -%}
+  {%- if upper_bound <= 0 -%}{{ exceptions.raise_compiler_error("upper bound must be positive") }}{%- endif -%}
+  {%- for _ in range(1, 100) -%}{%- if upper_bound <= 2 ** loop.index -%}{{ return(loop.index) }}{%- endif -%}{%- endfor -%}
+{%- endmacro %}
+{% macro generate_series(upper_bound) %}{{ return(adapter.dispatch('generate_series', 'dbt')(upper_bound)) }}{% endmacro %}
+{% macro default__generate_series(upper_bound) -%}
+  {%- set n = dbt.get_powers_of_two(upper_bound) -%}
+  with p as (select 0 as generated_number union all select 1), unioned as (select {% for i in range(n) %}p{{ i }}.generated_number * power(2, {{ i }}){% if not loop.last %} + {% endif %}{% endfor %} + 1 as generated_number from {% for i in range(n) %}p as p{{ i }}{% if not loop.last %} cross join {% endif %}{% endfor %}) select * from unioned where generated_number <= {{ upper_bound }} order by generated_number
+{%- endmacro %}
+{% macro get_intervals_between(start_date, end_date, datepart) %}{{ return(adapter.dispatch('get_intervals_between', 'dbt')(start_date, end_date, datepart)) }}{% endmacro %}
+{% macro default__get_intervals_between(start_date, end_date, datepart) -%}
+  {%- call statement('get_intervals_between', fetch_result=True) %}select {{ dbt.datediff(start_date, end_date, datepart) }}{% endcall -%}
+  {%- set value_list = load_result('get_intervals_between') -%}
+  {%- if value_list and value_list['data'] -%}{{ return((value_list['data'] | map(attribute=0) | list)[0]) }}{%- else -%}{{ return(1) }}{%- endif -%}
+{%- endmacro %}
+{% macro date_spine(datepart, start_date, end_date) %}{{ return(adapter.dispatch('date_spine', 'dbt')(datepart, start_date, end_date)) }}{% endmacro %}
+{% macro default__date_spine(datepart, start_date, end_date) -%}
+  with rawdata as ({{ dbt.generate_series(dbt.get_intervals_between(start_date, end_date, datepart)) }}), all_periods as (select ({{ dbt.dateadd(datepart, "row_number() over (order by 1) - 1", start_date) }}) as date_{{ datepart }} from rawdata), filtered as (select * from all_periods where date_{{ datepart }} <= {{ end_date }}) select * from filtered
+{%- endmacro %}
+`;
+/** The global project as one macro file's text. */
+const GLOBAL_PROJECT_SOURCE = [NAMING, MODEL_STATE, TYPES, CROSS_DATABASE].join("\n");
+
+;// CONCATENATED MODULE: ./src/project/packages/macro-blocks.ts
+/**
+ * How dbt reads a macro file (dbt/clients/_jinja_blocks.py): only the top-level `macro`,
+ * `materialization` and `test` blocks count, each parsed on its own; text, comments, `docs`,
+ * `snapshot` or any other tag between them are skipped. So a file dbt loads never stops us,
+ * whatever else it holds, and a broken macro only breaks its callers.
+ */
+
+const ALLOWED = new Set(["macro", "materialization", "test"]);
+const CONTROL = new Map([
+    ["if", "endif"],
+    ["for", "endfor"],
+]);
+const BLOCK_START = /\{%-?\s*([A-Za-z_][A-Za-z_0-9]*)(?:\s+([A-Za-z_][A-Za-z_0-9]*))?/y;
+const macro_blocks_STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/y;
+const RAW_BLOCK = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/y;
+function macroBlocks(text) {
+    const blocks = [];
+    const control = [];
+    let current;
+    let tags;
+    try {
+        tags = findTags(text);
+    }
+    catch (problem) {
+        return { blocks, problem: problem };
+    }
+    for (const tag of tags) {
+        const end = CONTROL.get(tag.name);
+        if (end) {
+            control.push(end);
+        }
+        else if (tag.name === "endif" || tag.name === "endfor") {
+            if (control.pop() !== tag.name) {
+                return {
+                    blocks,
+                    problem: { message: `unexpected '${tag.name}'`, line: lineAt(text, tag.start) },
+                };
+            }
+        }
+        if (ALLOWED.has(tag.name)) {
+            if (control.length > 0 || current) {
+                return {
+                    blocks,
+                    problem: {
+                        message: `a ${tag.name} block must be at the top level of the file, not inside another block`,
+                        line: lineAt(text, tag.start),
+                    },
+                };
+            }
+            current = tag;
+        }
+        else if (current && tag.name === `end${current.name}`) {
+            blocks.push({
+                kind: current.name,
+                name: current.blockName ?? "",
+                source: text.slice(current.start, tag.end),
+                line: lineAt(text, current.start),
+            });
+            current = undefined;
+        }
+    }
+    if (current) {
+        return {
+            blocks,
+            problem: {
+                message: `the ${current.name} block is never closed (end${current.name})`,
+                line: lineAt(text, current.start),
+            },
+        };
+    }
+    return { blocks };
+}
+/** Every `{% name … %}` tag, stepping over comments, expressions and raw blocks. */
+function findTags(text) {
+    const tags = [];
+    let pos = 0;
+    for (;;) {
+        const next = text.indexOf("{", pos);
+        if (next === -1)
+            return tags;
+        const marker = text[next + 1];
+        if (marker === "#") {
+            const end = text.indexOf("#}", next + 2);
+            if (end === -1)
+                throw { message: "a comment is never closed (#})", line: lineAt(text, next) };
+            pos = end + 2;
+        }
+        else if (marker === "{") {
+            pos = skipUntil(text, next + 2, "}}");
+        }
+        else if (marker === "%") {
+            RAW_BLOCK.lastIndex = next;
+            const raw = RAW_BLOCK.exec(text);
+            if (raw) {
+                pos = next + raw[0].length;
+                continue;
+            }
+            BLOCK_START.lastIndex = next;
+            const start = BLOCK_START.exec(text);
+            if (!start) {
+                pos = next + 2;
+                continue;
+            }
+            const end = skipUntil(text, next + start[0].length, "%}");
+            tags.push({ name: start[1], blockName: start[2], start: next, end });
+            pos = end;
+        }
+        else {
+            pos = next + 1;
+        }
+    }
+}
+/** The offset after `close`, skipping string literals on the way. */
+function skipUntil(text, from, close) {
+    let pos = from;
+    while (pos < text.length) {
+        const char = text[pos];
+        if (char === "'" || char === '"') {
+            macro_blocks_STRING.lastIndex = pos;
+            const string = macro_blocks_STRING.exec(text);
+            if (!string)
+                throw { message: "a string is never closed", line: lineAt(text, pos) };
+            pos += string[0].length;
+        }
+        else if (text.startsWith(close, pos)) {
+            return pos + close.length;
+        }
+        else {
+            pos++;
+        }
+    }
+    throw { message: `a tag is never closed (${close})`, line: lineAt(text, from) };
+}
+
+;// CONCATENATED MODULE: ./src/project/packages/macro-library.ts
+/**
+ * Every macro a template can reach, as dbt's MacroNamespace arranges them: the project's own
+ * macros first, then installed packages by name (`dbt_utils.star`), then dbt's global project
+ * (as `dbt.…` and by bare name). Each macro compiles on its first call; one that cannot compile,
+ * or is defined twice, fails only its callers, naming its file and line.
+ */
+
+
+
+
+
+
+
+
+/** A macro that cannot be called: calling it fails with why. */
+class BrokenMacro {
+    name;
+    error;
+    callable = true;
+    constructor(name, error) {
+        this.name = name;
+        this.error = error;
+    }
+    call() {
+        throw this.error;
+    }
+}
+const compiledMacros = new ContentCache();
+/** One package's macros; in templates, `dbt_utils` is this object and `dbt_utils.star` a macro. */
+class MacroNamespace extends PyObject {
+    packageName;
+    problems;
+    typeName = "MacroNamespace";
+    entries = new Map();
+    constructor(packageName, files, problems = []) {
+        super();
+        this.packageName = packageName;
+        this.problems = problems;
+        for (const { file, text } of files) {
+            const { blocks, problem } = macroBlocks(text);
+            if (problem) {
+                problems.push(new ProjectError(`the macro file cannot be read as dbt reads it: ${problem.message}; its macros are not available.`, { file, line: problem.line }));
+            }
+            for (const block of blocks) {
+                if (block.kind !== "macro")
+                    continue;
+                const earlier = this.entries.get(block.name);
+                if (earlier) {
+                    earlier.duplicateOf ??= `${file}:${block.line}`;
+                    continue;
+                }
+                this.entries.set(block.name, {
+                    name: block.name,
+                    file,
+                    line: block.line,
+                    source: block.source,
+                });
+            }
+        }
+    }
+    has(name) {
+        return this.entries.has(name);
+    }
+    names() {
+        return [...this.entries.keys()];
+    }
+    macro(name) {
+        const entry = this.entries.get(name);
+        if (!entry)
+            return undefined;
+        entry.value ??= this.compile(entry);
+        return entry.value;
+    }
+    getattr(name) {
+        return this.macro(name);
+    }
+    repr() {
+        return `<MacroNamespace ${this.packageName}>`;
+    }
+    compile(entry) {
+        if (entry.duplicateOf) {
+            return new BrokenMacro(entry.name, new ProjectError(`macro ${entry.name} is defined twice in package ${this.packageName} (also at ${entry.duplicateOf}).`, { file: entry.file, line: entry.line }, "Rename or remove one of them."));
+        }
+        const key = `${this.packageName}\0${entry.file}\0${entry.line}\0${entry.source}`;
+        return compiledMacros.getOrCreate(key, () => {
+            try {
+                return new Macro(compileMacro(entry.source, entry.file, entry.line), undefined);
+            }
+            catch (error) {
+                if (!(error instanceof TemplateSyntaxError))
+                    throw error;
+                return new BrokenMacro(entry.name, new ProjectError(`Jinja syntax error in macro ${entry.name}: ${error.message}.`, {
+                    file: error.file,
+                    line: error.line,
+                }));
+            }
+        });
+    }
+}
+/** The project's and its packages' macros, and dbt's global project. */
+class MacroLibrary {
+    root;
+    packages = new Map();
+    internal;
+    problems = [];
+    constructor(rootName, rootFiles, installed) {
+        this.root = new MacroNamespace(rootName, rootFiles, this.problems);
+        this.packages.set(rootName, this.root);
+        for (const pkg of installed) {
+            if (!this.packages.has(pkg.name))
+                this.packages.set(pkg.name, new MacroNamespace(pkg.name, pkg.files, this.problems));
+        }
+        this.internal = globalProject();
+    }
+    /** A name as the context resolves it: a macro of the project, a package, `dbt`, a global macro. */
+    resolve(name) {
+        return (this.root.macro(name) ??
+            this.packages.get(name) ??
+            (name === "dbt" ? this.internal : undefined) ??
+            this.internal.macro(name));
+    }
+    /** dbt's MacroNamespace.get_from_package. */
+    fromPackage(packageName, name) {
+        if (packageName === null) {
+            const found = this.resolve(name);
+            return found && typeof found === "object" && found.callable
+                ? found
+                : undefined;
+        }
+        if (packageName === "dbt")
+            return this.internal.macro(name);
+        return this.packages.get(packageName)?.macro(name);
+    }
+}
+let globalNamespace;
+function globalProject() {
+    globalNamespace ??= new MacroNamespace("dbt", [
+        { file: GLOBAL_PROJECT_FILE, text: GLOBAL_PROJECT_SOURCE },
+    ]);
+    return globalNamespace;
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/config-tree.ts
+
+/**
+ * Config names dbt accepts without the `+` prefix in dbt_project.yml. Any other unprefixed key
+ * names a folder or a model.
+ */
+const KNOWN_CONFIGS = new Set([
+    "materialized",
+    "enabled",
+    "schema",
+    "alias",
+    "database",
+    "tags",
+    "meta",
+    "docs",
+    "indexes",
+    "grants",
+    "pre_hook",
+    "post_hook",
+    "sql_header",
+    "persist_docs",
+    "zero_downtime",
+    "full_refresh",
+    "on_schema_change",
+    "unique_key",
+    "contract",
+    "access",
+    "group",
+    "quote_columns",
+    "column_types",
+    "delimiter",
+]);
+/** dbt spells hooks both ways in YAML. */
+function normaliseConfigKey(key) {
+    return key.replaceAll("-", "_");
+}
+/**
+ * The config layers that apply to a node from a dbt_project.yml tree, shallowest first:
+ * `segments` are the folders below the model path, then the node name.
+ */
+function projectConfigLayers(tree, segments) {
+    const layers = [];
+    let level = tree;
+    for (let depth = 0;; depth++) {
+        const configs = configsAt(level);
+        if (Object.keys(configs).length > 0)
+            layers.push(configs);
+        const segment = segments[depth];
+        if (segment === undefined)
+            break;
+        const next = level[segment];
+        if (!isRecord(next))
+            break;
+        level = next;
+    }
+    return layers;
+}
+function configsAt(level) {
+    const configs = {};
+    for (const [key, value] of Object.entries(level)) {
+        if (key.startsWith("+")) {
+            configs[normaliseConfigKey(key.slice(1))] = value;
+        }
+        else if (KNOWN_CONFIGS.has(normaliseConfigKey(key))) {
+            configs[normaliseConfigKey(key)] = value;
+        }
+    }
+    return configs;
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/config.ts
+
+
+
+
+/** The `config:` of a model's (or seed's) properties entry, as a layer. */
+function propertiesLayer(props) {
+    return props && Object.keys(props.config).length > 0
+        ? [{ file: props.file, line: props.line, values: props.config }]
+        : [];
+}
+const APPENDED = new Set(["pre_hook", "post_hook", "tags"]);
+const UPDATED = new Set(["meta", "persist_docs", "docs"]);
+/**
+ * Merges layers with dbt's precedence (project tree < properties YAML < `config()` call) and its
+ * merge rules: hooks and tags accumulate, `meta`/`persist_docs` merge key by key, `grants` replace
+ * per privilege unless the privilege is written `+select` (append), everything else is replaced.
+ */
+function mergeConfig(layers) {
+    const values = {};
+    const origin = {};
+    for (const layer of layers) {
+        for (const [rawKey, value] of Object.entries(layer.values)) {
+            const key = normaliseConfigKey(rawKey);
+            origin[key] = { file: layer.file, line: layer.line };
+            const earlier = values[key];
+            if (APPENDED.has(key)) {
+                values[key] = [...asList(earlier), ...asList(value)];
+            }
+            else if (UPDATED.has(key) && isRecord(earlier) && isRecord(value)) {
+                values[key] = { ...earlier, ...value };
+            }
+            else if (key === "grants" && isRecord(earlier) && isRecord(value)) {
+                values[key] = mergeGrants(earlier, value);
+            }
+            else {
+                values[key] = value;
+            }
+        }
+    }
+    return { values, origin };
+}
+function asList(value) {
+    if (value === undefined || value === null)
+        return [];
+    return Array.isArray(value) ? value : [value];
+}
+function mergeGrants(earlier, later) {
+    const merged = { ...earlier };
+    for (const [privilege, grantees] of Object.entries(later)) {
+        if (privilege.startsWith("+")) {
+            const name = privilege.slice(1);
+            merged[name] = [...asList(merged[name]), ...asList(grantees)];
+        }
+        else {
+            merged[privilege] = grantees;
+        }
+    }
+    return merged;
+}
+const hookItem = union([schemas_string(), looseObject({ sql: schemas_string() })]);
+/** Each deploy-relevant key with its schema and the form to suggest when it is wrong. */
+const VALIDATORS = {
+    materialized: [schemas_string(), "a materialization name such as 'materialized_view'"],
+    enabled: [schemas_boolean(), "true or false"],
+    schema: [schemas_string().nullable(), "a schema name"],
+    alias: [schemas_string().nullable(), "a relation name"],
+    zero_downtime: [
+        union([
+            schemas_boolean(),
+            schemas_null(),
+            strictObject({
+                enabled: schemas_boolean().nullish(),
+                immediate_cleanup: schemas_boolean().nullish(),
+            }),
+        ]),
+        "true/false or {'enabled': true, 'immediate_cleanup': false}",
+    ],
+    indexes: [
+        array(looseObject({
+            columns: array(schemas_string()).min(1),
+            unique: schemas_boolean().optional(),
+            type: schemas_string().optional(),
+            name: schemas_string().optional(),
+        })),
+        "a list like [{'columns': ['id'], 'unique': true}]",
+    ],
+    grants: [
+        record(schemas_string(), union([schemas_string(), array(schemas_string())])),
+        "a mapping like {'select': ['reporter']}",
+    ],
+    pre_hook: [array(hookItem), "SQL text or a list of SQL texts"],
+    post_hook: [array(hookItem), "SQL text or a list of SQL texts"],
+    sql_header: [schemas_string().nullable(), "SQL text"],
+    persist_docs: [
+        looseObject({ relation: schemas_boolean().optional(), columns: schemas_boolean().optional() }),
+        "{'relation': true, 'columns': true}",
+    ],
+};
+/** Validates the merged values; a wrong type is reported at the file that set it. */
+function validateConfig(merged, fallbackFile) {
+    const checked = {};
+    const errors = [];
+    for (const [key, [schema, expected]] of Object.entries(VALIDATORS)) {
+        const value = merged.values[key];
+        if (value === undefined)
+            continue;
+        const result = schema.safeParse(value);
+        if (result.success) {
+            checked[key] = result.data;
+            continue;
+        }
+        const issue = mostSpecific(result.error.issues);
+        const at = issue && issue.path.length > 0 ? ` at ${key}.${issue.path.join(".")}` : "";
+        errors.push(new ProjectError(`config ${key} has an invalid value ${JSON.stringify(value)}${at}: ${issue?.message}.`, merged.origin[key] ?? { file: fallbackFile }, `Expected ${expected}.`));
+    }
+    if (errors.length > 0) {
+        const [first, ...rest] = errors;
+        if (first)
+            throw new ProjectError(first.problem, first, first.fix, rest);
+    }
+    return toModelConfig(checked);
+}
+/**
+ * For a union (a boolean or a dict), the issue from the branch that got furthest: a dict with a
+ * wrong value should be reported at that value, not as "expected boolean".
+ */
+function mostSpecific(issues) {
+    let best;
+    for (const issue of issues) {
+        const candidate = issue.code === "invalid_union"
+            ? mostSpecific(issue.errors.flatMap((branch) => branch.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }))))
+            : issue;
+        if (candidate && (!best || candidate.path.length >= best.path.length))
+            best = candidate;
+    }
+    return best;
+}
+function toModelConfig(c) {
+    const zd = c.zero_downtime;
+    return {
+        materialized: c.materialized ?? "view",
+        enabled: c.enabled ?? true,
+        schema: c.schema ?? undefined,
+        alias: c.alias ?? undefined,
+        zeroDowntime: typeof zd === "boolean"
+            ? { enabled: zd }
+            : { enabled: zd?.enabled ?? false, immediateCleanup: zd?.immediate_cleanup ?? undefined },
+        indexes: (c.indexes ?? []).map((index) => ({
+            columns: index.columns,
+            ...(index.unique === undefined ? {} : { unique: index.unique }),
+            ...(index.type === undefined ? {} : { type: index.type }),
+            ...(index.name === undefined ? {} : { name: index.name }),
+        })),
+        grants: Object.fromEntries(Object.entries(c.grants ?? {}).map(([privilege, grantees]) => [
+            privilege.replace(/^\+/, ""),
+            typeof grantees === "string" ? [grantees] : grantees,
+        ])),
+        preHook: (c.pre_hook ?? []).map(hookSql),
+        postHook: (c.post_hook ?? []).map(hookSql),
+        sqlHeader: c.sql_header ?? undefined,
+        persistDocs: {
+            relation: c.persist_docs?.relation ?? false,
+            columns: c.persist_docs?.columns ?? false,
+        },
+    };
+}
+function hookSql(hook) {
+    return typeof hook === "string" ? hook : hook.sql;
+}
+
+;// CONCATENATED MODULE: ./src/sql/lexer.ts
+const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+function isWordChar(char) {
+    return char !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(char);
+}
+function* sqlTokens(sql) {
+    let index = 0;
+    let line = 1;
+    const token = (kind, end, unterminated) => {
+        const text = sql.slice(index, end);
+        const result = { kind, text, line, ...(unterminated ? { unterminated } : {}) };
+        for (const char of text)
+            if (char === "\n")
+                line++;
+        index = end;
+        return result;
+    };
+    while (index < sql.length) {
+        const char = sql[index];
+        const next = sql[index + 1];
+        if (/\s/.test(char)) {
+            let end = index + 1;
+            while (end < sql.length && /\s/.test(sql[end]))
+                end++;
+            yield token("space", end);
+        }
+        else if (char === "-" && next === "-") {
+            const end = sql.indexOf("\n", index);
+            yield token("comment", end === -1 ? sql.length : end);
+        }
+        else if (char === "/" && next === "*") {
+            const end = blockCommentEnd(sql, index);
+            yield token("comment", end ?? sql.length, end === undefined ? "block comment" : undefined);
+        }
+        else if (char === "'") {
+            const escapes = /[eE]/.test(sql[index - 1] ?? "") && !isWordChar(sql[index - 2]);
+            const end = quotedEnd(sql, index, "'", escapes);
+            yield token("string", end ?? sql.length, end === undefined ? "string literal" : undefined);
+        }
+        else if (char === '"') {
+            const end = quotedEnd(sql, index, '"', false);
+            yield token("identifier", end ?? sql.length, end === undefined ? "quoted identifier" : undefined);
+        }
+        else if (char === "$" &&
+            !isWordChar(sql[index - 1]) &&
+            DOLLAR_TAG.test(sql.slice(index, index + 200))) {
+            const tag = DOLLAR_TAG.exec(sql.slice(index, index + 200))[0];
+            const close = sql.indexOf(tag, index + tag.length);
+            yield close === -1
+                ? token("dollar-quoted", sql.length, "dollar-quoted string")
+                : token("dollar-quoted", close + tag.length);
+        }
+        else if (char === ";") {
+            yield token("semicolon", index + 1);
+        }
+        else {
+            yield token("other", index + 1);
+        }
+    }
+}
+/** PostgreSQL block comments nest. */
+function blockCommentEnd(sql, start) {
+    let depth = 0;
+    let i = start;
+    while (i < sql.length) {
+        if (sql.startsWith("/*", i)) {
+            depth++;
+            i += 2;
+        }
+        else if (sql.startsWith("*/", i)) {
+            depth--;
+            i += 2;
+            if (depth === 0)
+                return i;
+        }
+        else {
+            i++;
+        }
+    }
+    return undefined;
+}
+/** The quote doubled is an escape, and so is a backslash in E'' strings. */
+function quotedEnd(sql, start, quote, backslashEscapes) {
+    let i = start + 1;
+    while (i < sql.length) {
+        const char = sql[i];
+        if (backslashEscapes && char === "\\") {
+            i += 2;
+        }
+        else if (char === quote) {
+            if (sql[i + 1] !== quote)
+                return i + 1;
+            i += 2;
+        }
+        else {
+            i++;
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/ephemeral.ts
+/**
+ * Ephemeral models inlined as CTEs, as dbt's compiler injects them (_inject_ctes_into_sql): after
+ * the statement's top-level `with` (or `with recursive`) followed by a comma, or, without one, a
+ * new `with` before the first token. Each CTE is ` __dbt__cte__<name> as (\n<sql>\n)`.
+ */
+
+function injectCtes(sql, ctes) {
+    if (ctes.length === 0)
+        return sql;
+    const injected = ctes.map((cte) => ` ${cte.name} as (\n${cte.sql}\n)`).join(", ");
+    let depth = 0;
+    let word = "";
+    let wordStart = 0;
+    let firstToken;
+    let withEnd;
+    let offset = 0;
+    const endWord = (end) => {
+        if (word === "")
+            return false;
+        const lower = word.toLowerCase();
+        word = "";
+        if (depth !== 0)
+            return false;
+        if (withEnd === undefined && lower === "with") {
+            withEnd = end;
+            return false;
+        }
+        if (withEnd !== undefined &&
+            lower === "recursive" &&
+            sql.slice(withEnd, wordStart).trim() === "") {
+            withEnd = end;
+            return true;
+        }
+        return withEnd !== undefined;
+    };
+    for (const token of sqlTokens(sql)) {
+        const start = offset;
+        offset += token.text.length;
+        if (token.kind !== "space")
+            firstToken ??= start;
+        if (token.kind === "other" && isWordChar(token.text)) {
+            if (word === "")
+                wordStart = start;
+            word += token.text;
+            continue;
+        }
+        if (endWord(start))
+            break;
+        if (withEnd !== undefined && token.kind !== "space")
+            break;
+        if (token.text === "(")
+            depth++;
+        else if (token.text === ")")
+            depth--;
+    }
+    endWord(offset);
+    if (withEnd === undefined) {
+        const at = firstToken ?? 0;
+        return `${sql.slice(0, at)}with${injected}${sql.slice(at)}`;
+    }
+    return `${sql.slice(0, withEnd)}${injected},${sql.slice(withEnd)}`;
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/render-errors.ts
+
+
+
+
+
+/** Any failure of a render as a ProjectError at the innermost template location. */
+function renderingError(error, site) {
+    if (error instanceof ProjectError)
+        return error;
+    if (error instanceof TemplateSyntaxError) {
+        return new ProjectError(`Jinja syntax error: ${error.message}.`, {
+            file: error.file,
+            line: error.line,
+        });
+    }
+    if (!(error instanceof RenderError)) {
+        if (error instanceof Error && !(error instanceof JinjaError))
+            throw error;
+        return new ProjectError(`${render_errors_describe(error)}${via(site, site.file)}.`, { file: site.file });
+    }
+    const cause = error.cause;
+    if (cause instanceof ProjectError) {
+        return new ProjectError(`${cause.problem.replace(/\.$/, "")}${via(site, cause.file)}.`, cause, cause.fix);
+    }
+    const where = { file: error.file, line: error.line || undefined };
+    const calls = error.calls
+        .map((call) => ` in macro ${call.macro} called at ${call.file}:${call.line}`)
+        .join(",");
+    const message = `${render_errors_describe(cause)}${calls ? ` (${calls.trim()})` : ""}${via(site, error.file)}`;
+    return new ProjectError(`${message.replace(/\.$/, "")}.`, where, fixFor(cause));
+}
+function via(site, file) {
+    return site.modelName && file !== site.file
+        ? ` (while rendering model ${site.modelName}, ${site.file})`
+        : "";
+}
+function render_errors_describe(error) {
+    if (error instanceof TemplateCompilerError)
+        return `compiler error raised by the template: ${error.message}`;
+    if (error instanceof JinjaError) {
+        return error.type === "UndefinedError" ||
+            error.type === "CompilationError" ||
+            error.type === "TypeError"
+            ? error.message
+            : `${error.type}: ${error.message}`;
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+function fixFor(error) {
+    if (error instanceof VarMissingError) {
+        return `Add it to the \`vars\` input or to vars in dbt_project.yml, or give var('${error.varName}', <default>).`;
+    }
+    if (error instanceof EnvVarMissingError) {
+        return `Set ${error.varName} in the workflow step's env, or give env_var('${error.varName}', <default>).`;
+    }
+    if (error instanceof JinjaError &&
+        error.type === "UndefinedError" &&
+        /is undefined$/.test(error.message)) {
+        return "dbt packages must be installed first (run `dbt deps` before this action); otherwise define the name in the project.";
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/model-parse.ts
+/**
+ * dbt's parse phase for one model: the template rendered once with `execute` false, recording its
+ * `config()` calls, refs and sources. The output is kept: when nothing it relied on changes by the
+ * compile phase (relations, config values read, nothing only a compile knows), it is the SQL.
+ */
+
+
+
+
+
+
+
+/** The key under which `this` is recorded among the relations a render used. */
+const THIS = "\0this";
+function parseModel(input) {
+    let template;
+    try {
+        template = compileTemplate(input.rawSql, input.file);
+    }
+    catch (error) {
+        throw renderingError(error, { file: input.file });
+    }
+    const configCalls = [];
+    const refNames = new Set();
+    const sources = new Map();
+    let configLine;
+    const current = () => mergeConfig([...input.layers, ...configCalls]).values;
+    const relations = new Map();
+    const configReads = new Map();
+    const expected = (name, key = name) => {
+        const relation = nodeRelation(input.expectedRelation(name), input.database, input.quoting);
+        relations.set(key, relation.render());
+        return relation;
+    };
+    const context = new NodeContext(input.shared, {
+        parsing: true,
+        this: expected(input.name, THIS),
+        ref: (names, version) => {
+            const name = refTarget(names, input.projectName, version);
+            refNames.add(name);
+            return expected(name);
+        },
+        source: (source, table) => {
+            const found = sourceTable(input.sources, source, table);
+            sources.set(`${source}.${table}`, { source, table });
+            return sourceRelation(found, input.database);
+        },
+        config: (values) => {
+            configLine ??= findLine(input.rawSql, "config", true);
+            configCalls.push({ file: input.file, line: configLine, values });
+        },
+        configValue: (key) => {
+            const value = current()[key];
+            configReads.set(key, JSON.stringify(value ?? null));
+            return value;
+        },
+        model: () => input.modelValue(current()),
+        graph: () => new PyDict(),
+    });
+    let sql;
+    try {
+        sql = template.render(context);
+    }
+    catch (error) {
+        throw renderingError(error, { file: input.file, modelName: input.name });
+    }
+    return {
+        name: input.name,
+        file: input.file,
+        segments: input.segments,
+        rawSql: input.rawSql,
+        properties: input.properties,
+        layers: input.layers,
+        template,
+        configCalls,
+        refNames: [...refNames],
+        sources: [...sources.values()],
+        rendered: { sql, relations, configReads, provisional: context.provisional },
+    };
+}
+/** `ref('m')` or `ref('this_project', 'm')`; other packages' models are not loaded. */
+function refTarget(names, projectName, version) {
+    if (version !== undefined) {
+        throw new JinjaError("CompilationError", "ref() with a version is not supported (model versions are not)");
+    }
+    const [first, second] = names;
+    if (names.length === 1 && first !== undefined)
+        return first;
+    if (names.length === 2 && first === projectName && second !== undefined)
+        return second;
+    if (names.length === 2) {
+        throw new JinjaError("CompilationError", `ref('${first}', '${second}') points into package '${first}', whose models this action does not load (only its macros)`);
+    }
+    throw new JinjaError("CompilationError", `ref() takes a model name (got ${names.length} arguments)`);
+}
+function sourceTable(sources, source, table) {
+    const found = sources.get(`${source}.${table}`);
+    if (!found) {
+        throw new JinjaError("CompilationError", `source('${source}', '${table}') is not declared. Declare table ${table} under source ${source} in a properties YAML file (sources: - name: ${source})`);
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/model-compile.ts
+/**
+ * dbt's compile phase: a model rendered with its final relations and config, `execute` true.
+ * Refs to ephemeral models render as `__dbt__cte__<name>` and their compiled SQL is injected as
+ * CTEs, as dbt's compiler does. The parse-phase output stands when nothing it relied on differs.
+ */
+
+
+
+
+
+
+
+
+/** `materializedview` is dbt-risingwave's deprecated spelling: loaded, flagged, not rebuilt. */
+const MV_MATERIALIZATIONS = new Set(["materialized_view", "materializedview"]);
+/**
+ * The model as other modules see it. Its SQL and hooks render on first read and are kept; a
+ * render failure is a ProjectError thrown from the getter, naming the file and line.
+ */
+function compileModel(model, compiler) {
+    let rendered;
+    let hookSql;
+    const warnings = model.config.materialized === "materializedview"
+        ? [
+            `${model.file}: model ${model.name} uses the deprecated materialization 'materializedview', ` +
+                "which gets no zero-downtime rebuild. Use 'materialized_view'.",
+        ]
+        : [];
+    const render = () => {
+        if (rendered)
+            return rendered;
+        const ctes = [];
+        let sql;
+        if (parseOutputHolds(model, compiler)) {
+            sql = model.rendered.sql;
+        }
+        else {
+            sql = renderCompiled(model.template.source, model.file, model, compiler, ctes);
+        }
+        rendered = { sql, ctes };
+        return rendered;
+    };
+    return {
+        name: model.name,
+        packageName: compiler.projectName,
+        file: model.file,
+        rawSql: model.rawSql,
+        get sql() {
+            const { sql, ctes } = render();
+            return stripStatementEnd(injectCtes(sql, ctes));
+        },
+        get ephemeralSql() {
+            const { sql, ctes } = render();
+            return { sql, ctes };
+        },
+        relation: model.relation,
+        config: model.config,
+        description: model.properties?.description,
+        columns: model.properties?.columns ?? [],
+        refs: model.refNames.filter((ref) => compiler.models.has(ref)),
+        seedRefs: model.refNames.filter((ref) => !compiler.models.has(ref)),
+        sources: model.sources,
+        get hookSql() {
+            const renderHook = (hook) => renderCompiled(hook, model.hookFile, model, compiler, []).trim();
+            hookSql ??= {
+                pre: model.config.preHook.map(renderHook),
+                post: model.config.postHook.map(renderHook),
+            };
+            return hookSql;
+        },
+        isMaterializedView: MV_MATERIALIZATIONS.has(model.config.materialized),
+        warnings,
+    };
+}
+function renderCompiled(source, file, model, compiler, ctes) {
+    try {
+        const template = compileTemplate(source, file);
+        return template.render(new NodeContext(compiler.shared, compileHooks(model, compiler, ctes)));
+    }
+    catch (error) {
+        throw renderingError(error, { file, modelName: model.name });
+    }
+}
+/** Whether the parse-phase render saw the final relations and config, so its output is final. */
+function parseOutputHolds(model, compiler) {
+    if (model.rendered.provisional)
+        return false;
+    for (const [name, used] of model.rendered.relations) {
+        const relation = name === THIS
+            ? model.relation
+            : (compiler.models.get(name)?.relation ?? compiler.seeds.get(name)?.relation);
+        if (!relation)
+            return false;
+        if (compiler.models.get(name)?.config.materialized === "ephemeral")
+            return false;
+        if (nodeRelation(relation, compiler.database, compiler.quoting).render() !== used)
+            return false;
+    }
+    for (const [key, used] of model.rendered.configReads) {
+        if (JSON.stringify(model.configValues[key] ?? null) !== used)
+            return false;
+    }
+    return true;
+}
+function compileHooks(model, compiler, ctes) {
+    return {
+        parsing: false,
+        this: nodeRelation(model.relation, compiler.database, compiler.quoting),
+        ref: (names, version) => {
+            const name = refTarget(names, compiler.projectName, version);
+            const target = compiler.models.get(name);
+            if (target?.config.materialized === "ephemeral")
+                return ephemeralRef(target, compiler, ctes);
+            const relation = target?.relation ?? compiler.seeds.get(name)?.relation;
+            // Refs were checked after parsing; one only reached now (behind a branch parsing did not
+            // take) can still be unknown.
+            if (!relation)
+                throw new JinjaError("CompilationError", `ref('${name}') names no enabled model or seed`);
+            return nodeRelation(relation, compiler.database, compiler.quoting);
+        },
+        source: (source, table) => sourceRelation(sourceTable(compiler.sources, source, table), compiler.database),
+        config: () => undefined,
+        configValue: (key) => model.configValues[key],
+        model: () => compiler.modelValue(model),
+        graph: () => compiler.graph(),
+    };
+}
+/** A ref to an ephemeral model: its CTE name, with its SQL (and its own CTEs first) collected. */
+function ephemeralRef(target, compiler, ctes) {
+    const name = `__dbt__cte__${target.name}`;
+    if (!ctes.some((cte) => cte.name === name)) {
+        const node = compiler.nodes.get(target.name);
+        if (!node?.ephemeralSql) {
+            throw new ProjectError(`ephemeral model ${target.name} could not be compiled.`, {
+                file: target.file,
+            });
+        }
+        const inner = node.ephemeralSql;
+        for (const cte of inner.ctes)
+            if (!ctes.some((known) => known.name === cte.name))
+                ctes.push(cte);
+        ctes.push({ name, sql: inner.sql });
+    }
+    return new Relation({
+        database: null,
+        schema: null,
+        identifier: name,
+        type: "cte",
+        include: { database: false, schema: false, identifier: true },
+        quote: { database: false, schema: false, identifier: false },
+    });
+}
+function stripStatementEnd(rendered) {
+    const trimmed = rendered.trim();
+    return trimmed.endsWith(";") ? trimmed.slice(0, -1).trimEnd() : trimmed;
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/close-matches.ts
+/** Names within a small edit distance of `name` (or containing it), closest first. */
+function closeMatches(name, candidates, limit = 3) {
+    const wanted = name.toLowerCase();
+    const budget = Math.max(2, Math.floor(wanted.length / 3));
+    return [...new Set(candidates)]
+        .map((candidate) => {
+        const lower = candidate.toLowerCase();
+        const distance = lower.includes(wanted) || wanted.includes(lower) ? 1 : editDistance(wanted, lower);
+        return { candidate, distance };
+    })
+        .filter(({ distance }) => distance <= budget)
+        .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+        .slice(0, limit)
+        .map(({ candidate }) => candidate);
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/model-order.ts
+
+
+
+
+/**
+ * Checks every ref and orders the models, upstream first. A model with an unknown ref, or that
+ * depends on a model that failed, fails too (it could not be built); the rest are ordered.
+ */
+function orderModels(models, seeds, parsed, failures, seedFailures) {
+    const fail = (model, error) => {
+        failures.set(model.name, { name: model.name, file: model.file, error });
+        models.delete(model.name);
+    };
+    for (const model of [...models.values()]) {
+        for (const ref of model.refNames) {
+            if (models.has(ref) || seeds.has(ref) || failures.has(ref))
+                continue;
+            const line = refLine(model.rawSql, ref);
+            const seedFailure = seedFailures.get(ref);
+            if (seedFailure) {
+                fail(model, new ProjectError(`model ${model.name} refs seed ${ref}, which cannot be loaded: ${seedFailure.description}`, { file: model.file, line }));
+            }
+            else if (parsed.has(ref)) {
+                fail(model, new ProjectError(`model ${model.name} refs model ${ref}, which is disabled.`, { file: model.file, line }, `Enable ${ref} or remove the ref.`));
+            }
+            else {
+                fail(model, new ProjectError(`model ${model.name} refs unknown model '${ref}'.`, { file: model.file, line }, suggestion(ref, [...models.keys(), ...seeds.keys()])));
+            }
+            break;
+        }
+    }
+    for (;;) {
+        propagateFailures(models, failures, fail);
+        const refsOf = new Map();
+        for (const model of models.values())
+            refsOf.set(model.name, model.refNames.filter((ref) => models.has(ref)));
+        try {
+            return topologicalOrder(refsOf);
+        }
+        catch (error) {
+            if (!(error instanceof RefCycleError))
+                throw error;
+            const cycle = error.cycle;
+            for (const name of new Set(cycle)) {
+                const model = models.get(name);
+                const next = cycle[cycle.indexOf(name) + 1];
+                fail(model, new ProjectError(`models form a ref cycle: ${cycle.join(" → ")}.`, {
+                    file: model.file,
+                    line: next === undefined ? undefined : refLine(model.rawSql, next),
+                }, "Remove one of these refs: dbt needs the models to form a DAG."));
+            }
+        }
+    }
+}
+/** A model downstream of a failed one cannot be built either. */
+function propagateFailures(models, failures, fail) {
+    for (let changed = true; changed;) {
+        changed = false;
+        for (const model of [...models.values()]) {
+            const upstream = model.refNames.find((ref) => failures.has(ref));
+            if (upstream === undefined)
+                continue;
+            fail(model, new ProjectError(`model ${model.name} depends on ${upstream}, which cannot be built (${failures.get(upstream).file}).`, { file: model.file, line: refLine(model.rawSql, upstream) }));
+            changed = true;
+        }
+    }
+}
+function suggestion(name, candidates) {
+    const close = closeMatches(name, candidates);
+    return close.length > 0
+        ? `Did you mean ${close.map((c) => `'${c}'`).join(" or ")}?`
+        : "Check the model name (the file name without .sql); models of dbt packages are not loaded.";
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/parse-phase.ts
+
+
+
+
+
+
+/**
+ * Renders every model once to learn its config() calls, refs and sources (dbt's parse phase).
+ * A model that cannot be parsed is a failure of its own; the others parse on.
+ */
+function parseModels(modelFiles, inputs) {
+    const failures = new Map();
+    const unique = new Map();
+    for (const modelFile of modelFiles) {
+        const earlier = unique.get(modelFile.name);
+        if (earlier || failures.has(modelFile.name)) {
+            const other = earlier?.file ?? failures.get(modelFile.name).file;
+            failures.set(modelFile.name, {
+                name: modelFile.name,
+                file: modelFile.file,
+                error: new ProjectError(`two models are named ${modelFile.name} (the other is ${other}).`, { file: modelFile.file }, "Model names must be unique in a dbt project: rename one of the files."),
+            });
+            unique.delete(modelFile.name);
+            continue;
+        }
+        const failure = inputs.properties.failures.get(modelFile.name);
+        if (failure) {
+            failures.set(modelFile.name, { name: modelFile.name, file: modelFile.file, error: failure });
+            continue;
+        }
+        const projectLayers = projectConfigLayers(inputs.project.models, modelFile.segments).map((values) => ({ file: inputs.projectFile, values }));
+        const props = inputs.properties.models.get(modelFile.name);
+        unique.set(modelFile.name, {
+            ...modelFile,
+            layers: [...projectLayers, ...propertiesLayer(props)],
+        });
+    }
+    const expectedRelation = expectedRelations(unique, inputs);
+    const parsed = new Map();
+    for (const model of unique.values()) {
+        const rawSql = inputs.text(model.file);
+        const parse = () => parseModel({
+            ...model,
+            rawSql,
+            properties: inputs.properties.models.get(model.name),
+            shared: inputs.shared,
+            expectedRelation,
+            sources: inputs.sources,
+            projectName: inputs.project.name,
+            database: inputs.database,
+            quoting: inputs.quoting,
+            modelValue: (config) => inputs.modelValue(model, config),
+        });
+        try {
+            const key = `${inputs.fingerprint}\0${model.file}\0${rawSql}`;
+            parsed.set(model.name, parsedModels.getOrCreate(key, parse));
+        }
+        catch (error) {
+            if (!(error instanceof ProjectError))
+                throw error;
+            failures.set(model.name, { name: model.name, file: model.file, error });
+        }
+    }
+    return { parsed, failures };
+}
+/**
+ * Relations as configured outside model files, which is what most models end up with: the
+ * parse-phase render uses them so that its output is usually the final SQL.
+ */
+function expectedRelations(models, inputs) {
+    const known = new Map();
+    return (name) => {
+        let relation = known.get(name) ?? inputs.seeds.get(name)?.relation;
+        if (relation)
+            return relation;
+        const model = models.get(name);
+        const values = model ? mergeConfig(model.layers).values : {};
+        const text = (value) => (typeof value === "string" ? value : undefined);
+        try {
+            relation = model
+                ? inputs.namer.relation(model, "model", { schema: text(values.schema), alias: text(values.alias) }, values)
+                : inputs.namer.provisional({ name, file: "", segments: [name] }, {});
+        }
+        catch {
+            // A failing naming macro is reported when the final relation is named; until then the
+            // default name stands in.
+            relation = inputs.namer.provisional({ name, file: "", segments: [name] }, values);
+        }
+        known.set(name, relation);
+        return relation;
+    };
+}
+/** Parse-phase results, shared between the loads of two revisions that share the context. */
+const parsedModels = new ContentCache();
+/**
+ * A model's parse phase depends on its file, dbt_project.yml, the macros (the project's and the
+ * packages'), the properties files, the load options and the catalog; a model in two loads with
+ * the same fingerprint and the same file content parses the same.
+ */
+function contextFingerprint(opts, files, text, extra) {
+    const hash = (0,external_node_crypto_.createHash)("sha256");
+    for (const file of files)
+        hash.update(`${file}\0${text(file)}\0`);
+    const env = Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1));
+    hash.update(JSON.stringify([opts.projectDir, opts.targetSchema, opts.targetName, opts.vars, env, extra]));
+    return hash.digest("hex");
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/relation-namer.ts
+
+
+
+
+
+
+
+
+const NAMING_MACROS = ["generate_schema_name", "generate_alias_name"];
+/**
+ * Names relations as dbt does: generate_schema_name and generate_alias_name, from the project (or
+ * a package it dispatches to) when one defines them, dbt's defaults otherwise — computed directly,
+ * since rendering the default macros for every model would cost time and change nothing.
+ */
+class RelationNamer {
+    shared;
+    targetSchema;
+    projectName;
+    context;
+    custom;
+    constructor(shared, targetSchema, projectName) {
+        this.shared = shared;
+        this.targetSchema = targetSchema;
+        this.projectName = projectName;
+        this.context = new ProjectContext(shared, shared.builtins);
+        this.custom = new Map(NAMING_MACROS.map((name) => [name, this.customMacro(name)]));
+    }
+    /** The project's own naming macro, if it (or a package) replaces dbt's default. */
+    customMacro(name) {
+        const { library } = this.shared;
+        const top = library.resolve(name);
+        if (top !== undefined && top !== library.internal.macro(name))
+            return top;
+        for (const pkg of library.packages.values()) {
+            for (const prefix of ADAPTER_PREFIXES) {
+                if (pkg.has(`${prefix}__${name}`))
+                    return top;
+            }
+        }
+        return undefined;
+    }
+    relation(node, resourceType, config, configValues) {
+        const schemaMacro = this.custom.get("generate_schema_name");
+        const aliasMacro = this.custom.get("generate_alias_name");
+        const nodeValue = () => fromJs(this.nodeContext(node, resourceType, configValues));
+        const schema = schemaMacro
+            ? this.callMacro(schemaMacro, [config.schema ?? null, nodeValue()], node)
+            : defaultSchemaName(this.targetSchema, config.schema);
+        const identifier = aliasMacro
+            ? this.callMacro(aliasMacro, [config.alias ?? null, nodeValue()], node)
+            : config.alias
+                ? config.alias.trim()
+                : node.name;
+        return { schema, identifier };
+    }
+    /** The relation before `config()` calls are known: what `this` is while parsing a model. */
+    provisional(node, values) {
+        const text = (value) => (typeof value === "string" ? value : undefined);
+        return {
+            schema: defaultSchemaName(this.targetSchema, text(values.schema)),
+            identifier: text(values.alias) ?? node.name,
+        };
+    }
+    nodeContext(node, resourceType, config) {
+        return {
+            name: node.name,
+            resource_type: resourceType,
+            package_name: this.projectName,
+            unique_id: `${resourceType}.${this.projectName}.${node.name}`,
+            original_file_path: node.file,
+            path: node.segments.join("/"),
+            fqn: [this.projectName, ...node.segments],
+            config,
+            version: null,
+        };
+    }
+    callMacro(macro, args, node) {
+        let result;
+        try {
+            result = str(callValue(macro, args, new Map(), new Frame(undefined, this.context))).trim();
+        }
+        catch (error) {
+            throw renderingError(error, { file: node.file, modelName: node.name });
+        }
+        if (result === "") {
+            throw new ProjectError(`the project's generate_schema_name/generate_alias_name macro returned nothing for ${node.name}.`, { file: node.file }, "Make the macro return a name for every node.");
+        }
+        return result;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/resolve.ts
+
+
+
+/**
+ * Final configs and relations; disabled models drop out. A model whose config is invalid fails on
+ * its own, and so do two models that would build the same relation.
+ */
+function resolveModels(parsed, namer, failures, effectiveName) {
+    const models = new Map();
+    const byRelation = new Map();
+    for (const model of parsed.values()) {
+        try {
+            const merged = mergeConfig([...model.layers, ...model.configCalls]);
+            const config = validateConfig(merged, model.file);
+            if (!config.enabled)
+                continue;
+            const relation = effectiveName(namer.relation(model, "model", config, merged.values));
+            const key = `${relation.schema}.${relation.identifier}`;
+            const clash = byRelation.get(key);
+            if (clash !== undefined) {
+                const error = new ProjectError(`models ${clash} and ${model.name} both build ${key}.`, { file: model.file }, "Give one of them another alias or schema.");
+                failures.set(model.name, { name: model.name, file: model.file, error });
+                const other = models.get(clash);
+                if (other) {
+                    failures.set(clash, {
+                        name: clash,
+                        file: other.file,
+                        error: new ProjectError(error.problem, { file: other.file }, error.fix),
+                    });
+                    models.delete(clash);
+                }
+                continue;
+            }
+            byRelation.set(key, model.name);
+            models.set(model.name, {
+                ...model,
+                config,
+                configValues: merged.values,
+                relation,
+                hookFile: merged.origin.post_hook?.file ?? merged.origin.pre_hook?.file ?? model.file,
+            });
+        }
+        catch (error) {
+            if (!(error instanceof ProjectError))
+                throw error;
+            failures.set(model.name, { name: model.name, file: model.file, error });
+        }
+    }
+    return models;
+}
+function resolveSeeds(seedFiles, { projectFile, project, properties, namer, failures, }) {
+    const seeds = new Map();
+    for (const seed of seedFiles) {
+        const props = properties.seeds.get(seed.name);
+        const merged = mergeConfig([
+            ...projectConfigLayers(project.seeds, seed.segments).map((values) => ({
+                file: projectFile,
+                values,
+            })),
+            ...propertiesLayer(props),
+        ]);
+        try {
+            const config = validateConfig(merged, seed.file);
+            if (!config.enabled)
+                continue;
+            seeds.set(seed.name, {
+                name: seed.name,
+                file: seed.file,
+                relation: namer.relation(seed, "seed", config, merged.values),
+            });
+        }
+        catch (error) {
+            if (!(error instanceof ProjectError))
+                throw error;
+            failures.set(seed.name, error);
+        }
+    }
+    return seeds;
+}
+
 ;// CONCATENATED MODULE: ./src/project/load.ts
 
 
@@ -61219,64 +66525,187 @@ function isSkippedFolder(name) {
 
 
 
+
+
+
+
+
+
+
+
+
+
+/** One run's `run_started_at` and `invocation_id`, when the caller does not give its own. */
+const processRun = { startedAt: new Date(), invocationId: (0,external_node_crypto_.randomUUID)() };
 /**
  * Loads a dbt project at a revision (or the working tree) the way dbt parses it: configs
  * resolved, relations named, refs checked and ordered. Each model's SQL is rendered when first
- * read, so comparing two revisions renders only what is compared.
+ * read, so comparing two revisions renders only what is compared. A model that cannot be loaded
+ * is in `failures`, with its file and line; the rest of the project loads.
  */
 async function loadProject(opts) {
     const files = await readProjectFiles(opts.repoRoot, opts.projectDir, opts.revision);
     const root = normaliseProjectDir(opts.projectDir);
-    const projectFile = root === "." ? "dbt_project.yml" : `${root}/dbt_project.yml`;
+    const inProject = (file) => (root === "." ? file : `${root}/${file}`);
+    const projectFile = inProject("dbt_project.yml");
     const projectText = files.contents.get(projectFile);
     if (projectText === undefined) {
         throw new ProjectError(`no dbt_project.yml in ${root} at revision ${files.revision}.`, { file: projectFile }, "Set the `project-dir` input to the folder that holds dbt_project.yml.");
     }
-    const project = parseDbtProjectFile(projectText, projectFile);
-    const layout = layoutProject(files, root, project);
     const text = (file) => files.contents.get(file) ?? "";
-    const properties = parseProperties(layout.propertyFiles.map((file) => ({ file, text: text(file) })));
-    const globals = createGlobalEnvironment({
-        targetSchema: opts.targetSchema,
-        targetName: opts.targetName ?? "default",
-        vars: { ...project.vars, ...opts.vars },
+    const warnings = [];
+    const run = opts.run ?? processRun;
+    const database = opts.connection?.database
+        ? { name: opts.connection.database }
+        : {
+            unknown: "the database name is only known with database credentials (the database-url input, or PGDATABASE).",
+        };
+    const target = {
+        name: opts.targetName ?? "default",
+        schema: opts.targetSchema,
+        database,
+        user: opts.connection?.user,
+        host: opts.connection?.host,
+        port: opts.connection?.port,
+    };
+    const projectName = projectNameOf(projectText, projectFile);
+    const builtinOptions = {
+        projectName,
+        target,
+        cliVars: opts.vars,
         env: opts.env,
+        runStartedAt: run.startedAt,
+        invocationId: run.invocationId,
+        fullRefresh: opts.fullRefresh ?? false,
+        warn: (message) => warnings.push(message),
+    };
+    // dbt_project.yml is rendered with the `vars` input only (dbt's --vars): its own vars come later.
+    const projectContext = new ProjectContext(undefined, projectBuiltins({ ...builtinOptions, projectVars: {} }));
+    const project = parseDbtProjectFile(projectText, projectFile, (value) => {
+        try {
+            return renderNative(value, projectFile, projectContext);
+        }
+        catch (error) {
+            throw renderingError(error, { file: projectFile });
+        }
     });
-    const library = loadMacros(layout.macroFiles.map((file) => ({ file, text: text(file) })), globals);
-    const namer = new RelationNamer(library, opts.targetSchema, project.name);
+    warnings.push(...project.warnings);
+    const builtins = projectBuiltins({ ...builtinOptions, projectVars: project.vars });
+    const layout = layoutProject(files, root, project);
+    const installed = readInstalledPackages(opts.repoRoot, root, project.packagesInstallPath, ["packages.yml", "dependencies.yml"]
+        .map((name) => inProject(name))
+        .filter((file) => files.contents.has(file))
+        .map((file) => ({ file, text: text(file) }))[0]);
+    const library = new MacroLibrary(project.name, layout.macroFiles.map((file) => ({ file, text: text(file) })), installed.packages);
+    warnings.push(...library.problems.map((problem) => `${problem.message}`));
+    const quoting = { ...ALL_TRUE, ...project.quoting };
+    const access = {
+        view: opts.database,
+        database,
+        parsing: (site) => site.context.lenient,
+    };
+    builtins.set("adapter", adapterObject(library, { searchOrder: project.dispatch, projectName: project.name }, access));
+    for (const [name, value] of Object.entries(queryFunctions(access)))
+        builtins.set(name, value);
+    const shared = { library, builtins };
+    // Properties files see var (the project's vars, unrendered, as dbt's schema YAML context does).
+    const yamlBuiltins = new Map(builtins);
+    yamlBuiltins.set("var", varFunction(opts.vars, project.vars, false));
+    const yamlContext = new ProjectContext(undefined, yamlBuiltins);
+    const properties = parseProperties(layout.propertyFiles.map((file) => ({ file, text: text(file) })), (value, _kind, _keypath) => renderNative(value, "properties", yamlContext));
+    warnings.push(...properties.warnings);
+    const namer = new RelationNamer(shared, opts.targetSchema, project.name);
     const sources = sourceTables(properties);
-    const fingerprint = contextFingerprint(opts, [projectFile, ...layout.macroFiles, ...layout.propertyFiles], text);
-    const seeds = resolveSeeds(layout.seeds, { projectFile, project, properties, namer });
-    const parsed = parseModels(layout.models, {
+    const effectiveName = (relation) => ({
+        schema: quoting.schema ? relation.schema : relation.schema.toLowerCase(),
+        identifier: quoting.identifier ? relation.identifier : relation.identifier.toLowerCase(),
+    });
+    const databaseName = "name" in database ? database.name : null;
+    const fingerprint = contextFingerprint(opts, [projectFile, ...layout.macroFiles, ...layout.propertyFiles], text, JSON.stringify([
+        installed.packages.map((pkg) => pkg.files),
+        databaseName,
+        opts.database ? "online" : "offline",
+        run.invocationId,
+    ]));
+    const seedFailures = new Map();
+    const seeds = resolveSeeds(layout.seeds, {
+        projectFile,
+        project,
+        properties,
+        namer,
+        failures: seedFailures,
+    });
+    for (const seed of seeds.values())
+        seed.relation = effectiveName(seed.relation);
+    const { parsed, failures } = parseModels(layout.models, {
         seeds,
         fingerprint,
         projectFile,
         project,
         properties,
-        library,
+        shared,
         namer,
         sources,
+        database,
+        quoting,
+        modelValue: (node, config) => modelDict({ ...node, rawSql: text(node.file), columns: [], refNames: [], sources: [] }, project.name, config, undefined, databaseName),
         text,
     });
-    const models = resolveModels(parsed, namer);
-    const order = orderModels(models, seeds, parsed);
+    const models = resolveModels(parsed, namer, failures, effectiveName);
+    const order = orderModels(models, seeds, parsed, failures, seedFailures);
+    const modelValues = new Map();
+    const modelValue = (model) => {
+        let value = modelValues.get(model.name);
+        if (!value) {
+            value = modelDict({
+                ...model,
+                description: model.properties?.description,
+                columns: model.properties?.columns ?? [],
+            }, project.name, model.configValues, model.relation, databaseName);
+            modelValues.set(model.name, value);
+        }
+        return value;
+    };
+    let graph;
+    const nodes = new Map();
     const compiler = {
-        library,
+        shared,
         sources,
         models,
         seeds,
         projectName: project.name,
+        database,
+        quoting,
+        modelValue,
+        graph: () => {
+            graph ??= graphValue([...models.values()].map((model) => ({
+                uniqueId: `model.${project.name}.${model.name}`,
+                value: modelValue(model),
+            })), seeds.values(), sources.values(), project.name, databaseName);
+            return graph;
+        },
+        nodes,
     };
-    const nodes = new Map();
-    for (const name of order) {
-        const model = models.get(name);
-        nodes.set(name, compileModel(model, compiler));
+    for (const name of order)
+        nodes.set(name, compileModel(models.get(name), compiler));
+    for (const failure of failures.values()) {
+        const file = layout.models.find((model) => model.name === failure.name);
+        const layers = file
+            ? [
+                ...projectConfigLayers(project.models, file.segments),
+                properties.models.get(failure.name)?.config ?? {},
+            ]
+            : [];
+        const materialized = mergeConfig(layers.map((values) => ({ file: projectFile, values }))).values
+            .materialized;
+        failure.mayBeMaterializedView = mayBeMaterializedView(materialized, text(failure.file));
     }
     return {
         name: project.name,
         root,
         revision: files.revision,
         models: nodes,
+        failures: sortedFailures(failures),
         order,
         seeds,
         sources,
@@ -61284,8 +66713,21 @@ async function loadProject(opts) {
         macroPaths: layout.macroPaths,
         seedPaths: layout.seedPaths,
         projectFile,
-        warnings: [...nodes.values()].flatMap((node) => node.warnings),
+        warnings: [...warnings, ...[...nodes.values()].flatMap((node) => node.warnings)],
     };
+}
+/** From the configs outside the file and what the file says, conservatively. */
+function mayBeMaterializedView(configured, source) {
+    if (/materialized\s*=\s*['"]materialized_?view['"]/.test(source))
+        return true;
+    if (/materialized\s*=\s*['"]/.test(source))
+        return false;
+    if (configured === "materialized_view" || configured === "materializedview")
+        return true;
+    return /materialized/.test(source);
+}
+function sortedFailures(failures) {
+    return new Map([...failures].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 function sourceTables(properties) {
     const tables = new Map();
@@ -61294,6 +66736,8 @@ function sourceTables(properties) {
             source: source.source,
             table: source.table,
             relation: { schema: source.schema, identifier: source.identifier },
+            ...(source.database ? { database: source.database } : {}),
+            ...(source.quote ? { quote: source.quote } : {}),
             file: source.file,
         });
     }
@@ -61357,6 +66801,1056 @@ function selectModels(project, spec) {
 
 
 
+
+;// CONCATENATED MODULE: ./src/sql/statements.ts
+
+class UnterminatedSqlError extends Error {
+    what;
+    line;
+    constructor(what, line) {
+        super(`unterminated ${what} starting on line ${line}`);
+        this.what = what;
+        this.line = line;
+        this.name = "UnterminatedSqlError";
+    }
+}
+/** Statements split at the `;` that are code: not those in strings, identifiers, comments or dollar quotes. */
+function splitSqlStatements(sql) {
+    const statements = [];
+    let text = "";
+    let firstLine;
+    const close = () => {
+        if (firstLine !== undefined)
+            statements.push({ text: text.trim(), line: firstLine });
+        text = "";
+        firstLine = undefined;
+    };
+    for (const token of sqlTokens(sql)) {
+        if (token.unterminated)
+            throw new UnterminatedSqlError(token.unterminated, token.line);
+        if (token.kind === "semicolon") {
+            close();
+            continue;
+        }
+        if (token.kind !== "space" && token.kind !== "comment")
+            firstLine ??= token.line;
+        text += token.text;
+    }
+    close();
+    return statements;
+}
+
+;// CONCATENATED MODULE: ./src/sql/single-statement.ts
+
+class SqlShapeError extends Error {
+    line;
+    constructor(message, line) {
+        super(message);
+        this.line = line;
+        this.name = "SqlShapeError";
+    }
+}
+/**
+ * Model SQL and hooks come from pull requests: a second statement stacked after a `;` would run
+ * with the deploy's privileges, so anything but exactly one statement is refused.
+ * Returns the statement without its trailing `;`.
+ */
+function requireSingleStatement(sql, what) {
+    let statements;
+    try {
+        statements = splitSqlStatements(sql);
+    }
+    catch (error) {
+        if (error instanceof UnterminatedSqlError) {
+            throw new SqlShapeError(`${what}: ${error.message}.`, error.line);
+        }
+        throw error;
+    }
+    const [first, second] = statements;
+    if (!first)
+        throw new SqlShapeError(`${what} is empty.`);
+    if (second) {
+        throw new SqlShapeError(`${what} must be exactly one SQL statement, but a second statement starts on line ${second.line}. ` +
+            "Remove it (a trailing ';' is fine; ';' inside strings, comments and dollar quotes is fine).", second.line);
+    }
+    return first.text;
+}
+
+;// CONCATENATED MODULE: ./src/plan/ddl.ts
+
+/**
+ * SQL text for every statement a plan issues. Identifiers are always quoted and literals always
+ * escaped here; DDL never carries bind parameters (RisingWave's extended protocol does not take
+ * them in DDL).
+ */
+function createMaterializedView(relation, selectSql) {
+    return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)} AS ${selectSql}`;
+}
+/** dbt creates a model's schema on first use; so do we, for a new model in a new schema. */
+function createSchema(schema) {
+    return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`;
+}
+function explainCreateMaterializedView(relation, selectSql) {
+    return `EXPLAIN ${createMaterializedView(relation, selectSql)}`;
+}
+function setBackgroundDdl(enabled) {
+    return `SET BACKGROUND_DDL = ${enabled ? "true" : "false"}`;
+}
+function swapMaterializedViews(target, temp) {
+    return `ALTER MATERIALIZED VIEW ${quoteQualified(target)} SWAP WITH ${quoteQualified(temp)}`;
+}
+/** Never CASCADE: a dependent we did not plan for must stop the drop, not vanish with it. */
+function dropMaterializedView(relation) {
+    return `DROP MATERIALIZED VIEW IF EXISTS ${quoteQualified(relation)}`;
+}
+function createIndex(indexName, on, index) {
+    const columns = index.columns.map(quoteIdent).join(", ");
+    return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} (${columns})`;
+}
+function renameIndex(schema, from, to) {
+    return `ALTER INDEX ${quoteQualified({ schema, identifier: from })} RENAME TO ${quoteIdent(to)}`;
+}
+const PRIVILEGE = /^[A-Za-z]+( [A-Za-z]+)*$/;
+function grant(privilege, on, grantee) {
+    if (!PRIVILEGE.test(privilege.trim())) {
+        throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
+    }
+    return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}`;
+}
+/** RisingWave comments on an MV only through COMMENT ON TABLE. */
+function commentOnRelation(on, text) {
+    return `COMMENT ON TABLE ${quoteQualified(on)} IS ${quoteLiteral(text)}`;
+}
+function commentOnColumn(on, column, text) {
+    return `COMMENT ON COLUMN ${quoteQualified(on)}.${quoteIdent(column)} IS ${quoteLiteral(text)}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/decide-action.ts
+/** DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on. */
+function decideAction(model, existing, why, options) {
+    if (!model.isMaterializedView) {
+        return {
+            action: "skip",
+            reason: `materialized='${model.config.materialized}' is not a materialized view (out of scope)`,
+        };
+    }
+    if (!existing)
+        return { action: "create", reason: why };
+    if (options.fullRefresh)
+        return { action: "full-refresh", reason: `${why}; full refresh requested` };
+    if (model.config.materialized !== "materialized_view") {
+        return {
+            action: "skip",
+            reason: `deprecated materialization '${model.config.materialized}'`,
+            warning: `${model.name}: ${why}, but the deprecated '${model.config.materialized}' materialization gets no ` +
+                "zero-downtime rebuild. Change it to materialized='materialized_view', or deploy with full-refresh: true.",
+        };
+    }
+    if (options.zeroDowntime === "all" || model.config.zeroDowntime.enabled) {
+        return { action: "zero-downtime", reason: why };
+    }
+    return {
+        action: "skip",
+        reason: "zero_downtime not enabled",
+        warning: `${model.name}: ${why}, but zero_downtime is not enabled, so the new definition was not applied ` +
+            "(RisingWave cannot alter an MV's query). Enable it with zero_downtime={'enabled': true} in the " +
+            "model's config (or the zero-downtime: all input), or deploy with full-refresh: true.",
+    };
+}
+
+;// CONCATENATED MODULE: ./src/plan/index-names.ts
+/** dbt-risingwave's index names, kept for interoperability with runs of the dbt adapter itself. */
+function canonicalIndexName(relationName, index) {
+    return index.name ?? `__dbt_index_${relationName}_${index.columns.join("_")}`;
+}
+function canonicalIndexPrefix(relationName) {
+    return `__dbt_index_${relationName}_`;
+}
+/** The name an index is built under on the temporary MV, before it goes live. */
+function stagedIndexName(tempName, index) {
+    return `__dbt_index_${tempName}_${index.columns.join("_")}`;
+}
+/** The name the previous version's index is moved to, freeing the canonical name. */
+function retiredIndexName(tempName, ordinal) {
+    return `__dbt_retired_index_${tempName}_${ordinal}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/temp-name.ts
+/**
+ * Temporary MV names: `{name}_dbt_zero_down_tmp_{YYYYMMDD}T{HHMMSS}_{ffffff}Z` (ours), and
+ * dbt-risingwave's isoformat-derived `…T{HHMMSS}[_{ffffff}]+0000`. The long marker keeps us clear
+ * of user objects that merely contain `_tmp_`.
+ */
+const TEMP_MARKER = "_dbt_zero_down_tmp_";
+const TEMP_NAME = /^(.+)_dbt_zero_down_tmp_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:_(\d{6}))?(Z|\+0000)$/;
+function temp_name_pad(value, width) {
+    return String(value).padStart(width, "0");
+}
+/** `micros` (0–999) refines the millisecond clock so two names made in one millisecond still differ. */
+function makeTempName(baseName, at, micros = 0) {
+    const stamp = `${temp_name_pad(at.getUTCFullYear(), 4)}${temp_name_pad(at.getUTCMonth() + 1, 2)}${temp_name_pad(at.getUTCDate(), 2)}` +
+        `T${temp_name_pad(at.getUTCHours(), 2)}${temp_name_pad(at.getUTCMinutes(), 2)}${temp_name_pad(at.getUTCSeconds(), 2)}` +
+        `_${temp_name_pad(at.getUTCMilliseconds() * 1000 + micros, 6)}Z`;
+    return `${baseName}${TEMP_MARKER}${stamp}`;
+}
+function parseTempName(name) {
+    const match = TEMP_NAME.exec(name);
+    if (!match)
+        return undefined;
+    const [, baseName, year, month, day, hour, minute, second, micros] = match;
+    const createdAt = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Math.floor(Number(micros ?? "0") / 1000)));
+    if (Number.isNaN(createdAt.getTime()) || baseName === undefined)
+        return undefined;
+    return { baseName, createdAt };
+}
+
+;// CONCATENATED MODULE: ./src/plan/model-steps.ts
+
+
+
+/** The statements that make `on` what the model says: indexes are separate, they need names. */
+function grantsAndComments(model, on) {
+    const steps = [];
+    for (const [privilege, grantees] of Object.entries(model.config.grants)) {
+        for (const grantee of grantees) {
+            steps.push({ kind: "grant", sql: grant(privilege, on, grantee) });
+        }
+    }
+    if (model.config.persistDocs.relation && model.description) {
+        steps.push({ kind: "comment", sql: commentOnRelation(on, model.description) });
+    }
+    if (model.config.persistDocs.columns) {
+        for (const column of model.columns) {
+            if (column.description) {
+                steps.push({
+                    kind: "comment",
+                    sql: commentOnColumn(on, column.name, column.description),
+                });
+            }
+        }
+    }
+    return steps;
+}
+function createSteps(model, relation, options) {
+    const steps = model.hookSql.pre.map((sql) => ({ kind: "pre-hook", sql }));
+    if (model.config.sqlHeader)
+        steps.push({ kind: "sql-header", sql: model.config.sqlHeader });
+    const create = {
+        kind: "create",
+        sql: createMaterializedView(relation, model.sql),
+        relation,
+    };
+    if (options.backgroundDdl) {
+        steps.push({ kind: "background-ddl", sql: setBackgroundDdl(true), enabled: true }, create, {
+            kind: "background-ddl",
+            sql: setBackgroundDdl(false),
+            enabled: false,
+        });
+    }
+    else {
+        steps.push(create);
+    }
+    steps.push({ kind: "wait-backfill", relation });
+    return steps;
+}
+/** Initial creation, and the create half of a full refresh. */
+function initialCreateSteps(model, options) {
+    const target = model.relation;
+    return [
+        ...createSteps(model, target, options),
+        ...model.config.indexes.map((index) => ({
+            kind: "create-index",
+            sql: createIndex(canonicalIndexName(target.identifier, index), target, index),
+        })),
+        ...grantsAndComments(model, target),
+        ...model.hookSql.post.map((sql) => ({ kind: "post-hook", sql })),
+    ];
+}
+/**
+ * DESIGN 2.3. Grants and comments go on the temporary MV before the swap rather than after, so
+ * the new version is readable by every grantee the moment it carries the name.
+ */
+function zeroDowntimeSteps(model, existing, temp, catalog, options) {
+    const target = model.relation;
+    const indexes = model.config.indexes;
+    const canonicalNames = new Set(indexes.map((index) => canonicalIndexName(target.identifier, index)));
+    const onExisting = catalog
+        .indexesOn(existing.id)
+        .filter((index) => canonicalNames.has(index.name) ||
+        index.name.startsWith(canonicalIndexPrefix(target.identifier)));
+    // A run that lost its connection after the SWAP took effect but before the index names were
+    // handed over leaves a canonical name on this model's previous version, now under a temporary
+    // name: retire it there too, or the new index could never take its name.
+    const onLeftovers = [...canonicalNames].flatMap((name) => {
+        const index = catalog.index(target.schema, name);
+        if (!index || index.onId === existing.id)
+            return [];
+        const owner = catalog.relation(index.onId);
+        const ownTemp = owner?.type === "materialized view" &&
+            owner.schema === target.schema &&
+            parseTempName(owner.name)?.baseName === target.identifier;
+        return ownTemp ? [index] : [];
+    });
+    const retiring = [...onExisting, ...onLeftovers];
+    const steps = [
+        ...createSteps(model, temp, options),
+        ...indexes.map((index) => ({
+            kind: "create-index",
+            sql: createIndex(stagedIndexName(temp.identifier, index), temp, index),
+        })),
+        ...grantsAndComments(model, temp),
+        { kind: "swap", sql: swapMaterializedViews(target, temp) },
+        ...retiring.map((index, ordinal) => ({
+            kind: "rename-index",
+            sql: renameIndex(index.schema, index.name, retiredIndexName(temp.identifier, ordinal + 1)),
+        })),
+        ...indexes.map((index) => ({
+            kind: "rename-index",
+            sql: renameIndex(target.schema, stagedIndexName(temp.identifier, index), canonicalIndexName(target.identifier, index)),
+        })),
+        ...model.hookSql.post.map((sql) => ({ kind: "post-hook", sql })),
+    ];
+    if (options.immediateCleanup) {
+        steps.push({ kind: "cleanup", sql: dropMaterializedView(temp), relation: temp });
+    }
+    return steps;
+}
+function fullRefreshSteps(model, options) {
+    return [
+        {
+            kind: "drop-for-refresh",
+            sql: dropMaterializedView(model.relation),
+            relation: model.relation,
+        },
+        ...initialCreateSteps(model, options),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/plan/types.ts
+/** Everything that stops a plan before any DDL, collected so one run reports every problem. */
+class PlanError extends Error {
+    issues;
+    constructor(issues) {
+        super(issues
+            .map((issue) => issue.file
+            ? `${issue.file}${issue.line ? `:${issue.line}` : ""}: ${issue.message}`
+            : issue.message)
+            .join("\n"));
+        this.issues = issues;
+        this.name = "PlanError";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/build-plan.ts
+
+
+
+
+
+
+
+
+const REBUILDS = new Set(["zero-downtime", "full-refresh"]);
+function relationKey(name) {
+    return `${name.schema}\u0000${name.identifier}`;
+}
+/** Model SQL, hooks and headers come from the pull request: each must be exactly one statement. */
+function checkStatements(model, issues) {
+    const check = (sql, what) => {
+        try {
+            requireSingleStatement(sql, what);
+        }
+        catch (error) {
+            if (!(error instanceof SqlShapeError))
+                throw error;
+            issues.push({ message: error.message, file: model.file, line: error.line });
+        }
+    };
+    check(model.sql, `The SQL of model ${model.name} (${model.file})`);
+    model.hookSql.pre.forEach((sql, i) => check(sql, `pre_hook ${i + 1} of model ${model.name}`));
+    model.hookSql.post.forEach((sql, i) => check(sql, `post_hook ${i + 1} of model ${model.name}`));
+    if (model.config.sqlHeader)
+        check(model.config.sqlHeader, `sql_header of model ${model.name}`);
+}
+/**
+ * Pure: from the project, what was asked for and the live catalog to the ordered statements of
+ * every model. Upstream models come first, so a downstream model is created after its upstream
+ * carries the new version under its own name.
+ */
+function buildPlan(input) {
+    const { project, catalog, options } = input;
+    const requested = new Map(input.requests.map((request) => [request.model, request.reason]));
+    const issues = [];
+    const planned = [];
+    const rebuilt = new Map();
+    /** Models this plan creates or rebuilds (not skipped), by name. */
+    const deployed = new Set();
+    const newSchemas = new Set();
+    const failed = [...(input.failures ?? [])];
+    const failedNames = new Set(failed.map((failure) => failure.model));
+    for (const name of project.order) {
+        const model = project.models.get(name);
+        if (!model)
+            continue;
+        const failedUpstream = model.refs.find((ref) => failedNames.has(ref));
+        if (failedUpstream !== undefined &&
+            (requested.has(name) || (options.rebuildDownstream && model.isMaterializedView))) {
+            failed.push({
+                model: name,
+                file: model.file,
+                line: refLine(model.rawSql, failedUpstream),
+                message: `not deployed: it reads ${failedUpstream}, which cannot be built in this run.`,
+            });
+            failedNames.add(name);
+            continue;
+        }
+        try {
+            planModel(name, model);
+        }
+        catch (error) {
+            if (!(error instanceof ProjectError))
+                throw error;
+            failed.push({
+                model: name,
+                file: error.file || model.file,
+                line: error.line,
+                message: error.description,
+            });
+            failedNames.add(name);
+        }
+    }
+    function planModel(name, model) {
+        const rebuiltUpstream = options.rebuildDownstream
+            ? model.refs.filter((ref) => rebuilt.has(ref))
+            : [];
+        const why = requested.get(name) ??
+            (rebuiltUpstream.length > 0 ? `downstream of ${rebuiltUpstream.join(", ")}` : undefined);
+        if (why === undefined)
+            return;
+        if (!model.isMaterializedView && !requested.has(name))
+            return;
+        // Rendered first: a model that cannot be rendered fails on its own, before any of its steps.
+        void model.sql;
+        void model.hookSql;
+        const existing = catalog.find(model.relation.schema, model.relation.identifier);
+        if (existing && existing.type !== "materialized view") {
+            issues.push({
+                file: model.file,
+                message: `${displayName(model.relation)} already exists as a ${existing.type}, not a materialized view; ` +
+                    "it cannot be replaced by a materialized view. Rename the model (alias) or drop that object first.",
+            });
+            return;
+        }
+        const creating = existing && catalog.creatingJob(existing.id);
+        if (creating) {
+            issues.push({
+                file: model.file,
+                message: `${displayName(model.relation)} is still being created by a background job (${creating.progress}); ` +
+                    "it cannot be replaced until that finishes. Wait for it, or cancel it (CANCEL JOBS) and deploy again.",
+            });
+            return;
+        }
+        const decision = decideAction(model, existing, why, options);
+        if (decision.action !== "skip")
+            checkStatements(model, issues);
+        const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
+        const entry = {
+            model: name,
+            file: model.file,
+            target: model.relation,
+            action: decision.action,
+            reason: decision.reason,
+            immediateCleanup,
+            readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
+            sql: model.sql,
+            steps: [],
+            readers: [],
+            warnings: decision.warning ? [decision.warning] : [],
+        };
+        if (decision.action === "create") {
+            entry.steps = initialCreateSteps(model, options);
+        }
+        else if (decision.action === "full-refresh") {
+            entry.steps = fullRefreshSteps(model, options);
+        }
+        else if (decision.action === "zero-downtime" && existing) {
+            entry.temp = {
+                schema: model.relation.schema,
+                identifier: makeTempName(model.relation.identifier, input.now, planned.length),
+            };
+            entry.steps = zeroDowntimeSteps(model, existing, entry.temp, catalog, {
+                ...options,
+                immediateCleanup,
+            });
+        }
+        const schema = model.relation.schema;
+        if (entry.steps.length > 0 && !catalog.hasSchema(schema) && !newSchemas.has(schema)) {
+            newSchemas.add(schema);
+            entry.steps.unshift({ kind: "create-schema", sql: createSchema(schema) });
+        }
+        planned.push(entry);
+        if (entry.action !== "skip")
+            deployed.add(name);
+        if (REBUILDS.has(entry.action))
+            rebuilt.set(name, entry);
+    }
+    const rebuiltRelations = new Set([...rebuilt.values()].map((entry) => relationKey(entry.target)));
+    for (const entry of rebuilt.values()) {
+        const existing = catalog.find(entry.target.schema, entry.target.identifier);
+        if (!existing)
+            continue;
+        const outside = catalog
+            .dependentsOf(existing.id)
+            .filter((reader) => !rebuiltRelations.has(relationKey({ schema: reader.schema, identifier: reader.name })));
+        entry.readers = outside.map((reader) => ({
+            schema: reader.schema,
+            name: reader.name,
+            type: reader.type,
+        }));
+        if (entry.action === "full-refresh" && outside.length > 0) {
+            issues.push({
+                file: entry.file,
+                message: `Full refresh of ${displayName(entry.target)} refused: ${describeReaders(entry.readers)} ` +
+                    "depend on it and are not part of this refresh, and a drop never uses CASCADE. Include them " +
+                    `(models: ${entry.model}+), or drop them first.`,
+            });
+        }
+        if (entry.action === "zero-downtime" && entry.temp) {
+            for (const reader of entry.readers) {
+                const note = `${reader.type} ${reader.schema}.${reader.name} still reads the previous version of ` +
+                    `${displayName(entry.target)} via ${displayName(entry.temp)}` +
+                    (reader.type === "sink"
+                        ? `; recreate the sink on the new MV (REPLACE SINK … FROM ${displayName(entry.target)} on RisingWave 3.1+, or create a new sink and drop the old one).`
+                        : ".");
+                entry.warnings.push(note);
+            }
+        }
+    }
+    if (issues.length > 0)
+        throw new PlanError(issues);
+    return { mode: "deploy", dryRun: options.dryRun, models: planned, failed };
+}
+function describeReaders(readers) {
+    return readers.map((reader) => `${reader.schema}.${reader.name} (${reader.type})`).join(", ");
+}
+/** Project errors and plan errors both become annotated issues. */
+function issuesOf(error) {
+    if (error instanceof PlanError)
+        return error.issues;
+    if (error instanceof ProjectError) {
+        return error
+            .all()
+            .map((problem) => ({ message: problem.description, file: problem.file, line: problem.line }));
+    }
+    return undefined;
+}
+function planWarnings(plan) {
+    return plan.models.flatMap((entry) => entry.warnings);
+}
+
+;// CONCATENATED MODULE: ./src/risingwave/errors.ts
+/**
+ * Errors from the server carry a five-character SQLSTATE; anything else a statement raises (a
+ * reset, "Connection terminated unexpectedly") means the connection is gone, and with it the
+ * knowledge of whether that statement took effect.
+ */
+function isConnectionLoss(error) {
+    const code = error?.code;
+    return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
+}
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/action/failure.ts
+
+
+
+/** What went wrong, as the list the failure report shows. */
+function failureProblems(error) {
+    return issuesOf(error) ?? [{ message: errorText(error) }];
+}
+/** Bad input becomes annotations on the files that caused it, then one failing message. */
+function reportFailure(error) {
+    const issues = issuesOf(error);
+    if (issues) {
+        for (const issue of issues) {
+            core_error(issue.message, {
+                file: issue.file,
+                startLine: issue.line,
+                title: "dbt project problem",
+            });
+        }
+        setFailed(`${issues.length} problem(s) in the dbt project; nothing was deployed (no DDL was issued).`);
+        return;
+    }
+    setFailed(errorText(error));
+}
+
+;// CONCATENATED MODULE: ./src/action/cleanup-outputs.ts
+
+
+function setCleanupOutputs(result) {
+    setOutput("dropped-temp-mvs", JSON.stringify(result.dryRun ? [] : result.dropped.map((temp) => displayName(temp.relation))));
+    setOutput("preserved-temp-mvs", JSON.stringify([
+        ...result.kept.map((entry) => entry.relation),
+        ...result.young.map((temp) => temp.relation),
+    ].map(displayName)));
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan-json.ts
+
+
+/** The `plan` output (DESIGN 3): field names are a public interface. */
+function planToJson(plan) {
+    return {
+        mode: plan.mode,
+        dryRun: plan.dryRun,
+        models: plan.models.map((model) => ({
+            model: model.model,
+            file: model.file,
+            relation: displayName(model.target),
+            action: model.action,
+            reason: model.reason,
+            ...(model.temp ? { tempRelation: displayName(model.temp) } : {}),
+            immediateCleanup: model.immediateCleanup,
+            statements: model.steps.flatMap((step) => ("sql" in step ? [step.sql] : [])),
+            readers: model.readers.map((reader) => ({
+                relation: `${reader.schema}.${reader.name}`,
+                type: reader.type,
+            })),
+            warnings: model.warnings,
+        })),
+        failed: plan.failed.map((failure) => ({
+            model: failure.model,
+            file: failure.file,
+            ...(failure.line === undefined ? {} : { line: failure.line }),
+            message: failure.message,
+        })),
+        warnings: planWarnings(plan),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/outputs.ts
+
+
+
+const names = (relations) => JSON.stringify(relations.map(displayName));
+function setDeployOutputs(result) {
+    setOutput("plan", JSON.stringify(planToJson(result.plan)));
+    const outcome = result.outcome;
+    setOutput("swapped", names(outcome?.swapped ?? []));
+    setOutput("created", names(outcome?.created ?? []));
+    setOutput("preserved-temp-mvs", names(outcome?.preservedTemps.map((temp) => temp.relation) ?? []));
+    setOutput("dropped-temp-mvs", names(outcome?.droppedTemps ?? []));
+}
+
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __nccwpck_require__(3251);
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/error-request.js
+function isRequestError(error) {
+  return error.request !== void 0;
+}
+async function errorRequest(state, octokit, error, options) {
+  if (!isRequestError(error) || !error?.request.request) {
+    throw error;
+  }
+  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error, retries, retryAfter);
+  }
+  throw error;
+}
+
+// pkg/dist-src/wrap-request.js
+
+
+async function wrapRequest(state, octokit, request, options) {
+  const limiter = new light();
+  limiter.on("failed", function(error, info) {
+    const maxRetries = ~~error.request.request?.retries;
+    const after = ~~error.request.request?.retryAfter;
+    options.request.retryCount = info.retryCount + 1;
+    if (maxRetries > info.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request, options) {
+  const response = await request(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state, octokit, error, options);
+  }
+  return response;
+}
+
+// pkg/dist-src/index.js
+function retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error, retries, retryAfter) => {
+        error.request.request = Object.assign({}, error.request.request, {
+          retries,
+          retryAfter
+        });
+        return error;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = plugin_retry_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./src/report/github/client.ts
+
+
+/** Transient API errors (5xx, 429, network) are retried with backoff; 4xx answers are final. */
+function createGitHubClient(token) {
+    return getOctokit(token, {}, retry);
+}
+
+;// CONCATENATED MODULE: ./src/report/github/merged-pull.ts
+/** The pull request a pushed commit came from ("list pull requests associated with a commit"). */
+async function findMergedPull(client, target, sha) {
+    const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({
+        owner: target.owner,
+        repo: target.repo,
+        commit_sha: sha,
+    });
+    const merged = data.find((pull) => pull.merged_at && pull.merge_commit_sha === sha);
+    return (merged ?? data.find((pull) => pull.merged_at) ?? data[0])?.number;
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** Table cells must not break the row: pipes escaped, lines joined. */
+function escapeCell(text) {
+    return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+/** `schema.name` (type), … as both reports list what still reads a temporary MV. */
+function readerList(readers) {
+    return readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ");
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
+
+/** GitHub rejects comment bodies above 65,536 characters; keep a margin for the marker and footer. */
+const COMMENT_LIMIT = 65_536;
+/** Identifies our comment among all others: one sticky comment per project and target schema. */
+function commentMarker(context) {
+    return `<!-- risingwave-zero-downtime-deploy project-dir=${encodeURIComponent(context.projectDir)} schema=${encodeURIComponent(context.targetSchema)} -->`;
+}
+function markdown_title(context) {
+    const project = context.projectName ?? context.projectDir;
+    return `### RisingWave zero-downtime deploy: \`${project}\` → schema \`${context.targetSchema}\``;
+}
+/**
+ * When no plan could be made (bad project, unreachable database): the same comment says so, so a
+ * pull request never shows an earlier plan as if it were current.
+ */
+function renderFailureReport(problems, context) {
+    const lines = [
+        commentMarker(context),
+        markdown_title(context),
+        "",
+        "❌ No plan could be made; nothing was deployed (no DDL was issued).",
+        "",
+        ...problems.map((problem) => `- ${problem.file ? `\`${problem.file}${problem.line ? `:${problem.line}` : ""}\`: ` : ""}${escapeCell(problem.message)}`),
+        "",
+    ];
+    return lines.join("\n") + footerLines(context);
+}
+const ACTION_LABEL = {
+    create: "create",
+    "zero-downtime": "zero-downtime swap",
+    "full-refresh": "full refresh (drop + create)",
+    skip: "skip",
+};
+function code(text) {
+    return text === "" ? "" : `\`${text.replace(/`/g, "'")}\``;
+}
+function markdown_duration(ms) {
+    if (ms === undefined)
+        return "";
+    return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
+}
+function statusOf(result, entry, outcome) {
+    if (entry.action === "skip")
+        return `skipped: ${entry.reason}`;
+    if (result.plan.dryRun) {
+        const problem = result.validation?.problems.find((p) => p.model === entry.model);
+        if (problem)
+            return `❌ invalid SQL`;
+        return result.validation ? "✅ valid (EXPLAIN)" : "not checked (offline)";
+    }
+    switch (outcome?.status) {
+        case "applied":
+            return "✅ applied";
+        case "failed":
+            return `❌ failed`;
+        case "not-attempted":
+            return "⏭️ not attempted";
+        default:
+            return "";
+    }
+}
+function headline(result) {
+    if (result.plan.dryRun) {
+        const problems = result.validation?.problems.length ?? 0;
+        if (!result.online)
+            return "Dry run, planned offline (no database credentials): no DDL issued.";
+        return problems > 0
+            ? `Dry run: ${problems} model(s) have SQL RisingWave rejects. No DDL issued.`
+            : "Dry run: every new definition was validated with EXPLAIN. No DDL issued.";
+    }
+    if (result.outcome?.failed)
+        return "❌ Deploy failed. See the models below for what was done and what was not.";
+    return "✅ Deployed.";
+}
+/** The job summary and the pull request comment share this one Markdown body. */
+function renderReport(result, context, options = {}) {
+    const lines = [commentMarker(context), markdown_title(context), "", headline(result), ""];
+    const plan = result.plan;
+    if (plan.failed.length > 0) {
+        lines.push(`❌ ${plan.failed.length} model(s) cannot be built and were not deployed; the others were planned without them (see Errors).`, "");
+    }
+    if (plan.models.length === 0 && plan.failed.length === 0) {
+        lines.push("Nothing to deploy: no materialized view model was selected or changed.", "");
+    }
+    else {
+        lines.push("| Model | Action | Relation | Temporary MV | Status | Duration |", "|---|---|---|---|---|---|");
+        for (const entry of plan.models) {
+            const outcome = result.outcome?.models.find((model) => model.model === entry.model);
+            lines.push(`| ${escapeCell(code(entry.model))} | ${ACTION_LABEL[entry.action]} | ${escapeCell(code(displayName(entry.target)))} | ${entry.temp ? escapeCell(code(entry.temp.identifier)) : ""} | ${escapeCell(statusOf(result, entry, outcome))} | ${markdown_duration(outcome?.durationMs)} |`);
+        }
+        lines.push("");
+    }
+    const failures = [
+        ...plan.failed.map((failure) => `**${failure.model}** (\`${failure.file}${failure.line ? `:${failure.line}` : ""}\`): ${escapeCell(failure.message)}`),
+        ...(result.outcome?.models ?? [])
+            .filter((model) => model.status === "failed")
+            .map((model) => `**${model.model}** (\`${model.file}\`): ${model.error} (${model.note})`),
+        ...(result.validation?.problems ?? []).map((problem) => `**${problem.model}** (\`${problem.file}\`): ${problem.message}`),
+    ];
+    if (failures.length > 0) {
+        lines.push("#### Errors", "", ...failures.map((failure) => `- ${failure}`), "");
+    }
+    const preserved = result.outcome?.preservedTemps ?? [];
+    if (preserved.length > 0) {
+        lines.push("#### Preserved temporary MVs", "");
+        for (const temp of preserved) {
+            const readers = temp.readers.length > 0
+                ? `still read by ${readerList(temp.readers)}`
+                : "nothing reads it any more";
+            lines.push(`- \`${displayName(temp.relation)}\`: ${readers}. Cleanup: \`${dropMaterializedView(temp.relation)};\``);
+        }
+        lines.push("", "The scheduled cleanup (`mode: cleanup`) drops them once nothing depends on them.", "");
+    }
+    const dropped = result.outcome?.droppedTemps ?? [];
+    if (dropped.length > 0) {
+        lines.push(`Dropped temporary MVs: ${dropped.map((relation) => `\`${displayName(relation)}\``).join(", ")}`, "");
+    }
+    const warnings = [...result.requests.warnings, ...planWarnings(plan)];
+    if (warnings.length > 0) {
+        lines.push("#### Warnings", "", ...warnings.map((warning) => `- ⚠️ ${escapeCell(warning)}`), "");
+    }
+    const withSql = plan.models.filter((entry) => entry.action !== "skip");
+    const footer = footerLines(context);
+    const body = lines.join("\n");
+    const sqlSection = renderSql(withSql, options.sqlLimit ?? COMMENT_LIMIT - body.length - footer.length - 200);
+    return [body, sqlSection, footer].filter((part) => part !== "").join("\n");
+}
+/**
+ * Separates the run-specific footer (run link) from the report, so a rerun whose report is the
+ * same leaves the pull request comment alone.
+ */
+const FOOTER_MARKER = "<!-- report-footer -->";
+function withoutFooter(body) {
+    const at = body.indexOf(FOOTER_MARKER);
+    return at === -1 ? body : body.slice(0, at);
+}
+function footerLines(context) {
+    const parts = [];
+    if (context.commitSha)
+        parts.push(`commit \`${context.commitSha.slice(0, 12)}\``);
+    if (context.runUrl)
+        parts.push(`[workflow run](${context.runUrl})`);
+    return parts.length > 0 ? `${FOOTER_MARKER}\n<sub>${parts.join(" · ")}</sub>\n` : "";
+}
+/** SQL goes first when the body must shrink: it is the largest and least essential part. */
+function renderSql(models, budget) {
+    if (models.length === 0)
+        return "";
+    const blocks = models.map((entry) => {
+        const statements = entry.steps.flatMap((step) => ("sql" in step ? [step.sql] : []));
+        return `<details><summary>SQL for <code>${entry.model}</code> (${statements.length} statements)</summary>\n\n\`\`\`sql\n${statements
+            .map((sql) => `${sql.replace(/```/g, "` ` `")};`)
+            .join("\n")}\n\`\`\`\n</details>`;
+    });
+    const kept = [];
+    let used = 0;
+    let omitted = 0;
+    for (const block of blocks) {
+        if (used + block.length + 1 > budget) {
+            omitted++;
+            continue;
+        }
+        kept.push(block);
+        used += block.length + 1;
+    }
+    if (omitted > 0) {
+        kept.push(`_SQL of ${omitted} model(s) left out to stay under GitHub's ${COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit; the \`plan\` output and the job log have all of it._`);
+    }
+    return `#### SQL\n\n${kept.join("\n")}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/github/sticky-comment.ts
+
+/**
+ * One comment per marker, written by `author`: found among the pull request's comments, its
+ * body replaced in place, and left alone when nothing but the run link changed.
+ */
+async function upsertStickyComment(client, target, marker, author, body) {
+    const comments = await client.paginate(client.rest.issues.listComments, {
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.issueNumber,
+        per_page: 100,
+    });
+    const ours = comments.find((comment) => comment.user?.login === author && (comment.body ?? "").includes(marker));
+    if (ours) {
+        if (withoutFooter(ours.body ?? "") === withoutFooter(body)) {
+            return { url: ours.html_url, outcome: "unchanged" };
+        }
+        const { data } = await client.rest.issues.updateComment({
+            owner: target.owner,
+            repo: target.repo,
+            comment_id: ours.id,
+            body,
+        });
+        return { url: data.html_url, outcome: "updated" };
+    }
+    const { data } = await client.rest.issues.createComment({
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.issueNumber,
+        body,
+    });
+    return { url: data.html_url, outcome: "created" };
+}
+
+;// CONCATENATED MODULE: ./src/report/github/viewer.ts
+/** The author of comments made with the workflow's GITHUB_TOKEN. */
+const ACTIONS_BOT = "github-actions[bot]";
+/**
+ * Whose comments we may update: the token's own user. An installation token (GITHUB_TOKEN
+ * included) cannot read /user, and then writes as github-actions[bot].
+ */
+async function viewerLogin(client) {
+    try {
+        const { data } = await client.rest.users.getAuthenticated();
+        return data.login;
+    }
+    catch (error) {
+        const status = error.status;
+        if (status === 401 || status === 403)
+            return ACTIONS_BOT;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/publish.ts
+
+
+
+
+
+
+function reportContext(projectName, settings, context) {
+    return {
+        projectDir: settings.projectDir,
+        projectName,
+        targetSchema: settings.targetSchema,
+        commitSha: context.payload.pull_request?.head?.sha ?? context.sha,
+        runUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
+    };
+}
+/** The job summary always; failing to write it is only a warning. */
+async function writeSummary(body) {
+    try {
+        await summary.addRaw(body).write();
+    }
+    catch (error) {
+        warning(`Could not write the job summary: ${error.message}`);
+    }
+}
+/**
+ * The sticky pull request comment: on a pull request, that pull request; after a push, the pull
+ * request the commit was merged from. A failure here never fails the deploy: forks get read-only
+ * tokens, and the API can be down.
+ */
+async function publishComment(body, report, settings, context) {
+    if (!settings.comment)
+        return;
+    if (!settings.githubToken) {
+        warning("No github-token: the pull request comment was skipped.");
+        return;
+    }
+    try {
+        const client = createGitHubClient(settings.githubToken);
+        const number = context.payload.pull_request?.number ??
+            (context.eventName === "push"
+                ? await findMergedPull(client, context.repo, context.sha)
+                : undefined);
+        if (number === undefined) {
+            if (context.eventName === "push") {
+                info("No pull request is associated with this commit: the report is in the job summary only.");
+            }
+            return;
+        }
+        const author = await viewerLogin(client);
+        const comment = await upsertStickyComment(client, { ...context.repo, issueNumber: number }, commentMarker(report), author, body);
+        setOutput("comment-url", comment.url);
+        info(`Pull request #${number} comment ${comment.outcome}: ${comment.url}`);
+    }
+    catch (error) {
+        const status = error.status;
+        warning(`Could not write the pull request comment${status ? ` (HTTP ${status})` : ""}: ${error.message}. ` +
+            "The deploy itself is unaffected; the report is in the job summary.");
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/risingwave/catalog.ts
 function unnamed(id) {
     return { id, schema: "?", name: `object #${id}`, type: "unknown" };
@@ -61392,6 +67886,16 @@ class CatalogSnapshot {
     }
     find(schema, name) {
         return this.byName.get(key(schema, name));
+    }
+    /** A relation's columns in order, or undefined when the relation is unknown. */
+    columnsOf(schema, name) {
+        const relation = this.find(schema, name);
+        if (!relation)
+            return undefined;
+        return (this.rows.columns ?? [])
+            .filter((column) => column.relationId === relation.id)
+            .sort((a, b) => a.position - b.position)
+            .map((column) => ({ name: column.name, dataType: column.dataType }));
     }
     relation(id) {
         return this.byId.get(id);
@@ -61454,7 +67958,7 @@ var pg_lib = __nccwpck_require__(3273);
 const Client = pg_lib.Client
 const Pool = pg_lib.Pool
 const Connection = pg_lib.Connection
-const types = pg_lib.types
+const esm_types = pg_lib.types
 const Query = pg_lib.Query
 const DatabaseError = pg_lib.DatabaseError
 const escapeIdentifier = pg_lib.escapeIdentifier
@@ -61580,7 +68084,7 @@ async function connect(options) {
 ;// CONCATENATED MODULE: ./src/risingwave/catalog-reader.ts
 
 /**
- * Five queries, whatever the size of the project or the database, selecting only the columns that
+ * Six queries, whatever the size of the project or the database, selecting only the columns that
  * are stable across RisingWave versions. System schemas hold no user objects and are left out.
  */
 const CATALOG_QUERIES = {
@@ -61593,6 +68097,11 @@ const CATALOG_QUERIES = {
     indexes: `SELECT i.id, i.name, i.primary_table_id, s.name AS schema_name
     FROM rw_catalog.rw_indexes i JOIN rw_catalog.rw_schemas s ON s.id = i.schema_id`,
     creating: "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress",
+    // Read for templates that ask a relation's columns (adapter.get_columns_in_relation); the
+    // columns are in rw_catalog.rw_columns since RisingWave 1.x (src/frontend/src/catalog/
+    // system_catalog/rw_catalog/rw_columns.rs, v2.2.0).
+    columns: `SELECT c.relation_id, c.name, c.position, c.data_type
+    FROM rw_catalog.rw_columns c WHERE NOT c.is_hidden`,
 };
 async function readCatalog(client) {
     const schemas = await client.query(CATALOG_QUERIES.schemas);
@@ -61600,6 +68109,7 @@ async function readCatalog(client) {
     const depends = await client.query(CATALOG_QUERIES.depends);
     const indexes = await client.query(CATALOG_QUERIES.indexes);
     const creating = await client.query(CATALOG_QUERIES.creating);
+    const columns = await client.query(CATALOG_QUERIES.columns);
     const rows = {
         schemas: schemas.rows.map((row) => String(row.name)),
         relations: relations.rows.map((row) => ({
@@ -61622,6 +68132,12 @@ async function readCatalog(client) {
             ddlId: Number(row.ddl_id),
             statement: String(row.ddl_statement),
             progress: String(row.progress),
+        })),
+        columns: columns.rows.map((row) => ({
+            relationId: Number(row.relation_id),
+            name: String(row.name),
+            position: Number(row.position),
+            dataType: String(row.data_type),
         })),
     };
     return new CatalogSnapshot(rows);
@@ -61841,6 +68357,7 @@ function computeChangeSet(opts) {
     const renames = pairRenames(deleted, added);
     const warnings = [];
     const changed = [];
+    const failed = brokenAtHead(base, head);
     for (const after of mvModels(head)) {
         const renamedFrom = renames.get(after.name);
         const before = base.models.get(after.name) ?? renamedFrom;
@@ -61856,7 +68373,17 @@ function computeChangeSet(opts) {
             });
         }
         else if (renamedFrom || !compared || compared.has(after.name)) {
-            const reasons = modelDifferences(before, after);
+            let reasons;
+            try {
+                reasons = differences(before, after);
+            }
+            catch (error) {
+                if (!(error instanceof ProjectError))
+                    throw error;
+                if (!sameFailure(before, error))
+                    failed.push({ model: after.name, file: after.file, error });
+                continue;
+            }
             if (reasons.length > 0)
                 changed.push({ model: after.name, kind: "modified", reasons });
             const moved = reasons.some((reason) => reason.startsWith("relation changed"));
@@ -61881,6 +68408,7 @@ function computeChangeSet(opts) {
     const gone = deleted.filter((model) => !renamedAway.has(model.name));
     return {
         changed,
+        failed,
         deleted: gone.map((model) => ({
             model: model.name,
             file: model.file,
@@ -61894,6 +68422,49 @@ function computeChangeSet(opts) {
         })),
         warnings,
     };
+}
+/**
+ * The SQL and config differences; when the base revision cannot be rendered but the head can, the
+ * model changed (it is fixed now). A head that cannot be rendered throws.
+ */
+function differences(before, after) {
+    void after.sql;
+    void after.hookSql;
+    try {
+        return modelDifferences(before, after);
+    }
+    catch (error) {
+        if (!(error instanceof ProjectError))
+            throw error;
+        return ["could not be rendered at the base revision"];
+    }
+}
+/** Whether the base revision of a model fails to render with the same error (nothing changed). */
+function sameFailure(before, error) {
+    try {
+        void before.sql;
+        void before.hookSql;
+        return false;
+    }
+    catch (earlier) {
+        return earlier instanceof ProjectError && earlier.message === error.message;
+    }
+}
+/**
+ * Models that cannot be loaded at head, when the change touches them: new or newly broken ones, and
+ * broken ones whose file or inputs changed. One broken the same way at both revisions is left out.
+ */
+function brokenAtHead(base, head) {
+    const out = [];
+    for (const failure of head.failures.values()) {
+        if (!failure.mayBeMaterializedView)
+            continue;
+        const earlier = base.failures.get(failure.name);
+        if (earlier && earlier.error.message === failure.error.message)
+            continue;
+        out.push({ model: failure.name, file: failure.file, error: failure.error });
+    }
+    return out;
 }
 function mvModels(project) {
     return project.order.map((name) => project.models.get(name)).filter((m) => m.isMaterializedView);
@@ -61935,7 +68506,7 @@ function modelsToCompare(base, head, changedFiles) {
     }
     const touched = new Set();
     for (const project of [base, head]) {
-        for (const model of project.models.values()) {
+        for (const model of [...project.models.values(), ...project.failures.values()]) {
             if (changed.has(model.file))
                 touched.add(model.name);
         }
@@ -62012,9 +68583,15 @@ async function listChangedFiles(repoRoot, base, head) {
 /** What the plan is asked to deploy: the explicit selection, or every MV model the change touches. */
 async function collectRequests(head, source, load) {
     if (source.models) {
-        const named = new Set(source.models.split(/[,\n]/).map((term) => term.trim()));
+        const named = new Set(source.models.split(/[,\n]/).map((term) => term.trim().replace(/\+$/, "")));
         const warnings = [];
-        const requests = selectModels(head, source.models).flatMap((name) => {
+        const failures = [...head.failures.values()]
+            .filter((failure) => named.has(failure.name) || (named.has("all") && failure.mayBeMaterializedView))
+            .map((failure) => failureOf(failure.name, failure.file, failure.error));
+        const selectable = [...named].filter((term) => !head.failures.has(term));
+        if (selectable.length === 0)
+            return { requests: [], failures, warnings };
+        const requests = selectModels(head, selectable.join(",")).flatMap((name) => {
             const model = head.models.get(name);
             if (model?.isMaterializedView)
                 return [{ model: name, reason: "selected" }];
@@ -62025,7 +68602,7 @@ async function collectRequests(head, source, load) {
             }
             return [];
         });
-        return { requests, warnings };
+        return { requests, failures, warnings };
     }
     // No base (a schedule, a new branch): resolveBaseRevision says to set `models` or `base-ref`.
     const baseSha = await resolveBaseRevision(load.repoRoot, source.baseRevision ?? "");
@@ -62043,7 +68620,11 @@ async function collectRequests(head, source, load) {
         ...changeSet.renamed.map((renamed) => `Model ${renamed.from} was renamed to ${renamed.to} (${renamed.fromFile} → ${renamed.toFile}); ` +
             `the new name is created and the old MV is left in place (nothing is dropped automatically).`),
     ];
-    return { requests, changeSet, base, warnings };
+    const failures = changeSet.failed.map((failure) => failureOf(failure.model, failure.file, failure.error));
+    return { requests, failures, changeSet, base, warnings };
+}
+function failureOf(model, file, error) {
+    return { model, file: error.file || file, line: error.line, message: error.description };
 }
 
 ;// CONCATENATED MODULE: ./src/cleanup/drop-unread.ts
@@ -62526,18 +69107,42 @@ async function validatePlan(plan, reader, logger) {
 
 
 
+
 function hasCredentials(settings, env) {
     return settings.databaseUrl !== undefined || Boolean(env.PGHOST || env.PGDATABASE);
 }
-/** Deploy mode, end to end: project → requests → catalog → plan → (validate | execute). */
+/**
+ * Deploy mode, end to end: catalog → project → requests → plan → (validate | execute). The catalog
+ * is read before the project loads, so templates that ask about relations get the live answer.
+ */
 async function runDeploy(run) {
     const { settings, logger } = run;
+    const online = hasCredentials(settings, run.env);
+    if (!online && !settings.dryRun) {
+        throw new Error("No database credentials: set the `database-url` input (or the PG* environment variables) to deploy.");
+    }
+    const database = online ? await openDatabase(settings.databaseUrl, logger) : undefined;
+    try {
+        const catalog = database ? await database.reader.catalog() : undefined;
+        return await deployWith(run, database, catalog);
+    }
+    finally {
+        await database?.close();
+    }
+}
+async function deployWith(run, database, liveCatalog) {
+    const { settings, logger } = run;
+    const now = run.now ?? (await planTime(run.repoRoot, settings.dryRun));
     const load = {
         repoRoot: run.repoRoot,
         projectDir: settings.projectDir,
         targetSchema: settings.targetSchema,
         vars: settings.vars,
         env: run.env,
+        fullRefresh: settings.fullRefresh,
+        connection: connectionOf(settings, run.env),
+        run: { startedAt: now, invocationId: (0,external_node_crypto_.randomUUID)() },
+        ...(liveCatalog ? { database: catalogView(liveCatalog) } : {}),
     };
     const head = await loadProject(load);
     const requests = await collectRequests(head, { models: settings.models, baseRevision: settings.baseRef ?? run.eventBaseRevision }, load);
@@ -62547,17 +69152,14 @@ async function runDeploy(run) {
         ? "Nothing to deploy: no materialized view model was selected or changed."
         : `Models to deploy: ${requests.requests.map((request) => request.model).join(", ")}`);
     const planOptions = { ...settings, dryRun: settings.dryRun };
-    const now = run.now ?? (await planTime(run.repoRoot, settings.dryRun));
-    if (!hasCredentials(settings, run.env)) {
-        if (!settings.dryRun) {
-            throw new Error("No database credentials: set the `database-url` input (or the PG* environment variables) to deploy.");
-        }
+    if (!database || !liveCatalog) {
         logger.warning("No database credentials (pull requests from forks get no secrets): the plan is rendered offline. " +
             "Whether each MV exists, what reads it, and whether the new SQL is valid could not be checked.");
         const existing = offlineExisting(requests);
         const plan = buildPlan({
             project: head,
             requests: requests.requests,
+            failures: requests.failures,
             catalog: existing,
             options: planOptions,
             now,
@@ -62565,30 +69167,53 @@ async function runDeploy(run) {
         announceWarnings(plan, logger);
         return { head, requests, plan, online: false };
     }
-    const database = await openDatabase(settings.databaseUrl, logger);
-    try {
-        const catalog = await database.reader.catalog();
-        const plan = buildPlan({
-            project: head,
-            requests: requests.requests,
-            catalog,
-            options: planOptions,
-            now,
-        });
-        announceWarnings(plan, logger);
-        if (settings.dryRun) {
-            const validation = await validatePlan(plan, database.reader, logger);
-            return { head, requests, plan, online: true, validation };
-        }
-        const outcome = await executePlan(plan, database.writer(), logger, {
-            waitTimeoutMs: settings.waitTimeoutMs,
-            pollIntervalMs: run.pollIntervalMs ?? 2_000,
-        });
-        return { head, requests, plan, online: true, outcome };
+    const plan = buildPlan({
+        project: head,
+        requests: requests.requests,
+        failures: requests.failures,
+        catalog: liveCatalog,
+        options: planOptions,
+        now,
+    });
+    announceWarnings(plan, logger);
+    if (settings.dryRun) {
+        const validation = await validatePlan(plan, database.reader, logger);
+        return { head, requests, plan, online: true, validation };
     }
-    finally {
-        await database.close();
+    const outcome = await executePlan(plan, database.writer(), logger, {
+        waitTimeoutMs: settings.waitTimeoutMs,
+        pollIntervalMs: run.pollIntervalMs ?? 2_000,
+    });
+    return { head, requests, plan, online: true, outcome };
+}
+/** What templates may know of the connection: `target.database`, `target.user`, … */
+function connectionOf(settings, env) {
+    const url = settings.databaseUrl;
+    if (url) {
+        const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
+        return {
+            database: database || undefined,
+            user: url.username ? decodeURIComponent(url.username) : undefined,
+            host: url.hostname || undefined,
+            port: url.port ? Number(url.port) : undefined,
+        };
     }
+    if (!env.PGHOST && !env.PGDATABASE)
+        return undefined;
+    return {
+        database: env.PGDATABASE || undefined,
+        user: env.PGUSER || undefined,
+        host: env.PGHOST || undefined,
+        port: env.PGPORT ? Number(env.PGPORT) : undefined,
+    };
+}
+/** The catalog snapshot as templates ask it (adapter.get_relation, get_columns_in_relation). */
+function catalogView(catalog) {
+    return {
+        relation: (schema, name) => catalog.find(schema, name),
+        columns: (schema, name) => catalog.columnsOf(schema, name),
+        relationsIn: (schema) => catalog.relationsIn(new Set([schema])),
+    };
 }
 /** Offline, a model is assumed to exist when it existed at the base revision. */
 function offlineExisting(requests) {
@@ -62761,6 +69386,8 @@ function renderCleanupReport(result) {
     return lines.join("\n");
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/settings/parse.ts
 
 /** A problem with one named input; the message always names the input so users know what to fix. */
@@ -63030,7 +69657,17 @@ async function run() {
         const body = renderReport(result, report);
         await writeSummary(body);
         await publishComment(body, report, settings, context);
-        if (result.validation && result.validation.problems.length > 0) {
+        for (const failure of result.plan.failed) {
+            core_error(failure.message, {
+                file: failure.file,
+                startLine: failure.line,
+                title: `model ${failure.model} cannot be built`,
+            });
+        }
+        if (result.plan.failed.length > 0) {
+            setFailed(`${result.plan.failed.length} model(s) cannot be built (${result.plan.failed.map((failure) => failure.model).join(", ")}); see the annotations. ${result.plan.dryRun ? "No DDL was issued." : "The other models were deployed."}`);
+        }
+        else if (result.validation && result.validation.problems.length > 0) {
             setFailed(`${result.validation.problems.length} model(s) have SQL RisingWave rejects; see the annotations. No DDL was issued.`);
         }
         else if (result.outcome?.failed) {
@@ -65080,7 +71717,7 @@ var Alias = __nccwpck_require__(4065);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(9281);
 var Schema = __nccwpck_require__(5840);
 var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
@@ -65963,7 +72600,7 @@ __webpack_unused_export__ = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
-exports.Tp = publicApi.parseDocument;
+__webpack_unused_export__ = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
@@ -66006,7 +72643,7 @@ var anchors = __nccwpck_require__(1596);
 var visit = __nccwpck_require__(204);
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(9281);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -66289,7 +72926,7 @@ exports.isEmptyPath = isEmptyPath;
 
 var applyReviver = __nccwpck_require__(3661);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(9281);
 
 class NodeBase {
     constructor(type) {
@@ -66382,7 +73019,7 @@ exports.createPair = createPair;
 
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(9281);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -66573,7 +73210,7 @@ var stringifyCollection = __nccwpck_require__(1212);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(9281);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -66694,7 +73331,7 @@ var log = __nccwpck_require__(7249);
 var merge = __nccwpck_require__(452);
 var stringify = __nccwpck_require__(2148);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(9281);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -66817,7 +73454,7 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 6424:
+/***/ 9281:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -70084,7 +76721,7 @@ exports.merge = merge;
 
 
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(9281);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
 var pairs = __nccwpck_require__(8385);

@@ -92,8 +92,14 @@ async function main(argv: string[]): Promise<number> {
           targetSchema: settings.targetSchema,
         }),
   );
+  for (const failure of result.plan.failed) {
+    const where = `${failure.file}${failure.line ? `:${failure.line}` : ""}`;
+    process.stderr.write(
+      `error: ${where}: model ${failure.model} cannot be built: ${failure.message}\n`,
+    );
+  }
   const invalid = (result.validation?.problems.length ?? 0) > 0;
-  return invalid || result.outcome?.failed ? 1 : 0;
+  return invalid || result.outcome?.failed || result.plan.failed.length > 0 ? 1 : 0;
 }
 
 /**

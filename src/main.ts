@@ -43,7 +43,20 @@ export async function run(): Promise<void> {
     const body = renderReport(result, report);
     await writeSummary(body);
     await publishComment(body, report, settings, context);
-    if (result.validation && result.validation.problems.length > 0) {
+    for (const failure of result.plan.failed) {
+      core.error(failure.message, {
+        file: failure.file,
+        startLine: failure.line,
+        title: `model ${failure.model} cannot be built`,
+      });
+    }
+    if (result.plan.failed.length > 0) {
+      core.setFailed(
+        `${result.plan.failed.length} model(s) cannot be built (${result.plan.failed.map((failure) => failure.model).join(", ")}); see the annotations. ${
+          result.plan.dryRun ? "No DDL was issued." : "The other models were deployed."
+        }`,
+      );
+    } else if (result.validation && result.validation.problems.length > 0) {
       core.setFailed(
         `${result.validation.problems.length} model(s) have SQL RisingWave rejects; see the annotations. No DDL was issued.`,
       );

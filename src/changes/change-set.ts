@@ -1,4 +1,4 @@
-import { renderRelation } from "../project/relation.js";
+import { ProjectError, renderRelation } from "../project/index.js";
 import type { DbtProject, ModelNode } from "../project/types.js";
 import { modelDifferences } from "./model-diff.js";
 import { normaliseSql } from "./sql-normalise.js";
@@ -21,6 +21,7 @@ export function computeChangeSet(opts: {
   const renames = pairRenames(deleted, added);
   const warnings: string[] = [];
   const changed: ModelChange[] = [];
+  const failed: ChangeSet["failed"] = brokenAtHead(base, head);
 
   for (const after of mvModels(head)) {
     const renamedFrom = renames.get(after.name);
@@ -37,7 +38,15 @@ export function computeChangeSet(opts: {
         reasons: [`renamed from ${renamedFrom.name}`],
       });
     } else if (renamedFrom || !compared || compared.has(after.name)) {
-      const reasons = modelDifferences(before, after);
+      let reasons: string[];
+      try {
+        reasons = differences(before, after);
+      } catch (error) {
+        if (!(error instanceof ProjectError)) throw error;
+        if (!sameFailure(before, error))
+          failed.push({ model: after.name, file: after.file, error });
+        continue;
+      }
       if (reasons.length > 0) changed.push({ model: after.name, kind: "modified", reasons });
       const moved = reasons.some((reason) => reason.startsWith("relation changed"));
       if (moved && before.isMaterializedView) {
@@ -66,6 +75,7 @@ export function computeChangeSet(opts: {
   const gone = deleted.filter((model) => !renamedAway.has(model.name));
   return {
     changed,
+    failed,
     deleted: gone.map((model) => ({
       model: model.name,
       file: model.file,
@@ -79,6 +89,47 @@ export function computeChangeSet(opts: {
     })),
     warnings,
   };
+}
+
+/**
+ * The SQL and config differences; when the base revision cannot be rendered but the head can, the
+ * model changed (it is fixed now). A head that cannot be rendered throws.
+ */
+function differences(before: ModelNode, after: ModelNode): string[] {
+  void after.sql;
+  void after.hookSql;
+  try {
+    return modelDifferences(before, after);
+  } catch (error) {
+    if (!(error instanceof ProjectError)) throw error;
+    return ["could not be rendered at the base revision"];
+  }
+}
+
+/** Whether the base revision of a model fails to render with the same error (nothing changed). */
+function sameFailure(before: ModelNode, error: ProjectError): boolean {
+  try {
+    void before.sql;
+    void before.hookSql;
+    return false;
+  } catch (earlier) {
+    return earlier instanceof ProjectError && earlier.message === error.message;
+  }
+}
+
+/**
+ * Models that cannot be loaded at head, when the change touches them: new or newly broken ones, and
+ * broken ones whose file or inputs changed. One broken the same way at both revisions is left out.
+ */
+function brokenAtHead(base: DbtProject, head: DbtProject): ChangeSet["failed"] {
+  const out: ChangeSet["failed"] = [];
+  for (const failure of head.failures.values()) {
+    if (!failure.mayBeMaterializedView) continue;
+    const earlier = base.failures.get(failure.name);
+    if (earlier && earlier.error.message === failure.error.message) continue;
+    out.push({ model: failure.name, file: failure.file, error: failure.error });
+  }
+  return out;
 }
 
 function mvModels(project: DbtProject): ModelNode[] {
@@ -126,7 +177,7 @@ function modelsToCompare(
   }
   const touched = new Set<string>();
   for (const project of [base, head]) {
-    for (const model of project.models.values()) {
+    for (const model of [...project.models.values(), ...project.failures.values()]) {
       if (changed.has(model.file)) touched.add(model.name);
     }
   }

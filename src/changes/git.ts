@@ -1,4 +1,4 @@
-import { git, GitCommandError } from "../project/git.js";
+import { git, GitCommandError } from "../project/files/git.js";
 
 /** The base revision cannot be used; the message says what to change in the workflow. */
 export class BaseRevisionError extends Error {

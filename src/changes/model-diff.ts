@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { renderRelation } from "../project/relation.js";
+import { renderRelation } from "../project/index.js";
 import type { ModelNode } from "../project/types.js";
 import { normaliseSql } from "./sql-normalise.js";
 

@@ -1,3 +1,4 @@
+import type { ProjectError } from "../project/index.js";
 import type { RelationName } from "../project/types.js";
 
 export interface ModelChange {
@@ -12,6 +13,11 @@ export interface ChangeSet {
   changed: ModelChange[];
   /** MV models that no longer exist at head. Reported only: nothing is dropped. */
   deleted: { model: string; file: string; relation: RelationName }[];
+  /**
+   * Models the change touches that cannot be built at head (they cannot be loaded or rendered):
+   * each fails its own deploy; models downstream of one wait for it.
+   */
+  failed: { model: string; file: string; error: ProjectError }[];
   /** Deleted models whose SQL reappears under a new name (not listed in `deleted`). */
   renamed: { from: string; to: string; fromFile: string; toFile: string }[];
   /**

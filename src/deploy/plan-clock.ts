@@ -1,4 +1,4 @@
-import { git } from "../project/git.js";
+import { git } from "../project/files/git.js";
 
 /**
  * The time that stamps temporary names. A dry run stamps them with the head commit's time, so

@@ -1,8 +1,9 @@
 import { computeChangeSet, listChangedFiles, resolveBaseRevision } from "../changes/index.js";
 import type { ChangeSet } from "../changes/types.js";
-import { loadProject, selectModels } from "../project/index.js";
+import { loadProject, type ProjectError, selectModels } from "../project/index.js";
 import type { DbtProject, LoadOptions } from "../project/types.js";
 import type { PlanRequest } from "../plan/build-plan.js";
+import type { PlanFailure } from "../plan/types.js";
 
 export interface RequestSource {
   /** The `models` input, if set: an explicit selection instead of the diff. */
@@ -13,6 +14,8 @@ export interface RequestSource {
 
 export interface Requests {
   requests: PlanRequest[];
+  /** Selected or changed models that cannot be built (they fail their own deploy). */
+  failures: PlanFailure[];
   /** Present when the requests came from a diff. */
   changeSet?: ChangeSet;
   base?: DbtProject;
@@ -26,9 +29,18 @@ export async function collectRequests(
   load: Omit<LoadOptions, "revision">,
 ): Promise<Requests> {
   if (source.models) {
-    const named = new Set(source.models.split(/[,\n]/).map((term) => term.trim()));
+    const named = new Set(
+      source.models.split(/[,\n]/).map((term) => term.trim().replace(/\+$/, "")),
+    );
     const warnings: string[] = [];
-    const requests = selectModels(head, source.models).flatMap((name): PlanRequest[] => {
+    const failures = [...head.failures.values()]
+      .filter(
+        (failure) => named.has(failure.name) || (named.has("all") && failure.mayBeMaterializedView),
+      )
+      .map((failure): PlanFailure => failureOf(failure.name, failure.file, failure.error));
+    const selectable = [...named].filter((term) => !head.failures.has(term));
+    if (selectable.length === 0) return { requests: [], failures, warnings };
+    const requests = selectModels(head, selectable.join(",")).flatMap((name): PlanRequest[] => {
       const model = head.models.get(name);
       if (model?.isMaterializedView) return [{ model: name, reason: "selected" }];
       // Only a model named outright is worth a word; `all` and `name+` sweep in views and tables.
@@ -40,7 +52,7 @@ export async function collectRequests(
       }
       return [];
     });
-    return { requests, warnings };
+    return { requests, failures, warnings };
   }
   // No base (a schedule, a new branch): resolveBaseRevision says to set `models` or `base-ref`.
   const baseSha = await resolveBaseRevision(load.repoRoot, source.baseRevision ?? "");
@@ -64,5 +76,12 @@ export async function collectRequests(
         `the new name is created and the old MV is left in place (nothing is dropped automatically).`,
     ),
   ];
-  return { requests, changeSet, base, warnings };
+  const failures = changeSet.failed.map((failure) =>
+    failureOf(failure.model, failure.file, failure.error),
+  );
+  return { requests, failures, changeSet, base, warnings };
+}
+
+function failureOf(model: string, file: string, error: ProjectError): PlanFailure {
+  return { model, file: error.file || file, line: error.line, message: error.description };
 }

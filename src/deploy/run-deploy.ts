@@ -1,10 +1,11 @@
 import type { Logger } from "../log/logger.js";
-import { loadProject } from "../project/index.js";
-import type { DbtProject } from "../project/types.js";
+import { randomUUID } from "node:crypto";
+import { type DatabaseView, loadProject } from "../project/index.js";
+import type { DbtProject, LoadOptions } from "../project/types.js";
 import { buildPlan } from "../plan/build-plan.js";
 import type { Plan } from "../plan/types.js";
 import { assumedCatalog, type CatalogSnapshot } from "../risingwave/catalog.js";
-import { openDatabase } from "../risingwave/open.js";
+import { type OpenDatabase, openDatabase } from "../risingwave/open.js";
 import type { Settings } from "../settings/settings.js";
 import { collectRequests, type Requests } from "./requests.js";
 import { executePlan } from "./execute-plan.js";
@@ -42,15 +43,44 @@ export function hasCredentials(
   return settings.databaseUrl !== undefined || Boolean(env.PGHOST || env.PGDATABASE);
 }
 
-/** Deploy mode, end to end: project → requests → catalog → plan → (validate | execute). */
+/**
+ * Deploy mode, end to end: catalog → project → requests → plan → (validate | execute). The catalog
+ * is read before the project loads, so templates that ask about relations get the live answer.
+ */
 export async function runDeploy(run: DeployRun): Promise<DeployResult> {
   const { settings, logger } = run;
-  const load = {
+  const online = hasCredentials(settings, run.env);
+  if (!online && !settings.dryRun) {
+    throw new Error(
+      "No database credentials: set the `database-url` input (or the PG* environment variables) to deploy.",
+    );
+  }
+  const database = online ? await openDatabase(settings.databaseUrl, logger) : undefined;
+  try {
+    const catalog = database ? await database.reader.catalog() : undefined;
+    return await deployWith(run, database, catalog);
+  } finally {
+    await database?.close();
+  }
+}
+
+async function deployWith(
+  run: DeployRun,
+  database: OpenDatabase | undefined,
+  liveCatalog: CatalogSnapshot | undefined,
+): Promise<DeployResult> {
+  const { settings, logger } = run;
+  const now = run.now ?? (await planTime(run.repoRoot, settings.dryRun));
+  const load: Omit<LoadOptions, "revision"> = {
     repoRoot: run.repoRoot,
     projectDir: settings.projectDir,
     targetSchema: settings.targetSchema,
     vars: settings.vars,
     env: run.env,
+    fullRefresh: settings.fullRefresh,
+    connection: connectionOf(settings, run.env),
+    run: { startedAt: now, invocationId: randomUUID() },
+    ...(liveCatalog ? { database: catalogView(liveCatalog) } : {}),
   };
   const head = await loadProject(load);
   const requests = await collectRequests(
@@ -66,13 +96,7 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
   );
 
   const planOptions = { ...settings, dryRun: settings.dryRun };
-  const now = run.now ?? (await planTime(run.repoRoot, settings.dryRun));
-  if (!hasCredentials(settings, run.env)) {
-    if (!settings.dryRun) {
-      throw new Error(
-        "No database credentials: set the `database-url` input (or the PG* environment variables) to deploy.",
-      );
-    }
+  if (!database || !liveCatalog) {
     logger.warning(
       "No database credentials (pull requests from forks get no secrets): the plan is rendered offline. " +
         "Whether each MV exists, what reads it, and whether the new SQL is valid could not be checked.",
@@ -81,6 +105,7 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
     const plan = buildPlan({
       project: head,
       requests: requests.requests,
+      failures: requests.failures,
       catalog: existing,
       options: planOptions,
       now,
@@ -89,29 +114,57 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
     return { head, requests, plan, online: false };
   }
 
-  const database = await openDatabase(settings.databaseUrl, logger);
-  try {
-    const catalog = await database.reader.catalog();
-    const plan = buildPlan({
-      project: head,
-      requests: requests.requests,
-      catalog,
-      options: planOptions,
-      now,
-    });
-    announceWarnings(plan, logger);
-    if (settings.dryRun) {
-      const validation = await validatePlan(plan, database.reader, logger);
-      return { head, requests, plan, online: true, validation };
-    }
-    const outcome = await executePlan(plan, database.writer(), logger, {
-      waitTimeoutMs: settings.waitTimeoutMs,
-      pollIntervalMs: run.pollIntervalMs ?? 2_000,
-    });
-    return { head, requests, plan, online: true, outcome };
-  } finally {
-    await database.close();
+  const plan = buildPlan({
+    project: head,
+    requests: requests.requests,
+    failures: requests.failures,
+    catalog: liveCatalog,
+    options: planOptions,
+    now,
+  });
+  announceWarnings(plan, logger);
+  if (settings.dryRun) {
+    const validation = await validatePlan(plan, database.reader, logger);
+    return { head, requests, plan, online: true, validation };
   }
+  const outcome = await executePlan(plan, database.writer(), logger, {
+    waitTimeoutMs: settings.waitTimeoutMs,
+    pollIntervalMs: run.pollIntervalMs ?? 2_000,
+  });
+  return { head, requests, plan, online: true, outcome };
+}
+
+/** What templates may know of the connection: `target.database`, `target.user`, … */
+function connectionOf(
+  settings: Settings,
+  env: Record<string, string | undefined>,
+): LoadOptions["connection"] {
+  const url = settings.databaseUrl;
+  if (url) {
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
+    return {
+      database: database || undefined,
+      user: url.username ? decodeURIComponent(url.username) : undefined,
+      host: url.hostname || undefined,
+      port: url.port ? Number(url.port) : undefined,
+    };
+  }
+  if (!env.PGHOST && !env.PGDATABASE) return undefined;
+  return {
+    database: env.PGDATABASE || undefined,
+    user: env.PGUSER || undefined,
+    host: env.PGHOST || undefined,
+    port: env.PGPORT ? Number(env.PGPORT) : undefined,
+  };
+}
+
+/** The catalog snapshot as templates ask it (adapter.get_relation, get_columns_in_relation). */
+function catalogView(catalog: CatalogSnapshot): DatabaseView {
+  return {
+    relation: (schema, name) => catalog.find(schema, name),
+    columns: (schema, name) => catalog.columnsOf(schema, name),
+    relationsIn: (schema) => catalog.relationsIn(new Set([schema])),
+  };
 }
 
 /** Offline, a model is assumed to exist when it existed at the base revision. */

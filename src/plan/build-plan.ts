@@ -1,5 +1,5 @@
 import type { DbtProject, ModelNode } from "../project/types.js";
-import { ProjectError } from "../project/errors.js";
+import { ProjectError, refLine } from "../project/index.js";
 import type { CatalogSnapshot } from "../risingwave/catalog.js";
 import { displayName, type QualifiedName } from "../sql/quote.js";
 import { requireSingleStatement, SqlShapeError } from "../sql/single-statement.js";
@@ -12,7 +12,14 @@ import {
   type StepOptions,
 } from "./model-steps.js";
 import { makeTempName } from "./temp-name.js";
-import { PlanError, type Plan, type PlanIssue, type PlannedModel, type Reader } from "./types.js";
+import {
+  PlanError,
+  type Plan,
+  type PlanFailure,
+  type PlanIssue,
+  type PlannedModel,
+  type Reader,
+} from "./types.js";
 
 export interface PlanRequest {
   model: string;
@@ -29,6 +36,8 @@ export interface PlanOptions extends ActionOptions, StepOptions {
 export interface PlanInput {
   project: DbtProject;
   requests: PlanRequest[];
+  /** Requested models already known not to build (they failed to load). */
+  failures?: PlanFailure[];
   catalog: CatalogSnapshot;
   options: PlanOptions;
   /** Stamps the temporary names. */
@@ -71,18 +80,52 @@ export function buildPlan(input: PlanInput): Plan {
   /** Models this plan creates or rebuilds (not skipped), by name. */
   const deployed = new Set<string>();
   const newSchemas = new Set<string>();
+  const failed: PlanFailure[] = [...(input.failures ?? [])];
+  const failedNames = new Set(failed.map((failure) => failure.model));
 
   for (const name of project.order) {
     const model = project.models.get(name);
     if (!model) continue;
+    const failedUpstream = model.refs.find((ref) => failedNames.has(ref));
+    if (
+      failedUpstream !== undefined &&
+      (requested.has(name) || (options.rebuildDownstream && model.isMaterializedView))
+    ) {
+      failed.push({
+        model: name,
+        file: model.file,
+        line: refLine(model.rawSql, failedUpstream),
+        message: `not deployed: it reads ${failedUpstream}, which cannot be built in this run.`,
+      });
+      failedNames.add(name);
+      continue;
+    }
+    try {
+      planModel(name, model);
+    } catch (error) {
+      if (!(error instanceof ProjectError)) throw error;
+      failed.push({
+        model: name,
+        file: error.file || model.file,
+        line: error.line,
+        message: error.description,
+      });
+      failedNames.add(name);
+    }
+  }
+
+  function planModel(name: string, model: ModelNode): void {
     const rebuiltUpstream = options.rebuildDownstream
       ? model.refs.filter((ref) => rebuilt.has(ref))
       : [];
     const why =
       requested.get(name) ??
       (rebuiltUpstream.length > 0 ? `downstream of ${rebuiltUpstream.join(", ")}` : undefined);
-    if (why === undefined) continue;
-    if (!model.isMaterializedView && !requested.has(name)) continue;
+    if (why === undefined) return;
+    if (!model.isMaterializedView && !requested.has(name)) return;
+    // Rendered first: a model that cannot be rendered fails on its own, before any of its steps.
+    void model.sql;
+    void model.hookSql;
 
     const existing = catalog.find(model.relation.schema, model.relation.identifier);
     if (existing && existing.type !== "materialized view") {
@@ -92,7 +135,7 @@ export function buildPlan(input: PlanInput): Plan {
           `${displayName(model.relation)} already exists as a ${existing.type}, not a materialized view; ` +
           "it cannot be replaced by a materialized view. Rename the model (alias) or drop that object first.",
       });
-      continue;
+      return;
     }
     const creating = existing && catalog.creatingJob(existing.id);
     if (creating) {
@@ -102,7 +145,7 @@ export function buildPlan(input: PlanInput): Plan {
           `${displayName(model.relation)} is still being created by a background job (${creating.progress}); ` +
           "it cannot be replaced until that finishes. Wait for it, or cancel it (CANCEL JOBS) and deploy again.",
       });
-      continue;
+      return;
     }
     const decision = decideAction(model, existing, why, options);
     if (decision.action !== "skip") checkStatements(model, issues);
@@ -184,7 +227,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
 
   if (issues.length > 0) throw new PlanError(issues);
-  return { mode: "deploy", dryRun: options.dryRun, models: planned };
+  return { mode: "deploy", dryRun: options.dryRun, models: planned, failed };
 }
 
 export function describeReaders(readers: Reader[]): string {

@@ -22,6 +22,12 @@ export function planToJson(plan: Plan) {
       })),
       warnings: model.warnings,
     })),
+    failed: plan.failed.map((failure) => ({
+      model: failure.model,
+      file: failure.file,
+      ...(failure.line === undefined ? {} : { line: failure.line }),
+      message: failure.message,
+    })),
     warnings: planWarnings(plan),
   };
 }

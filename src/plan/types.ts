@@ -49,10 +49,20 @@ export interface PlannedModel {
   warnings: string[];
 }
 
+/** A requested model that cannot be built: it fails its own deploy, and blocks its dependents. */
+export interface PlanFailure {
+  model: string;
+  file: string;
+  line?: number;
+  message: string;
+}
+
 export interface Plan {
   mode: "deploy";
   dryRun: boolean;
   models: PlannedModel[];
+  /** Models that were asked for but cannot be built; nothing is run for them. */
+  failed: PlanFailure[];
 }
 
 export interface PlanIssue {

@@ -1,5 +1,5 @@
-import { closeMatches } from "./close-matches.js";
-import { downstreamClosure } from "./graph.js";
+import { closeMatches } from "./resolve/close-matches.js";
+import { downstreamClosure } from "./resolve/graph.js";
 import type { DbtProject } from "./types.js";
 
 /** The `models` input named something the project does not have. */

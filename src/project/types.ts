@@ -1,3 +1,6 @@
+import type { DatabaseView } from "./context/adapter.js";
+import type { ProjectError } from "./errors.js";
+
 /** Unquoted schema and identifier of a relation. */
 export interface RelationName {
   schema: string;
@@ -56,10 +59,24 @@ export interface ModelNode {
   sources: { source: string; table: string }[];
   /** Rendered hooks; rendered on first read like `sql`. */
   readonly hookSql: { pre: string[]; post: string[] };
+  /** For an ephemeral model: its SQL as its dependents inline it, and the CTEs it needs itself. */
+  readonly ephemeralSql?: { sql: string; ctes: { name: string; sql: string }[] };
   /** `materialized_view`, or the deprecated `materializedview`. */
   isMaterializedView: boolean;
   /** Non-fatal findings about this model (e.g. a deprecated materialization). */
   warnings: string[];
+}
+
+/** A model that cannot be built as the project stands: why, at which file and line. */
+export interface ModelFailure {
+  name: string;
+  file: string;
+  error: ProjectError;
+  /**
+   * Whether it may be a materialized view: its configs outside the file say so, or its file may
+   * (it mentions `materialized`). A failing table or view model is not this action's to deploy.
+   */
+  mayBeMaterializedView?: boolean;
 }
 
 export interface SeedNode {
@@ -72,6 +89,10 @@ export interface SourceTable {
   source: string;
   table: string;
   relation: RelationName;
+  /** The database, when the source names one. */
+  database?: string;
+  /** The source's `quoting:` (schema and identifier are quoted unless it says otherwise). */
+  quote?: { database: boolean; schema: boolean; identifier: boolean };
   /** The properties file that declares it. */
   file: string;
 }
@@ -84,6 +105,8 @@ export interface DbtProject {
   revision: string;
   /** Enabled models of every materialization, keyed by name. */
   models: Map<string, ModelNode>;
+  /** Models that cannot be loaded (their own problem, or an upstream model's); not in `models`. */
+  failures: Map<string, ModelFailure>;
   /** Model names, upstream first. */
   order: string[];
   seeds: Map<string, SeedNode>;
@@ -109,4 +132,12 @@ export interface LoadOptions {
   /** The action's `vars` input; overrides the project's vars. */
   vars: Record<string, unknown>;
   env: Record<string, string | undefined>;
+  /** The live catalog, when connected: what `adapter.get_relation` and friends answer from. */
+  database?: DatabaseView;
+  /** From the connection settings, for `target` and relations' `.database`. */
+  connection?: { database?: string; user?: string; host?: string; port?: number };
+  /** Shared by both revisions' loads of one run: `run_started_at`, `invocation_id`. */
+  run?: { startedAt: Date; invocationId: string };
+  /** The `full-refresh` input, as `flags.FULL_REFRESH`. */
+  fullRefresh?: boolean;
 }

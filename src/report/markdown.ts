@@ -108,7 +108,13 @@ export function renderReport(
 ): string {
   const lines: string[] = [commentMarker(context), title(context), "", headline(result), ""];
   const plan = result.plan;
-  if (plan.models.length === 0) {
+  if (plan.failed.length > 0) {
+    lines.push(
+      `❌ ${plan.failed.length} model(s) cannot be built and were not deployed; the others were planned without them (see Errors).`,
+      "",
+    );
+  }
+  if (plan.models.length === 0 && plan.failed.length === 0) {
     lines.push("Nothing to deploy: no materialized view model was selected or changed.", "");
   } else {
     lines.push(
@@ -127,6 +133,10 @@ export function renderReport(
   }
 
   const failures = [
+    ...plan.failed.map(
+      (failure) =>
+        `**${failure.model}** (\`${failure.file}${failure.line ? `:${failure.line}` : ""}\`): ${escapeCell(failure.message)}`,
+    ),
     ...(result.outcome?.models ?? [])
       .filter((model) => model.status === "failed")
       .map((model) => `**${model.model}** (\`${model.file}\`): ${model.error} (${model.note})`),

@@ -2,7 +2,7 @@ import type pg from "pg";
 import { CatalogSnapshot, type CatalogRows } from "./catalog.js";
 
 /**
- * Five queries, whatever the size of the project or the database, selecting only the columns that
+ * Six queries, whatever the size of the project or the database, selecting only the columns that
  * are stable across RisingWave versions. System schemas hold no user objects and are left out.
  */
 export const CATALOG_QUERIES = {
@@ -15,6 +15,11 @@ export const CATALOG_QUERIES = {
   indexes: `SELECT i.id, i.name, i.primary_table_id, s.name AS schema_name
     FROM rw_catalog.rw_indexes i JOIN rw_catalog.rw_schemas s ON s.id = i.schema_id`,
   creating: "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress",
+  // Read for templates that ask a relation's columns (adapter.get_columns_in_relation); the
+  // columns are in rw_catalog.rw_columns since RisingWave 1.x (src/frontend/src/catalog/
+  // system_catalog/rw_catalog/rw_columns.rs, v2.2.0).
+  columns: `SELECT c.relation_id, c.name, c.position, c.data_type
+    FROM rw_catalog.rw_columns c WHERE NOT c.is_hidden`,
 } as const;
 
 export async function readCatalog(client: pg.Client): Promise<CatalogSnapshot> {
@@ -23,6 +28,7 @@ export async function readCatalog(client: pg.Client): Promise<CatalogSnapshot> {
   const depends = await client.query(CATALOG_QUERIES.depends);
   const indexes = await client.query(CATALOG_QUERIES.indexes);
   const creating = await client.query(CATALOG_QUERIES.creating);
+  const columns = await client.query(CATALOG_QUERIES.columns);
   const rows: CatalogRows = {
     schemas: schemas.rows.map((row) => String(row.name)),
     relations: relations.rows.map((row) => ({
@@ -45,6 +51,12 @@ export async function readCatalog(client: pg.Client): Promise<CatalogSnapshot> {
       ddlId: Number(row.ddl_id),
       statement: String(row.ddl_statement),
       progress: String(row.progress),
+    })),
+    columns: columns.rows.map((row) => ({
+      relationId: Number(row.relation_id),
+      name: String(row.name),
+      position: Number(row.position),
+      dataType: String(row.data_type),
     })),
   };
   return new CatalogSnapshot(rows);

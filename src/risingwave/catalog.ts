@@ -36,6 +36,8 @@ export interface CatalogRows {
   depends: { objid: number; refobjid: number }[];
   indexes: CatalogIndex[];
   creating: CreatingJob[];
+  /** Visible columns of every relation, for templates that ask a relation's columns. */
+  columns?: { relationId: number; name: string; position: number; dataType: string }[];
 }
 
 function unnamed(id: number): CatalogRelation {
@@ -73,6 +75,16 @@ export class CatalogSnapshot {
 
   find(schema: string, name: string): CatalogRelation | undefined {
     return this.byName.get(key(schema, name));
+  }
+
+  /** A relation's columns in order, or undefined when the relation is unknown. */
+  columnsOf(schema: string, name: string): { name: string; dataType: string }[] | undefined {
+    const relation = this.find(schema, name);
+    if (!relation) return undefined;
+    return (this.rows.columns ?? [])
+      .filter((column) => column.relationId === relation.id)
+      .sort((a, b) => a.position - b.position)
+      .map((column) => ({ name: column.name, dataType: column.dataType }));
   }
 
   relation(id: number): CatalogRelation | undefined {

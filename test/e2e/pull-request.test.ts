@@ -138,7 +138,7 @@ describe("pull request reports through dist/index.js", () => {
     expect(api.state.comments[0]?.body).toContain("1 model(s) have SQL RisingWave rejects");
   });
 
-  it("replaces the plan in the comment with the errors when a later push breaks the project", async () => {
+  it("replaces the plan in the comment with the failure when a later push breaks a model", async () => {
     const { event } = openPull({
       "models/marts/customer_totals.sql": totalsWith(", max(amount) as largest_order"),
     });
@@ -157,11 +157,15 @@ describe("pull request reports through dist/index.js", () => {
     expect(result.exitCode).toBe(1);
     expect(api.state.comments).toHaveLength(1);
     const body = api.state.comments[0]!.body;
-    expect(body).toContain("❌ No plan could be made; nothing was deployed (no DDL was issued).");
-    expect(body).toContain("`models/marts/big_spenders.sql:1`");
+    expect(body).toContain("❌ 1 model(s) cannot be built and were not deployed");
+    expect(body).toContain("**big_spenders** (`models/marts/big_spenders.sql:1`)");
     expect(body).toContain("customer_total");
-    expect(body).not.toContain("zero-downtime swap");
-    expect(result.summary).toContain("No plan could be made");
+    // The broken model blocks only itself: the branch's other change is still planned.
+    expect(body).toContain("| `customer_totals` | zero-downtime swap |");
+    expect(result.summary).toContain("cannot be built");
+    expect(result.log).toContain(
+      "::error title=model big_spenders cannot be built,file=models/marts/big_spenders.sql,line=1::model big_spenders refs unknown model 'customer_total'.",
+    );
   });
 
   it("renders the plan offline without credentials and says what could not be checked", async () => {

@@ -90,11 +90,8 @@ describe("hostile and broken input through dist/index.js", () => {
       message: /cycle/i,
     },
     {
-      name: "an unsupported package macro",
-      files: {
-        "models/a.sql": "select\n  {{ dbt_utils.star(ref('b')) }}\nfrom public.events",
-        "models/b.sql": "select 1 as x",
-      },
+      name: "a package that is not installed",
+      files: { "models/a.sql": "select\n  {{ dbt_utils.star(this) }}\nfrom public.events" },
       file: "models/a.sql",
       message: /dbt_utils/,
     },
@@ -128,6 +125,25 @@ describe("hostile and broken input through dist/index.js", () => {
     expect(located, JSON.stringify(errors)).toBeDefined();
     expect(errors.map((annotation) => annotation.message).join("\n")).toMatch(message);
     expect(await target.query("SELECT * FROM public.events")).toHaveLength(2);
+  });
+
+  it("fails a broken model alone: the others deploy, the broken one and its dependents create nothing", async () => {
+    const { result, ddl } = await deployFiles({
+      "models/broken.sql": "select\n  {{ dbt_utils.star(this) }}\nfrom public.events",
+      "models/after_broken.sql": "select * from {{ ref('broken') }}",
+      "models/fine.sql": "select kind from public.events",
+    });
+    expect(result.exitCode, result.log).toBe(1);
+    expect(ddl.some((sql) => /CREATE MATERIALIZED VIEW "public"\."fine"/.test(sql))).toBe(true);
+    expect(ddl.some((sql) => /broken/.test(sql))).toBe(false);
+    const errors = result.annotations.filter((annotation) => annotation.level === "error");
+    expect(errors.map((annotation) => `${annotation.file}:${annotation.line}`)).toEqual(
+      expect.arrayContaining(["models/broken.sql:2", "models/after_broken.sql:1"]),
+    );
+    const relations = await target.query(
+      "SELECT name FROM rw_catalog.rw_materialized_views WHERE name IN ('fine', 'broken', 'after_broken') ORDER BY name",
+    );
+    expect(relations).toEqual([{ name: "fine" }]);
   });
 
   it("accepts ';' inside strings, comments and dollar quotes", async () => {

@@ -43,6 +43,7 @@ export function project(...models: ModelNode[]): DbtProject {
     root: ".",
     revision: "WORKTREE",
     models: new Map(models.map((node) => [node.name, node])),
+    failures: new Map(),
     order: models.map((node) => node.name),
     seeds: new Map(),
     sources: new Map(),

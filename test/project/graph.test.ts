@@ -55,14 +55,20 @@ describe("the ref graph", () => {
     repo.dispose();
   });
 
-  it("a ref to an ephemeral model is an error when its SQL is rendered", async () => {
+  it("inlines ephemeral models as CTEs, as dbt's compiler does", async () => {
     const repo = repoWith({
-      "models/eph.sql": "{{ config(materialized='ephemeral') }}select 1 as x",
+      "models/base_eph.sql": "{{ config(materialized='ephemeral') }}select 1 as x",
+      "models/eph.sql": "{{ config(materialized='ephemeral') }}select x from {{ ref('base_eph') }}",
       "models/m.sql": "select *\nfrom {{ ref('eph') }}",
+      "models/w.sql": "with mine as (select 2 as y)\nselect * from mine, {{ ref('eph') }}",
     });
-    const model = (await load(repo)).models.get("m")!;
-    expect(() => model.sql).toThrow(/refs ephemeral model eph/);
-    expect(() => model.sql).toThrow(/^models\/m\.sql:2:/);
+    const project = await load(repo);
+    expect(project.models.get("m")!.sql).toBe(
+      "with __dbt__cte__base_eph as (\nselect 1 as x\n),  __dbt__cte__eph as (\nselect x from __dbt__cte__base_eph\n)select *\nfrom __dbt__cte__eph",
+    );
+    expect(project.models.get("w")!.sql).toBe(
+      "with __dbt__cte__base_eph as (\nselect 1 as x\n),  __dbt__cte__eph as (\nselect x from __dbt__cte__base_eph\n), mine as (select 2 as y)\nselect * from mine, __dbt__cte__eph",
+    );
     repo.dispose();
   });
 

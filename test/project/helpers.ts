@@ -26,17 +26,36 @@ export function load(repo: GitRepo, options: Partial<LoadOptions> = {}): Promise
   });
 }
 
-/** The ProjectError a load fails with. */
+/**
+ * The first ProjectError a load meets: the load's own, or else the first model that fails (when
+ * loading, or when its SQL or hooks are rendered).
+ */
 export async function loadError(
   repo: GitRepo,
   options: Partial<LoadOptions> = {},
 ): Promise<ProjectError> {
   const error = await load(repo, options).then(
-    () => undefined,
+    (project) => firstModelError(project),
     (failure: unknown) => failure,
   );
   expect(error).toBeInstanceOf(ProjectError);
   return error as ProjectError;
+}
+
+/** A model's failure, from loading or from rendering its SQL and hooks. */
+export function firstModelError(project: DbtProject): ProjectError | undefined {
+  const [failure] = project.failures.values();
+  if (failure) return failure.error;
+  for (const model of project.models.values()) {
+    try {
+      void model.sql;
+      void model.hookSql;
+    } catch (error) {
+      if (error instanceof ProjectError) return error;
+      throw error;
+    }
+  }
+  return undefined;
 }
 
 /** The rendered SQL of one model of a one-file project. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ProjectError } from "../../src/project/index.js";
 import { load, loadError, renderOne, repoWith } from "./helpers.js";
 
-describe("rendering models with @huggingface/jinja", () => {
+describe("rendering models as dbt does", () => {
   it("renders refs, sources and this as quoted relations", async () => {
     const repo = repoWith({
       "models/a.sql": "select 1 as x",
@@ -191,22 +191,24 @@ describe("rendering models with @huggingface/jinja", () => {
   });
 });
 
-describe("unsupported Jinja is an error naming the file, the line and the name", () => {
+describe("what dbt refuses is an error naming the file, the line and the name", () => {
   it("an unknown macro", async () => {
     const repo = repoWith({ "models/m.sql": "select\n  {{ cents_to_dollars('x') }}\nfrom t" });
     const error = await loadError(repo);
     expect(error.file).toBe("models/m.sql");
     expect(error.line).toBe(2);
-    expect(error.message).toContain("'cents_to_dollars'");
-    expect(error.message).toMatch(/^models\/m\.sql:2: unsupported Jinja/);
+    expect(error.message).toMatch(/^models\/m\.sql:2: 'cents_to_dollars' is undefined/);
+    expect(error.fix).toContain("dbt deps");
     repo.dispose();
   });
 
-  it("a package function", async () => {
-    const repo = repoWith({ "models/m.sql": "select {{ dbt_utils.star(ref('a')) }} from t" });
+  it("a package that is not installed", async () => {
+    const repo = repoWith({
+      "models/a.sql": "select 1 as a",
+      "models/m.sql": "select\n  {{ dbt_utils.star(ref('a')) }} from t",
+    });
     const error = await loadError(repo);
-    expect(error.message).toContain("'dbt_utils.star'");
-    expect(error.line).toBe(1);
+    expect(error.message).toMatch(/^models\/m\.sql:2: 'dbt_utils' is undefined/);
     repo.dispose();
   });
 
@@ -218,15 +220,16 @@ describe("unsupported Jinja is an error naming the file, the line and the name",
     const error = await loadError(repo);
     expect(error.file).toBe("macros/m.sql");
     expect(error.line).toBe(2);
-    expect(error.message).toContain("'adapter.dispatch'");
+    expect(error.message).toContain("No macro named 'x'");
     expect(error.message).toContain("while rendering model m, models/m.sql");
     repo.dispose();
   });
 
-  it("an undefined variable printed", async () => {
-    const repo = repoWith({ "models/m.sql": "select 1\n-- {{ run_started_at }}" });
+  it("an undefined name prints nothing, as in dbt, but its attributes are an error", async () => {
+    expect(await renderOne("select 1 -- [{{ not_defined_anywhere }}]")).toBe("select 1 -- []");
+    const repo = repoWith({ "models/m.sql": "select 1\n-- {{ not_defined_anywhere.attr }}" });
     const error = await loadError(repo);
-    expect(error.message).toContain("'run_started_at' is undefined");
+    expect(error.message).toContain("'not_defined_anywhere' is undefined");
     expect(error.line).toBe(2);
     repo.dispose();
   });
@@ -253,10 +256,19 @@ describe("unsupported Jinja is an error naming the file, the line and the name",
     repo.dispose();
   });
 
-  it("reports every failing model at once", async () => {
-    const repo = repoWith({ "models/a.sql": "{{ nope1() }}", "models/b.sql": "{{ nope2() }}" });
-    const error = await loadError(repo);
-    expect(error.all().map((e) => e.file)).toEqual(["models/a.sql", "models/b.sql"]);
+  it("fails each broken model on its own and loads the rest", async () => {
+    const repo = repoWith({
+      "models/a.sql": "{{ nope1() }}",
+      "models/b.sql": "select {% if %}",
+      "models/c.sql": "select 1",
+    });
+    const project = await load(repo);
+    expect([...project.failures.keys()]).toEqual(["b"]);
+    expect(project.failures.get("b")!.error.message).toMatch(
+      /^models\/b\.sql:1: Jinja syntax error/,
+    );
+    expect(() => project.models.get("a")!.sql).toThrow(/models\/a\.sql:1: 'nope1' is undefined/);
+    expect(project.models.get("c")!.sql).toBe("select 1");
     repo.dispose();
   });
 });
@@ -273,7 +285,11 @@ describe("relations behave like their rendered name, with dbt's attributes", () 
       "{{ this.name }} {{ this.render() }} {{ this.schema }}.{{ this.identifier }}",
       'm "public"."m" public.m',
     ],
-    ["{% if ref('x') %}yes{% endif %} {{ ref('x') == '\"public\".\"x\"' }}", "yes True"],
+    // A relation is not a string: dbt's BaseRelation compares equal only to a relation.
+    [
+      "{% if ref('x') %}yes{% endif %} {{ ref('x') == '\"public\".\"x\"' }} {{ ref('x') == ref('x') }}",
+      "yes False True",
+    ],
     ["{{ source('raw', 'orders').identifier }}", "orders"],
     ["{{ [ref('x'), this] | join(',') }}", '"public"."x","public"."m"'],
   ])("%s", async (sql, expected) => {

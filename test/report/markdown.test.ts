@@ -25,7 +25,7 @@ function dryRunOf(modelCount: number, sqlLength: number): DeployResult {
   });
   return {
     head,
-    requests: { requests: [], warnings: [] },
+    requests: { requests: [], failures: [], warnings: [] },
     plan,
     online: true,
     validation: { checked: models.map((node) => node.name), problems: [], unchecked: [] },

@@ -47,7 +47,9 @@ export class Frame implements CallSite {
   lookup(name: string): Value {
     const own = this.vars.get(name);
     if (own !== undefined) return own;
-    return this.parent ? this.parent.lookup(name) : (this.context.resolve(name) ?? new Undefined(name));
+    return this.parent
+      ? this.parent.lookup(name)
+      : (this.context.resolve(name) ?? new Undefined(name));
   }
 }
 
@@ -743,6 +745,14 @@ export function binary(op: string, a: Value, b: Value): Value {
         return number(result, float || y.n < 0);
       }
     }
+  }
+  if (a instanceof PyObject) {
+    const result = a.operate(op, b, false);
+    if (result !== undefined) return result;
+  }
+  if (b instanceof PyObject) {
+    const result = b.operate(op, a, true);
+    if (result !== undefined) return result;
   }
   switch (op) {
     case "+":

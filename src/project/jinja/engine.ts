@@ -14,12 +14,18 @@ import {
 import { TemplateSyntaxError } from "./errors.js";
 import { JINJA_GLOBALS } from "./globals.js";
 import { parseTemplate } from "./parser.js";
-import { JinjaError, type RenderContext, type Value } from "./values.js";
+import type { Expr, Stmt } from "./nodes.js";
+import { JinjaError, PyFloat, type RenderContext, str, type Value } from "./values.js";
 
 export interface CompiledTemplate {
   file: string;
   source: string;
   render(context: RenderContext): string;
+  /**
+   * dbt's native rendering (YAML values): a template that is one `{{ … }}` gives that
+   * expression's value, anything else the rendered text.
+   */
+  renderNative(context: RenderContext): Value;
 }
 
 const compiled = new ContentCache<CompiledTemplate>();
@@ -27,13 +33,28 @@ const compiled = new ContentCache<CompiledTemplate>();
 /** Parses and compiles; a syntax error is a TemplateSyntaxError with the file and line. */
 export function compileTemplate(source: string, file: string): CompiledTemplate {
   return compiled.getOrCreate(`${file}\0${source}`, () => {
-    const body = new Compiler(file).block(parseTemplate(source, file).body);
+    const compiler = new Compiler(file);
+    const nodes = parseTemplate(source, file).body;
+    const body = compiler.block(nodes);
+    const lone = loneExpression(nodes);
+    const native = lone ? compiler.expr(lone) : undefined;
+    const marked = lone?.kind === "filter" && NATIVE_MARKERS.has(lone.name);
+    const render = (context: RenderContext) => {
+      try {
+        return body(new Frame(undefined, context));
+      } catch (error) {
+        throw asRenderError(error, file);
+      }
+    };
     return {
       file,
       source,
-      render: (context) => {
+      render,
+      renderNative: (context) => {
+        if (!native) return render(context);
         try {
-          return body(new Frame(undefined, context));
+          const value = native(new Frame(undefined, context));
+          return marked ? literalEval(str(value)) : value;
         } catch (error) {
           throw asRenderError(error, file);
         }
@@ -50,6 +71,29 @@ export function compileMacro(source: string, file: string, firstLine: number): M
     throw new TemplateSyntaxError("expected a macro block", file, firstLine);
   }
   return new Compiler(file).macro(macro.name, macro.params, macro.body, macro.line);
+}
+
+/** dbt's filters that ask native rendering to read the text as a Python literal. */
+const NATIVE_MARKERS = new Set(["as_native", "as_number", "as_bool"]);
+
+function loneExpression(nodes: Stmt[]): Expr | undefined {
+  const [only] = nodes;
+  if (nodes.length !== 1 || only?.kind !== "output" || only.nodes.length !== 1) return undefined;
+  const [node] = only.nodes;
+  return node && node.kind !== "data" ? node : undefined;
+}
+
+/** Python's ast.literal_eval for the literals YAML values hold: numbers, booleans, None, strings. */
+function literalEval(text: string): Value {
+  const trimmed = text.trim();
+  if (/^[+-]?\d+$/.test(trimmed)) return Number(trimmed);
+  if (/^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)$/.test(trimmed))
+    return new PyFloat(Number(trimmed));
+  if (trimmed === "True") return true;
+  if (trimmed === "False") return false;
+  if (trimmed === "None") return null;
+  const quoted = /^(['"])(.*)\1$/s.exec(trimmed);
+  return quoted ? quoted[2]! : text;
 }
 
 function asRenderError(error: unknown, file: string): unknown {

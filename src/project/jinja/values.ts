@@ -216,6 +216,14 @@ export abstract class PyObject {
   length(): number | undefined {
     return undefined;
   }
+  /** `self <op> other` (or `other <op> self` when reflected), or undefined when unsupported. */
+  operate(_op: string, _other: Value, _reflected: boolean): Value | undefined {
+    return undefined;
+  }
+  /** Ordering against `other` (-1, 0, 1), or undefined when they cannot be ordered. */
+  order(_other: Value): number | undefined {
+    return undefined;
+  }
 }
 
 export const NONE_STRING = "None";
@@ -393,6 +401,14 @@ export function compare(a: Value, b: Value, op: string): number {
       if (!equals(left[i]!, right[i]!)) return compare(left[i]!, right[i]!, op);
     }
     return left.length - right.length;
+  }
+  if (a instanceof PyObject) {
+    const order = a.order(b);
+    if (order !== undefined) return order;
+  }
+  if (b instanceof PyObject) {
+    const order = b.order(a);
+    if (order !== undefined) return -order;
   }
   if (a instanceof Undefined) throw a.error();
   if (b instanceof Undefined) throw b.error();

@@ -122,6 +122,17 @@ CREATE VIEW rw_catalog.rw_relations AS
     FROM rw_catalog.rw_materialized_views
   UNION ALL SELECT id, name, 'view', schema_id, owner, definition FROM rw_catalog.rw_views;
 
+-- Columns of every user relation, with RisingWave's column names (src/frontend/src/catalog/
+-- system_catalog/rw_catalog/rw_columns.rs, v2.2.0); data_type is PostgreSQL's type name.
+CREATE VIEW rw_catalog.rw_columns AS
+  SELECT a.attrelid::int AS relation_id, a.attname::varchar AS name, a.attnum::int AS position,
+    false AS is_hidden, false AS is_primary_key, false AS is_distribution_key, false AS is_generated,
+    NULL::varchar AS generation_expression,
+    pg_catalog.format_type(a.atttypid, a.atttypmod)::varchar AS data_type
+  FROM pg_catalog.pg_attribute a
+  JOIN rw_standin.user_relations c ON c.oid = a.attrelid
+  WHERE a.attnum > 0 AND NOT a.attisdropped;
+
 -- objid depends on refobjid. A view's (or MV's, or sink's) dependencies are those
 -- of its rewrite rule; an index's tie to its table is not listed (indexes are in
 -- rw_indexes and go along with their table or MV when it is dropped).

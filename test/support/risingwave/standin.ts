@@ -28,7 +28,7 @@
  *   rw_standin_version that precedes pg_catalog in the database's search_path.
  * - rw_catalog: rw_schemas, rw_tables, rw_views, rw_materialized_views,
  *   rw_indexes, rw_sinks, rw_sources, rw_subscriptions, rw_system_tables,
- *   rw_relations, rw_depend, rw_ddl_progress with RisingWave's column names and
+ *   rw_relations, rw_depend, rw_ddl_progress, rw_columns with RisingWave's column names and
  *   int ids. Select only the columns the design names; others may differ.
  * - Identifiers of any length (RisingWave has no limit; PostgreSQL truncates at
  *   63 bytes): longer ones are replaced by a deterministic alias (a 40-byte

@@ -1,15 +1,17 @@
 import { createHash } from "node:crypto";
+import type { SharedContext } from "../context/node-context.js";
+import type { DatabaseName, Policy } from "../context/relation.js";
+import { ContentCache } from "../content-cache.js";
+import type { DbtProjectFile } from "../files/dbt-project-file.js";
+import type { NodeFile } from "../files/project-layout.js";
+import type { PropertiesIndex } from "../files/properties.js";
+import { ProjectError } from "../errors.js";
+import type { Value } from "../jinja/values.js";
+import type { LoadOptions, ModelFailure, RelationName, SeedNode, SourceTable } from "../types.js";
 import { type ConfigLayer, mergeConfig, propertiesLayer } from "./config.js";
 import { projectConfigLayers } from "./config-tree.js";
-import { ContentCache } from "./content-cache.js";
-import type { DbtProjectFile } from "./dbt-project-file.js";
-import { ProjectError, throwCollected } from "./errors.js";
-import type { MacroLibrary } from "./macros.js";
 import { type ParsedModel, parseModel } from "./model-parse.js";
-import type { NodeFile } from "./project-layout.js";
-import type { PropertiesIndex } from "./properties.js";
 import type { RelationNamer } from "./relation-namer.js";
-import type { LoadOptions, RelationName, SeedNode, SourceTable } from "./types.js";
 
 export interface ParseInputs {
   seeds: Map<string, SeedNode>;
@@ -18,26 +20,44 @@ export interface ParseInputs {
   fingerprint: string;
   project: DbtProjectFile;
   properties: PropertiesIndex;
-  library: MacroLibrary;
+  shared: SharedContext;
   namer: RelationNamer;
   sources: Map<string, SourceTable>;
+  database: DatabaseName;
+  quoting: Policy;
+  modelValue: (node: NodeFile, config: Record<string, unknown>) => Value;
   text: (file: string) => string;
 }
 
-/** Renders every model once to learn its config() calls, refs and sources (dbt's parse phase). */
-export function parseModels(modelFiles: NodeFile[], inputs: ParseInputs): Map<string, ParsedModel> {
-  const errors: ProjectError[] = [];
+/**
+ * Renders every model once to learn its config() calls, refs and sources (dbt's parse phase).
+ * A model that cannot be parsed is a failure of its own; the others parse on.
+ */
+export function parseModels(
+  modelFiles: NodeFile[],
+  inputs: ParseInputs,
+): { parsed: Map<string, ParsedModel>; failures: Map<string, ModelFailure> } {
+  const failures = new Map<string, ModelFailure>();
   const unique = new Map<string, NodeFile & { layers: ConfigLayer[] }>();
   for (const modelFile of modelFiles) {
     const earlier = unique.get(modelFile.name);
-    if (earlier) {
-      errors.push(
-        new ProjectError(
-          `two models are named ${modelFile.name} (the other is ${earlier.file}).`,
+    if (earlier || failures.has(modelFile.name)) {
+      const other = earlier?.file ?? failures.get(modelFile.name)!.file;
+      failures.set(modelFile.name, {
+        name: modelFile.name,
+        file: modelFile.file,
+        error: new ProjectError(
+          `two models are named ${modelFile.name} (the other is ${other}).`,
           { file: modelFile.file },
           "Model names must be unique in a dbt project: rename one of the files.",
         ),
-      );
+      });
+      unique.delete(modelFile.name);
+      continue;
+    }
+    const failure = inputs.properties.failures.get(modelFile.name);
+    if (failure) {
+      failures.set(modelFile.name, { name: modelFile.name, file: modelFile.file, error: failure });
       continue;
     }
     const projectLayers: ConfigLayer[] = projectConfigLayers(
@@ -59,21 +79,23 @@ export function parseModels(modelFiles: NodeFile[], inputs: ParseInputs): Map<st
         ...model,
         rawSql,
         properties: inputs.properties.models.get(model.name),
-        library: inputs.library,
+        shared: inputs.shared,
         expectedRelation,
         sources: inputs.sources,
         projectName: inputs.project.name,
+        database: inputs.database,
+        quoting: inputs.quoting,
+        modelValue: (config) => inputs.modelValue(model, config),
       });
     try {
       const key = `${inputs.fingerprint}\0${model.file}\0${rawSql}`;
       parsed.set(model.name, parsedModels.getOrCreate(key, parse));
     } catch (error) {
       if (!(error instanceof ProjectError)) throw error;
-      errors.push(error);
+      failures.set(model.name, { name: model.name, file: model.file, error });
     }
   }
-  throwCollected(errors);
-  return parsed;
+  return { parsed, failures };
 }
 
 /**
@@ -99,7 +121,7 @@ function expectedRelations(
             { schema: text(values.schema), alias: text(values.alias) },
             values,
           )
-        : inputs.namer.relation({ name, file: "", segments: [name] }, "model", {}, {});
+        : inputs.namer.provisional({ name, file: "", segments: [name] }, {});
     } catch {
       // A failing naming macro is reported when the final relation is named; until then the
       // default name stands in.
@@ -114,20 +136,21 @@ function expectedRelations(
 const parsedModels = new ContentCache<ParsedModel>();
 
 /**
- * A model's parse phase depends on its file, dbt_project.yml, the macros, the properties files
- * (configs, sources) and the load options; a model in two loads with the same fingerprint and the
- * same file content parses the same.
+ * A model's parse phase depends on its file, dbt_project.yml, the macros (the project's and the
+ * packages'), the properties files, the load options and the catalog; a model in two loads with
+ * the same fingerprint and the same file content parses the same.
  */
 export function contextFingerprint(
   opts: LoadOptions,
   files: string[],
   text: (file: string) => string,
+  extra: string,
 ): string {
   const hash = createHash("sha256");
   for (const file of files) hash.update(`${file}\0${text(file)}\0`);
   const env = Object.entries(opts.env).sort(([a], [b]) => (a < b ? -1 : 1));
   hash.update(
-    JSON.stringify([opts.projectDir, opts.targetSchema, opts.targetName, opts.vars, env]),
+    JSON.stringify([opts.projectDir, opts.targetSchema, opts.targetName, opts.vars, env, extra]),
   );
   return hash.digest("hex");
 }

@@ -1,4 +1,4 @@
-import type { DbtProject } from "./types.js";
+import type { DbtProject } from "../types.js";
 
 /** A ref cycle, as the models in ref order with the first repeated at the end. */
 export class RefCycleError extends Error {

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { normaliseConfigKey } from "./config-tree.js";
-import { ProjectError } from "./errors.js";
-import type { NodeProperties } from "./properties.js";
-import type { IndexConfig, ModelConfig } from "./types.js";
-import { isRecord } from "./yaml-file.js";
+import { ProjectError } from "../errors.js";
+import type { NodeProperties } from "../files/properties.js";
+import type { IndexConfig, ModelConfig } from "../types.js";
+import { isRecord } from "../files/yaml.js";
 
 /** One source of config values and where it was written, for error messages. */
 export interface ConfigLayer {
@@ -89,8 +89,8 @@ const VALIDATORS = {
       z.boolean(),
       z.null(),
       z.strictObject({
-        enabled: z.boolean().optional(),
-        immediate_cleanup: z.boolean().optional(),
+        enabled: z.boolean().nullish(),
+        immediate_cleanup: z.boolean().nullish(),
       }),
     ]),
     "true/false or {'enabled': true, 'immediate_cleanup': false}",
@@ -180,7 +180,7 @@ function toModelConfig(c: Validated): ModelConfig {
     zeroDowntime:
       typeof zd === "boolean"
         ? { enabled: zd }
-        : { enabled: zd?.enabled ?? false, immediateCleanup: zd?.immediate_cleanup },
+        : { enabled: zd?.enabled ?? false, immediateCleanup: zd?.immediate_cleanup ?? undefined },
     indexes: (c.indexes ?? []).map((index): IndexConfig => ({
       columns: index.columns,
       ...(index.unique === undefined ? {} : { unique: index.unique }),

@@ -1,12 +1,12 @@
+import type { DbtProjectFile } from "../files/dbt-project-file.js";
+import type { NodeFile } from "../files/project-layout.js";
+import type { PropertiesIndex } from "../files/properties.js";
+import { ProjectError } from "../errors.js";
+import type { ModelConfig, ModelFailure, RelationName, SeedNode } from "../types.js";
 import { mergeConfig, propertiesLayer, validateConfig } from "./config.js";
 import { projectConfigLayers } from "./config-tree.js";
-import type { DbtProjectFile } from "./dbt-project-file.js";
-import { ProjectError, throwCollected } from "./errors.js";
 import type { ParsedModel } from "./model-parse.js";
-import type { NodeFile } from "./project-layout.js";
-import type { PropertiesIndex } from "./properties.js";
 import type { RelationNamer } from "./relation-namer.js";
-import type { ModelConfig, RelationName, SeedNode } from "./types.js";
 
 /** A parsed model with its final config and relation. */
 export interface ResolvedModel extends ParsedModel {
@@ -16,28 +16,43 @@ export interface ResolvedModel extends ParsedModel {
   hookFile: string;
 }
 
-/** Final configs and relations; disabled models drop out, and two models may not share a relation. */
+/**
+ * Final configs and relations; disabled models drop out. A model whose config is invalid fails on
+ * its own, and so do two models that would build the same relation.
+ */
 export function resolveModels(
   parsed: Map<string, ParsedModel>,
   namer: RelationNamer,
+  failures: Map<string, ModelFailure>,
+  effectiveName: (relation: RelationName) => RelationName,
 ): Map<string, ResolvedModel> {
   const models = new Map<string, ResolvedModel>();
-  const errors: ProjectError[] = [];
   const byRelation = new Map<string, string>();
   for (const model of parsed.values()) {
     try {
       const merged = mergeConfig([...model.layers, ...model.configCalls]);
       const config = validateConfig(merged, model.file);
       if (!config.enabled) continue;
-      const relation = namer.relation(model, "model", config, merged.values);
+      const relation = effectiveName(namer.relation(model, "model", config, merged.values));
       const key = `${relation.schema}.${relation.identifier}`;
       const clash = byRelation.get(key);
       if (clash !== undefined) {
-        throw new ProjectError(
+        const error = new ProjectError(
           `models ${clash} and ${model.name} both build ${key}.`,
           { file: model.file },
           "Give one of them another alias or schema.",
         );
+        failures.set(model.name, { name: model.name, file: model.file, error });
+        const other = models.get(clash);
+        if (other) {
+          failures.set(clash, {
+            name: clash,
+            file: other.file,
+            error: new ProjectError(error.problem, { file: other.file }, error.fix),
+          });
+          models.delete(clash);
+        }
+        continue;
       }
       byRelation.set(key, model.name);
       models.set(model.name, {
@@ -49,10 +64,9 @@ export function resolveModels(
       });
     } catch (error) {
       if (!(error instanceof ProjectError)) throw error;
-      errors.push(error);
+      failures.set(model.name, { name: model.name, file: model.file, error });
     }
   }
-  throwCollected(errors);
   return models;
 }
 
@@ -63,11 +77,14 @@ export function resolveSeeds(
     project,
     properties,
     namer,
+    failures,
   }: {
     projectFile: string;
     project: DbtProjectFile;
     properties: PropertiesIndex;
     namer: RelationNamer;
+    /** Seeds that cannot be named: models that ref them fail, the rest load. */
+    failures: Map<string, ProjectError>;
   },
 ): Map<string, SeedNode> {
   const seeds = new Map<string, SeedNode>();
@@ -80,13 +97,18 @@ export function resolveSeeds(
       })),
       ...propertiesLayer(props),
     ]);
-    const config = validateConfig(merged, seed.file);
-    if (!config.enabled) continue;
-    seeds.set(seed.name, {
-      name: seed.name,
-      file: seed.file,
-      relation: namer.relation(seed, "seed", config, merged.values),
-    });
+    try {
+      const config = validateConfig(merged, seed.file);
+      if (!config.enabled) continue;
+      seeds.set(seed.name, {
+        name: seed.name,
+        file: seed.file,
+        relation: namer.relation(seed, "seed", config, merged.values),
+      });
+    } catch (error) {
+      if (!(error instanceof ProjectError)) throw error;
+      failures.set(seed.name, error);
+    }
   }
   return seeds;
 }

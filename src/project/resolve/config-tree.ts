@@ -1,4 +1,4 @@
-import { isRecord } from "./yaml-file.js";
+import { isRecord } from "../files/yaml.js";
 
 /**
  * Config names dbt accepts without the `+` prefix in dbt_project.yml. Any other unprefixed key

@@ -1,0 +1,190 @@
+/**
+ * dbt's compile phase: a model rendered with its final relations and config, `execute` true.
+ * Refs to ephemeral models render as `__dbt__cte__<name>` and their compiled SQL is injected as
+ * CTEs, as dbt's compiler does. The parse-phase output stands when nothing it relied on differs.
+ */
+import { NodeContext, type SharedContext } from "../context/node-context.js";
+import {
+  type DatabaseName,
+  nodeRelation,
+  type Policy,
+  Relation,
+  sourceRelation,
+} from "../context/relation.js";
+import { ProjectError } from "../errors.js";
+import { compileTemplate } from "../jinja/engine.js";
+import { JinjaError, type Value } from "../jinja/values.js";
+import type { ModelNode, SeedNode, SourceTable } from "../types.js";
+import { injectCtes } from "./ephemeral.js";
+import { refTarget, sourceTable, THIS } from "./model-parse.js";
+import type { ResolvedModel } from "./resolve.js";
+import { renderingError } from "./render-errors.js";
+
+/** `materializedview` is dbt-risingwave's deprecated spelling: loaded, flagged, not rebuilt. */
+const MV_MATERIALIZATIONS = new Set(["materialized_view", "materializedview"]);
+
+export interface ModelCompiler {
+  shared: SharedContext;
+  sources: Map<string, SourceTable>;
+  models: Map<string, ResolvedModel>;
+  seeds: Map<string, SeedNode>;
+  projectName: string;
+  database: DatabaseName;
+  quoting: Policy;
+  modelValue: (model: ResolvedModel) => Value;
+  graph: () => Value;
+  /** Compiled nodes by name, so an ephemeral model compiles once for all its dependents. */
+  nodes: Map<string, ModelNode>;
+}
+
+interface Cte {
+  name: string;
+  sql: string;
+}
+
+/**
+ * The model as other modules see it. Its SQL and hooks render on first read and are kept; a
+ * render failure is a ProjectError thrown from the getter, naming the file and line.
+ */
+export function compileModel(model: ResolvedModel, compiler: ModelCompiler): ModelNode {
+  let rendered: { sql: string; ctes: Cte[] } | undefined;
+  let hookSql: ModelNode["hookSql"] | undefined;
+  const warnings =
+    model.config.materialized === "materializedview"
+      ? [
+          `${model.file}: model ${model.name} uses the deprecated materialization 'materializedview', ` +
+            "which gets no zero-downtime rebuild. Use 'materialized_view'.",
+        ]
+      : [];
+  const render = (): { sql: string; ctes: Cte[] } => {
+    if (rendered) return rendered;
+    const ctes: Cte[] = [];
+    let sql: string;
+    if (parseOutputHolds(model, compiler)) {
+      sql = model.rendered.sql;
+    } else {
+      sql = renderCompiled(model.template.source, model.file, model, compiler, ctes);
+    }
+    rendered = { sql, ctes };
+    return rendered;
+  };
+  return {
+    name: model.name,
+    packageName: compiler.projectName,
+    file: model.file,
+    rawSql: model.rawSql,
+    get sql() {
+      const { sql, ctes } = render();
+      return stripStatementEnd(injectCtes(sql, ctes));
+    },
+    get ephemeralSql() {
+      const { sql, ctes } = render();
+      return { sql, ctes };
+    },
+    relation: model.relation,
+    config: model.config,
+    description: model.properties?.description,
+    columns: model.properties?.columns ?? [],
+    refs: model.refNames.filter((ref) => compiler.models.has(ref)),
+    seedRefs: model.refNames.filter((ref) => !compiler.models.has(ref)),
+    sources: model.sources,
+    get hookSql() {
+      const renderHook = (hook: string) =>
+        renderCompiled(hook, model.hookFile, model, compiler, []).trim();
+      hookSql ??= {
+        pre: model.config.preHook.map(renderHook),
+        post: model.config.postHook.map(renderHook),
+      };
+      return hookSql;
+    },
+    isMaterializedView: MV_MATERIALIZATIONS.has(model.config.materialized),
+    warnings,
+  };
+}
+
+function renderCompiled(
+  source: string,
+  file: string,
+  model: ResolvedModel,
+  compiler: ModelCompiler,
+  ctes: Cte[],
+): string {
+  try {
+    const template = compileTemplate(source, file);
+    return template.render(new NodeContext(compiler.shared, compileHooks(model, compiler, ctes)));
+  } catch (error) {
+    throw renderingError(error, { file, modelName: model.name });
+  }
+}
+
+/** Whether the parse-phase render saw the final relations and config, so its output is final. */
+function parseOutputHolds(model: ResolvedModel, compiler: ModelCompiler): boolean {
+  if (model.rendered.provisional) return false;
+  for (const [name, used] of model.rendered.relations) {
+    const relation =
+      name === THIS
+        ? model.relation
+        : (compiler.models.get(name)?.relation ?? compiler.seeds.get(name)?.relation);
+    if (!relation) return false;
+    if (compiler.models.get(name)?.config.materialized === "ephemeral") return false;
+    if (nodeRelation(relation, compiler.database, compiler.quoting).render() !== used) return false;
+  }
+  for (const [key, used] of model.rendered.configReads) {
+    if (JSON.stringify(model.configValues[key] ?? null) !== used) return false;
+  }
+  return true;
+}
+
+function compileHooks(model: ResolvedModel, compiler: ModelCompiler, ctes: Cte[]) {
+  return {
+    parsing: false,
+    this: nodeRelation(model.relation, compiler.database, compiler.quoting),
+    ref: (names: string[], version: Value | undefined): Value => {
+      const name = refTarget(names, compiler.projectName, version);
+      const target = compiler.models.get(name);
+      if (target?.config.materialized === "ephemeral") return ephemeralRef(target, compiler, ctes);
+      const relation = target?.relation ?? compiler.seeds.get(name)?.relation;
+      // Refs were checked after parsing; one only reached now (behind a branch parsing did not
+      // take) can still be unknown.
+      if (!relation)
+        throw new JinjaError("CompilationError", `ref('${name}') names no enabled model or seed`);
+      return nodeRelation(relation, compiler.database, compiler.quoting);
+    },
+    source: (source: string, table: string): Value =>
+      sourceRelation(sourceTable(compiler.sources, source, table), compiler.database),
+    config: () => undefined,
+    configValue: (key: string) => model.configValues[key],
+    model: () => compiler.modelValue(model),
+    graph: () => compiler.graph(),
+  };
+}
+
+/** A ref to an ephemeral model: its CTE name, with its SQL (and its own CTEs first) collected. */
+function ephemeralRef(target: ResolvedModel, compiler: ModelCompiler, ctes: Cte[]): Value {
+  const name = `__dbt__cte__${target.name}`;
+  if (!ctes.some((cte) => cte.name === name)) {
+    const node = compiler.nodes.get(target.name);
+    if (!node?.ephemeralSql) {
+      throw new ProjectError(`ephemeral model ${target.name} could not be compiled.`, {
+        file: target.file,
+      });
+    }
+    const inner = node.ephemeralSql;
+    for (const cte of inner.ctes)
+      if (!ctes.some((known) => known.name === cte.name)) ctes.push(cte);
+    ctes.push({ name, sql: inner.sql });
+  }
+  return new Relation({
+    database: null,
+    schema: null,
+    identifier: name,
+    type: "cte",
+    include: { database: false, schema: false, identifier: true },
+    quote: { database: false, schema: false, identifier: false },
+  });
+}
+
+function stripStatementEnd(rendered: string): string {
+  const trimmed = rendered.trim();
+  return trimmed.endsWith(";") ? trimmed.slice(0, -1).trimEnd() : trimmed;
+}
