@@ -45607,6 +45607,10 @@ class PyObject {
     truthy() {
         return true;
     }
+    /** Whether `is mapping` holds (dbt's relations are mappings). */
+    isMapping() {
+        return false;
+    }
     equals(other) {
         return this === other;
     }
@@ -49811,7 +49815,7 @@ function undefinedAccess(object, site) {
 function getattr(object, name, site) {
     if (object instanceof Undefined)
         return undefinedAccess(object, site);
-    if (name.startsWith("_") && !(object instanceof PyDict)) {
+    if (name.startsWith("_") && !isMappingLike(object)) {
         return new Undefined(name, object, `access to attribute '${name}' of '${typeName(object)}' object is unsafe.`);
     }
     if (object instanceof PyObject)
@@ -49852,7 +49856,7 @@ function getitem(object, key, site) {
             return found;
     }
     if (typeof key === "string") {
-        if (key.startsWith("_") && !(object instanceof PyDict))
+        if (key.startsWith("_") && !isMappingLike(object))
             return new Undefined(key, object);
         if (object instanceof PyObject)
             return object.getattr(key) ?? new Undefined(key, object);
@@ -49861,6 +49865,10 @@ function getitem(object, key, site) {
             return method;
     }
     return new Undefined(typeof key === "string" ? key : String(key), object);
+}
+/** Dicts, and objects dbt makes mappings (package namespaces, relations): `_name` is an item there. */
+function isMappingLike(object) {
+    return object instanceof PyDict || (object instanceof PyObject && object.isMapping());
 }
 function sliceOf(object, slice) {
     if (typeof object === "string") {
@@ -50004,7 +50012,7 @@ const TESTS = {
     lower: (value) => isCasedAs(str(value), (s) => s.toLowerCase()),
     upper: (value) => isCasedAs(str(value), (s) => s.toUpperCase()),
     string: (value) => typeof value === "string",
-    mapping: (value) => value instanceof PyDict,
+    mapping: (value) => value instanceof PyDict || (value instanceof PyObject && value.isMapping()),
     number: (value) => numeric(value) !== undefined,
     sequence: (value) => typeof value === "string" ||
         Array.isArray(value) ||
@@ -53579,6 +53587,10 @@ class Relation extends PyObject {
     }
     str() {
         return this.render();
+    }
+    /** dbt's relations are mappings (FakeAPIObject), which dbt-utils checks. */
+    isMapping() {
+        return true;
     }
     repr() {
         return `<RisingWaveRelation ${this.render()}>`;
@@ -65327,6 +65339,10 @@ class MacroNamespace extends PyObject {
     }
     getattr(name) {
         return this.macro(name);
+    }
+    /** dbt's package namespaces are dicts, so `dbt_utils._is_relation` is an item lookup. */
+    isMapping() {
+        return true;
     }
     repr() {
         return `<MacroNamespace ${this.packageName}>`;

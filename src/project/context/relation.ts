@@ -89,6 +89,11 @@ export class Relation extends PyObject {
     return this.render();
   }
 
+  /** dbt's relations are mappings (FakeAPIObject), which dbt-utils checks. */
+  override isMapping(): boolean {
+    return true;
+  }
+
   override repr(): string {
     return `<RisingWaveRelation ${this.render()}>`;
   }

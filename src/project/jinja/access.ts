@@ -71,7 +71,7 @@ function undefinedAccess(object: Undefined, site: CallSite | undefined): Value {
 
 export function getattr(object: Value, name: string, site?: CallSite): Value {
   if (object instanceof Undefined) return undefinedAccess(object, site);
-  if (name.startsWith("_") && !(object instanceof PyDict)) {
+  if (name.startsWith("_") && !isMappingLike(object)) {
     return new Undefined(
       name,
       object,
@@ -108,12 +108,17 @@ export function getitem(object: Value, key: Value, site?: CallSite): Value {
     if (found !== undefined) return found;
   }
   if (typeof key === "string") {
-    if (key.startsWith("_") && !(object instanceof PyDict)) return new Undefined(key, object);
+    if (key.startsWith("_") && !isMappingLike(object)) return new Undefined(key, object);
     if (object instanceof PyObject) return object.getattr(key) ?? new Undefined(key, object);
     const method = key.startsWith("_") ? undefined : boundMethod(object, key, ACCESS);
     if (method) return method;
   }
   return new Undefined(typeof key === "string" ? key : String(key), object);
+}
+
+/** Dicts, and objects dbt makes mappings (package namespaces, relations): `_name` is an item there. */
+function isMappingLike(object: Value): boolean {
+  return object instanceof PyDict || (object instanceof PyObject && object.isMapping());
 }
 
 function sliceOf(object: Value, slice: PySlice): Value {

@@ -68,7 +68,7 @@ export const TESTS: Record<string, Test> = {
   lower: (value) => isCasedAs(str(value), (s) => s.toLowerCase()),
   upper: (value) => isCasedAs(str(value), (s) => s.toUpperCase()),
   string: (value) => typeof value === "string",
-  mapping: (value) => value instanceof PyDict,
+  mapping: (value) => value instanceof PyDict || (value instanceof PyObject && value.isMapping()),
   number: (value) => numeric(value) !== undefined,
   sequence: (value) =>
     typeof value === "string" ||

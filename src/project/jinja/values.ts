@@ -203,6 +203,10 @@ export abstract class PyObject {
   truthy(): boolean {
     return true;
   }
+  /** Whether `is mapping` holds (dbt's relations are mappings). */
+  isMapping(): boolean {
+    return false;
+  }
   equals(other: Value): boolean {
     return this === other;
   }

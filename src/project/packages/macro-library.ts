@@ -98,6 +98,11 @@ export class MacroNamespace extends PyObject {
     return this.macro(name);
   }
 
+  /** dbt's package namespaces are dicts, so `dbt_utils._is_relation` is an item lookup. */
+  override isMapping(): boolean {
+    return true;
+  }
+
   override repr(): string {
     return `<MacroNamespace ${this.packageName}>`;
   }
