@@ -5,9 +5,10 @@
 //      reads must not grow with the model count (EXPLAINs do, one per model, by design);
 //   3. dist/index.js start-up time, to a failing input validation, under the action's Node;
 //   4. reads done, failed and the longest read stall while a zero-downtime deploy swaps one MV
-//      under 8 concurrent readers.
+//      under 8 concurrent readers;
+//   5. the whole action (dist/index.js) planning 10,000 generated models offline, median of 5.
 // Exits 1 when a claim does not hold or could not be measured (a read failed, catalog reads grew,
-// a dry run wrote), 2 when the whole bench overruns its time budget. The parts live in
+// a dry run wrote, part 1 or part 5 slower than its bound), 2 when the whole bench overruns its time budget. The parts live in
 // scripts/bench/; the TypeScript they call is loaded through Vite's module runner (no build
 // needed, except dist/index.js itself for parts 2–4).
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -16,6 +17,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchCatalogQueries } from "./bench/catalog-queries.mjs";
 import { loadEntry, root } from "./bench/load.mjs";
+import { benchOfflinePlan } from "./bench/offline-plan.mjs";
 import { benchPlanScale } from "./bench/plan-scale.mjs";
 import { checkClaims, renderReport } from "./bench/report.mjs";
 import { benchStartup } from "./bench/startup.mjs";
@@ -29,6 +31,7 @@ const DRY_RUN_SIZES = [10, 1_000];
 const STARTUP_RUNS = 10;
 const READERS = 8;
 const SOURCE_ROWS = 100_000;
+const OFFLINE_PLAN = { size: 10_000, runs: 5, timeoutMs: 120_000 };
 
 const entry = path.join(root, "dist/index.js");
 if (!existsSync(entry)) {
@@ -81,6 +84,7 @@ const target = `target: ${upstream.info.describe}; ${upstream.info.reason}`;
 const api = await support.startGitHubApi();
 let catalog;
 let swap;
+let offline;
 try {
   catalog = await benchCatalogQueries(
     support,
@@ -97,12 +101,13 @@ try {
     { readers: READERS, rows: SOURCE_ROWS, timeoutMs: 120_000 },
     progress,
   );
+  offline = await benchOfflinePlan(support, api, OFFLINE_PLAN, progress);
 } finally {
   await api.close();
   await upstream.stop();
 }
 
-const results = { machine, target, plan, catalog, startup, swap };
+const results = { machine, target, plan, catalog, startup, swap, offline };
 console.log(`\n${renderReport(results)}\n`);
 const checks = checkClaims(results);
 console.log("checks:");

@@ -20705,9 +20705,9 @@ function applyFilter(name, value, args, kwargs, site) {
     return filter(value, args, kwargs, site);
 }
 
-;// CONCATENATED MODULE: ./src/project/jinja/compile.ts
+;// CONCATENATED MODULE: ./src/project/jinja/interpreter.ts
 /**
- * Turns a parsed template into closures that render it, with Jinja2's runtime semantics: a new
+ * Renders a parsed template by walking its tree, with Jinja2's runtime semantics: a new
  * scope per loop iteration, per macro call and per block body; `if` shares its scope; macros bind
  * arguments as jinja2.runtime.Macro does; errors carry the file and line of the tag that failed.
  */
@@ -20741,6 +20741,8 @@ class LoopSignal {
         this.kind = kind;
     }
 }
+const BREAK = new LoopSignal("break");
+const CONTINUE = new LoopSignal("continue");
 /** dbt's `return(x)`: leaves the innermost dbt macro with the value `x`. */
 class MacroReturn {
     value;
@@ -20798,10 +20800,11 @@ class Macro {
     call(args, kwargs, site) {
         const frame = new Frame(this.closure, this.closure?.context ?? site.context);
         this.bind(frame, args, kwargs);
+        const { body, file } = this.definition;
         if (this.closure)
-            return this.definition.body(frame);
+            return renderBlock(body, frame, file);
         try {
-            return this.definition.body(frame);
+            return renderBlock(body, frame, file);
         }
         catch (error) {
             if (error instanceof MacroReturn)
@@ -20851,7 +20854,7 @@ class Macro {
         }
         for (const param of pending) {
             frame.vars.set(param.name, param.default
-                ? param.default(frame)
+                ? evaluate(param.default, frame)
                 : new Undefined(param.name, undefined, `parameter '${param.name}' was not provided`));
         }
     }
@@ -20897,13 +20900,13 @@ class LoopContext extends PyObject {
                     ? this.items[i + 1]
                     : new Undefined("nextitem", undefined, "there is no next item");
             case "cycle":
-                return compile_native("cycle", (args) => {
+                return interpreter_native("cycle", (args) => {
                     if (args.length === 0)
                         throw typeError("no items for cycling given");
                     return args[i % args.length];
                 });
             case "changed":
-                return compile_native("changed", (args) => {
+                return interpreter_native("changed", (args) => {
                     const changed = this.lastChanged === undefined || !equals(args, this.lastChanged);
                     this.lastChanged = args;
                     return changed;
@@ -20913,423 +20916,300 @@ class LoopContext extends PyObject {
         }
     }
 }
-function compile_native(name, fn) {
+function interpreter_native(name, fn) {
     return { callable: true, name, call: fn };
 }
-class Compiler {
-    file;
-    constructor(file) {
-        this.file = file;
-    }
-    block(statements) {
-        const parts = statements.map((statement) => this.statement(statement));
-        if (parts.length === 0)
-            return () => "";
-        if (parts.length === 1)
-            return parts[0];
-        return (frame) => {
+/** Renders statements in `frame`; failures carry `file` and the line of the tag that failed. */
+function renderBlock(statements, frame, file) {
+    let out = "";
+    for (const statement of statements)
+        out += renderStatement(statement, frame, file);
+    return out;
+}
+function renderStatement(node, frame, file) {
+    switch (node.kind) {
+        case "output": {
             let out = "";
-            for (const part of parts)
-                out += part(frame);
+            for (const part of node.nodes) {
+                if (part.kind === "data") {
+                    out += part.text;
+                    continue;
+                }
+                try {
+                    out += str(evaluate(part, frame));
+                }
+                catch (error) {
+                    throw locate(error, file, part.line);
+                }
+            }
             return out;
-        };
-    }
-    /** Wraps a closure so that its failures carry this file and `line`. */
-    located(line, fn) {
-        const file = this.file;
-        return (frame) => {
-            try {
-                return fn(frame);
-            }
-            catch (error) {
-                throw locate(error, file, line);
-            }
-        };
-    }
-    statement(node) {
-        switch (node.kind) {
-            case "output": {
-                const parts = node.nodes.map((part) => {
-                    if (part.kind === "data") {
-                        const text = part.text;
-                        return () => text;
-                    }
-                    const expr = this.expr(part);
-                    return this.located(part.line, (frame) => str(expr(frame)));
-                });
-                return parts.length === 1
-                    ? parts[0]
-                    : (frame) => {
-                        let out = "";
-                        for (const part of parts)
-                            out += part(frame);
-                        return out;
-                    };
-            }
-            case "if": {
-                const test = this.located(node.line, this.expr(node.test));
-                const body = this.block(node.body);
-                const otherwise = this.block(node.otherwise);
-                return (frame) => (truthy(test(frame)) ? body(frame) : otherwise(frame));
-            }
-            case "for":
-                return this.forLoop(node);
-            case "set": {
-                const value = this.expr(node.value);
-                const assign = this.assigner(node.target);
-                return this.located(node.line, (frame) => {
-                    assign(frame, value(frame));
-                    return "";
-                });
-            }
-            case "setblock": {
-                const body = this.block(node.body);
-                const filter = node.filter ? this.filterChain(node.filter) : undefined;
-                const assign = this.assigner(node.target);
-                return this.located(node.line, (frame) => {
-                    const text = body(new Frame(frame, frame.context));
-                    assign(frame, filter ? filter(frame, text) : text);
-                    return "";
-                });
-            }
-            case "do": {
-                const expr = this.expr(node.expr);
-                return this.located(node.line, (frame) => {
-                    expr(frame);
-                    return "";
-                });
-            }
-            case "macro": {
-                const definition = this.macro(node.name, node.params, node.body, node.line);
-                // dbt's MacroFuzzParser renames every macro a template defines, so none is callable by name.
-                const bound = `dbt_macro__${node.name}`;
-                return (frame) => {
-                    frame.vars.set(bound, new Macro(definition, frame));
-                    return "";
-                };
-            }
-            case "callblock": {
-                const caller = this.macro("caller", node.params, node.body, node.line);
-                const call = node.call;
-                const callee = this.expr(call.callee);
-                const args = this.args(call.args);
-                return this.located(node.line, (frame) => {
-                    const fn = callee(frame);
-                    const [positional, keywords] = args(frame);
-                    keywords.set("caller", new Macro(caller, frame));
-                    return str(callValue(fn, positional, keywords, frame));
-                });
-            }
-            case "filterblock": {
-                const body = this.block(node.body);
-                const filter = this.filterChain(node.filter);
-                return this.located(node.line, (frame) => str(filter(frame, body(new Frame(frame, frame.context)))));
-            }
-            case "with": {
-                const values = node.values.map((value) => this.expr(value));
-                const assigns = node.targets.map((target) => this.assigner(target));
-                const body = this.block(node.body);
-                return this.located(node.line, (frame) => {
-                    const scope = new Frame(frame, frame.context);
-                    values.forEach((value, i) => assigns[i](scope, value(frame)));
-                    return body(scope);
-                });
-            }
-            case "break":
-            case "continue": {
-                const signal = new LoopSignal(node.kind);
-                return () => {
-                    throw signal;
-                };
-            }
         }
-    }
-    forLoop(node) {
-        if (node.recursive) {
-            throw new JinjaError("TemplateSyntaxError", "recursive for loops are not supported");
-        }
-        const iter = this.located(node.line, this.expr(node.iter));
-        const assign = this.assigner(node.target);
-        const test = node.test ? this.located(node.line, this.expr(node.test)) : undefined;
-        const body = this.block(node.body);
-        const otherwise = this.block(node.otherwise);
-        const file = this.file;
-        return (frame) => {
-            let items;
+        case "if": {
+            let test;
             try {
-                items = iterate(iter(frame));
+                test = truthy(evaluate(node.test, frame));
             }
             catch (error) {
                 throw locate(error, file, node.line);
             }
-            if (test) {
-                items = items.filter((item) => {
-                    const scope = new Frame(frame, frame.context);
-                    assign(scope, item);
-                    return truthy(test(scope));
-                });
-            }
-            if (items.length === 0)
-                return otherwise(new Frame(frame, frame.context));
-            const loop = new LoopContext(items);
-            let out = "";
-            for (let i = 0; i < items.length; i++) {
-                loop.index0 = i;
+            return renderBlock(test ? node.body : node.otherwise, frame, file);
+        }
+        case "for":
+            return forLoop(node, frame, file);
+        case "macro":
+            // dbt's MacroFuzzParser renames every macro a template defines, so none is callable by name.
+            frame.vars.set(`dbt_macro__${node.name}`, new Macro(definitionOf(node, file), frame));
+            return "";
+        case "break":
+        case "continue":
+            throw node.kind === "break" ? BREAK : CONTINUE;
+    }
+    try {
+        return locatedStatement(node, frame, file);
+    }
+    catch (error) {
+        throw locate(error, file, node.line);
+    }
+}
+/** The statements whose every failure is reported at the tag's own line. */
+function locatedStatement(node, frame, file) {
+    switch (node.kind) {
+        case "set":
+            interpreter_assign(node.target, frame, evaluate(node.value, frame));
+            return "";
+        case "setblock": {
+            const text = renderBlock(node.body, new Frame(frame, frame.context), file);
+            interpreter_assign(node.target, frame, node.filter ? filterChain(node.filter, frame, text) : text);
+            return "";
+        }
+        case "do":
+            evaluate(node.expr, frame);
+            return "";
+        case "callblock": {
+            const call = node.call;
+            const fn = evaluate(call.callee, frame);
+            const [positional, keywords] = evaluateArgs(call.args, frame);
+            keywords.set("caller", new Macro(definitionOf(node, file), frame));
+            return str(callValue(fn, positional, keywords, frame));
+        }
+        case "filterblock":
+            return str(filterChain(node.filter, frame, renderBlock(node.body, new Frame(frame, frame.context), file)));
+        case "with": {
+            const scope = new Frame(frame, frame.context);
+            node.values.forEach((value, i) => interpreter_assign(node.targets[i], scope, evaluate(value, frame)));
+            return renderBlock(node.body, scope, file);
+        }
+    }
+}
+function forLoop(node, frame, file) {
+    let items;
+    try {
+        items = iterate(evaluate(node.iter, frame));
+        const test = node.test;
+        if (test) {
+            items = items.filter((item) => {
                 const scope = new Frame(frame, frame.context);
-                scope.vars.set("loop", loop);
-                assign(scope, items[i]);
-                try {
-                    out += body(scope);
-                }
-                catch (error) {
-                    if (error instanceof LoopSignal) {
-                        if (error.kind === "break")
-                            break;
-                        continue;
-                    }
-                    throw error;
-                }
+                interpreter_assign(node.target, scope, item);
+                return truthy(evaluate(test, scope));
+            });
+        }
+    }
+    catch (error) {
+        throw locate(error, file, node.line);
+    }
+    if (items.length === 0)
+        return renderBlock(node.otherwise, new Frame(frame, frame.context), file);
+    const loop = new LoopContext(items);
+    let out = "";
+    for (let i = 0; i < items.length; i++) {
+        loop.index0 = i;
+        const scope = new Frame(frame, frame.context);
+        scope.vars.set("loop", loop);
+        try {
+            interpreter_assign(node.target, scope, items[i]);
+        }
+        catch (error) {
+            throw locate(error, file, node.line);
+        }
+        try {
+            out += renderBlock(node.body, scope, file);
+        }
+        catch (error) {
+            if (error === BREAK)
+                break;
+            if (error === CONTINUE)
+                continue;
+            throw error;
+        }
+    }
+    return out;
+}
+/** Macro definitions by their tag, so a template rendered many times reads its tags once. */
+const definitions = new WeakMap();
+function definitionOf(node, file) {
+    let definition = definitions.get(node);
+    if (!definition) {
+        definition = macroDefinition(node.kind === "macro" ? node.name : "caller", node.params, node.body, node.line, file);
+        definitions.set(node, definition);
+    }
+    return definition;
+}
+function macroDefinition(name, params, body, line, file) {
+    const used = namesUsed(body);
+    return {
+        name,
+        file,
+        line,
+        params,
+        body,
+        catchKwargs: used.has("kwargs"),
+        catchVarargs: used.has("varargs"),
+        usesCaller: used.has("caller"),
+    };
+}
+function interpreter_assign(target, frame, value) {
+    switch (target.kind) {
+        case "name":
+            frame.vars.set(target.name, value);
+            return;
+        case "tuple": {
+            const parts = target.items;
+            const items = iterate(value);
+            if (items.length !== parts.length) {
+                throw new JinjaError("ValueError", items.length > parts.length
+                    ? `too many values to unpack (expected ${parts.length})`
+                    : `not enough values to unpack (expected ${parts.length}, got ${items.length})`);
             }
+            parts.forEach((part, i) => interpreter_assign(part, frame, items[i]));
+            return;
+        }
+        case "nsref": {
+            const ns = frame.lookup(target.namespace);
+            if (!(ns instanceof Namespace)) {
+                throw new JinjaError("TemplateRuntimeError", "cannot assign attribute on non-namespace object");
+            }
+            ns.values.set(target.attr, value);
+        }
+    }
+}
+/** A `{% filter %}` or `{% set x | f %}` filter chain, applied to a rendered body. */
+function filterChain(node, frame, input) {
+    if (node.kind !== "filter")
+        throw new JinjaError("TemplateSyntaxError", "expected a filter");
+    const value = node.operand ? filterChain(node.operand, frame, input) : input;
+    const [positional, keywords] = evaluateArgs(node.args, frame);
+    return applyFilter(node.name, value, positional, keywords, frame);
+}
+function evaluateArgs(node, frame) {
+    const values = node.positional.map((arg) => evaluate(arg, frame));
+    if (node.spread)
+        values.push(...iterate(evaluate(node.spread, frame)));
+    const kwargs = new Map();
+    for (const { name, value } of node.keywords)
+        kwargs.set(name, evaluate(value, frame));
+    if (node.spreadKeywords) {
+        const mapping = evaluate(node.spreadKeywords, frame);
+        if (!(mapping instanceof PyDict))
+            throw typeError(`argument after ** must be a mapping, not ${typeName(mapping)}`);
+        for (const [key, value] of mapping.items()) {
+            const name = str(key);
+            if (kwargs.has(name))
+                throw typeError(`got multiple values for keyword argument '${name}'`);
+            kwargs.set(name, value);
+        }
+    }
+    return [values, kwargs];
+}
+/** An expression's value. */
+function evaluate(node, frame) {
+    switch (node.kind) {
+        case "const": {
+            const value = node.value;
+            return typeof value === "object" && value !== null ? new PyFloat(value.float) : value;
+        }
+        case "name":
+            return frame.lookup(node.name);
+        case "list":
+            return node.items.map((item) => evaluate(item, frame));
+        case "tuple":
+            return new PyTuple(node.items.map((item) => evaluate(item, frame)));
+        case "dict": {
+            const dict = new PyDict();
+            for (const [key, value] of node.items)
+                dict.set(evaluate(key, frame), evaluate(value, frame));
+            return dict;
+        }
+        case "getattr":
+            return getattr(evaluate(node.object, frame), node.attr, frame);
+        case "getitem":
+            return getitem(evaluate(node.object, frame), evaluate(node.key, frame), frame);
+        case "slice": {
+            const part = (expr) => (expr ? evaluate(expr, frame) : null);
+            return new PySlice(part(node.start), part(node.stop), part(node.step));
+        }
+        case "call": {
+            const fn = evaluate(node.callee, frame);
+            const [positional, keywords] = evaluateArgs(node.args, frame);
+            return callValue(fn, positional, keywords, frame);
+        }
+        case "filter": {
+            const value = node.operand ? evaluate(node.operand, frame) : null;
+            const [positional, keywords] = evaluateArgs(node.args, frame);
+            return applyFilter(node.name, value, positional, keywords, frame);
+        }
+        case "test": {
+            const value = evaluate(node.operand, frame);
+            const [positional] = evaluateArgs(node.args, frame);
+            return runTest(node.name, value, positional);
+        }
+        case "not":
+            return !truthy(evaluate(node.operand, frame));
+        case "neg":
+        case "pos": {
+            const sign = node.kind === "neg" ? -1 : 1;
+            const value = evaluate(node.operand, frame);
+            const n = numeric(value);
+            if (!n) {
+                if (value instanceof Undefined)
+                    throw value.error();
+                throw typeError(`bad operand type for unary ${sign < 0 ? "-" : "+"}: '${typeName(value)}'`);
+            }
+            return number(sign * n.n, n.float);
+        }
+        case "and": {
+            const value = evaluate(node.left, frame);
+            return truthy(value) ? evaluate(node.right, frame) : value;
+        }
+        case "or": {
+            const value = evaluate(node.left, frame);
+            return truthy(value) ? value : evaluate(node.right, frame);
+        }
+        case "binary":
+            return interpreter_binary(node.op, evaluate(node.left, frame), evaluate(node.right, frame));
+        case "concat": {
+            let out = "";
+            for (const item of node.items)
+                out += str(evaluate(item, frame));
             return out;
-        };
-    }
-    macro(name, params, body, line) {
-        const used = namesUsed(body);
-        return {
-            name,
-            file: this.file,
-            line,
-            params: params.map((param) => ({
-                name: param.name,
-                default: param.default ? this.expr(param.default) : undefined,
-            })),
-            body: this.block(body),
-            catchKwargs: used.has("kwargs"),
-            catchVarargs: used.has("varargs"),
-            usesCaller: used.has("caller"),
-        };
-    }
-    assigner(target) {
-        switch (target.kind) {
-            case "name": {
-                const name = target.name;
-                return (frame, value) => frame.vars.set(name, value);
-            }
-            case "tuple": {
-                const parts = target.items.map((item) => this.assigner(item));
-                return (frame, value) => {
-                    const items = iterate(value);
-                    if (items.length !== parts.length) {
-                        throw new JinjaError("ValueError", items.length > parts.length
-                            ? `too many values to unpack (expected ${parts.length})`
-                            : `not enough values to unpack (expected ${parts.length}, got ${items.length})`);
-                    }
-                    parts.forEach((part, i) => part(frame, items[i]));
-                };
-            }
-            case "nsref": {
-                const { namespace, attr } = target;
-                return (frame, value) => {
-                    const ns = frame.lookup(namespace);
-                    if (!(ns instanceof Namespace)) {
-                        throw new JinjaError("TemplateRuntimeError", "cannot assign attribute on non-namespace object");
-                    }
-                    ns.values.set(attr, value);
-                };
-            }
         }
-    }
-    /** A `{% filter %}` or `{% set x | f %}` filter chain, applied to a rendered body. */
-    filterChain(node) {
-        if (node.kind !== "filter")
-            throw new JinjaError("TemplateSyntaxError", "expected a filter");
-        const inner = node.operand ? this.filterChain(node.operand) : undefined;
-        const args = this.args(node.args);
-        const name = node.name;
-        return (frame, input) => {
-            const value = inner ? inner(frame, input) : input;
-            const [positional, keywords] = args(frame);
-            return applyFilter(name, value, positional, keywords, frame);
-        };
-    }
-    args(node) {
-        const positional = node.positional.map((arg) => this.expr(arg));
-        const keywords = node.keywords.map(({ name, value }) => [name, this.expr(value)]);
-        const spread = node.spread ? this.expr(node.spread) : undefined;
-        const spreadKeywords = node.spreadKeywords ? this.expr(node.spreadKeywords) : undefined;
-        return (frame) => {
-            const values = positional.map((arg) => arg(frame));
-            if (spread)
-                values.push(...iterate(spread(frame)));
-            const kwargs = new Map();
-            for (const [name, value] of keywords)
-                kwargs.set(name, value(frame));
-            if (spreadKeywords) {
-                const mapping = spreadKeywords(frame);
-                if (!(mapping instanceof PyDict))
-                    throw typeError(`argument after ** must be a mapping, not ${typeName(mapping)}`);
-                for (const [key, value] of mapping.items()) {
-                    const name = str(key);
-                    if (kwargs.has(name))
-                        throw typeError(`got multiple values for keyword argument '${name}'`);
-                    kwargs.set(name, value);
-                }
+        case "compare": {
+            let left = evaluate(node.first, frame);
+            for (const { op, expr } of node.ops) {
+                const right = evaluate(expr, frame);
+                if (!compareOp(op, left, right))
+                    return false;
+                left = right;
             }
-            return [values, kwargs];
-        };
-    }
-    expr(node) {
-        switch (node.kind) {
-            case "const": {
-                const value = typeof node.value === "object" && node.value !== null
-                    ? new PyFloat(node.value.float)
-                    : node.value;
-                return () => value;
-            }
-            case "name": {
-                const name = node.name;
-                return (frame) => frame.lookup(name);
-            }
-            case "list": {
-                const items = node.items.map((item) => this.expr(item));
-                return (frame) => items.map((item) => item(frame));
-            }
-            case "tuple": {
-                const items = node.items.map((item) => this.expr(item));
-                return (frame) => new PyTuple(items.map((item) => item(frame)));
-            }
-            case "dict": {
-                const items = node.items.map(([key, value]) => [this.expr(key), this.expr(value)]);
-                return (frame) => {
-                    const dict = new PyDict();
-                    for (const [key, value] of items)
-                        dict.set(key(frame), value(frame));
-                    return dict;
-                };
-            }
-            case "getattr": {
-                const object = this.expr(node.object);
-                const attr = node.attr;
-                return (frame) => getattr(object(frame), attr, frame);
-            }
-            case "getitem": {
-                const object = this.expr(node.object);
-                const key = this.expr(node.key);
-                return (frame) => getitem(object(frame), key(frame), frame);
-            }
-            case "slice": {
-                const parts = [node.start, node.stop, node.step].map((part) => part ? this.expr(part) : () => null);
-                return (frame) => new PySlice(parts[0](frame), parts[1](frame), parts[2](frame));
-            }
-            case "call": {
-                const callee = this.expr(node.callee);
-                const args = this.args(node.args);
-                return (frame) => {
-                    const fn = callee(frame);
-                    const [positional, keywords] = args(frame);
-                    return callValue(fn, positional, keywords, frame);
-                };
-            }
-            case "filter": {
-                const operand = node.operand ? this.expr(node.operand) : () => null;
-                const args = this.args(node.args);
-                const name = node.name;
-                return (frame) => {
-                    const value = operand(frame);
-                    const [positional, keywords] = args(frame);
-                    return applyFilter(name, value, positional, keywords, frame);
-                };
-            }
-            case "test": {
-                const operand = this.expr(node.operand);
-                const args = this.args(node.args);
-                const name = node.name;
-                return (frame) => {
-                    const value = operand(frame);
-                    const [positional] = args(frame);
-                    return runTest(name, value, positional);
-                };
-            }
-            case "not": {
-                const operand = this.expr(node.operand);
-                return (frame) => !truthy(operand(frame));
-            }
-            case "neg":
-            case "pos": {
-                const operand = this.expr(node.operand);
-                const sign = node.kind === "neg" ? -1 : 1;
-                return (frame) => {
-                    const value = operand(frame);
-                    const n = numeric(value);
-                    if (!n) {
-                        if (value instanceof Undefined)
-                            throw value.error();
-                        throw typeError(`bad operand type for unary ${sign < 0 ? "-" : "+"}: '${typeName(value)}'`);
-                    }
-                    return number(sign * n.n, n.float);
-                };
-            }
-            case "and": {
-                const left = this.expr(node.left);
-                const right = this.expr(node.right);
-                return (frame) => {
-                    const value = left(frame);
-                    return truthy(value) ? right(frame) : value;
-                };
-            }
-            case "or": {
-                const left = this.expr(node.left);
-                const right = this.expr(node.right);
-                return (frame) => {
-                    const value = left(frame);
-                    return truthy(value) ? value : right(frame);
-                };
-            }
-            case "binary": {
-                const left = this.expr(node.left);
-                const right = this.expr(node.right);
-                const op = node.op;
-                return (frame) => compile_binary(op, left(frame), right(frame));
-            }
-            case "concat": {
-                const items = node.items.map((item) => this.expr(item));
-                return (frame) => {
-                    let out = "";
-                    for (const item of items)
-                        out += str(item(frame));
-                    return out;
-                };
-            }
-            case "compare": {
-                const first = this.expr(node.first);
-                const ops = node.ops.map(({ op, expr }) => ({ op, expr: this.expr(expr) }));
-                return (frame) => {
-                    let left = first(frame);
-                    for (const { op, expr } of ops) {
-                        const right = expr(frame);
-                        if (!compareOp(op, left, right))
-                            return false;
-                        left = right;
-                    }
-                    return true;
-                };
-            }
-            case "condexpr": {
-                const test = this.expr(node.test);
-                const then = this.expr(node.then);
-                const otherwise = node.otherwise ? this.expr(node.otherwise) : undefined;
-                const line = node.line;
-                return (frame) => {
-                    if (truthy(test(frame)))
-                        return then(frame);
-                    return otherwise
-                        ? otherwise(frame)
-                        : new Undefined(undefined, undefined, `the inline if-expression on line ${line} evaluated to false and no else section was defined.`);
-                };
-            }
-            case "nsref":
-                throw new JinjaError("TemplateSyntaxError", "a namespace reference can only be assigned to");
+            return true;
         }
+        case "condexpr":
+            if (truthy(evaluate(node.test, frame)))
+                return evaluate(node.then, frame);
+            return node.otherwise
+                ? evaluate(node.otherwise, frame)
+                : new Undefined(undefined, undefined, `the inline if-expression on line ${node.line} evaluated to false and no else section was defined.`);
+        case "nsref":
+            throw new JinjaError("TemplateSyntaxError", "a namespace reference can only be assigned to");
     }
 }
 function compareOp(op, left, right) {
@@ -21373,7 +21253,7 @@ function repeat(items, times) {
     return undefined;
 }
 /** Python's arithmetic operators. */
-function compile_binary(op, a, b) {
+function interpreter_binary(op, a, b) {
     const x = numeric(a);
     const y = numeric(b);
     if (x && y) {
@@ -21486,18 +21366,34 @@ function namesUsed(body) {
  */
 class ContentCache {
     limit;
+    /** Keyed by each part in turn: file texts are not copied into one long key string. */
     entries = new Map();
+    size = 0;
     constructor(limit = 50_000) {
         this.limit = limit;
     }
-    getOrCreate(key, create) {
-        const found = this.entries.get(key);
+    getOrCreate(keys, create) {
+        let level = this.entries;
+        for (const key of keys.slice(0, -1)) {
+            let next = level.get(key);
+            if (!next) {
+                next = new Map();
+                level.set(key, next);
+            }
+            level = next;
+        }
+        const last = keys.at(-1) ?? "";
+        const found = level.get(last);
         if (found !== undefined)
             return found;
         const value = create();
-        if (this.entries.size >= this.limit)
-            this.entries.clear();
-        this.entries.set(key, value);
+        if (this.size >= this.limit) {
+            this.entries = new Map();
+            this.size = 0;
+            return this.getOrCreate(keys, () => value);
+        }
+        level.set(last, value);
+        this.size++;
         return value;
     }
 }
@@ -21690,6 +21586,8 @@ const OPERATORS = [
     ",",
     ";",
 ];
+const TWO_CHAR_OPERATORS = OPERATORS.filter((op) => op.length === 2);
+const ONE_CHAR_OPERATORS = new Map(OPERATORS.filter((op) => op.length === 1).map((op) => [op.charCodeAt(0), op]));
 const CLOSERS = { "(": ")", "[": "]", "{": "}" };
 const FLOAT = /(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/y;
 const INTEGER = /0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*/y;
@@ -21707,7 +21605,7 @@ function tokenize(input, file, firstLine = 1) {
     const tokens = [];
     const pushData = (text, at) => {
         if (text !== "")
-            tokens.push({ type: "data", value: text, line: lines.at(at) });
+            tokens.push(token("data", text, lines.at(at)));
     };
     let pos = 0;
     while (pos < source.length) {
@@ -21736,16 +21634,16 @@ function tokenize(input, file, firstLine = 1) {
         }
         else {
             const block = kind === "%";
-            tokens.push({
-                type: block ? "block_begin" : "variable_begin",
-                value: "",
-                line: lines.at(start.index),
-            });
+            tokens.push(token(block ? "block_begin" : "variable_begin", "", lines.at(start.index)));
             pos = lexTag(source, start.index + start[0].length, block, file, tokens, lines);
         }
     }
-    tokens.push({ type: "eof", value: "", line: lines.at(source.length) });
+    tokens.push(token("eof", "", lines.at(source.length)));
     return tokens;
+}
+/** Every token has the same shape, which keeps the parser's property reads monomorphic. */
+function token(type, value, line, number) {
+    return { type, value, number, line };
 }
 /** Line numbers of offsets, read in increasing order. */
 class LineCounter {
@@ -21776,63 +21674,87 @@ class LineCounter {
  */
 function lexTag(source, from, block, file, tokens, lines) {
     let pos = from;
-    const balance = [];
-    const push = (type, value, number) => tokens.push({ type, value, line: lines.at(pos), ...(number === undefined ? {} : { number }) });
+    let balance;
+    const push = (type, value, number) => tokens.push(token(type, value, lines.at(pos), number));
     for (;;) {
         if (pos >= source.length) {
             throw new TemplateSyntaxError(`unexpected end of template, expected '${block ? "end of statement block" : "end of print statement"}'`, file, lines.at(pos));
         }
-        if (balance.length === 0) {
+        if (!balance?.length) {
             const end = matchTagEnd(source, pos, block);
             if (end !== undefined) {
                 push(block ? "block_end" : "variable_end", "");
                 return end;
             }
         }
-        WHITESPACE.lastIndex = pos;
-        const space = WHITESPACE.exec(source);
-        if (space) {
-            pos += space[0].length;
+        const c = source.charCodeAt(pos);
+        if (c === 32 || c === 10 || c === 9 || c === 13) {
+            pos++;
             continue;
         }
-        FLOAT.lastIndex = pos;
-        const float = FLOAT.exec(source);
-        if (float) {
-            push("float", float[0], Number(float[0].replaceAll("_", "")));
-            pos += float[0].length;
-            continue;
-        }
-        INTEGER.lastIndex = pos;
-        const integer = INTEGER.exec(source);
-        if (integer) {
+        if (c >= 48 && c <= 57) {
+            FLOAT.lastIndex = pos;
+            const float = FLOAT.exec(source);
+            if (float) {
+                push("float", float[0], Number(float[0].replaceAll("_", "")));
+                pos += float[0].length;
+                continue;
+            }
+            INTEGER.lastIndex = pos;
+            const integer = INTEGER.exec(source);
             push("integer", integer[0], parseInteger(integer[0].replaceAll("_", "")));
             pos += integer[0].length;
             continue;
         }
-        NAME.lastIndex = pos;
-        const name = NAME.exec(source);
-        if (name) {
-            push("name", name[0]);
-            pos += name[0].length;
+        const asciiNameStart = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+        if (asciiNameStart) {
+            let end = pos + 1;
+            while (isAsciiNameChar(source.charCodeAt(end)))
+                end++;
+            if (end >= source.length || source.charCodeAt(end) < 128) {
+                push("name", source.slice(pos, end));
+                pos = end;
+                continue;
+            }
+        }
+        if (asciiNameStart || c > 127) {
+            WHITESPACE.lastIndex = pos;
+            const space = c > 127 ? WHITESPACE.exec(source) : null;
+            if (space) {
+                pos += space[0].length;
+                continue;
+            }
+            NAME.lastIndex = pos;
+            const name = NAME.exec(source);
+            if (name) {
+                push("name", name[0]);
+                pos += name[0].length;
+                continue;
+            }
+        }
+        if (c === 39 || c === 34) {
+            STRING.lastIndex = pos;
+            const string = STRING.exec(source);
+            if (string) {
+                push("string", unescapePython(string[1] ?? string[2] ?? "", file, lines.at(pos)));
+                pos += string[0].length;
+                continue;
+            }
+        }
+        if (c === 11 || c === 12) {
+            pos++;
             continue;
         }
-        STRING.lastIndex = pos;
-        const string = STRING.exec(source);
-        if (string) {
-            push("string", unescapePython(string[1] ?? string[2] ?? "", file, lines.at(pos)));
-            pos += string[0].length;
-            continue;
-        }
-        const operator = OPERATORS.find((op) => source.startsWith(op, pos));
+        const operator = operatorAt(source, pos);
         if (operator === undefined) {
             throw new TemplateSyntaxError(`unexpected char '${source[pos]}' at ${pos}`, file, lines.at(pos));
         }
         const closer = CLOSERS[operator];
         if (closer) {
-            balance.push(closer);
+            (balance ??= []).push(closer);
         }
         else if (operator === ")" || operator === "]" || operator === "}") {
-            const expected = balance.pop();
+            const expected = balance?.pop();
             if (expected !== operator) {
                 throw new TemplateSyntaxError(expected === undefined
                     ? `unexpected '${operator}'`
@@ -21843,15 +21765,30 @@ function lexTag(source, from, block, file, tokens, lines) {
         pos += operator.length;
     }
 }
+function isAsciiNameChar(d) {
+    return (d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95;
+}
+/** The operator at `pos` (the longest that matches), as one of OPERATORS' own strings. */
+function operatorAt(source, pos) {
+    const c = source.charCodeAt(pos);
+    const d = source.charCodeAt(pos + 1);
+    for (const op of TWO_CHAR_OPERATORS) {
+        if (op.charCodeAt(0) === c && op.charCodeAt(1) === d)
+            return op;
+    }
+    return ONE_CHAR_OPERATORS.get(c);
+}
 /** Where the tag closing at `pos` ends (whitespace after `-%}`/`-}}` included), if it closes there. */
 function matchTagEnd(source, pos, block) {
-    const close = block ? "%}" : "}}";
-    if (source.startsWith(close, pos))
+    const c = source.charCodeAt(pos);
+    const first = block ? 37 : 125; // `%` or `}`
+    if (c === first && source.charCodeAt(pos + 1) === 125)
         return pos + 2;
-    if (source.startsWith(`-${close}`, pos))
-        return skipWhitespace(source, pos + 3);
-    if (block && source.startsWith("+%}", pos))
-        return pos + 3;
+    if ((c === 45 || (block && c === 43)) && source.charCodeAt(pos + 1) === first) {
+        if (source.charCodeAt(pos + 2) !== 125)
+            return undefined;
+        return c === 45 ? skipWhitespace(source, pos + 3) : pos + 3;
+    }
     return undefined;
 }
 function readRaw(source, from, lines, file, pushData) {
@@ -22133,10 +22070,11 @@ class Parser {
         this.expectName("in");
         const iter = this.parseTuple({ withCondexpr: false, extraEndRules: ["recursive"] });
         const test = this.skipName("if") ? this.parseExpression() : undefined;
-        const recursive = this.skipName("recursive");
+        if (this.skipName("recursive"))
+            this.fail("recursive for loops are not supported", line);
         const body = this.parseStatements(["endfor", "else"]);
         const otherwise = this.next().value === "endfor" ? [] : this.parseStatements(["endfor"], true);
-        return { kind: "for", target, iter, body, otherwise, test, recursive, line };
+        return { kind: "for", target, iter, body, otherwise, test, line };
     }
     parseIf() {
         return this.parseIfBranch(this.expectName("if").line);
@@ -22315,24 +22253,24 @@ class Parser {
     parseCompare() {
         const line = this.current.line;
         const first = this.parseMath1();
-        const ops = [];
+        let ops;
         for (;;) {
             if (this.current.type === "operator" && COMPARE_OPERATORS.has(this.current.value)) {
                 const op = this.next().value;
-                ops.push({ op, expr: this.parseMath1() });
+                (ops ??= []).push({ op, expr: this.parseMath1() });
             }
             else if (this.skipName("in")) {
-                ops.push({ op: "in", expr: this.parseMath1() });
+                (ops ??= []).push({ op: "in", expr: this.parseMath1() });
             }
             else if (this.isName("not") && this.isName("in", this.look())) {
                 this.pos += 2;
-                ops.push({ op: "notin", expr: this.parseMath1() });
+                (ops ??= []).push({ op: "notin", expr: this.parseMath1() });
             }
             else {
                 break;
             }
         }
-        return ops.length === 0 ? first : { kind: "compare", first, ops, line };
+        return ops ? { kind: "compare", first, ops, line } : first;
     }
     parseMath1() {
         const line = this.current.line;
@@ -22345,10 +22283,13 @@ class Parser {
     }
     parseConcat() {
         const line = this.current.line;
-        const items = [this.parseMath2()];
+        const first = this.parseMath2();
+        if (!this.isOp("~"))
+            return first;
+        const items = [first];
         while (this.skipOp("~"))
             items.push(this.parseMath2());
-        return items.length === 1 ? items[0] : { kind: "concat", items, line };
+        return { kind: "concat", items, line };
     }
     parseMath2() {
         const line = this.current.line;
@@ -22387,12 +22328,17 @@ class Parser {
         switch (token.type) {
             case "name": {
                 this.next();
-                if (["true", "True"].includes(token.value))
-                    return { kind: "const", value: true, line };
-                if (["false", "False"].includes(token.value))
-                    return { kind: "const", value: false, line };
-                if (["none", "None"].includes(token.value))
-                    return { kind: "const", value: null, line };
+                switch (token.value) {
+                    case "true":
+                    case "True":
+                        return { kind: "const", value: true, line };
+                    case "false":
+                    case "False":
+                        return { kind: "const", value: false, line };
+                    case "none":
+                    case "None":
+                        return { kind: "const", value: null, line };
+                }
                 if (withNamespace && this.isOp(".")) {
                     this.next();
                     return { kind: "nsref", namespace: token.value, attr: this.expectName().value, line };
@@ -22436,9 +22382,6 @@ class Parser {
     }
     parseTuple(options) {
         let line = this.current.line;
-        const parse = options.simplified
-            ? () => this.parsePrimary(options.withNamespace)
-            : () => this.parseExpression(options.withCondexpr ?? true);
         const items = [];
         let isTuple = false;
         for (;;) {
@@ -22446,7 +22389,9 @@ class Parser {
                 this.expectOp(",");
             if (this.isTupleEnd(options.extraEndRules))
                 break;
-            items.push(parse());
+            items.push(options.simplified
+                ? this.parsePrimary(options.withNamespace)
+                : this.parseExpression(options.withCondexpr ?? true));
             if (this.isOp(","))
                 isTuple = true;
             else
@@ -22627,7 +22572,7 @@ class Parser {
             args = this.parseCallArgs();
         }
         else if ((TEST_ARGUMENT_START.has(current.type) || this.isOp("[") || this.isOp("{")) &&
-            !["else", "or", "and"].some((word) => this.isName(word))) {
+            !(this.isName("else") || this.isName("or") || this.isName("and"))) {
             if (this.isName("is"))
                 this.fail("You cannot chain multiple tests with is");
             args = { positional: [this.parsePostfix(this.parsePrimary())], keywords: [] };
@@ -22670,8 +22615,10 @@ function describe(token) {
 
 ;// CONCATENATED MODULE: ./src/project/jinja/engine.ts
 /**
- * The engine's entry points: compile a template once, render it in many contexts. Compiled
- * templates are cached by content, so the base and head revisions share them.
+ * The engine's entry points: parse a template once, render it in many contexts. Parsed
+ * templates are cached by content, so the base and head revisions share them. Rendering walks
+ * the tree: most templates render once or twice, and compiling them to closures first cost
+ * more in allocation (and garbage collection) than it saved.
  */
 
 
@@ -22680,18 +22627,15 @@ function describe(token) {
 
 
 const compiled = new ContentCache();
-/** Parses and compiles; a syntax error is a TemplateSyntaxError with the file and line. */
+/** Parses once per content; a syntax error is a TemplateSyntaxError with the file and line. */
 function compileTemplate(source, file) {
-    return compiled.getOrCreate(`${file}\0${source}`, () => {
-        const compiler = new Compiler(file);
+    return compiled.getOrCreate([file, source], () => {
         const nodes = parseTemplate(source, file).body;
-        const body = compiler.block(nodes);
         const lone = loneExpression(nodes);
-        const native = lone ? compiler.expr(lone) : undefined;
         const marked = lone?.kind === "filter" && NATIVE_MARKERS.has(lone.name);
         const render = (context) => {
             try {
-                return body(new Frame(undefined, context));
+                return renderBlock(nodes, new Frame(undefined, context), file);
             }
             catch (error) {
                 throw asRenderError(error, file);
@@ -22702,10 +22646,10 @@ function compileTemplate(source, file) {
             source,
             render,
             renderNative: (context) => {
-                if (!native)
+                if (!lone)
                     return render(context);
                 try {
-                    const value = native(new Frame(undefined, context));
+                    const value = evaluate(lone, new Frame(undefined, context));
                     return marked ? literalEval(str(value)) : value;
                 }
                 catch (error) {
@@ -22722,7 +22666,7 @@ function compileMacro(source, file, firstLine) {
     if (!macro || macro.kind !== "macro") {
         throw new TemplateSyntaxError("expected a macro block", file, firstLine);
     }
-    return new Compiler(file).macro(macro.name, macro.params, macro.body, macro.line);
+    return macroDefinition(macro.name, macro.params, macro.body, macro.line, file);
 }
 /** dbt's filters that ask native rendering to read the text as a Python literal. */
 const NATIVE_MARKERS = new Set(["as_native", "as_number", "as_bool"]);
@@ -23591,7 +23535,12 @@ class Relation extends PyObject {
             return database.name;
         throw new JinjaError("CompilationError", database.unknown);
     }
+    rendered;
     render() {
+        this.rendered ??= this.renderParts();
+        return this.rendered;
+    }
+    renderParts() {
         const parts = [];
         for (const component of COMPONENTS) {
             if (!this.include[component])
@@ -23729,8 +23678,8 @@ const relationValues = new ContentCache();
 /** The relation of a node of this project (a model or seed): `"schema"."identifier"` by default. */
 function nodeRelation(relation, database, quote = ALL_TRUE) {
     const db = "name" in database ? database.name : "\0";
-    const key = `${db}\0${relation.schema}\0${relation.identifier}\0${quote.database}${quote.schema}${quote.identifier}`;
-    return relationValues.getOrCreate(key, () => new Relation({
+    const policy = `${quote.database}${quote.schema}${quote.identifier}`;
+    return relationValues.getOrCreate([db, policy, relation.schema, relation.identifier], () => new Relation({
         database,
         schema: relation.schema,
         identifier: relation.identifier,
@@ -34107,19 +34056,43 @@ const parsedFiles = new ContentCache();
  * nothing; we warn.
  */
 function parseYamlFile(text, file) {
-    return parsedFiles.getOrCreate(`${file}\0${text}`, () => {
-        let value;
+    return parsedFiles.getOrCreate([file, text], () => {
+        // Strict first: js-yaml refuses a repeated key, which is rare, so the line scan that names
+        // every repeated key runs only for a file that has one.
         try {
-            value = yaml.load(text, { schema: PYYAML_SCHEMA, json: true, filename: file }) ?? null;
+            return deepFreeze({ value: yaml_load(text, file, false), warnings: [] });
         }
         catch (error) {
-            if (!(error instanceof yaml.YAMLException))
-                throw error;
-            throw new ProjectError(`invalid YAML: ${error.reason}`, { file, line: error.mark ? error.mark.line + 1 : undefined }, "Fix the YAML syntax.");
+            if (!(error instanceof yaml.YAMLException) || !isDuplicateKey(error))
+                throw yamlError(error, file);
+            let value;
+            try {
+                value = yaml_load(text, file, true);
+            }
+            catch (lenient) {
+                throw yamlError(lenient, file);
+            }
+            const named = duplicateKeys(text).map(({ key, line }) => ({ line, what: `key '${key}'` }));
+            // A repeated key inside a flow mapping (`{a: 1, a: 2}`) escapes the line scan.
+            const repeated = named.length
+                ? named
+                : [{ line: (error.mark?.line ?? 0) + 1, what: "a key" }];
+            const warnings = repeated.map(({ what, line }) => `${file}:${line}: ${what} is written twice in one mapping; the last value is used, as dbt (PyYAML) does.`);
+            return deepFreeze({ value, warnings });
         }
-        const warnings = duplicateKeys(text).map(({ key, line }) => `${file}:${line}: key '${key}' is written twice in one mapping; the last value is used, as dbt (PyYAML) does.`);
-        return deepFreeze({ value, warnings });
     });
+}
+/** `lastKeyWins` is js-yaml's `json` option: a repeated key overrides instead of failing. */
+function yaml_load(text, file, lastKeyWins) {
+    return yaml.load(text, { schema: PYYAML_SCHEMA, json: lastKeyWins, filename: file }) ?? null;
+}
+function isDuplicateKey(error) {
+    return error.reason === "duplicated mapping key";
+}
+function yamlError(error, file) {
+    if (!(error instanceof yaml.YAMLException))
+        return error;
+    return new ProjectError(`invalid YAML: ${error.reason}`, { file, line: error.mark ? error.mark.line + 1 : undefined }, "Fix the YAML syntax.");
 }
 function isRecord(value) {
     return (typeof value === "object" &&
@@ -34627,22 +34600,23 @@ function mentionedNames(text) {
 function nameLines(text) {
     const lines = new Map();
     let line = 1;
-    let offset = 0;
-    for (const match of text.matchAll(/^[ \t-]*name:[ \t]*["']?([^"'#\n]*?)["']?[ \t]*(?:#.*)?$/gm)) {
-        line += countNewlines(text, offset, match.index);
-        offset = match.index;
-        const name = match[1].trim();
-        if (!lines.has(name))
+    let counted = 0;
+    // Jumps from one `name:` to the next rather than matching a pattern at every line.
+    for (let at = text.indexOf("name:"); at !== -1;) {
+        const start = text.lastIndexOf("\n", at) + 1;
+        const newline = text.indexOf("\n", at);
+        const end = newline === -1 ? text.length : newline;
+        for (let i = text.indexOf("\n", counted); i !== -1 && i < start; i = text.indexOf("\n", i + 1))
+            line++;
+        counted = start;
+        const name = NAME_LINE.exec(text.slice(start, end))?.[1].trim();
+        if (name !== undefined && !lines.has(name))
             lines.set(name, line);
+        at = newline === -1 ? -1 : text.indexOf("name:", end);
     }
     return lines;
 }
-function countNewlines(text, from, to) {
-    let count = 0;
-    for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1))
-        count++;
-    return count;
-}
+const NAME_LINE = /^[ \t-]*name:[ \t]*["']?([^"'#\n]*?)["']?[ \t]*(?:#.*)?\r?$/;
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -35370,8 +35344,7 @@ class MacroNamespace extends PyObject {
         if (entry.duplicateOf) {
             return new BrokenMacro(entry.name, new ProjectError(`macro ${entry.name} is defined twice in package ${this.packageName} (also at ${entry.duplicateOf}).`, { file: entry.file, line: entry.line }, "Rename or remove one of them."));
         }
-        const key = `${this.packageName}\0${entry.file}\0${entry.line}\0${entry.source}`;
-        return compiledMacros.getOrCreate(key, () => {
+        return compiledMacros.getOrCreate([this.packageName, entry.file, String(entry.line), entry.source], () => {
             try {
                 return new Macro(compileMacro(entry.source, entry.file, entry.line), undefined);
             }
@@ -35486,7 +35459,12 @@ function projectConfigLayers(tree, segments) {
     }
     return layers;
 }
+/** Each folder level's configs, read once however many models sit below it. */
+const configsOfLevel = new WeakMap();
 function configsAt(level) {
+    const known = configsOfLevel.get(level);
+    if (known)
+        return known;
     const configs = {};
     for (const [key, value] of Object.entries(level)) {
         if (key.startsWith("+")) {
@@ -35496,6 +35474,7 @@ function configsAt(level) {
             configs[normaliseConfigKey(key)] = value;
         }
     }
+    configsOfLevel.set(level, configs);
     return configs;
 }
 
@@ -35598,11 +35577,12 @@ const VALIDATORS = {
         "{'relation': true, 'columns': true}",
     ],
 };
+const VALIDATOR_ENTRIES = Object.entries(VALIDATORS);
 /** Validates the merged values; a wrong type is reported at the file that set it. */
 function validateConfig(merged, fallbackFile) {
     const checked = {};
     const errors = [];
-    for (const [key, [schema, expected]] of Object.entries(VALIDATORS)) {
+    for (const [key, [schema, expected]] of VALIDATOR_ENTRIES) {
         const value = merged.values[key];
         if (value === undefined)
             continue;
@@ -35672,27 +35652,44 @@ function hookSql(hook) {
 
 ;// CONCATENATED MODULE: ./src/sql/lexer.ts
 const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+/** Whether the (first) character is one a word is made of: letters, digits, `_`, `$`, non-ASCII. */
 function isWordChar(char) {
-    return char !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(char);
+    if (char === undefined || char === "")
+        return false;
+    const c = char.charCodeAt(0);
+    return ((c >= 97 && c <= 122) ||
+        (c >= 65 && c <= 90) ||
+        (c >= 48 && c <= 57) ||
+        c === 95 ||
+        c === 36 ||
+        c >= 0x80);
+}
+/** JavaScript's `\s`, with the usual ASCII spaces decided without a pattern. */
+function isSpace(sql, index) {
+    const c = sql.charCodeAt(index);
+    if (c === 32 || (c >= 9 && c <= 13))
+        return true;
+    return c >= 0x80 && /\s/.test(sql[index]);
 }
 function* sqlTokens(sql) {
     let index = 0;
     let line = 1;
     const token = (kind, end, unterminated) => {
-        const text = sql.slice(index, end);
-        const result = { kind, text, line, ...(unterminated ? { unterminated } : {}) };
-        for (const char of text)
-            if (char === "\n")
-                line++;
+        const result = unterminated
+            ? { kind, text: sql.slice(index, end), line, unterminated }
+            : { kind, text: sql.slice(index, end), line };
+        for (let i = sql.indexOf("\n", index); i !== -1 && i < end; i = sql.indexOf("\n", i + 1)) {
+            line++;
+        }
         index = end;
         return result;
     };
     while (index < sql.length) {
         const char = sql[index];
         const next = sql[index + 1];
-        if (/\s/.test(char)) {
+        if (isSpace(sql, index)) {
             let end = index + 1;
-            while (end < sql.length && /\s/.test(sql[end]))
+            while (end < sql.length && isSpace(sql, end))
                 end++;
             yield token("space", end);
         }
@@ -35724,6 +35721,13 @@ function* sqlTokens(sql) {
         }
         else if (char === ";") {
             yield token("semicolon", index + 1);
+        }
+        else if (char !== "$" && isWordChar(char)) {
+            // A word at once: inside it, `$` is part of the name and starts no dollar quote.
+            let end = index + 1;
+            while (end < sql.length && isWordChar(sql[end]))
+                end++;
+            yield token("other", end);
         }
         else {
             yield token("other", index + 1);
@@ -36320,8 +36324,7 @@ function parseModels(modelFiles, inputs) {
             modelValue: (config) => inputs.modelValue(model, config),
         });
         try {
-            const key = `${inputs.fingerprint}\0${model.file}\0${rawSql}`;
-            parsed.set(model.name, parsedModels.getOrCreate(key, parse));
+            parsed.set(model.name, parsedModels.getOrCreate([inputs.fingerprint, model.file, rawSql], parse));
         }
         catch (error) {
             if (!(error instanceof ProjectError))

@@ -5,16 +5,33 @@
  * without limit.
  */
 export class ContentCache<V> {
-  private readonly entries = new Map<string, V>();
+  /** Keyed by each part in turn: file texts are not copied into one long key string. */
+  private entries = new Map<string, unknown>();
+  private size = 0;
 
   constructor(private readonly limit = 50_000) {}
 
-  getOrCreate(key: string, create: () => V): V {
-    const found = this.entries.get(key);
+  getOrCreate(keys: readonly string[], create: () => V): V {
+    let level = this.entries;
+    for (const key of keys.slice(0, -1)) {
+      let next = level.get(key) as Map<string, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        level.set(key, next);
+      }
+      level = next;
+    }
+    const last = keys.at(-1) ?? "";
+    const found = level.get(last) as V | undefined;
     if (found !== undefined) return found;
     const value = create();
-    if (this.entries.size >= this.limit) this.entries.clear();
-    this.entries.set(key, value);
+    if (this.size >= this.limit) {
+      this.entries = new Map();
+      this.size = 0;
+      return this.getOrCreate(keys, () => value);
+    }
+    level.set(last, value);
+    this.size++;
     return value;
   }
 }

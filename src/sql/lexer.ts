@@ -3,6 +3,7 @@
  * literals ('…', E'…' with backslash escapes), quoted identifiers, line comments, nested block
  * comments and dollar quotes, as PostgreSQL and RisingWave read them.
  */
+/** "other" is one punctuation character, or a whole word. */
 export type SqlTokenKind =
   "space" | "comment" | "string" | "identifier" | "dollar-quoted" | "semicolon" | "other";
 
@@ -17,26 +18,46 @@ export interface SqlToken {
 
 const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
 
+/** Whether the (first) character is one a word is made of: letters, digits, `_`, `$`, non-ASCII. */
 export function isWordChar(char: string | undefined): boolean {
-  return char !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(char);
+  if (char === undefined || char === "") return false;
+  const c = char.charCodeAt(0);
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 95 ||
+    c === 36 ||
+    c >= 0x80
+  );
+}
+
+/** JavaScript's `\s`, with the usual ASCII spaces decided without a pattern. */
+function isSpace(sql: string, index: number): boolean {
+  const c = sql.charCodeAt(index);
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c >= 0x80 && /\s/.test(sql[index]!);
 }
 
 export function* sqlTokens(sql: string): Generator<SqlToken> {
   let index = 0;
   let line = 1;
   const token = (kind: SqlTokenKind, end: number, unterminated?: string): SqlToken => {
-    const text = sql.slice(index, end);
-    const result: SqlToken = { kind, text, line, ...(unterminated ? { unterminated } : {}) };
-    for (const char of text) if (char === "\n") line++;
+    const result: SqlToken = unterminated
+      ? { kind, text: sql.slice(index, end), line, unterminated }
+      : { kind, text: sql.slice(index, end), line };
+    for (let i = sql.indexOf("\n", index); i !== -1 && i < end; i = sql.indexOf("\n", i + 1)) {
+      line++;
+    }
     index = end;
     return result;
   };
   while (index < sql.length) {
     const char = sql[index] as string;
     const next = sql[index + 1];
-    if (/\s/.test(char)) {
+    if (isSpace(sql, index)) {
       let end = index + 1;
-      while (end < sql.length && /\s/.test(sql[end] as string)) end++;
+      while (end < sql.length && isSpace(sql, end)) end++;
       yield token("space", end);
     } else if (char === "-" && next === "-") {
       const end = sql.indexOf("\n", index);
@@ -67,6 +88,11 @@ export function* sqlTokens(sql: string): Generator<SqlToken> {
         : token("dollar-quoted", close + tag.length);
     } else if (char === ";") {
       yield token("semicolon", index + 1);
+    } else if (char !== "$" && isWordChar(char)) {
+      // A word at once: inside it, `$` is part of the name and starts no dollar quote.
+      let end = index + 1;
+      while (end < sql.length && isWordChar(sql[end])) end++;
+      yield token("other", end);
     } else {
       yield token("other", index + 1);
     }

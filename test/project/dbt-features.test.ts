@@ -20,6 +20,19 @@ describe("YAML as dbt (PyYAML) reads it", () => {
     repo.dispose();
   });
 
+  it("warns about a key written twice inside a flow mapping too", async () => {
+    const repo = repoWith({
+      "dbt_project.yml": `${MINIMAL_PROJECT}vars: {v: first, v: second}\n`,
+      "models/m.sql": "select '{{ var('v') }}'",
+    });
+    const project = await load(repo);
+    expect(project.models.get("m")!.sql).toBe("select 'second'");
+    expect(project.warnings).toContainEqual(
+      expect.stringMatching(/^dbt_project\.yml:5: a key is written twice/),
+    );
+    repo.dispose();
+  });
+
   it("keeps y and n as strings and reads yes/no as booleans, as PyYAML does", async () => {
     const repo = repoWith({
       "models/m.sql": "select 1",

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import yaml from "js-yaml";
-import { MacroReturn } from "../jinja/compile.js";
+import { MacroReturn } from "../jinja/interpreter.js";
 import { compileTemplate } from "../jinja/engine.js";
 import { pythonJson } from "../jinja/filters.js";
 import { PyGenerator } from "../jinja/generator.js";

@@ -73,7 +73,14 @@ export class Relation extends PyObject {
     throw new JinjaError("CompilationError", database.unknown);
   }
 
+  private rendered?: string;
+
   render(): string {
+    this.rendered ??= this.renderParts();
+    return this.rendered;
+  }
+
+  private renderParts(): string {
     const parts: string[] = [];
     for (const component of COMPONENTS) {
       if (!this.include[component]) continue;
@@ -237,9 +244,9 @@ export function nodeRelation(
   quote: Policy = ALL_TRUE,
 ): Relation {
   const db = "name" in database ? database.name : "\0";
-  const key = `${db}\0${relation.schema}\0${relation.identifier}\0${quote.database}${quote.schema}${quote.identifier}`;
+  const policy = `${quote.database}${quote.schema}${quote.identifier}`;
   return relationValues.getOrCreate(
-    key,
+    [db, policy, relation.schema, relation.identifier],
     () =>
       new Relation({
         database,

@@ -227,18 +227,20 @@ function mentionedNames(text: string): string[] {
 function nameLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
   let line = 1;
-  let offset = 0;
-  for (const match of text.matchAll(/^[ \t-]*name:[ \t]*["']?([^"'#\n]*?)["']?[ \t]*(?:#.*)?$/gm)) {
-    line += countNewlines(text, offset, match.index);
-    offset = match.index;
-    const name = match[1]!.trim();
-    if (!lines.has(name)) lines.set(name, line);
+  let counted = 0;
+  // Jumps from one `name:` to the next rather than matching a pattern at every line.
+  for (let at = text.indexOf("name:"); at !== -1;) {
+    const start = text.lastIndexOf("\n", at) + 1;
+    const newline = text.indexOf("\n", at);
+    const end = newline === -1 ? text.length : newline;
+    for (let i = text.indexOf("\n", counted); i !== -1 && i < start; i = text.indexOf("\n", i + 1))
+      line++;
+    counted = start;
+    const name = NAME_LINE.exec(text.slice(start, end))?.[1]!.trim();
+    if (name !== undefined && !lines.has(name)) lines.set(name, line);
+    at = newline === -1 ? -1 : text.indexOf("name:", end);
   }
   return lines;
 }
 
-function countNewlines(text: string, from: number, to: number): number {
-  let count = 0;
-  for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) count++;
-  return count;
-}
+const NAME_LINE = /^[ \t-]*name:[ \t]*["']?([^"'#\n]*?)["']?[ \t]*(?:#.*)?\r?$/;

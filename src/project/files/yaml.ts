@@ -20,24 +20,50 @@ const parsedFiles = new ContentCache<YamlFile>();
  * nothing; we warn.
  */
 export function parseYamlFile(text: string, file: string): YamlFile {
-  return parsedFiles.getOrCreate(`${file}\0${text}`, () => {
-    let value: unknown;
+  return parsedFiles.getOrCreate([file, text], () => {
+    // Strict first: js-yaml refuses a repeated key, which is rare, so the line scan that names
+    // every repeated key runs only for a file that has one.
     try {
-      value = yaml.load(text, { schema: PYYAML_SCHEMA, json: true, filename: file }) ?? null;
+      return deepFreeze({ value: load(text, file, false), warnings: [] });
     } catch (error) {
-      if (!(error instanceof yaml.YAMLException)) throw error;
-      throw new ProjectError(
-        `invalid YAML: ${error.reason}`,
-        { file, line: error.mark ? error.mark.line + 1 : undefined },
-        "Fix the YAML syntax.",
+      if (!(error instanceof yaml.YAMLException) || !isDuplicateKey(error))
+        throw yamlError(error, file);
+      let value: unknown;
+      try {
+        value = load(text, file, true);
+      } catch (lenient) {
+        throw yamlError(lenient, file);
+      }
+      const named = duplicateKeys(text).map(({ key, line }) => ({ line, what: `key '${key}'` }));
+      // A repeated key inside a flow mapping (`{a: 1, a: 2}`) escapes the line scan.
+      const repeated = named.length
+        ? named
+        : [{ line: (error.mark?.line ?? 0) + 1, what: "a key" }];
+      const warnings = repeated.map(
+        ({ what, line }) =>
+          `${file}:${line}: ${what} is written twice in one mapping; the last value is used, as dbt (PyYAML) does.`,
       );
+      return deepFreeze({ value, warnings });
     }
-    const warnings = duplicateKeys(text).map(
-      ({ key, line }) =>
-        `${file}:${line}: key '${key}' is written twice in one mapping; the last value is used, as dbt (PyYAML) does.`,
-    );
-    return deepFreeze({ value, warnings });
   });
+}
+
+/** `lastKeyWins` is js-yaml's `json` option: a repeated key overrides instead of failing. */
+function load(text: string, file: string, lastKeyWins: boolean): unknown {
+  return yaml.load(text, { schema: PYYAML_SCHEMA, json: lastKeyWins, filename: file }) ?? null;
+}
+
+function isDuplicateKey(error: yaml.YAMLException): boolean {
+  return error.reason === "duplicated mapping key";
+}
+
+function yamlError(error: unknown, file: string): unknown {
+  if (!(error instanceof yaml.YAMLException)) return error;
+  return new ProjectError(
+    `invalid YAML: ${error.reason}`,
+    { file, line: error.mark ? error.mark.line + 1 : undefined },
+    "Fix the YAML syntax.",
+  );
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

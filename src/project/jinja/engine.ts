@@ -1,16 +1,20 @@
 /**
- * The engine's entry points: compile a template once, render it in many contexts. Compiled
- * templates are cached by content, so the base and head revisions share them.
+ * The engine's entry points: parse a template once, render it in many contexts. Parsed
+ * templates are cached by content, so the base and head revisions share them. Rendering walks
+ * the tree: most templates render once or twice, and compiling them to closures first cost
+ * more in allocation (and garbage collection) than it saved.
  */
 import { ContentCache } from "../content-cache.js";
 import {
-  Compiler,
+  evaluate,
   Frame,
-  type MacroDefinition,
-  RenderError,
   isControlSignal,
+  macroDefinition,
+  type MacroDefinition,
   MacroReturn,
-} from "./compile.js";
+  renderBlock,
+  RenderError,
+} from "./interpreter.js";
 import { TemplateSyntaxError } from "./errors.js";
 import { JINJA_GLOBALS } from "./globals.js";
 import { parseTemplate } from "./parser.js";
@@ -30,18 +34,15 @@ export interface CompiledTemplate {
 
 const compiled = new ContentCache<CompiledTemplate>();
 
-/** Parses and compiles; a syntax error is a TemplateSyntaxError with the file and line. */
+/** Parses once per content; a syntax error is a TemplateSyntaxError with the file and line. */
 export function compileTemplate(source: string, file: string): CompiledTemplate {
-  return compiled.getOrCreate(`${file}\0${source}`, () => {
-    const compiler = new Compiler(file);
+  return compiled.getOrCreate([file, source], () => {
     const nodes = parseTemplate(source, file).body;
-    const body = compiler.block(nodes);
     const lone = loneExpression(nodes);
-    const native = lone ? compiler.expr(lone) : undefined;
     const marked = lone?.kind === "filter" && NATIVE_MARKERS.has(lone.name);
     const render = (context: RenderContext) => {
       try {
-        return body(new Frame(undefined, context));
+        return renderBlock(nodes, new Frame(undefined, context), file);
       } catch (error) {
         throw asRenderError(error, file);
       }
@@ -51,9 +52,9 @@ export function compileTemplate(source: string, file: string): CompiledTemplate 
       source,
       render,
       renderNative: (context) => {
-        if (!native) return render(context);
+        if (!lone) return render(context);
         try {
-          const value = native(new Frame(undefined, context));
+          const value = evaluate(lone, new Frame(undefined, context));
           return marked ? literalEval(str(value)) : value;
         } catch (error) {
           throw asRenderError(error, file);
@@ -70,7 +71,7 @@ export function compileMacro(source: string, file: string, firstLine: number): M
   if (!macro || macro.kind !== "macro") {
     throw new TemplateSyntaxError("expected a macro block", file, firstLine);
   }
-  return new Compiler(file).macro(macro.name, macro.params, macro.body, macro.line);
+  return macroDefinition(macro.name, macro.params, macro.body, macro.line, file);
 }
 
 /** dbt's filters that ask native rendering to read the text as a Python literal. */

@@ -1,5 +1,5 @@
 /** Jinja2's own globals: range, dict, namespace, cycler, joiner (lipsum is random, so refused). */
-import { Namespace } from "./compile.js";
+import { Namespace } from "./interpreter.js";
 import {
   JinjaError,
   type Kwargs,

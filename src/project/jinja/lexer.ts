@@ -24,7 +24,7 @@ export interface Token {
   /** The operator itself for operators, the unescaped text for strings and data. */
   value: string;
   /** Integer and float literals' values. */
-  number?: number;
+  number: number | undefined;
   line: number;
 }
 
@@ -56,6 +56,10 @@ const OPERATORS = [
   ",",
   ";",
 ];
+const TWO_CHAR_OPERATORS = OPERATORS.filter((op) => op.length === 2);
+const ONE_CHAR_OPERATORS = new Map(
+  OPERATORS.filter((op) => op.length === 1).map((op) => [op.charCodeAt(0), op]),
+);
 const CLOSERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 
 const FLOAT = /(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/y;
@@ -75,7 +79,7 @@ export function tokenize(input: string, file: string, firstLine = 1): Token[] {
   const lines = new LineCounter(source, firstLine);
   const tokens: Token[] = [];
   const pushData = (text: string, at: number) => {
-    if (text !== "") tokens.push({ type: "data", value: text, line: lines.at(at) });
+    if (text !== "") tokens.push(token("data", text, lines.at(at)));
   };
   let pos = 0;
   while (pos < source.length) {
@@ -101,16 +105,17 @@ export function tokenize(input: string, file: string, firstLine = 1): Token[] {
       if (end[1] === "-") pos = skipWhitespace(source, pos);
     } else {
       const block = kind === "%";
-      tokens.push({
-        type: block ? "block_begin" : "variable_begin",
-        value: "",
-        line: lines.at(start.index),
-      });
+      tokens.push(token(block ? "block_begin" : "variable_begin", "", lines.at(start.index)));
       pos = lexTag(source, start.index + start[0].length, block, file, tokens, lines);
     }
   }
-  tokens.push({ type: "eof", value: "", line: lines.at(source.length) });
+  tokens.push(token("eof", "", lines.at(source.length)));
   return tokens;
+}
+
+/** Every token has the same shape, which keeps the parser's property reads monomorphic. */
+function token(type: TokenType, value: string, line: number, number?: number): Token {
+  return { type, value, number, line };
 }
 
 /** Line numbers of offsets, read in increasing order. */
@@ -153,9 +158,9 @@ function lexTag(
   lines: LineCounter,
 ): number {
   let pos = from;
-  const balance: string[] = [];
+  let balance: string[] | undefined;
   const push = (type: TokenType, value: string, number?: number) =>
-    tokens.push({ type, value, line: lines.at(pos), ...(number === undefined ? {} : { number }) });
+    tokens.push(token(type, value, lines.at(pos), number));
   for (;;) {
     if (pos >= source.length) {
       throw new TemplateSyntaxError(
@@ -164,48 +169,71 @@ function lexTag(
         lines.at(pos),
       );
     }
-    if (balance.length === 0) {
+    if (!balance?.length) {
       const end = matchTagEnd(source, pos, block);
       if (end !== undefined) {
         push(block ? "block_end" : "variable_end", "");
         return end;
       }
     }
-    WHITESPACE.lastIndex = pos;
-    const space = WHITESPACE.exec(source);
-    if (space) {
-      pos += space[0].length;
+    const c = source.charCodeAt(pos);
+    if (c === 32 || c === 10 || c === 9 || c === 13) {
+      pos++;
       continue;
     }
-    FLOAT.lastIndex = pos;
-    const float = FLOAT.exec(source);
-    if (float) {
-      push("float", float[0], Number(float[0].replaceAll("_", "")));
-      pos += float[0].length;
-      continue;
-    }
-    INTEGER.lastIndex = pos;
-    const integer = INTEGER.exec(source);
-    if (integer) {
+    if (c >= 48 && c <= 57) {
+      FLOAT.lastIndex = pos;
+      const float = FLOAT.exec(source);
+      if (float) {
+        push("float", float[0], Number(float[0].replaceAll("_", "")));
+        pos += float[0].length;
+        continue;
+      }
+      INTEGER.lastIndex = pos;
+      const integer = INTEGER.exec(source)!;
       push("integer", integer[0], parseInteger(integer[0].replaceAll("_", "")));
       pos += integer[0].length;
       continue;
     }
-    NAME.lastIndex = pos;
-    const name = NAME.exec(source);
-    if (name) {
-      push("name", name[0]);
-      pos += name[0].length;
+    const asciiNameStart = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    if (asciiNameStart) {
+      let end = pos + 1;
+      while (isAsciiNameChar(source.charCodeAt(end))) end++;
+      if (end >= source.length || source.charCodeAt(end) < 128) {
+        push("name", source.slice(pos, end));
+        pos = end;
+        continue;
+      }
+    }
+    if (asciiNameStart || c > 127) {
+      WHITESPACE.lastIndex = pos;
+      const space = c > 127 ? WHITESPACE.exec(source) : null;
+      if (space) {
+        pos += space[0].length;
+        continue;
+      }
+      NAME.lastIndex = pos;
+      const name = NAME.exec(source);
+      if (name) {
+        push("name", name[0]);
+        pos += name[0].length;
+        continue;
+      }
+    }
+    if (c === 39 || c === 34) {
+      STRING.lastIndex = pos;
+      const string = STRING.exec(source);
+      if (string) {
+        push("string", unescapePython(string[1] ?? string[2] ?? "", file, lines.at(pos)));
+        pos += string[0].length;
+        continue;
+      }
+    }
+    if (c === 11 || c === 12) {
+      pos++;
       continue;
     }
-    STRING.lastIndex = pos;
-    const string = STRING.exec(source);
-    if (string) {
-      push("string", unescapePython(string[1] ?? string[2] ?? "", file, lines.at(pos)));
-      pos += string[0].length;
-      continue;
-    }
-    const operator = OPERATORS.find((op) => source.startsWith(op, pos));
+    const operator = operatorAt(source, pos);
     if (operator === undefined) {
       throw new TemplateSyntaxError(
         `unexpected char '${source[pos]}' at ${pos}`,
@@ -215,9 +243,9 @@ function lexTag(
     }
     const closer = CLOSERS[operator];
     if (closer) {
-      balance.push(closer);
+      (balance ??= []).push(closer);
     } else if (operator === ")" || operator === "]" || operator === "}") {
-      const expected = balance.pop();
+      const expected = balance?.pop();
       if (expected !== operator) {
         throw new TemplateSyntaxError(
           expected === undefined
@@ -233,12 +261,29 @@ function lexTag(
   }
 }
 
+function isAsciiNameChar(d: number): boolean {
+  return (d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95;
+}
+
+/** The operator at `pos` (the longest that matches), as one of OPERATORS' own strings. */
+function operatorAt(source: string, pos: number): string | undefined {
+  const c = source.charCodeAt(pos);
+  const d = source.charCodeAt(pos + 1);
+  for (const op of TWO_CHAR_OPERATORS) {
+    if (op.charCodeAt(0) === c && op.charCodeAt(1) === d) return op;
+  }
+  return ONE_CHAR_OPERATORS.get(c);
+}
+
 /** Where the tag closing at `pos` ends (whitespace after `-%}`/`-}}` included), if it closes there. */
 function matchTagEnd(source: string, pos: number, block: boolean): number | undefined {
-  const close = block ? "%}" : "}}";
-  if (source.startsWith(close, pos)) return pos + 2;
-  if (source.startsWith(`-${close}`, pos)) return skipWhitespace(source, pos + 3);
-  if (block && source.startsWith("+%}", pos)) return pos + 3;
+  const c = source.charCodeAt(pos);
+  const first = block ? 37 : 125; // `%` or `}`
+  if (c === first && source.charCodeAt(pos + 1) === 125) return pos + 2;
+  if ((c === 45 || (block && c === 43)) && source.charCodeAt(pos + 1) === first) {
+    if (source.charCodeAt(pos + 2) !== 125) return undefined;
+    return c === 45 ? skipWhitespace(source, pos + 3) : pos + 3;
+  }
   return undefined;
 }
 

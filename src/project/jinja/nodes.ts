@@ -54,7 +54,6 @@ export type Stmt =
       body: Stmt[];
       otherwise: Stmt[];
       test?: Expr;
-      recursive: boolean;
       line: number;
     }
   | { kind: "if"; test: Expr; body: Stmt[]; otherwise: Stmt[]; line: number }

@@ -206,10 +206,10 @@ class Parser {
     this.expectName("in");
     const iter = this.parseTuple({ withCondexpr: false, extraEndRules: ["recursive"] });
     const test = this.skipName("if") ? this.parseExpression() : undefined;
-    const recursive = this.skipName("recursive");
+    if (this.skipName("recursive")) this.fail("recursive for loops are not supported", line);
     const body = this.parseStatements(["endfor", "else"]);
     const otherwise = this.next().value === "endfor" ? [] : this.parseStatements(["endfor"], true);
-    return { kind: "for", target, iter, body, otherwise, test, recursive, line };
+    return { kind: "for", target, iter, body, otherwise, test, line };
   }
 
   private parseIf(): Stmt {
@@ -401,21 +401,21 @@ class Parser {
   private parseCompare(): Expr {
     const line = this.current.line;
     const first = this.parseMath1();
-    const ops: { op: CompareOp; expr: Expr }[] = [];
+    let ops: { op: CompareOp; expr: Expr }[] | undefined;
     for (;;) {
       if (this.current.type === "operator" && COMPARE_OPERATORS.has(this.current.value)) {
         const op = this.next().value as CompareOp;
-        ops.push({ op, expr: this.parseMath1() });
+        (ops ??= []).push({ op, expr: this.parseMath1() });
       } else if (this.skipName("in")) {
-        ops.push({ op: "in", expr: this.parseMath1() });
+        (ops ??= []).push({ op: "in", expr: this.parseMath1() });
       } else if (this.isName("not") && this.isName("in", this.look())) {
         this.pos += 2;
-        ops.push({ op: "notin", expr: this.parseMath1() });
+        (ops ??= []).push({ op: "notin", expr: this.parseMath1() });
       } else {
         break;
       }
     }
-    return ops.length === 0 ? first : { kind: "compare", first, ops, line };
+    return ops ? { kind: "compare", first, ops, line } : first;
   }
 
   private parseMath1(): Expr {
@@ -430,9 +430,11 @@ class Parser {
 
   private parseConcat(): Expr {
     const line = this.current.line;
-    const items = [this.parseMath2()];
+    const first = this.parseMath2();
+    if (!this.isOp("~")) return first;
+    const items = [first];
     while (this.skipOp("~")) items.push(this.parseMath2());
-    return items.length === 1 ? items[0]! : { kind: "concat", items, line };
+    return { kind: "concat", items, line };
   }
 
   private parseMath2(): Expr {
@@ -473,9 +475,17 @@ class Parser {
     switch (token.type) {
       case "name": {
         this.next();
-        if (["true", "True"].includes(token.value)) return { kind: "const", value: true, line };
-        if (["false", "False"].includes(token.value)) return { kind: "const", value: false, line };
-        if (["none", "None"].includes(token.value)) return { kind: "const", value: null, line };
+        switch (token.value) {
+          case "true":
+          case "True":
+            return { kind: "const", value: true, line };
+          case "false":
+          case "False":
+            return { kind: "const", value: false, line };
+          case "none":
+          case "None":
+            return { kind: "const", value: null, line };
+        }
         if (withNamespace && this.isOp(".")) {
           this.next();
           return { kind: "nsref", namespace: token.value, attr: this.expectName().value, line };
@@ -525,15 +535,16 @@ class Parser {
     withNamespace?: boolean;
   }): Expr {
     let line = this.current.line;
-    const parse = options.simplified
-      ? () => this.parsePrimary(options.withNamespace)
-      : () => this.parseExpression(options.withCondexpr ?? true);
     const items: Expr[] = [];
     let isTuple = false;
     for (;;) {
       if (items.length > 0) this.expectOp(",");
       if (this.isTupleEnd(options.extraEndRules)) break;
-      items.push(parse());
+      items.push(
+        options.simplified
+          ? this.parsePrimary(options.withNamespace)
+          : this.parseExpression(options.withCondexpr ?? true),
+      );
       if (this.isOp(",")) isTuple = true;
       else break;
       line = this.current.line;
@@ -699,7 +710,7 @@ class Parser {
       args = this.parseCallArgs();
     } else if (
       (TEST_ARGUMENT_START.has(current.type) || this.isOp("[") || this.isOp("{")) &&
-      !["else", "or", "and"].some((word) => this.isName(word))
+      !(this.isName("else") || this.isName("or") || this.isName("and"))
     ) {
       if (this.isName("is")) this.fail("You cannot chain multiple tests with is");
       args = { positional: [this.parsePostfix(this.parsePrimary())], keywords: [] };

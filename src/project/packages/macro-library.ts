@@ -7,7 +7,7 @@
 import { ContentCache } from "../content-cache.js";
 import { ProjectError } from "../errors.js";
 import { compileMacro } from "../jinja/engine.js";
-import { Macro } from "../jinja/compile.js";
+import { Macro } from "../jinja/interpreter.js";
 import { TemplateSyntaxError } from "../jinja/errors.js";
 import { type PyCallable, PyObject, type Value } from "../jinja/values.js";
 import { GLOBAL_PROJECT_FILE, GLOBAL_PROJECT_SOURCE } from "./global-project.js";
@@ -118,21 +118,23 @@ export class MacroNamespace extends PyObject {
         ),
       );
     }
-    const key = `${this.packageName}\0${entry.file}\0${entry.line}\0${entry.source}`;
-    return compiledMacros.getOrCreate(key, () => {
-      try {
-        return new Macro(compileMacro(entry.source, entry.file, entry.line), undefined);
-      } catch (error) {
-        if (!(error instanceof TemplateSyntaxError)) throw error;
-        return new BrokenMacro(
-          entry.name,
-          new ProjectError(`Jinja syntax error in macro ${entry.name}: ${error.message}.`, {
-            file: error.file,
-            line: error.line,
-          }),
-        );
-      }
-    });
+    return compiledMacros.getOrCreate(
+      [this.packageName, entry.file, String(entry.line), entry.source],
+      () => {
+        try {
+          return new Macro(compileMacro(entry.source, entry.file, entry.line), undefined);
+        } catch (error) {
+          if (!(error instanceof TemplateSyntaxError)) throw error;
+          return new BrokenMacro(
+            entry.name,
+            new ProjectError(`Jinja syntax error in macro ${entry.name}: ${error.message}.`, {
+              file: error.file,
+              line: error.line,
+            }),
+          );
+        }
+      },
+    );
   }
 }
 

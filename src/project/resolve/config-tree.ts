@@ -58,7 +58,12 @@ export function projectConfigLayers(
   return layers;
 }
 
+/** Each folder level's configs, read once however many models sit below it. */
+const configsOfLevel = new WeakMap<Record<string, unknown>, Record<string, unknown>>();
+
 function configsAt(level: Record<string, unknown>): Record<string, unknown> {
+  const known = configsOfLevel.get(level);
+  if (known) return known;
   const configs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(level)) {
     if (key.startsWith("+")) {
@@ -67,5 +72,6 @@ function configsAt(level: Record<string, unknown>): Record<string, unknown> {
       configs[normaliseConfigKey(key)] = value;
     }
   }
+  configsOfLevel.set(level, configs);
   return configs;
 }

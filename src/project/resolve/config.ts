@@ -121,11 +121,13 @@ const VALIDATORS = {
 
 type Validated = { [K in keyof typeof VALIDATORS]?: z.infer<(typeof VALIDATORS)[K][0]> };
 
+const VALIDATOR_ENTRIES = Object.entries(VALIDATORS);
+
 /** Validates the merged values; a wrong type is reported at the file that set it. */
 export function validateConfig(merged: MergedConfig, fallbackFile: string): ModelConfig {
   const checked: Record<string, unknown> = {};
   const errors: ProjectError[] = [];
-  for (const [key, [schema, expected]] of Object.entries(VALIDATORS)) {
+  for (const [key, [schema, expected]] of VALIDATOR_ENTRIES) {
     const value = merged.values[key];
     if (value === undefined) continue;
     const result = (schema as z.ZodType).safeParse(value);

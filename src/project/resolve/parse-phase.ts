@@ -88,8 +88,10 @@ export function parseModels(
         modelValue: (config) => inputs.modelValue(model, config),
       });
     try {
-      const key = `${inputs.fingerprint}\0${model.file}\0${rawSql}`;
-      parsed.set(model.name, parsedModels.getOrCreate(key, parse));
+      parsed.set(
+        model.name,
+        parsedModels.getOrCreate([inputs.fingerprint, model.file, rawSql], parse),
+      );
     } catch (error) {
       if (!(error instanceof ProjectError)) throw error;
       failures.set(model.name, { name: model.name, file: model.file, error });

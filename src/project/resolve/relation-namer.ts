@@ -2,7 +2,7 @@ import type { NodeFile } from "../files/project-layout.js";
 import { ProjectContext, type SharedContext } from "../context/node-context.js";
 import { defaultSchemaName } from "../context/relation.js";
 import { ProjectError } from "../errors.js";
-import { Frame } from "../jinja/compile.js";
+import { Frame } from "../jinja/interpreter.js";
 import { callValue } from "../jinja/access.js";
 import { fromJs, type PyCallable, str, type Value } from "../jinja/values.js";
 import { ADAPTER_PREFIXES } from "../packages/dispatch.js";

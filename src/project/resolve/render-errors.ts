@@ -1,6 +1,6 @@
 import { EnvVarMissingError, TemplateCompilerError, VarMissingError } from "../context/builtins.js";
 import { ProjectError } from "../errors.js";
-import { RenderError } from "../jinja/compile.js";
+import { RenderError } from "../jinja/interpreter.js";
 import { TemplateSyntaxError } from "../jinja/errors.js";
 import { JinjaError } from "../jinja/values.js";
 
