@@ -36,7 +36,7 @@ export interface DeployResult {
 }
 
 export function hasCredentials(
-  settings: Settings,
+  settings: Pick<Settings, "databaseUrl">,
   env: Record<string, string | undefined>,
 ): boolean {
   return settings.databaseUrl !== undefined || Boolean(env.PGHOST || env.PGDATABASE);

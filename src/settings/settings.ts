@@ -39,6 +39,8 @@ export const settingsSchema = z.object({
   olderThanMs: z.number().int().nonnegative(),
   comment: z.boolean(),
   githubToken: z.string().optional(),
+  environment: z.string().optional(),
+  commentAuthor: z.string().optional(),
 });
 
 /** Everything the action does is decided from this one object, built once from the inputs. */
@@ -102,6 +104,8 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     olderThanMs: parseDuration("older-than", withDefault(read("older-than"), "0")),
     comment: parseBoolean("comment", withDefault(read("comment"), "true")),
     githubToken: optional(read("github-token")),
+    environment: optional(read("environment")),
+    commentAuthor: optional(read("comment-author")),
   };
 
   const result = settingsSchema.safeParse(candidate);

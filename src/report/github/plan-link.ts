@@ -1,0 +1,42 @@
+import type { GitHubClient } from "./client.js";
+import { findOwnComment, updateComment, type IssueRef } from "./comments.js";
+import type { CommentAuthor } from "./comment-author.js";
+
+const START = "<!-- deploy-result-link -->";
+const END = "<!-- /deploy-result-link -->";
+
+/**
+ * The reviewed plan stays as it was, under a line that says what its merge did and links the
+ * result comment; a later deploy of the same pull request replaces that line.
+ */
+export function withResultLink(planBody: string, line: string): string {
+  const block = `${START}\n${line}\n${END}\n\n`;
+  const at = planBody.indexOf(START);
+  if (at !== -1) {
+    const end = planBody.indexOf(END, at);
+    if (end !== -1) {
+      const after = planBody.slice(end + END.length).replace(/^\n+/, "");
+      return `${planBody.slice(0, at)}${block}${after}`;
+    }
+  }
+  // After the marker line, so the marker stays first.
+  const newline = planBody.indexOf("\n");
+  if (newline === -1) return `${planBody}\n${block}`;
+  return `${planBody.slice(0, newline + 1)}${block}${planBody.slice(newline + 1)}`;
+}
+
+/** Points the pull request's plan comment (if we wrote one) at the deploy result. */
+export async function linkPlanToResult(
+  client: GitHubClient,
+  target: IssueRef,
+  planMarker: string,
+  author: CommentAuthor,
+  line: string,
+): Promise<boolean> {
+  const plan = await findOwnComment(client, target, planMarker, author);
+  if (!plan) return false;
+  const body = withResultLink(plan.body, line);
+  if (body === plan.body) return true;
+  await updateComment(client, target, plan.id, body);
+  return true;
+}
