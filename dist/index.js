@@ -62450,7 +62450,8 @@ function targetLine(context) {
  */
 const FOOTER_MARKER = "<!-- report-footer -->";
 function withoutFooter(body) {
-    const at = body.indexOf(FOOTER_MARKER);
+    // The last one: ours comes last, and SQL from a pull request may carry the same text earlier.
+    const at = body.lastIndexOf(FOOTER_MARKER);
     return at === -1 ? body : body.slice(0, at);
 }
 function footer(context) {
@@ -62536,19 +62537,17 @@ const END = "<!-- /deploy-result-link -->";
  */
 function withResultLink(planBody, line) {
     const block = `${START}\n${line}\n${END}\n\n`;
-    const at = planBody.indexOf(START);
-    if (at !== -1) {
-        const end = planBody.indexOf(END, at);
-        if (end !== -1) {
-            const after = planBody.slice(end + END.length).replace(/^\n+/, "");
-            return `${planBody.slice(0, at)}${block}${after}`;
-        }
-    }
-    // After the marker line, so the marker stays first.
+    // Right after the marker line, and only there: the plan's SQL may hold the same text.
     const newline = planBody.indexOf("\n");
     if (newline === -1)
         return `${planBody}\n${block}`;
-    return `${planBody.slice(0, newline + 1)}${block}${planBody.slice(newline + 1)}`;
+    const head = planBody.slice(0, newline + 1);
+    let rest = planBody.slice(newline + 1);
+    const end = rest.indexOf(END);
+    if (rest.startsWith(START) && end !== -1) {
+        rest = rest.slice(end + END.length).replace(/^\n+/, "");
+    }
+    return `${head}${block}${rest}`;
 }
 /** Points the pull request's plan comment (if we wrote one) at the deploy result. */
 async function linkPlanToResult(client, target, planMarker, author, line) {
@@ -62867,7 +62866,7 @@ function readerItem(facts, r, dryRun) {
             detail: `Move the sink to the new version: a second sink from the new MV without a snapshot, swapped in ` +
                 `(copy the connector options from \`SHOW CREATE SINK ${self}\`). ${release}`,
             statements: [
-                `CREATE SINK ${moved} FROM ${target} WITH (/* the options of ${displayName(reader(r))} */, snapshot = 'false')`,
+                `CREATE SINK ${moved} FROM ${target}\n  WITH (/* the options of ${displayName(reader(r))} */, snapshot = 'false')`,
                 `ALTER SINK ${self} SWAP WITH ${moved}`,
                 `DROP SINK ${moved}`,
             ],
@@ -63135,7 +63134,9 @@ function detailsSection(result, facts, full) {
     const lines = ["#### Details", ""];
     if (!full) {
         const kept = result.outcome?.preservedTemps.length ?? 0;
-        lines.push(`${kept > 0 ? `${kept} previous version(s) kept under temporary names; their ` : "The "}names, durations and warnings are in the job summary.`, "");
+        if (kept === 0)
+            return "";
+        lines.push(`${kept} previous version(s) kept under temporary names: the \`preserved-temp-mvs\` output lists them.`, "");
         return lines.join("\n");
     }
     lines.push(...preservedSection(result, facts));
@@ -64246,18 +64247,20 @@ const NOTE_RESERVE = 1_500;
 /** Names listed in the note before "and N more". */
 const NOTE_NAMES = 12;
 function item(entry) {
-    const lines = [`- [ ] ${entry.title}`];
+    // A backslash ends the title line with a hard break, as GitHub shows a comment's newlines.
+    const lines = [`- [ ] ${entry.title}${entry.detail ? "\\" : ""}`];
     if (entry.detail)
         lines.push(`  ${entry.detail}`);
     if (entry.statements.length > 0) {
+        // After a blank line: a fence inside a tight list item loses its line breaks in some renderers.
         const block = fence(entry.statements.map((sql) => `${sql};`).join("\n"), "sql");
-        lines.push(...block.split("\n").map((line) => `  ${line}`));
+        lines.push("", ...block.split("\n").map((line) => `  ${line}`));
     }
     return lines.join("\n");
 }
 /**
- * The checklist, whole; past the limit, one line per item (the statements stay in the job
- * summary); past that too, as many lines as fit and the names of the rest.
+ * The checklist, whole; past the limit, failures whole and one line for each other item (the
+ * statements stay in the job summary); past that too, as many as fit and the names of the rest.
  */
 function actionSection(items, budget, summaryLink) {
     if (items.length === 0)
@@ -64266,7 +64269,8 @@ function actionSection(items, budget, summaryLink) {
     const whole = `${heading}\n${items.map(item).join("\n")}\n`;
     if (budget.take(whole))
         return { text: whole, complete: true };
-    const titles = items.map((entry) => `- [ ] ${entry.title}`);
+    // Failures stay whole; the other items shrink to their titles.
+    const titles = items.map((entry) => entry.severity === "error" ? item(entry) : `- [ ] ${entry.title}`);
     const compact = `${heading}\nWhat to run for each is in ${summaryLink}.\n\n${titles.join("\n")}\n`;
     if (budget.take(compact))
         return { text: compact, complete: false };
@@ -64315,6 +64319,7 @@ function nameList(names) {
     const shown = names.slice(0, NOTE_NAMES).map(code).join(", ");
     return names.length > NOTE_NAMES ? `${shown} and ${names.length - NOTE_NAMES} more` : shown;
 }
+const capitalised = (text) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;
 function summaryLinkOf(context) {
     return context.runUrl ? `the [job summary](${context.runUrl})` : "the job summary";
 }
@@ -64374,7 +64379,7 @@ function renderReport(result, context, options) {
 }
 function omissionNote(left, limit, context, options) {
     const where = options.summaryComplete && limit === commentLimit
-        ? `${summaryLinkOf(context)} has the full report, and the \`plan\` output every statement.`
+        ? `${capitalised(summaryLinkOf(context))} has the full report, and the \`plan\` output every statement.`
         : "The `plan` output of this step has every statement.";
     return `> [!NOTE]\n> Left out to stay under ${limit.name}: ${left.join("; ")}. ${where}`;
 }

@@ -32494,7 +32494,8 @@ function context_targetLine(context) {
  */
 const FOOTER_MARKER = "<!-- report-footer -->";
 function withoutFooter(body) {
-    const at = body.indexOf(FOOTER_MARKER);
+    // The last one: ours comes last, and SQL from a pull request may carry the same text earlier.
+    const at = body.lastIndexOf(FOOTER_MARKER);
     return at === -1 ? body : body.slice(0, at);
 }
 function footer(context) {
@@ -32534,7 +32535,7 @@ function readerItem(facts, r, dryRun) {
             detail: `Move the sink to the new version: a second sink from the new MV without a snapshot, swapped in ` +
                 `(copy the connector options from \`SHOW CREATE SINK ${self}\`). ${release}`,
             statements: [
-                `CREATE SINK ${moved} FROM ${target} WITH (/* the options of ${displayName(reader(r))} */, snapshot = 'false')`,
+                `CREATE SINK ${moved} FROM ${target}\n  WITH (/* the options of ${displayName(reader(r))} */, snapshot = 'false')`,
                 `ALTER SINK ${self} SWAP WITH ${moved}`,
                 `DROP SINK ${moved}`,
             ],
@@ -32802,7 +32803,9 @@ function detailsSection(result, facts, full) {
     const lines = ["#### Details", ""];
     if (!full) {
         const kept = result.outcome?.preservedTemps.length ?? 0;
-        lines.push(`${kept > 0 ? `${kept} previous version(s) kept under temporary names; their ` : "The "}names, durations and warnings are in the job summary.`, "");
+        if (kept === 0)
+            return "";
+        lines.push(`${kept} previous version(s) kept under temporary names: the \`preserved-temp-mvs\` output lists them.`, "");
         return lines.join("\n");
     }
     lines.push(...preservedSection(result, facts));
@@ -33913,18 +33916,20 @@ const NOTE_RESERVE = 1_500;
 /** Names listed in the note before "and N more". */
 const NOTE_NAMES = 12;
 function item(entry) {
-    const lines = [`- [ ] ${entry.title}`];
+    // A backslash ends the title line with a hard break, as GitHub shows a comment's newlines.
+    const lines = [`- [ ] ${entry.title}${entry.detail ? "\\" : ""}`];
     if (entry.detail)
         lines.push(`  ${entry.detail}`);
     if (entry.statements.length > 0) {
+        // After a blank line: a fence inside a tight list item loses its line breaks in some renderers.
         const block = fence(entry.statements.map((sql) => `${sql};`).join("\n"), "sql");
-        lines.push(...block.split("\n").map((line) => `  ${line}`));
+        lines.push("", ...block.split("\n").map((line) => `  ${line}`));
     }
     return lines.join("\n");
 }
 /**
- * The checklist, whole; past the limit, one line per item (the statements stay in the job
- * summary); past that too, as many lines as fit and the names of the rest.
+ * The checklist, whole; past the limit, failures whole and one line for each other item (the
+ * statements stay in the job summary); past that too, as many as fit and the names of the rest.
  */
 function actionSection(items, budget, summaryLink) {
     if (items.length === 0)
@@ -33933,7 +33938,8 @@ function actionSection(items, budget, summaryLink) {
     const whole = `${heading}\n${items.map(item).join("\n")}\n`;
     if (budget.take(whole))
         return { text: whole, complete: true };
-    const titles = items.map((entry) => `- [ ] ${entry.title}`);
+    // Failures stay whole; the other items shrink to their titles.
+    const titles = items.map((entry) => entry.severity === "error" ? item(entry) : `- [ ] ${entry.title}`);
     const compact = `${heading}\nWhat to run for each is in ${summaryLink}.\n\n${titles.join("\n")}\n`;
     if (budget.take(compact))
         return { text: compact, complete: false };
@@ -33982,6 +33988,7 @@ function nameList(names) {
     const shown = names.slice(0, NOTE_NAMES).map(escape_code).join(", ");
     return names.length > NOTE_NAMES ? `${shown} and ${names.length - NOTE_NAMES} more` : shown;
 }
+const capitalised = (text) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;
 function summaryLinkOf(context) {
     return context.runUrl ? `the [job summary](${context.runUrl})` : "the job summary";
 }
@@ -34041,7 +34048,7 @@ function renderReport(result, context, options) {
 }
 function omissionNote(left, limit, context, options) {
     const where = options.summaryComplete && limit === commentLimit
-        ? `${summaryLinkOf(context)} has the full report, and the \`plan\` output every statement.`
+        ? `${capitalised(summaryLinkOf(context))} has the full report, and the \`plan\` output every statement.`
         : "The `plan` output of this step has every statement.";
     return `> [!NOTE]\n> Left out to stay under ${limit.name}: ${left.join("; ")}. ${where}`;
 }

@@ -46,7 +46,7 @@ function readerItem(facts: ModelFacts, r: Reader, dryRun: boolean): ActionItem {
         `Move the sink to the new version: a second sink from the new MV without a snapshot, swapped in ` +
         `(copy the connector options from \`SHOW CREATE SINK ${self}\`). ${release}`,
       statements: [
-        `CREATE SINK ${moved} FROM ${target} WITH (/* the options of ${displayName(reader(r))} */, snapshot = 'false')`,
+        `CREATE SINK ${moved} FROM ${target}\n  WITH (/* the options of ${displayName(reader(r))} */, snapshot = 'false')`,
         `ALTER SINK ${self} SWAP WITH ${moved}`,
         `DROP SINK ${moved}`,
       ],

@@ -89,7 +89,8 @@ export function targetLine(context: ReportContext): string {
 export const FOOTER_MARKER = "<!-- report-footer -->";
 
 export function withoutFooter(body: string): string {
-  const at = body.indexOf(FOOTER_MARKER);
+  // The last one: ours comes last, and SQL from a pull request may carry the same text earlier.
+  const at = body.lastIndexOf(FOOTER_MARKER);
   return at === -1 ? body : body.slice(0, at);
 }
 

@@ -138,8 +138,9 @@ export function detailsSection(result: DeployResult, facts: ModelFacts[], full: 
   const lines: string[] = ["#### Details", ""];
   if (!full) {
     const kept = result.outcome?.preservedTemps.length ?? 0;
+    if (kept === 0) return "";
     lines.push(
-      `${kept > 0 ? `${kept} previous version(s) kept under temporary names; their ` : "The "}names, durations and warnings are in the job summary.`,
+      `${kept} previous version(s) kept under temporary names: the \`preserved-temp-mvs\` output lists them.`,
       "",
     );
     return lines.join("\n");

@@ -40,18 +40,20 @@ const NOTE_RESERVE = 1_500;
 const NOTE_NAMES = 12;
 
 function item(entry: ActionItem): string {
-  const lines = [`- [ ] ${entry.title}`];
+  // A backslash ends the title line with a hard break, as GitHub shows a comment's newlines.
+  const lines = [`- [ ] ${entry.title}${entry.detail ? "\\" : ""}`];
   if (entry.detail) lines.push(`  ${entry.detail}`);
   if (entry.statements.length > 0) {
+    // After a blank line: a fence inside a tight list item loses its line breaks in some renderers.
     const block = fence(entry.statements.map((sql) => `${sql};`).join("\n"), "sql");
-    lines.push(...block.split("\n").map((line) => `  ${line}`));
+    lines.push("", ...block.split("\n").map((line) => `  ${line}`));
   }
   return lines.join("\n");
 }
 
 /**
- * The checklist, whole; past the limit, one line per item (the statements stay in the job
- * summary); past that too, as many lines as fit and the names of the rest.
+ * The checklist, whole; past the limit, failures whole and one line for each other item (the
+ * statements stay in the job summary); past that too, as many as fit and the names of the rest.
  */
 function actionSection(
   items: ActionItem[],
@@ -62,7 +64,10 @@ function actionSection(
   const heading = "#### Action required\n";
   const whole = `${heading}\n${items.map(item).join("\n")}\n`;
   if (budget.take(whole)) return { text: whole, complete: true };
-  const titles = items.map((entry) => `- [ ] ${entry.title}`);
+  // Failures stay whole; the other items shrink to their titles.
+  const titles = items.map((entry) =>
+    entry.severity === "error" ? item(entry) : `- [ ] ${entry.title}`,
+  );
   const compact = `${heading}\nWhat to run for each is in ${summaryLink}.\n\n${titles.join("\n")}\n`;
   if (budget.take(compact)) return { text: compact, complete: false };
   budget.take(heading);
@@ -117,6 +122,8 @@ function nameList(names: string[]): string {
   const shown = names.slice(0, NOTE_NAMES).map(code).join(", ");
   return names.length > NOTE_NAMES ? `${shown} and ${names.length - NOTE_NAMES} more` : shown;
 }
+
+const capitalised = (text: string) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;
 
 function summaryLinkOf(context: ReportContext): string {
   return context.runUrl ? `the [job summary](${context.runUrl})` : "the job summary";
@@ -188,7 +195,7 @@ function omissionNote(
 ): string {
   const where =
     options.summaryComplete && limit === commentLimit
-      ? `${summaryLinkOf(context)} has the full report, and the \`plan\` output every statement.`
+      ? `${capitalised(summaryLinkOf(context))} has the full report, and the \`plan\` output every statement.`
       : "The `plan` output of this step has every statement.";
   return `> [!NOTE]\n> Left out to stay under ${limit.name}: ${left.join("; ")}. ${where}`;
 }

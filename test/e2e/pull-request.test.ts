@@ -11,6 +11,7 @@ import { startGitHubApi, type GitHubApi } from "../support/github-api/index.js";
 import { inspectComment } from "../support/gfm/render.js";
 import { openRisingWaveTarget, type RisingWaveTarget } from "../support/risingwave/target.js";
 import { exampleProjectFiles, exampleSetupStatements } from "./example-project.js";
+import { mergePullRequest } from "./merge.js";
 
 const DDL = /^\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|SET\s+BACKGROUND_DDL)\b/i;
 const COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
@@ -236,10 +237,7 @@ describe("pull request reports through dist/index.js", () => {
     await target.query(
       "CREATE MATERIALIZED VIEW public.adhoc AS SELECT count(*) AS n FROM public.customer_totals",
     );
-    repo.checkout("main");
-    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #7", "feature");
-    const merge = repo.revParse();
-    api.addPull({ number: 7, baseSha: base, headSha: head, merged: true, mergeCommitSha: merge });
+    const merge = mergePullRequest(repo, api, { number: 7, baseSha: base, headSha: head });
 
     const result = await runAction({
       repo,

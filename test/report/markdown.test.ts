@@ -77,6 +77,19 @@ describe("renderReport", () => {
     expect(first).not.toBe(rerun);
     expect(withoutFooter(first)).toBe(withoutFooter(rerun));
   });
+
+  it("is not fooled by a footer marker in a pull request's SQL into keeping a stale comment", () => {
+    const withMarker = (tail: string) => {
+      const result = dryRunOf(2, 10);
+      result.plan.models[0]!.steps.push({
+        kind: "post-hook",
+        sql: "select 1 -- <!-- report-footer -->",
+      });
+      result.plan.models[1]!.steps.push({ kind: "post-hook", sql: `select '${tail}'` });
+      return render(result);
+    };
+    expect(withoutFooter(withMarker("v1"))).not.toBe(withoutFooter(withMarker("v2")));
+  });
 });
 
 describe("comment markers", () => {
@@ -114,5 +127,11 @@ describe("comment markers", () => {
     const twice = withResultLink(once, "second");
     expect(twice).toBe(once.replace("first", "second"));
     expect(withResultLink(twice, "second")).toBe(twice);
+    // The same text inside the plan (SQL from the pull request) is never taken for ours.
+    const hostile =
+      "<!-- marker -->\n```sql\n<!-- deploy-result-link -->\nx\n<!-- /deploy-result-link -->\n```\n";
+    expect(withResultLink(hostile, "first")).toBe(
+      `<!-- marker -->\n<!-- deploy-result-link -->\nfirst\n<!-- /deploy-result-link -->\n\n${hostile.slice(16)}`,
+    );
   });
 });

@@ -11,18 +11,16 @@ const END = "<!-- /deploy-result-link -->";
  */
 export function withResultLink(planBody: string, line: string): string {
   const block = `${START}\n${line}\n${END}\n\n`;
-  const at = planBody.indexOf(START);
-  if (at !== -1) {
-    const end = planBody.indexOf(END, at);
-    if (end !== -1) {
-      const after = planBody.slice(end + END.length).replace(/^\n+/, "");
-      return `${planBody.slice(0, at)}${block}${after}`;
-    }
-  }
-  // After the marker line, so the marker stays first.
+  // Right after the marker line, and only there: the plan's SQL may hold the same text.
   const newline = planBody.indexOf("\n");
   if (newline === -1) return `${planBody}\n${block}`;
-  return `${planBody.slice(0, newline + 1)}${block}${planBody.slice(newline + 1)}`;
+  const head = planBody.slice(0, newline + 1);
+  let rest = planBody.slice(newline + 1);
+  const end = rest.indexOf(END);
+  if (rest.startsWith(START) && end !== -1) {
+    rest = rest.slice(end + END.length).replace(/^\n+/, "");
+  }
+  return `${head}${block}${rest}`;
 }
 
 /** Points the pull request's plan comment (if we wrote one) at the deploy result. */
