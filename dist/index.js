@@ -37357,7 +37357,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3933);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(585);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37366,7 +37366,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3933:
+/***/ 585:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61315,7 +61315,43 @@ async function connect(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/risingwave/extended-query.ts
+/**
+ * The one way a statement reaches the database: as an unnamed prepared statement (Parse, Bind,
+ * Describe portal, Execute, Sync), never as a simple Query. Over this protocol the server itself
+ * refuses a text holding more than one statement, with its own parser, whatever our lexer
+ * thought of it: RisingWave "Only one statement is allowed in extended query mode"
+ * (src/utils/pgwire/src/pg_protocol.rs, inner_process_parse_msg: v2.2.0:745, v2.6.2:868,
+ * v2.8.5:988, v3.0.3:1018, main@448c6570:1018), PostgreSQL "cannot insert multiple commands into
+ * a prepared statement". Over the simple protocol both run every statement of the text
+ * (pg_protocol.rs v2.2.0:599, `for stmt in stmts`).
+ *
+ * Every kind of statement we send works this way on v2.2.0 and later
+ * (src/frontend/src/handler/extended_handle.rs, handle_parse, and session.rs, describe_portal):
+ * - SELECT, with or without parameters: bound at Parse (query::handle_parse), run at Execute;
+ * - CREATE MATERIALIZED VIEW: bound at Parse too (extended_handle.rs v2.2.0:127); until v2.7.0
+ *   (#23381) with the batch binder, so misuse of NOW() in an MV is reported by the planner rather
+ *   than the binder; no parameters are ever bound into DDL;
+ * - everything else (EXPLAIN, SET, CREATE SCHEMA/INDEX, ALTER … SWAP/RENAME, DROP, GRANT, COMMENT,
+ *   and hooks of any kind) is a PureStatement (v2.2.0:153, v3.0.3:153) run at Execute by the same
+ *   `handle` as the simple protocol;
+ * - EXPLAIN returns rows: describe of its portal gives the one `QUERY PLAN` varchar column
+ *   (session.rs infer(), v2.2.0:1627, v3.0.3:1969, main:1972).
+ * A hook whose CREATE TABLE/VIEW/SINK … AS query contains the text `$1`, even in a string, is
+ * refused by RisingWave in this mode ("… with parameters"; have_parameter_in_query).
+ */
+function query(client, text, values = []) {
+    // node-postgres sends Parse/Bind/Execute for queryMode "extended"; @types/pg does not list it.
+    const config = {
+        text,
+        values: [...values],
+        queryMode: "extended",
+    };
+    return client.query(config);
+}
+
 ;// CONCATENATED MODULE: ./src/risingwave/catalog-reader.ts
+
 
 /**
  * Five queries, whatever the size of the project or the database, selecting only the columns that
@@ -61333,11 +61369,11 @@ const CATALOG_QUERIES = {
     creating: "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress",
 };
 async function readCatalog(client) {
-    const schemas = await client.query(CATALOG_QUERIES.schemas);
-    const relations = await client.query(CATALOG_QUERIES.relations);
-    const depends = await client.query(CATALOG_QUERIES.depends);
-    const indexes = await client.query(CATALOG_QUERIES.indexes);
-    const creating = await client.query(CATALOG_QUERIES.creating);
+    const schemas = await query(client, CATALOG_QUERIES.schemas);
+    const relations = await query(client, CATALOG_QUERIES.relations);
+    const depends = await query(client, CATALOG_QUERIES.depends);
+    const indexes = await query(client, CATALOG_QUERIES.indexes);
+    const creating = await query(client, CATALOG_QUERIES.creating);
     const rows = {
         schemas: schemas.rows.map((row) => String(row.name)),
         relations: relations.rows.map((row) => ({
@@ -61367,6 +61403,7 @@ async function readCatalog(client) {
 
 ;// CONCATENATED MODULE: ./src/risingwave/session.ts
 
+
 /**
  * Read-only access: version, catalog, progress, and EXPLAIN. A dry run is given only this, so it
  * has no method through which DDL could reach the database.
@@ -61377,7 +61414,7 @@ class RisingWaveReader {
         this.client = client;
     }
     async version() {
-        const result = await this.client.query("SELECT version() AS version");
+        const result = await query(this.client, "SELECT version() AS version");
         return String(result.rows[0]?.version ?? "");
     }
     catalog() {
@@ -61385,14 +61422,14 @@ class RisingWaveReader {
     }
     /** The id of the MV if it exists (a background MV may exist before its backfill is done). */
     async materializedViewId(schema, name) {
-        const result = await this.client.query(`SELECT m.id FROM rw_catalog.rw_materialized_views m
+        const result = await query(this.client, `SELECT m.id FROM rw_catalog.rw_materialized_views m
         JOIN rw_catalog.rw_schemas s ON s.id = m.schema_id
         WHERE s.name = $1 AND m.name = $2`, [schema, name]);
         const id = result.rows[0]?.id;
         return id === undefined ? undefined : Number(id);
     }
     async creatingJobs() {
-        const result = await this.client.query("SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress");
+        const result = await query(this.client, "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress");
         return result.rows.map((row) => ({
             ddlId: Number(row.ddl_id),
             statement: String(row.ddl_statement),
@@ -61404,7 +61441,7 @@ class RisingWaveReader {
         if (!/^EXPLAIN\s/.test(explainSql)) {
             throw new Error("explain() takes only EXPLAIN statements.");
         }
-        await this.client.query(explainSql);
+        await query(this.client, explainSql);
     }
     async close() {
         await this.client.end().catch(() => undefined);
@@ -61416,7 +61453,7 @@ class RisingWaveReader {
  */
 class RisingWaveSession extends RisingWaveReader {
     async execute(sql) {
-        await this.client.query(sql);
+        await query(this.client, sql);
     }
 }
 
