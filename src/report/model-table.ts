@@ -143,7 +143,7 @@ export function modelTable(facts: ModelFacts[], level: TableLevel): string {
 }
 
 /** Routine downstream rows past this many are grouped even when everything fits. */
-export const GROUP_DOWNSTREAM_PAST = 10;
+const GROUP_DOWNSTREAM_PAST = 10;
 
 export function defaultTableLevel(facts: ModelFacts[]): TableLevel {
   const routineDownstream = facts.filter(

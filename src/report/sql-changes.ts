@@ -6,7 +6,7 @@ import type { ModelFacts } from "./model-facts.js";
 /** Diffs longer than this many lines are collapsed. */
 const OPEN_DIFF_LINES = 25;
 /** A pull request controls the SQL: past this many changed lines the diff is not computed. */
-export const MAX_DIFF_EDITS = 5_000;
+const MAX_DIFF_EDITS = 5_000;
 
 const withNewline = (sql: string) => (sql === "" || sql.endsWith("\n") ? sql : `${sql}\n`);
 
@@ -71,7 +71,7 @@ export function diffBlock(model: ModelFacts): string | undefined {
   );
 }
 
-export function statementsOf(entry: PlannedModel): string[] {
+function statementsOf(entry: PlannedModel): string[] {
   return entry.steps.flatMap((step) => ("sql" in step ? [step.sql] : []));
 }
 

@@ -5,6 +5,7 @@ import { COMMENT_LIMIT } from "../../src/report/budget.js";
 import { commentMarker, withoutFooter, type ReportContext } from "../../src/report/context.js";
 import { withResultLink } from "../../src/report/github/plan-link.js";
 import { renderReport } from "../../src/report/markdown.js";
+import { sqlDiff } from "../../src/report/sql-changes.js";
 import { catalog, model, project } from "../plan/fixtures.js";
 import { inspectComment } from "../support/gfm/render.js";
 
@@ -133,5 +134,20 @@ describe("comment markers", () => {
     expect(withResultLink(hostile, "first")).toBe(
       `<!-- marker -->\n<!-- deploy-result-link -->\nfirst\n<!-- /deploy-result-link -->\n\n${hostile.slice(16)}`,
     );
+  });
+});
+
+describe("sqlDiff", () => {
+  it("gives unified hunks with counts, and stops instead of grinding on a huge rewrite", () => {
+    const diff = sqlDiff("select a\nfrom t\nwhere x\n", "select a, b\nfrom t\nwhere x\n");
+    expect(diff).toEqual({
+      text: "@@ -1,3 +1,3 @@\n-select a\n+select a, b\n from t\n where x",
+      added: 1,
+      removed: 1,
+    });
+    expect(sqlDiff("select 1\n", "select 1\n")).toBeUndefined();
+    const lines = (prefix: string) =>
+      Array.from({ length: 3_000 }, (_, i) => `${prefix}${i}`).join("\n");
+    expect(sqlDiff(lines("a"), lines("b"))).toBe("too-large");
   });
 });

@@ -7,6 +7,7 @@ import {
   deploy,
   dryRun,
   FAILED_PLAN_PROBLEMS,
+  fanOut,
   largeDeploy,
   partialDeploy,
 } from "./report-cases.js";
@@ -139,6 +140,21 @@ describe("the pull request comment as GitHub renders it", () => {
       "⚠️ not applied",
       "⏭️ not attempted",
     ]);
+  });
+
+  it("one change with 62 downstream rebuilds: the count up front, the routine rows grouped", () => {
+    const { body } = comment(fanOut(62));
+    const view = checkStructure(body);
+    expect(view.text).toContain("**63 to swap (1 changed, 62 downstream)**".replace(/\*/g, ""));
+    expect(view.tables[0]!.rows).toEqual([
+      ["stg_orders", "swap", "changed: SQL", "✅ valid"],
+      ["62 models", "swap", "downstream of stg_orders", "✅ valid"],
+    ]);
+    const names = view.summaries.find((summary) => summary.startsWith("62 models"));
+    expect(names).toBe("62 models: swap, ✅ valid");
+    for (let i = 0; i < 62; i++) expect(view.text).toContain(`mart_${i},`.slice(0, -1));
+    // Ten or fewer stay one row each.
+    expect(checkStructure(comment(fanOut(10)).body).tables[0]!.rows).toHaveLength(11);
   });
 
   it("failed plan: every problem, once, with text like <default> visible", () => {

@@ -280,3 +280,31 @@ export const FAILED_PLAN_PROBLEMS = [
     file: "models/marts/x.sql",
   },
 ];
+
+/** One staging change that rebuilds `downstream` MVs reading it: the plan a reviewer must not miss. */
+export function fanOut(downstream: number): DeployResult {
+  const stg = model("stg_orders", HEAD_STG);
+  const marts = Array.from({ length: downstream }, (_, i) =>
+    model(
+      `mart_${i}`,
+      `select count(*) as n_${i} from analytics.stg_orders\n`,
+      {},
+      { refs: ["stg_orders"] },
+    ),
+  );
+  const rows = [mv(1, "stg_orders"), ...marts.map((node, i) => mv(100 + i, node.name))];
+  const depends = marts.map((_, i) => ({ objid: 100 + i, refobjid: 1 }));
+  const changed: ModelChange[] = [changes[0]!];
+  const plan = planFor([stg, ...marts], changed, true, rows, depends);
+  return {
+    head: project(stg, ...marts),
+    requests: {
+      requests: [],
+      changeSet: { changed, deleted: [], renamed: [], warnings: [] },
+      warnings: [],
+    },
+    plan,
+    online: true,
+    validation: { checked: plan.models.map((entry) => entry.model), problems: [], unchecked: [] },
+  };
+}
