@@ -33866,7 +33866,7 @@ function splitLines(text) {
 /** Diffs longer than this many lines are collapsed. */
 const OPEN_DIFF_LINES = 25;
 /** A pull request controls the SQL: past this many changed lines the diff is not computed. */
-const MAX_DIFF_EDITS = 5_000;
+const MAX_DIFF_EDITS = 1_000;
 const withNewline = (sql) => (sql === "" || sql.endsWith("\n") ? sql : `${sql}\n`);
 /**
  * The rendered SQL at the base revision against the new one; undefined when they are equal,

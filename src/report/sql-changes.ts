@@ -6,7 +6,7 @@ import type { ModelFacts } from "./model-facts.js";
 /** Diffs longer than this many lines are collapsed. */
 const OPEN_DIFF_LINES = 25;
 /** A pull request controls the SQL: past this many changed lines the diff is not computed. */
-const MAX_DIFF_EDITS = 5_000;
+const MAX_DIFF_EDITS = 1_000;
 
 const withNewline = (sql: string) => (sql === "" || sql.endsWith("\n") ? sql : `${sql}\n`);
 
