@@ -30267,67 +30267,150 @@ function selectModels(project, spec) {
 
 
 ;// CONCATENATED MODULE: ./src/sql/lexer.ts
-const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+const DOLLAR_TAG = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
+const DIGIT_FIRST_TAG = /\$[0-9][A-Za-z0-9_]*\$/y;
+const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
+const NUMBER = /0[xX][0-9A-Fa-f]+|0[oO][0-7]+|0[bB][01]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:([eE])(-?)([0-9]*))?/y;
+const SPACE = /[ \t\n\r]+/y;
 function isWordChar(char) {
     return char !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(char);
+}
+const NESTING = "ambiguous comment nesting (`/*/` or `*/*` inside a comment): RisingWave and PostgreSQL disagree where it ends";
+const CARRIAGE_RETURN = "a -- comment ended by a carriage return: PostgreSQL ends it there, RisingWave only at a line feed";
+const CONTINUED_ESCAPES = "an E'' string continued on a new line: PostgreSQL reads backslash escapes in the continuation, RisingWave does not";
+const EXPONENT = "a number with an incomplete exponent (such as `1e`): RisingWave and PostgreSQL split it differently";
+const DOLLAR_AFTER_NUMBER = "a `$` directly after a number: RisingWave starts a dollar quote there, PostgreSQL may read a name";
+const DIGIT_TAG = "a dollar-quote tag starting with a digit (such as `$1a$`): RisingWave releases read a dollar quote, PostgreSQL a parameter";
+const HASH_MINUS = "`#--`: RisingWave before 2.6 reads the operator `#-`, PostgreSQL the start of a comment";
+const PIPE_SLASH = "`|/*`: RisingWave before 2.6 reads the operator `|/`, PostgreSQL the start of a comment";
+const NUL = "a NUL character: the server would read the text only up to it";
+function strayCharacter(char) {
+    const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    return char.charCodeAt(0) < 0x80
+        ? `the control character ${code} outside quotes: PostgreSQL reads it as a space, RisingWave as a stray character`
+        : `the character '${char}' (${code}) outside quotes: RisingWave reads no unquoted non-ASCII name, PostgreSQL does; put the name in double quotes`;
+}
+function match(pattern, sql, index) {
+    pattern.lastIndex = index;
+    return pattern.exec(sql);
 }
 function* sqlTokens(sql) {
     let index = 0;
     let line = 1;
-    const token = (kind, end, unterminated) => {
+    let previous;
+    const token = (kind, end, problem = {}) => {
         const text = sql.slice(index, end);
-        const result = { kind, text, line, ...(unterminated ? { unterminated } : {}) };
+        const ambiguous = problem.ambiguous ?? (text.includes("\0") ? NUL : undefined);
+        const result = {
+            kind,
+            text,
+            line,
+            ...(problem.unterminated ? { unterminated: problem.unterminated } : {}),
+            ...(ambiguous ? { ambiguous } : {}),
+        };
         for (const char of text)
             if (char === "\n")
                 line++;
         index = end;
+        previous = result;
         return result;
     };
+    const after = (text) => previous?.kind === "other" && previous.text === text;
     while (index < sql.length) {
         const char = sql[index];
         const next = sql[index + 1];
-        if (/\s/.test(char)) {
-            let end = index + 1;
-            while (end < sql.length && /\s/.test(sql[end]))
-                end++;
-            yield token("space", end);
+        const space = match(SPACE, sql, index);
+        if (space) {
+            yield token("space", index + space[0].length);
         }
         else if (char === "-" && next === "-") {
-            const end = sql.indexOf("\n", index);
-            yield token("comment", end === -1 ? sql.length : end);
+            yield lineComment(sql, index, after("#"), token);
         }
         else if (char === "/" && next === "*") {
-            const end = blockCommentEnd(sql, index);
-            yield token("comment", end ?? sql.length, end === undefined ? "block comment" : undefined);
+            const { end, agree } = blockCommentEnd(sql, index);
+            yield token("comment", end ?? sql.length, {
+                unterminated: end === undefined && agree ? "block comment" : undefined,
+                ambiguous: agree ? (after("|") ? PIPE_SLASH : undefined) : NESTING,
+            });
         }
         else if (char === "'") {
-            const escapes = /[eE]/.test(sql[index - 1] ?? "") && !isWordChar(sql[index - 2]);
+            const escapes = previous?.kind === "word" && /^[eE]$/.test(previous.text);
             const end = quotedEnd(sql, index, "'", escapes);
-            yield token("string", end ?? sql.length, end === undefined ? "string literal" : undefined);
+            const continued = escapes && end !== undefined && continuesString(sql, end);
+            yield token("string", end ?? sql.length, {
+                unterminated: end === undefined ? "string literal" : undefined,
+                ambiguous: continued ? CONTINUED_ESCAPES : undefined,
+            });
         }
         else if (char === '"') {
             const end = quotedEnd(sql, index, '"', false);
-            yield token("identifier", end ?? sql.length, end === undefined ? "quoted identifier" : undefined);
+            yield token("identifier", end ?? sql.length, {
+                unterminated: end === undefined ? "quoted identifier" : undefined,
+            });
         }
-        else if (char === "$" &&
-            !isWordChar(sql[index - 1]) &&
-            DOLLAR_TAG.test(sql.slice(index, index + 200))) {
-            const tag = DOLLAR_TAG.exec(sql.slice(index, index + 200))[0];
-            const close = sql.indexOf(tag, index + tag.length);
-            yield close === -1
-                ? token("dollar-quoted", sql.length, "dollar-quoted string")
-                : token("dollar-quoted", close + tag.length);
+        else if (char === "$") {
+            yield dollar(sql, index, previous, token);
         }
         else if (char === ";") {
             yield token("semicolon", index + 1);
         }
         else {
-            yield token("other", index + 1);
+            yield codeToken(sql, index, token);
         }
     }
 }
-/** PostgreSQL block comments nest. */
+/** A name, a number, or a single character of code. */
+function codeToken(sql, index, token) {
+    const word = match(WORD, sql, index);
+    if (word)
+        return token("word", index + word[0].length);
+    const number = match(NUMBER, sql, index);
+    if (number) {
+        const incomplete = number[1] !== undefined && number[3] === "";
+        return token("number", index + number[0].length, {
+            ambiguous: incomplete ? EXPONENT : undefined,
+        });
+    }
+    const char = String.fromCodePoint(sql.codePointAt(index) ?? 0);
+    if (char === "\0")
+        return token("other", index + 1, { ambiguous: NUL });
+    if (char < " " || char >= "\u007f") {
+        return token("other", index + char.length, { ambiguous: strayCharacter(char) });
+    }
+    return token("other", index + 1);
+}
+function lineComment(sql, start, afterHash, token) {
+    const newline = sql.indexOf("\n", start);
+    const end = newline === -1 ? sql.length : newline;
+    const carriageReturn = /\r(?!\n)/.test(sql.slice(start, end + 1));
+    return token("comment", end, {
+        ambiguous: afterHash ? HASH_MINUS : carriageReturn ? CARRIAGE_RETURN : undefined,
+    });
+}
+function dollar(sql, start, previous, token) {
+    if (previous?.kind === "number") {
+        return token("other", start + 1, { ambiguous: DOLLAR_AFTER_NUMBER });
+    }
+    if (match(DIGIT_FIRST_TAG, sql, start)) {
+        return token("other", DIGIT_FIRST_TAG.lastIndex, { ambiguous: DIGIT_TAG });
+    }
+    const tag = match(DOLLAR_TAG, sql, start)?.[0];
+    if (tag === undefined)
+        return token("other", start + 1);
+    const close = sql.indexOf(tag, start + tag.length);
+    return close === -1
+        ? token("dollar-quoted", sql.length, { unterminated: "dollar-quoted string" })
+        : token("dollar-quoted", close + tag.length);
+}
+/**
+ * Where a block comment ends for PostgreSQL (nesting, delimiters never overlapping) and whether
+ * RisingWave's scanner, which remembers only the last character, ends it at the same place.
+ */
 function blockCommentEnd(sql, start) {
+    const postgres = postgresCommentEnd(sql, start);
+    return { end: postgres, agree: postgres === risingWaveCommentEnd(sql, start) };
+}
+function postgresCommentEnd(sql, start) {
     let depth = 0;
     let i = start;
     while (i < sql.length) {
@@ -30346,6 +30429,43 @@ function blockCommentEnd(sql, start) {
         }
     }
     return undefined;
+}
+function risingWaveCommentEnd(sql, start) {
+    let depth = 1;
+    let last = " ";
+    for (let i = start + 2; i < sql.length; i++) {
+        const char = sql[i];
+        if (last === "/" && char === "*")
+            depth++;
+        else if (last === "*" && char === "/" && --depth === 0)
+            return i + 1;
+        last = char;
+    }
+    return undefined;
+}
+/** PostgreSQL joins a string to the previous one across whitespace holding a newline. */
+function continuesString(sql, from) {
+    let newline = false;
+    let i = from;
+    for (;;) {
+        const char = sql[i];
+        if (char === "\n" || char === "\r") {
+            newline = true;
+            i++;
+        }
+        else if (char === " " || char === "\t" || char === "\f" || char === "\v") {
+            i++;
+        }
+        else if (char === "-" && sql[i + 1] === "-") {
+            const end = sql.slice(i).search(/[\n\r]/);
+            if (end === -1)
+                return false;
+            i += end;
+        }
+        else {
+            return newline && char === "'";
+        }
+    }
 }
 /** The quote doubled is an escape, and so is a backslash in E'' strings. */
 function quotedEnd(sql, start, quote, backslashEscapes) {
@@ -30379,7 +30499,23 @@ class UnterminatedSqlError extends Error {
         this.name = "UnterminatedSqlError";
     }
 }
-/** Statements split at the `;` that are code: not those in strings, identifiers, comments or dollar quotes. */
+/** Text that PostgreSQL and RisingWave would split or read differently; never guessed at. */
+class AmbiguousSqlError extends Error {
+    construct;
+    line;
+    constructor(construct, line) {
+        super(`${construct} (line ${line})`);
+        this.construct = construct;
+        this.line = line;
+        this.name = "AmbiguousSqlError";
+    }
+}
+/**
+ * Statements split at the `;` that are code: not those in strings, identifiers, comments or dollar
+ * quotes. A `;` with no statement before it gives an empty statement (text ""), since a wrapper
+ * such as `CREATE … AS ` would put it inside the text; what follows the last `;` counts only if it
+ * holds code.
+ */
 function splitSqlStatements(sql) {
     const statements = [];
     let text = "";
@@ -30393,7 +30529,10 @@ function splitSqlStatements(sql) {
     for (const token of sqlTokens(sql)) {
         if (token.unterminated)
             throw new UnterminatedSqlError(token.unterminated, token.line);
+        if (token.ambiguous)
+            throw new AmbiguousSqlError(token.ambiguous, token.line);
         if (token.kind === "semicolon") {
+            firstLine ??= token.line;
             close();
             continue;
         }
@@ -30418,6 +30557,8 @@ class SqlShapeError extends Error {
 /**
  * Model SQL and hooks come from pull requests: a second statement stacked after a `;` would run
  * with the deploy's privileges, so anything but exactly one statement is refused.
+ * Text that PostgreSQL and RisingWave would split differently is refused too: the database's
+ * extended protocol is the first barrier against a second statement, this is the second.
  * Returns the statement without its trailing `;`.
  */
 function requireSingleStatement(sql, what) {
@@ -30429,7 +30570,14 @@ function requireSingleStatement(sql, what) {
         if (error instanceof UnterminatedSqlError) {
             throw new SqlShapeError(`${what}: ${error.message}.`, error.line);
         }
+        if (error instanceof AmbiguousSqlError) {
+            throw new SqlShapeError(`${what} is refused: ${error.message}. Write it so that both read it the same way.`, error.line);
+        }
         throw error;
+    }
+    const empty = statements.find((statement) => statement.text === "");
+    if (empty) {
+        throw new SqlShapeError(`${what} has a ';' with no statement before it on line ${empty.line}. Remove it.`, empty.line);
     }
     const [first, second] = statements;
     if (!first)
