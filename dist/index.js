@@ -37357,7 +37357,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2539);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8086);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37366,7 +37366,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2539:
+/***/ 8086:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45320,9 +45320,9 @@ function getOctokit(token, options, ...additionalPlugins) {
 //# sourceMappingURL=github.js.map
 ;// CONCATENATED MODULE: ./src/action/event.ts
 const NO_COMMIT = /^0+$/;
-/** DESIGN 3 `base-ref` default: the pull request's base, or the push's `before`. */
+/** DESIGN 3 `base-ref` default: the pull request's base, the merge group's base, or the push's `before`. */
 function eventBaseRevision(context) {
-    const prBase = context.payload.pull_request?.base?.sha;
+    const prBase = context.payload.pull_request?.base?.sha ?? context.payload.merge_group?.base_sha;
     if (prBase)
         return prBase;
     const before = context.payload.before;
@@ -63028,20 +63028,45 @@ function parseDatabaseUrl(input, raw) {
     return url;
 }
 
+;// CONCATENATED MODULE: ./src/settings/dry-run.ts
+
+/**
+ * Events whose code is already on a branch the repository chose to deploy from: a push, a run
+ * started by hand, a schedule. Every other event (all `pull_request*` kinds, `merge_group`,
+ * `issue_comment`, events not known yet) can carry code nobody has merged.
+ */
+const APPLY_EVENTS = ["push", "workflow_dispatch", "schedule"];
+/** The command line is run by hand against a database its user chose. */
+const CLI_EVENT = "cli";
+/** `dry-run: auto` applies only where the code is merged; `false` elsewhere only when allowed on purpose. */
+function resolveDryRun(choice, eventName, allowUnmergedDeploy) {
+    const merged = APPLY_EVENTS.includes(eventName) || eventName === CLI_EVENT;
+    if (choice === "auto")
+        return !merged;
+    if (choice === "true")
+        return true;
+    if (!merged && !allowUnmergedDeploy) {
+        throw new SettingsError("dry-run", `is false on a \`${eventName || "unknown"}\` event, whose code may not be merged: only push, ` +
+            "workflow_dispatch and schedule runs write to the database. Use `dry-run: auto`, or set " +
+            "`allow-unmerged-deploy: true` to let this event's run write on purpose.");
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/settings/settings.ts
+
 
 
 const MODES = ["deploy", "cleanup"];
 const DRY_RUN_CHOICES = ["auto", "true", "false"];
 const ZERO_DOWNTIME_CHOICES = ["model-config", "all"];
-/** Events on which `dry-run: auto` means a dry run: code from a pull request is never applied. */
-const PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
 const identifierSchema = schemas_string()
     .min(1)
     .refine((value) => !value.includes("\0"), "must not contain NUL characters");
 const settingsSchema = object({
     mode: schemas_enum(MODES),
     dryRun: schemas_boolean(),
+    allowUnmergedDeploy: schemas_boolean(),
     databaseUrl: _instanceof(URL).optional(),
     projectDir: schemas_string().min(1),
     targetSchema: identifierSchema,
@@ -63072,11 +63097,11 @@ function buildSettings(read, context) {
     const waitTimeoutMs = parseDuration("wait-timeout", withDefault(read("wait-timeout"), "2h"));
     if (waitTimeoutMs <= 0)
         throw new SettingsError("wait-timeout", "must be greater than zero.");
+    const allowUnmergedDeploy = parseBoolean("allow-unmerged-deploy", withDefault(read("allow-unmerged-deploy"), "false"));
     const candidate = {
         mode: parseChoice("mode", withDefault(read("mode"), "deploy"), MODES),
-        dryRun: dryRunChoice === "auto"
-            ? PULL_REQUEST_EVENTS.includes(context.eventName)
-            : dryRunChoice === "true",
+        dryRun: resolveDryRun(dryRunChoice, context.eventName, allowUnmergedDeploy),
+        allowUnmergedDeploy,
         databaseUrl: databaseUrlText ? parseDatabaseUrl("database-url", databaseUrlText) : undefined,
         projectDir: withDefault(read("project-dir"), ".").trim(),
         targetSchema: withDefault(read("target-schema"), "public").trim(),

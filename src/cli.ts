@@ -8,6 +8,7 @@ import { errorText } from "./risingwave/errors.js";
 import { planToJson } from "./plan/plan-json.js";
 import { renderCleanupReport } from "./report/cleanup-markdown.js";
 import { renderReport } from "./report/markdown.js";
+import { CLI_EVENT } from "./settings/dry-run.js";
 import { buildSettings } from "./settings/settings.js";
 
 const USAGE = `Usage: rw-zero-downtime <command> [options]
@@ -74,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
       if (name === "comment") return "false";
       return flags[name] ?? "";
     },
-    { eventName: "cli" },
+    { eventName: CLI_EVENT },
   );
   const logger = consoleLogger(process.stderr);
   if (cleanup) {

@@ -32779,20 +32779,45 @@ function parseDatabaseUrl(input, raw) {
     return url;
 }
 
+;// CONCATENATED MODULE: ./src/settings/dry-run.ts
+
+/**
+ * Events whose code is already on a branch the repository chose to deploy from: a push, a run
+ * started by hand, a schedule. Every other event (all `pull_request*` kinds, `merge_group`,
+ * `issue_comment`, events not known yet) can carry code nobody has merged.
+ */
+const APPLY_EVENTS = ["push", "workflow_dispatch", "schedule"];
+/** The command line is run by hand against a database its user chose. */
+const CLI_EVENT = "cli";
+/** `dry-run: auto` applies only where the code is merged; `false` elsewhere only when allowed on purpose. */
+function resolveDryRun(choice, eventName, allowUnmergedDeploy) {
+    const merged = APPLY_EVENTS.includes(eventName) || eventName === CLI_EVENT;
+    if (choice === "auto")
+        return !merged;
+    if (choice === "true")
+        return true;
+    if (!merged && !allowUnmergedDeploy) {
+        throw new SettingsError("dry-run", `is false on a \`${eventName || "unknown"}\` event, whose code may not be merged: only push, ` +
+            "workflow_dispatch and schedule runs write to the database. Use `dry-run: auto`, or set " +
+            "`allow-unmerged-deploy: true` to let this event's run write on purpose.");
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/settings/settings.ts
+
 
 
 const MODES = ["deploy", "cleanup"];
 const DRY_RUN_CHOICES = ["auto", "true", "false"];
 const ZERO_DOWNTIME_CHOICES = ["model-config", "all"];
-/** Events on which `dry-run: auto` means a dry run: code from a pull request is never applied. */
-const PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
 const identifierSchema = schemas_string()
     .min(1)
     .refine((value) => !value.includes("\0"), "must not contain NUL characters");
 const settingsSchema = object({
     mode: schemas_enum(MODES),
     dryRun: schemas_boolean(),
+    allowUnmergedDeploy: schemas_boolean(),
     databaseUrl: _instanceof(URL).optional(),
     projectDir: schemas_string().min(1),
     targetSchema: identifierSchema,
@@ -32823,11 +32848,11 @@ function buildSettings(read, context) {
     const waitTimeoutMs = parseDuration("wait-timeout", withDefault(read("wait-timeout"), "2h"));
     if (waitTimeoutMs <= 0)
         throw new SettingsError("wait-timeout", "must be greater than zero.");
+    const allowUnmergedDeploy = parseBoolean("allow-unmerged-deploy", withDefault(read("allow-unmerged-deploy"), "false"));
     const candidate = {
         mode: parseChoice("mode", withDefault(read("mode"), "deploy"), MODES),
-        dryRun: dryRunChoice === "auto"
-            ? PULL_REQUEST_EVENTS.includes(context.eventName)
-            : dryRunChoice === "true",
+        dryRun: resolveDryRun(dryRunChoice, context.eventName, allowUnmergedDeploy),
+        allowUnmergedDeploy,
         databaseUrl: databaseUrlText ? parseDatabaseUrl("database-url", databaseUrlText) : undefined,
         projectDir: withDefault(read("project-dir"), ".").trim(),
         targetSchema: withDefault(read("target-schema"), "public").trim(),
@@ -32872,6 +32897,7 @@ function secretsOf(settings) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts
+
 
 
 
@@ -32945,7 +32971,7 @@ async function main(argv) {
         if (name === "comment")
             return "false";
         return flags[name] ?? "";
-    }, { eventName: "cli" });
+    }, { eventName: CLI_EVENT });
     const logger = consoleLogger(process.stderr);
     if (cleanup) {
         const result = await runCleanup(settings, logger, process.env);

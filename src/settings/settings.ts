@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resolveDryRun } from "./dry-run.js";
 import {
   parseBoolean,
   parseChoice,
@@ -12,9 +13,6 @@ export const MODES = ["deploy", "cleanup"] as const;
 export const DRY_RUN_CHOICES = ["auto", "true", "false"] as const;
 export const ZERO_DOWNTIME_CHOICES = ["model-config", "all"] as const;
 
-/** Events on which `dry-run: auto` means a dry run: code from a pull request is never applied. */
-const PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
-
 const identifierSchema = z
   .string()
   .min(1)
@@ -23,6 +21,7 @@ const identifierSchema = z
 export const settingsSchema = z.object({
   mode: z.enum(MODES),
   dryRun: z.boolean(),
+  allowUnmergedDeploy: z.boolean(),
   databaseUrl: z.instanceof(URL).optional(),
   projectDir: z.string().min(1),
   targetSchema: identifierSchema,
@@ -70,12 +69,15 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
   const waitTimeoutMs = parseDuration("wait-timeout", withDefault(read("wait-timeout"), "2h"));
   if (waitTimeoutMs <= 0) throw new SettingsError("wait-timeout", "must be greater than zero.");
 
+  const allowUnmergedDeploy = parseBoolean(
+    "allow-unmerged-deploy",
+    withDefault(read("allow-unmerged-deploy"), "false"),
+  );
+
   const candidate = {
     mode: parseChoice("mode", withDefault(read("mode"), "deploy"), MODES),
-    dryRun:
-      dryRunChoice === "auto"
-        ? PULL_REQUEST_EVENTS.includes(context.eventName)
-        : dryRunChoice === "true",
+    dryRun: resolveDryRun(dryRunChoice, context.eventName, allowUnmergedDeploy),
+    allowUnmergedDeploy,
     databaseUrl: databaseUrlText ? parseDatabaseUrl("database-url", databaseUrlText) : undefined,
     projectDir: withDefault(read("project-dir"), ".").trim(),
     targetSchema: withDefault(read("target-schema"), "public").trim(),
