@@ -37357,7 +37357,7 @@ function extend(target) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8086);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2232);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37366,7 +37366,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8086:
+/***/ 2232:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46196,12 +46196,209 @@ function reportFailure(error) {
     setFailed(errorText(error));
 }
 
+;// CONCATENATED MODULE: ./src/security/project-env.ts
+/**
+ * Which environment variables a dbt project's `env_var()` may read. The project is code from the
+ * pull request, and the runner's environment holds the action's inputs (the database URL), the
+ * workflow token and the runner's own credentials, so this is an allow-list: the `DBT_*`
+ * variables dbt projects conventionally read, plus the names the `env-vars` input lists.
+ * Nothing that names a credential is ever readable, whatever the input says.
+ */
+/** Readable without being listed, as in dbt projects: `DBT_TARGET`, `DBT_SCHEMA_SUFFIX`, … */
+const DEFAULT_PREFIX = "DBT_";
+/** dbt keeps these for profiles.yml and packages.yml only (dbt-core SECRET_ENV_PREFIX). */
+const DBT_SECRET_PREFIX = "DBT_ENV_SECRET_";
+const RUNNER_PREFIXES = [
+    ["INPUT_", "the action's own inputs, the database URL and the token among them"],
+    ["ACTIONS_", "the runner's tokens and service URLs"],
+    ["RUNNER_", "the runner's own settings"],
+    ["PG", "libpq's connection settings, the password among them"],
+];
+const RUNNER_NAMES = new Set(["GITHUB_TOKEN", "GH_TOKEN", "GITHUB_PAT"]);
+/** Name parts that mark a credential: `KAFKA_PASSWORD`, `DBT_API_KEY`, `SNOWFLAKE_TOKEN`, … */
+const CREDENTIAL_PARTS = new Set([
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "SECRET",
+    "SECRETS",
+    "TOKEN",
+    "KEY",
+    "APIKEY",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "AUTH",
+    "PRIVATE",
+]);
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*\*?$/;
+/** Why a variable (or a `PREFIX*` pattern) can never be made readable; undefined when it can. */
+function neverReadable(name) {
+    const upper = name.toUpperCase().replace(/\*$/, "");
+    for (const [prefix, what] of RUNNER_PREFIXES) {
+        if (upper.startsWith(prefix))
+            return `${prefix}* variables are ${what}`;
+    }
+    if (RUNNER_NAMES.has(upper))
+        return `${upper} is the workflow's GitHub token`;
+    if (upper.split("_").some((part) => CREDENTIAL_PARTS.has(part))) {
+        return `${name} names a credential (dbt keeps secrets in profiles.yml; RisingWave has CREATE SECRET)`;
+    }
+    return undefined;
+}
+/** A problem with one entry of the `env-vars` input, or undefined when it is fine. */
+function envVarEntryProblem(entry) {
+    if (!NAME.test(entry)) {
+        return `"${entry}" is not a variable name (letters, digits, _, - and ., optionally ending in *)`;
+    }
+    const reason = neverReadable(entry);
+    return reason ? `${entry} can never be readable: ${reason}` : undefined;
+}
+function listed(name, allowed) {
+    return allowed.some((entry) => entry.endsWith("*") ? name.startsWith(entry.slice(0, -1)) : name === entry);
+}
+/**
+ * The environment the project is rendered with: the readable variables of `env` with their values,
+ * and every other variable that is set present without a value, so that `env_var()` can say it
+ * is unreadable instead of quietly using a default.
+ */
+function projectEnvironment(env, allowed) {
+    const visible = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        const readable = !neverReadable(name) && (name.startsWith(DEFAULT_PREFIX) || listed(name, allowed));
+        visible[name] = readable ? value : undefined;
+    }
+    return visible;
+}
+
+;// CONCATENATED MODULE: ./src/security/secrets.ts
+
+/**
+ * The values that must never leave the process in the clear, and the one function that takes
+ * them out of text on its way out: log lines and annotations, outputs, the job summary, the pull
+ * request comment and every request sent to GitHub. A secret can reach those through any path
+ * (rendered SQL, a database error, a URL in a message), so text is redacted where it leaves,
+ * not where it is made.
+ */
+class SecretRegistry {
+    spellings = new Set();
+    /** Longest first, so a secret is never left half-replaced by a shorter one inside it. */
+    ordered = [];
+    /** Registers a value in every spelling it takes on the way out. */
+    register(value) {
+        if (value === "")
+            return;
+        for (const spelling of spellingsOf(value))
+            this.spellings.add(spelling);
+        this.ordered = [...this.spellings].sort((a, b) => b.length - a.length);
+    }
+    has(value) {
+        return this.spellings.has(value);
+    }
+    redact(text) {
+        let out = text;
+        for (const secret of this.ordered)
+            if (out.includes(secret))
+                out = out.split(secret).join("***");
+        return out;
+    }
+}
+/**
+ * As written; percent-encoded as in a URL; escaped as in a JSON string (the `plan` output), an SQL
+ * literal, HTML, and the data and properties of a workflow command (@actions/core escapeData and
+ * escapeProperty).
+ */
+function spellingsOf(value) {
+    const commandData = value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+    const commandProperty = commandData.replace(/:/g, "%3A").replace(/,/g, "%2C");
+    const html = value
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;");
+    return [
+        value,
+        encodeURIComponent(value),
+        JSON.stringify(value).slice(1, -1),
+        value.replace(/'/g, "''"),
+        html,
+        commandData,
+        commandProperty,
+    ];
+}
+/** The process's registry: the action and the CLI register into it and redact through it. */
+const secrets = new SecretRegistry();
+/** Shorthand for `secrets.redact`, for the places text leaves the process. */
+function redact(text) {
+    return secrets.redact(text);
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * A database URL's secrets, from its raw text even when it does not parse (an error about it must
+ * not echo the password): the whole text, the URL as normalised, and the password of the user
+ * part and of a `password=` parameter, both as written and decoded.
+ */
+function databaseUrlSecrets(raw) {
+    const text = raw.trim();
+    if (text === "")
+        return [];
+    const found = [raw, text];
+    const userPassword = /^[a-z]+:\/\/[^:/@]*:([^@]*)@/i.exec(text)?.[1];
+    if (userPassword)
+        found.push(userPassword, decoded(userPassword));
+    for (const match of text.matchAll(/[?&]password=([^&#]*)/gi)) {
+        const value = match[1];
+        found.push(value, decoded(value.replace(/\+/g, " ")));
+    }
+    try {
+        const url = new URL(text);
+        found.push(url.href);
+        if (url.password)
+            found.push(url.password, decoded(url.password));
+        const parameter = url.searchParams.get("password");
+        if (parameter)
+            found.push(parameter);
+    }
+    catch {
+        // Not a URL: the raw spellings above are all there is.
+    }
+    return [...new Set(found.filter((value) => value !== ""))];
+}
+/** Secrets the runner's environment holds: libpq's password, GitHub's tokens, dbt's secrets. */
+function environmentSecrets(env) {
+    const names = Object.keys(env).filter((name) => [
+        "PGPASSWORD",
+        "GITHUB_TOKEN",
+        "GH_TOKEN",
+        "ACTIONS_RUNTIME_TOKEN",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    ].includes(name) || name.startsWith(DBT_SECRET_PREFIX));
+    return names.map((name) => env[name] ?? "").filter((value) => value !== "");
+}
+
+;// CONCATENATED MODULE: ./src/security/outputs.ts
+
+
+/** `core.setOutput`, redacted: outputs are read by later steps and shown in the workflow's UI. */
+function outputs_setOutput(name, value) {
+    setOutput(name, redact(value));
+}
+
 ;// CONCATENATED MODULE: ./src/action/cleanup-outputs.ts
 
 
 function setCleanupOutputs(result) {
-    setOutput("dropped-temp-mvs", JSON.stringify(result.dryRun ? [] : result.dropped.map((temp) => displayName(temp.relation))));
-    setOutput("preserved-temp-mvs", JSON.stringify([
+    outputs_setOutput("dropped-temp-mvs", JSON.stringify(result.dryRun ? [] : result.dropped.map((temp) => displayName(temp.relation))));
+    outputs_setOutput("preserved-temp-mvs", JSON.stringify([
         ...result.kept.map((entry) => entry.relation),
         ...result.young.map((temp) => temp.relation),
     ].map(displayName)));
@@ -46240,12 +46437,12 @@ function planToJson(plan) {
 
 const names = (relations) => JSON.stringify(relations.map(displayName));
 function setDeployOutputs(result) {
-    setOutput("plan", JSON.stringify(planToJson(result.plan)));
+    outputs_setOutput("plan", JSON.stringify(planToJson(result.plan)));
     const outcome = result.outcome;
-    setOutput("swapped", names(outcome?.swapped ?? []));
-    setOutput("created", names(outcome?.created ?? []));
-    setOutput("preserved-temp-mvs", names(outcome?.preservedTemps.map((temp) => temp.relation) ?? []));
-    setOutput("dropped-temp-mvs", names(outcome?.droppedTemps ?? []));
+    outputs_setOutput("swapped", names(outcome?.swapped ?? []));
+    outputs_setOutput("created", names(outcome?.created ?? []));
+    outputs_setOutput("preserved-temp-mvs", names(outcome?.preservedTemps.map((temp) => temp.relation) ?? []));
+    outputs_setOutput("dropped-temp-mvs", names(outcome?.droppedTemps ?? []));
 }
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -46589,7 +46786,39 @@ async function viewerLogin(client) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/security/redact-requests.ts
+/** Parts of a request that address it rather than carry content; the token is in `headers`. */
+const ADDRESSING = new Set(["method", "url", "baseUrl", "headers", "request", "mediaType"]);
+function redactValue(value, registry) {
+    if (typeof value === "string")
+        return registry.redact(value);
+    if (Array.isArray(value))
+        return value.map((item) => redactValue(item, registry));
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item, registry)]));
+    }
+    return value;
+}
+/**
+ * Every request the client sends has its content redacted: comment bodies and any other
+ * parameter, except those that address the request (the URL and what fills it in).
+ */
+function redactRequests(client, registry) {
+    client.hook.before("request", (options) => {
+        const fields = options;
+        const url = String(fields.url ?? "");
+        for (const [key, value] of Object.entries(fields)) {
+            if (ADDRESSING.has(key) || url.includes(`{${key}}`))
+                continue;
+            fields[key] = redactValue(value, registry);
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/action/publish.ts
+
+
+
 
 
 
@@ -46608,7 +46837,7 @@ function reportContext(projectName, settings, context) {
 /** The job summary always; failing to write it is only a warning. */
 async function writeSummary(body) {
     try {
-        await summary.addRaw(body).write();
+        await summary.addRaw(redact(body)).write();
     }
     catch (error) {
         warning(`Could not write the job summary: ${error.message}`);
@@ -46628,6 +46857,7 @@ async function publishComment(body, report, settings, context) {
     }
     try {
         const client = createGitHubClient(settings.githubToken);
+        redactRequests(client, secrets);
         const number = context.payload.pull_request?.number ??
             (context.eventName === "push"
                 ? await findMergedPull(client, context.repo, context.sha)
@@ -46639,8 +46869,8 @@ async function publishComment(body, report, settings, context) {
             return;
         }
         const author = await viewerLogin(client);
-        const comment = await upsertStickyComment(client, { ...context.repo, issueNumber: number }, commentMarker(report), author, body);
-        setOutput("comment-url", comment.url);
+        const comment = await upsertStickyComment(client, { ...context.repo, issueNumber: number }, commentMarker(report), author, redact(body));
+        outputs_setOutput("comment-url", comment.url);
         info(`Pull request #${number} comment ${comment.outcome}: ${comment.url}`);
     }
     catch (error) {
@@ -60060,6 +60290,7 @@ class TemplateFunctionError extends Error {
 
 
 
+
 /**
  * What every template sees, whatever the model: Python-style constants, `var`, `env_var`,
  * `target` and dbt's side-effect-free builtins. Models and macros see it through their scopes.
@@ -60122,16 +60353,24 @@ function lookupVar(vars, args) {
         return fallback;
     throw new TemplateFunctionError(`required var '${key}' is not set.`, "var", `Add it to the \`vars\` input or to vars in dbt_project.yml, or give var('${key}', <default>).`);
 }
+/** `env` holds the readable variables' values; a variable that is set but unreadable has none. */
 function lookupEnvVar(env, args) {
     const { positional } = splitArguments(args);
     const [name, fallback] = positional;
     const key = name ? String(toJs(name)) : "";
+    // dbt-core context/base.py env_var() and exceptions.py SecretEnvVarLocationError, word for word.
+    if (key.startsWith(DBT_SECRET_PREFIX)) {
+        throw new TemplateFunctionError(`Secret env vars are allowed only in profiles.yml or packages.yml. Found '${key}' referenced elsewhere.`, "env_var");
+    }
     const value = env[key];
     if (value !== undefined)
         return stringValue(value);
+    if (Object.hasOwn(env, key)) {
+        throw new TemplateFunctionError(`environment variable '${key}' is set, but the project may not read it.`, "env_var", "A dbt project reads DBT_* variables and those the `env-vars` input lists; never credentials, the action's inputs or the runner's own variables.");
+    }
     if (fallback)
         return fallback;
-    throw new TemplateFunctionError(`environment variable '${key}' is not set.`, "env_var", `Set ${key} in the workflow step's env, or give env_var('${key}', <default>).`);
+    throw new TemplateFunctionError(`environment variable '${key}' is not set.`, "env_var", `Set ${key} in the workflow step's env${key.startsWith("DBT_") ? "" : " and list it in the `env-vars` input"}, or give env_var('${key}', <default>).`);
 }
 function createModelEnvironment(parent, context) {
     const env = new package_types_Environment(parent);
@@ -62708,6 +62947,7 @@ async function validatePlan(plan, reader, logger) {
 
 
 
+
 function hasCredentials(settings, env) {
     return settings.databaseUrl !== undefined || Boolean(env.PGHOST || env.PGDATABASE);
 }
@@ -62719,7 +62959,7 @@ async function runDeploy(run) {
         projectDir: settings.projectDir,
         targetSchema: settings.targetSchema,
         vars: settings.vars,
-        env: run.env,
+        env: projectEnvironment(run.env, settings.envVars),
     };
     const head = await loadProject(load);
     const requests = await collectRequests(head, { models: settings.models, baseRevision: settings.baseRef ?? run.eventBaseRevision }, load);
@@ -62881,15 +63121,35 @@ function formatAge(ms) {
     return `${(hours / 24).toFixed(1)}d`;
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/log/actions-logger.ts
+
+
 
 function properties(annotation) {
     if (!annotation)
         return undefined;
     return { file: annotation.file, startLine: annotation.line, title: annotation.title };
 }
+/**
+ * The runner reads a line starting with `::` (or holding `##[`) as a workflow command. Log lines
+ * echo model SQL and database errors, which a pull request controls, so such text is printed
+ * between `::stop-commands::<token>` and `::<token>::` with a token nobody can guess: it cannot
+ * add an annotation, mask a value or resume commands.
+ */
+function actions_logger_info(message) {
+    if (!/::|##\[/.test(message)) {
+        info(message);
+        return;
+    }
+    const token = (0,external_node_crypto_.randomUUID)();
+    process.stdout.write(`::stop-commands::${token}${external_node_os_namespaceObject.EOL}`);
+    info(message);
+    process.stdout.write(`::${token}::${external_node_os_namespaceObject.EOL}`);
+}
 const actionsLogger = {
-    info: (message) => info(message),
+    info: actions_logger_info,
     warning: (message, annotation) => warning(message, properties(annotation)),
     error: (message, annotation) => core_error(message, properties(annotation)),
     group: (name, work) => group(name, work),
@@ -62941,6 +63201,29 @@ function renderCleanupReport(result) {
     if (result.found.length === 0)
         lines.push("No temporary MVs found.", "");
     return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/security/redact-streams.ts
+/**
+ * Redacts everything the process writes to stdout and stderr: log lines, workflow commands
+ * (annotations included) and anything a library or a crash prints. A value must be sent to
+ * `::add-mask::` before it is registered here, or the mask command itself would be redacted.
+ */
+function redactProcessOutput(registry, streams = [process.stdout, process.stderr]) {
+    for (const stream of streams) {
+        const write = stream.write.bind(stream);
+        stream.write = ((chunk, ...rest) => {
+            const encoding = typeof rest[0] === "string" ? rest[0] : undefined;
+            if (typeof chunk === "string" && (encoding === undefined || /^utf-?8$/i.test(encoding))) {
+                return write(registry.redact(chunk), ...rest);
+            }
+            if (chunk instanceof Uint8Array) {
+                const text = registry.redact(Buffer.from(chunk).toString("utf8"));
+                return write(Buffer.from(text, "utf8"), ...rest);
+            }
+            return write(chunk, ...rest);
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/settings/parse.ts
@@ -63057,6 +63340,8 @@ function resolveDryRun(choice, eventName, allowUnmergedDeploy) {
 
 
 
+
+
 const MODES = ["deploy", "cleanup"];
 const DRY_RUN_CHOICES = ["auto", "true", "false"];
 const ZERO_DOWNTIME_CHOICES = ["model-config", "all"];
@@ -63071,6 +63356,7 @@ const settingsSchema = object({
     projectDir: schemas_string().min(1),
     targetSchema: identifierSchema,
     vars: record(schemas_string(), unknown()),
+    envVars: array(schemas_string()),
     models: schemas_string().optional(),
     baseRef: schemas_string().optional(),
     fullRefresh: schemas_boolean(),
@@ -63106,6 +63392,7 @@ function buildSettings(read, context) {
         projectDir: withDefault(read("project-dir"), ".").trim(),
         targetSchema: withDefault(read("target-schema"), "public").trim(),
         vars: parseVars("vars", read("vars")),
+        envVars: parseEnvVars(read("env-vars")),
         models: settings_optional(read("models")),
         baseRef: settings_optional(read("base-ref")),
         fullRefresh: parseBoolean("full-refresh", withDefault(read("full-refresh"), "false")),
@@ -63127,64 +63414,52 @@ function buildSettings(read, context) {
     }
     return result.data;
 }
+/** Names (or `PREFIX*` patterns) separated by commas or newlines. */
+function parseEnvVars(raw) {
+    const entries = raw
+        .split(/[,\n]/)
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== "");
+    for (const entry of entries) {
+        const problem = envVarEntryProblem(entry);
+        if (problem)
+            throw new SettingsError("env-vars", `lists ${problem}.`);
+    }
+    return entries;
+}
 function toInputName(field) {
     return field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`).replace(/-ms$/, "");
 }
 /** The secrets a settings object carries, in every spelling a log line might contain them. */
 function secretsOf(settings) {
-    const secrets = [];
-    const url = settings.databaseUrl;
-    if (url) {
-        secrets.push(url.href);
-        if (url.password) {
-            secrets.push(url.password, decodeURIComponent(url.password));
-        }
-    }
-    if (settings.githubToken)
-        secrets.push(settings.githubToken);
-    return [...new Set(secrets.filter((secret) => secret.length > 0))];
+    const url = settings.databaseUrl ? databaseUrlSecrets(settings.databaseUrl.href) : [];
+    return [...new Set([...url, ...(settings.githubToken ? [settings.githubToken] : [])])];
 }
 
 ;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 
 
 
+
 /**
- * Secrets as typed by the user, masked before anything is validated so that even an error
- * about a malformed `database-url` cannot echo the password into the log.
+ * Secrets are registered before anything is validated, so that even an error about a malformed
+ * `database-url` cannot echo the password: each goes to the runner's log masking
+ * (`::add-mask::`) first, then to the registry that redacts everything leaving the process.
  */
-function rawSecrets() {
-    const secrets = [];
-    const rawUrl = getInput("database-url");
-    if (rawUrl !== "") {
-        secrets.push(rawUrl);
-        const password = /^[a-z]+:\/\/[^:/@]*:([^@]*)@/i.exec(rawUrl)?.[1];
-        if (password)
-            secrets.push(password, action_inputs_safeDecode(password));
-    }
-    if (process.env.PGPASSWORD)
-        secrets.push(process.env.PGPASSWORD);
-    return secrets;
-}
-function action_inputs_safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
 function readActionSettings() {
-    const masked = new Set();
-    const mask = (secrets) => {
-        for (const secret of secrets) {
-            if (secret === "" || masked.has(secret))
+    const mask = (values) => {
+        for (const value of values) {
+            if (value === "" || secrets.has(value))
                 continue;
-            masked.add(secret);
-            core_setSecret(secret);
+            core_setSecret(value);
+            secrets.register(value);
         }
     };
-    mask(rawSecrets());
+    mask([
+        ...databaseUrlSecrets(getInput("database-url")),
+        getInput("github-token"),
+        ...environmentSecrets(process.env),
+    ]);
     const settings = buildSettings((name) => getInput(name), {
         eventName: github_context.eventName,
     });
@@ -63206,7 +63481,10 @@ function readActionSettings() {
 
 
 
+
+
 async function run() {
+    redactProcessOutput(secrets);
     let settings;
     try {
         settings = readActionSettings();

@@ -28796,7 +28796,85 @@ class TemplateFunctionError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/security/project-env.ts
+/**
+ * Which environment variables a dbt project's `env_var()` may read. The project is code from the
+ * pull request, and the runner's environment holds the action's inputs (the database URL), the
+ * workflow token and the runner's own credentials, so this is an allow-list: the `DBT_*`
+ * variables dbt projects conventionally read, plus the names the `env-vars` input lists.
+ * Nothing that names a credential is ever readable, whatever the input says.
+ */
+/** Readable without being listed, as in dbt projects: `DBT_TARGET`, `DBT_SCHEMA_SUFFIX`, … */
+const DEFAULT_PREFIX = "DBT_";
+/** dbt keeps these for profiles.yml and packages.yml only (dbt-core SECRET_ENV_PREFIX). */
+const DBT_SECRET_PREFIX = "DBT_ENV_SECRET_";
+const RUNNER_PREFIXES = [
+    ["INPUT_", "the action's own inputs, the database URL and the token among them"],
+    ["ACTIONS_", "the runner's tokens and service URLs"],
+    ["RUNNER_", "the runner's own settings"],
+    ["PG", "libpq's connection settings, the password among them"],
+];
+const RUNNER_NAMES = new Set(["GITHUB_TOKEN", "GH_TOKEN", "GITHUB_PAT"]);
+/** Name parts that mark a credential: `KAFKA_PASSWORD`, `DBT_API_KEY`, `SNOWFLAKE_TOKEN`, … */
+const CREDENTIAL_PARTS = new Set([
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "SECRET",
+    "SECRETS",
+    "TOKEN",
+    "KEY",
+    "APIKEY",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "AUTH",
+    "PRIVATE",
+]);
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*\*?$/;
+/** Why a variable (or a `PREFIX*` pattern) can never be made readable; undefined when it can. */
+function neverReadable(name) {
+    const upper = name.toUpperCase().replace(/\*$/, "");
+    for (const [prefix, what] of RUNNER_PREFIXES) {
+        if (upper.startsWith(prefix))
+            return `${prefix}* variables are ${what}`;
+    }
+    if (RUNNER_NAMES.has(upper))
+        return `${upper} is the workflow's GitHub token`;
+    if (upper.split("_").some((part) => CREDENTIAL_PARTS.has(part))) {
+        return `${name} names a credential (dbt keeps secrets in profiles.yml; RisingWave has CREATE SECRET)`;
+    }
+    return undefined;
+}
+/** A problem with one entry of the `env-vars` input, or undefined when it is fine. */
+function envVarEntryProblem(entry) {
+    if (!NAME.test(entry)) {
+        return `"${entry}" is not a variable name (letters, digits, _, - and ., optionally ending in *)`;
+    }
+    const reason = neverReadable(entry);
+    return reason ? `${entry} can never be readable: ${reason}` : undefined;
+}
+function listed(name, allowed) {
+    return allowed.some((entry) => entry.endsWith("*") ? name.startsWith(entry.slice(0, -1)) : name === entry);
+}
+/**
+ * The environment the project is rendered with: the readable variables of `env` with their values,
+ * and every other variable that is set present without a value, so that `env_var()` can say it
+ * is unreadable instead of quietly using a default.
+ */
+function projectEnvironment(env, allowed) {
+    const visible = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        const readable = !neverReadable(name) && (name.startsWith(DEFAULT_PREFIX) || listed(name, allowed));
+        visible[name] = readable ? value : undefined;
+    }
+    return visible;
+}
+
 ;// CONCATENATED MODULE: ./src/project/jinja-context.ts
+
 
 
 
@@ -28862,16 +28940,24 @@ function lookupVar(vars, args) {
         return fallback;
     throw new TemplateFunctionError(`required var '${key}' is not set.`, "var", `Add it to the \`vars\` input or to vars in dbt_project.yml, or give var('${key}', <default>).`);
 }
+/** `env` holds the readable variables' values; a variable that is set but unreadable has none. */
 function lookupEnvVar(env, args) {
     const { positional } = splitArguments(args);
     const [name, fallback] = positional;
     const key = name ? String(toJs(name)) : "";
+    // dbt-core context/base.py env_var() and exceptions.py SecretEnvVarLocationError, word for word.
+    if (key.startsWith(DBT_SECRET_PREFIX)) {
+        throw new TemplateFunctionError(`Secret env vars are allowed only in profiles.yml or packages.yml. Found '${key}' referenced elsewhere.`, "env_var");
+    }
     const value = env[key];
     if (value !== undefined)
         return stringValue(value);
+    if (Object.hasOwn(env, key)) {
+        throw new TemplateFunctionError(`environment variable '${key}' is set, but the project may not read it.`, "env_var", "A dbt project reads DBT_* variables and those the `env-vars` input lists; never credentials, the action's inputs or the runner's own variables.");
+    }
     if (fallback)
         return fallback;
-    throw new TemplateFunctionError(`environment variable '${key}' is not set.`, "env_var", `Set ${key} in the workflow step's env, or give env_var('${key}', <default>).`);
+    throw new TemplateFunctionError(`environment variable '${key}' is not set.`, "env_var", `Set ${key} in the workflow step's env${key.startsWith("DBT_") ? "" : " and list it in the `env-vars` input"}, or give env_var('${key}', <default>).`);
 }
 function createModelEnvironment(parent, context) {
     const env = new package_types_Environment(parent);
@@ -32246,6 +32332,7 @@ async function validatePlan(plan, reader, logger) {
 
 
 
+
 function hasCredentials(settings, env) {
     return settings.databaseUrl !== undefined || Boolean(env.PGHOST || env.PGDATABASE);
 }
@@ -32257,7 +32344,7 @@ async function runDeploy(run) {
         projectDir: settings.projectDir,
         targetSchema: settings.targetSchema,
         vars: settings.vars,
-        env: run.env,
+        env: projectEnvironment(run.env, settings.envVars),
     };
     const head = await loadProject(load);
     const requests = await collectRequests(head, { models: settings.models, baseRevision: settings.baseRef ?? run.eventBaseRevision }, load);
@@ -32804,7 +32891,144 @@ function resolveDryRun(choice, eventName, allowUnmergedDeploy) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./src/security/redact-streams.ts
+/**
+ * Redacts everything the process writes to stdout and stderr: log lines, workflow commands
+ * (annotations included) and anything a library or a crash prints. A value must be sent to
+ * `::add-mask::` before it is registered here, or the mask command itself would be redacted.
+ */
+function redactProcessOutput(registry, streams = [process.stdout, process.stderr]) {
+    for (const stream of streams) {
+        const write = stream.write.bind(stream);
+        stream.write = ((chunk, ...rest) => {
+            const encoding = typeof rest[0] === "string" ? rest[0] : undefined;
+            if (typeof chunk === "string" && (encoding === undefined || /^utf-?8$/i.test(encoding))) {
+                return write(registry.redact(chunk), ...rest);
+            }
+            if (chunk instanceof Uint8Array) {
+                const text = registry.redact(Buffer.from(chunk).toString("utf8"));
+                return write(Buffer.from(text, "utf8"), ...rest);
+            }
+            return write(chunk, ...rest);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/security/secrets.ts
+
+/**
+ * The values that must never leave the process in the clear, and the one function that takes
+ * them out of text on its way out: log lines and annotations, outputs, the job summary, the pull
+ * request comment and every request sent to GitHub. A secret can reach those through any path
+ * (rendered SQL, a database error, a URL in a message), so text is redacted where it leaves,
+ * not where it is made.
+ */
+class SecretRegistry {
+    spellings = new Set();
+    /** Longest first, so a secret is never left half-replaced by a shorter one inside it. */
+    ordered = [];
+    /** Registers a value in every spelling it takes on the way out. */
+    register(value) {
+        if (value === "")
+            return;
+        for (const spelling of spellingsOf(value))
+            this.spellings.add(spelling);
+        this.ordered = [...this.spellings].sort((a, b) => b.length - a.length);
+    }
+    has(value) {
+        return this.spellings.has(value);
+    }
+    redact(text) {
+        let out = text;
+        for (const secret of this.ordered)
+            if (out.includes(secret))
+                out = out.split(secret).join("***");
+        return out;
+    }
+}
+/**
+ * As written; percent-encoded as in a URL; escaped as in a JSON string (the `plan` output), an SQL
+ * literal, HTML, and the data and properties of a workflow command (@actions/core escapeData and
+ * escapeProperty).
+ */
+function spellingsOf(value) {
+    const commandData = value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+    const commandProperty = commandData.replace(/:/g, "%3A").replace(/,/g, "%2C");
+    const html = value
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;");
+    return [
+        value,
+        encodeURIComponent(value),
+        JSON.stringify(value).slice(1, -1),
+        value.replace(/'/g, "''"),
+        html,
+        commandData,
+        commandProperty,
+    ];
+}
+/** The process's registry: the action and the CLI register into it and redact through it. */
+const secrets = new SecretRegistry();
+/** Shorthand for `secrets.redact`, for the places text leaves the process. */
+function redact(text) {
+    return secrets.redact(text);
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * A database URL's secrets, from its raw text even when it does not parse (an error about it must
+ * not echo the password): the whole text, the URL as normalised, and the password of the user
+ * part and of a `password=` parameter, both as written and decoded.
+ */
+function databaseUrlSecrets(raw) {
+    const text = raw.trim();
+    if (text === "")
+        return [];
+    const found = [raw, text];
+    const userPassword = /^[a-z]+:\/\/[^:/@]*:([^@]*)@/i.exec(text)?.[1];
+    if (userPassword)
+        found.push(userPassword, decoded(userPassword));
+    for (const match of text.matchAll(/[?&]password=([^&#]*)/gi)) {
+        const value = match[1];
+        found.push(value, decoded(value.replace(/\+/g, " ")));
+    }
+    try {
+        const url = new URL(text);
+        found.push(url.href);
+        if (url.password)
+            found.push(url.password, decoded(url.password));
+        const parameter = url.searchParams.get("password");
+        if (parameter)
+            found.push(parameter);
+    }
+    catch {
+        // Not a URL: the raw spellings above are all there is.
+    }
+    return [...new Set(found.filter((value) => value !== ""))];
+}
+/** Secrets the runner's environment holds: libpq's password, GitHub's tokens, dbt's secrets. */
+function environmentSecrets(env) {
+    const names = Object.keys(env).filter((name) => [
+        "PGPASSWORD",
+        "GITHUB_TOKEN",
+        "GH_TOKEN",
+        "ACTIONS_RUNTIME_TOKEN",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    ].includes(name) || name.startsWith(DBT_SECRET_PREFIX));
+    return names.map((name) => env[name] ?? "").filter((value) => value !== "");
+}
+
 ;// CONCATENATED MODULE: ./src/settings/settings.ts
+
+
 
 
 
@@ -32822,6 +33046,7 @@ const settingsSchema = object({
     projectDir: schemas_string().min(1),
     targetSchema: identifierSchema,
     vars: record(schemas_string(), unknown()),
+    envVars: array(schemas_string()),
     models: schemas_string().optional(),
     baseRef: schemas_string().optional(),
     fullRefresh: schemas_boolean(),
@@ -32857,6 +33082,7 @@ function buildSettings(read, context) {
         projectDir: withDefault(read("project-dir"), ".").trim(),
         targetSchema: withDefault(read("target-schema"), "public").trim(),
         vars: parseVars("vars", read("vars")),
+        envVars: parseEnvVars(read("env-vars")),
         models: settings_optional(read("models")),
         baseRef: settings_optional(read("base-ref")),
         fullRefresh: parseBoolean("full-refresh", withDefault(read("full-refresh"), "false")),
@@ -32878,25 +33104,31 @@ function buildSettings(read, context) {
     }
     return result.data;
 }
+/** Names (or `PREFIX*` patterns) separated by commas or newlines. */
+function parseEnvVars(raw) {
+    const entries = raw
+        .split(/[,\n]/)
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== "");
+    for (const entry of entries) {
+        const problem = envVarEntryProblem(entry);
+        if (problem)
+            throw new SettingsError("env-vars", `lists ${problem}.`);
+    }
+    return entries;
+}
 function toInputName(field) {
     return field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`).replace(/-ms$/, "");
 }
 /** The secrets a settings object carries, in every spelling a log line might contain them. */
 function secretsOf(settings) {
-    const secrets = [];
-    const url = settings.databaseUrl;
-    if (url) {
-        secrets.push(url.href);
-        if (url.password) {
-            secrets.push(url.password, decodeURIComponent(url.password));
-        }
-    }
-    if (settings.githubToken)
-        secrets.push(settings.githubToken);
-    return [...new Set(secrets.filter((secret) => secret.length > 0))];
+    const url = settings.databaseUrl ? databaseUrlSecrets(settings.databaseUrl.href) : [];
+    return [...new Set([...url, ...(settings.githubToken ? [settings.githubToken] : [])])];
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts
+
+
 
 
 
@@ -32920,6 +33152,7 @@ Options take the action's input names, e.g.:
   --database-url URL     (default: $RISINGWAVE_URL, else the PG* variables)
   --project-dir DIR      --target-schema NAME   --models "a, b+" | all
   --base-ref REV         --vars YAML            --full-refresh true|false
+  --env-vars "A, B_*"    (env_var() reads DBT_* and these; never credentials)
   --zero-downtime model-config|all             --immediate-cleanup true|false
   --rebuild-downstream true|false              --background-ddl true|false
   --wait-timeout 2h      --json (print the plan as JSON)
@@ -32931,6 +33164,7 @@ const INPUT_NAMES = [
     "project-dir",
     "target-schema",
     "vars",
+    "env-vars",
     "models",
     "base-ref",
     "full-refresh",
@@ -32972,6 +33206,10 @@ async function main(argv) {
             return "false";
         return flags[name] ?? "";
     }, { eventName: CLI_EVENT });
+    for (const value of [...secretsOf(settings), ...environmentSecrets(process.env)]) {
+        secrets.register(value);
+    }
+    redactProcessOutput(secrets);
     const logger = consoleLogger(process.stderr);
     if (cleanup) {
         const result = await runCleanup(settings, logger, process.env);

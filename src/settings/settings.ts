@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { envVarEntryProblem } from "../security/project-env.js";
+import { databaseUrlSecrets } from "../security/secrets.js";
 import { resolveDryRun } from "./dry-run.js";
 import {
   parseBoolean,
@@ -26,6 +28,7 @@ export const settingsSchema = z.object({
   projectDir: z.string().min(1),
   targetSchema: identifierSchema,
   vars: z.record(z.string(), z.unknown()),
+  envVars: z.array(z.string()),
   models: z.string().optional(),
   baseRef: z.string().optional(),
   fullRefresh: z.boolean(),
@@ -82,6 +85,7 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     projectDir: withDefault(read("project-dir"), ".").trim(),
     targetSchema: withDefault(read("target-schema"), "public").trim(),
     vars: parseVars("vars", read("vars")),
+    envVars: parseEnvVars(read("env-vars")),
     models: optional(read("models")),
     baseRef: optional(read("base-ref")),
     fullRefresh: parseBoolean("full-refresh", withDefault(read("full-refresh"), "false")),
@@ -115,20 +119,25 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
   return result.data;
 }
 
+/** Names (or `PREFIX*` patterns) separated by commas or newlines. */
+function parseEnvVars(raw: string): string[] {
+  const entries = raw
+    .split(/[,\n]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  for (const entry of entries) {
+    const problem = envVarEntryProblem(entry);
+    if (problem) throw new SettingsError("env-vars", `lists ${problem}.`);
+  }
+  return entries;
+}
+
 function toInputName(field: string): string {
   return field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`).replace(/-ms$/, "");
 }
 
 /** The secrets a settings object carries, in every spelling a log line might contain them. */
 export function secretsOf(settings: Pick<Settings, "databaseUrl" | "githubToken">): string[] {
-  const secrets: string[] = [];
-  const url = settings.databaseUrl;
-  if (url) {
-    secrets.push(url.href);
-    if (url.password) {
-      secrets.push(url.password, decodeURIComponent(url.password));
-    }
-  }
-  if (settings.githubToken) secrets.push(settings.githubToken);
-  return [...new Set(secrets.filter((secret) => secret.length > 0))];
+  const url = settings.databaseUrl ? databaseUrlSecrets(settings.databaseUrl.href) : [];
+  return [...new Set([...url, ...(settings.githubToken ? [settings.githubToken] : [])])];
 }
