@@ -1,5 +1,7 @@
 import { PassThrough } from "node:stream";
+import { getOctokit } from "@actions/github";
 import { describe, expect, it } from "vitest";
+import { redactRequests } from "../../src/security/redact-requests.js";
 import { redactProcessOutput } from "../../src/security/redact-streams.js";
 import {
   databaseUrlSecrets,
@@ -7,6 +9,7 @@ import {
   SecretRegistry,
 } from "../../src/security/secrets.js";
 import { secretsOf, buildSettings } from "../../src/settings/settings.js";
+import { startGitHubApi } from "../support/github-api/index.js";
 
 describe("the secret registry", () => {
   it("redacts every spelling a value takes on its way out, longest first", () => {
@@ -71,5 +74,34 @@ describe("the secret registry", () => {
     stream.write("::error::x%0Ahunter2\n", "utf8");
     await new Promise((resolve) => setImmediate(resolve));
     expect(out).toBe("pw=***\nagain ***\n::error::x%0A***\n");
+  });
+});
+
+describe("requests to GitHub", () => {
+  it("carry no registered secret in their content, and still reach the right place with the token", async () => {
+    const api = await startGitHubApi();
+    try {
+      api.addPull({ number: 5, baseSha: "a".repeat(40), headSha: "b".repeat(40) });
+      const registry = new SecretRegistry();
+      const token = "ghs_secret_token_value";
+      registry.register(token);
+      registry.register("hunter2");
+      // "acme" is both the owner in the URL and, here, a secret: addressing is never redacted.
+      registry.register("acme");
+      const client = getOctokit(token, { baseUrl: api.url });
+      redactRequests(client, registry);
+      await client.rest.issues.createComment({
+        owner: "acme",
+        repo: "analytics",
+        issue_number: 5,
+        body: "pw hunter2, token ghs_secret_token_value, owner acme",
+      });
+      const [request] = api.requests;
+      expect(request?.path).toBe("/repos/acme/analytics/issues/5/comments");
+      expect(request?.body).toEqual({ body: "pw ***, token ***, owner ***" });
+      expect(request?.headers.authorization).toContain(token);
+    } finally {
+      await api.close();
+    }
   });
 });
