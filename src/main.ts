@@ -11,10 +11,13 @@ import { actionsLogger } from "./log/actions-logger.js";
 import { renderCleanupReport } from "./report/cleanup-markdown.js";
 import { summaryLimit } from "./report/budget.js";
 import { renderFailureReport, renderReport } from "./report/markdown.js";
+import { redactProcessOutput } from "./security/redact-streams.js";
+import { redact, secrets } from "./security/secrets.js";
 import { readActionSettings } from "./settings/action-inputs.js";
 import type { Settings } from "./settings/settings.js";
 
 export async function run(): Promise<void> {
+  redactProcessOutput(secrets);
   let settings: Settings;
   try {
     settings = readActionSettings();
@@ -44,9 +47,13 @@ export async function run(): Promise<void> {
     const kind = commentKindFor(context.eventName);
     // The summary takes 1 MiB, the comment 65,536 characters: the comment may send readers to
     // the summary only when the summary holds everything.
-    const summary = renderReport(result, report, { kind, limit: summaryLimit });
+    const summary = renderReport(result, report, { kind, limit: summaryLimit, redact });
     await writeSummary(summary.body);
-    const comment = renderReport(result, report, { kind, summaryComplete: summary.complete });
+    const comment = renderReport(result, report, {
+      kind,
+      summaryComplete: summary.complete,
+      redact,
+    });
     await publishComment(comment, report, settings, context);
     if (result.validation && result.validation.problems.length > 0) {
       core.setFailed(
@@ -64,10 +71,11 @@ export async function run(): Promise<void> {
       const report = reportContext(undefined, settings, github.context);
       const kind = commentKindFor(github.context.eventName);
       const problems = failureProblems(error);
-      const summary = renderFailureReport(problems, report, { kind, limit: summaryLimit });
+      const summary = renderFailureReport(problems, report, { kind, limit: summaryLimit, redact });
       await writeSummary(summary.body);
       const comment = renderFailureReport(problems, report, {
         kind,
+        redact,
         summaryComplete: summary.complete,
       });
       await publishComment(comment, report, settings, github.context);

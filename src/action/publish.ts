@@ -10,6 +10,9 @@ import {
   type CommentKind,
   type ReportContext,
 } from "../report/context.js";
+import { redactRequests } from "../security/redact-requests.js";
+import { setOutput } from "../security/outputs.js";
+import { redact, secrets } from "../security/secrets.js";
 import type { Settings } from "../settings/settings.js";
 import type { EventContext } from "./event.js";
 
@@ -46,7 +49,7 @@ export function reportContext(
 /** The job summary always; failing to write it is only a warning. */
 export async function writeSummary(body: string): Promise<void> {
   try {
-    await core.summary.addRaw(body).write();
+    await core.summary.addRaw(redact(body)).write();
   } catch (error) {
     core.warning(`Could not write the job summary: ${(error as Error).message}`);
   }
@@ -79,6 +82,7 @@ export async function publishComment(
   const kind = commentKindFor(event.eventName);
   try {
     const client = createGitHubClient(settings.githubToken);
+    redactRequests(client, secrets);
     const number =
       kind === "plan"
         ? event.payload.pull_request?.number
@@ -98,9 +102,9 @@ export async function publishComment(
       target,
       commentMarker(context, kind),
       author,
-      report.body,
+      redact(report.body),
     );
-    core.setOutput("comment-url", comment.url);
+    setOutput("comment-url", comment.url);
     core.info(`Pull request #${number} ${kind} comment ${comment.outcome}: ${comment.url}`);
     if (kind === "result") {
       const short = context.commitSha ? ` (commit ${context.commitSha.slice(0, 12)})` : "";

@@ -5,6 +5,7 @@ import { buildPlan } from "../plan/build-plan.js";
 import type { Plan } from "../plan/types.js";
 import { assumedCatalog, type CatalogSnapshot } from "../risingwave/catalog.js";
 import { openDatabase } from "../risingwave/open.js";
+import { projectEnvironment } from "../security/project-env.js";
 import type { Settings } from "../settings/settings.js";
 import { collectRequests, type Requests } from "./requests.js";
 import { executePlan } from "./execute-plan.js";
@@ -50,7 +51,7 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
     projectDir: settings.projectDir,
     targetSchema: settings.targetSchema,
     vars: settings.vars,
-    env: run.env,
+    env: projectEnvironment(run.env, settings.envVars),
   };
   const head = await loadProject(load);
   const requests = await collectRequests(

@@ -35,16 +35,21 @@ export const noLimit: SizeLimit = {
 export class Budget {
   private left: number;
 
+  /**
+   * `redact` is what the text goes through on its way out: the size that counts is the size
+   * after it (a secret shorter than its replacement makes the text longer).
+   */
   constructor(
     private readonly limit: SizeLimit,
     reserved: number,
+    private readonly redact: (text: string) => string = (text) => text,
   ) {
     this.left = limit.max - reserved;
   }
 
   /** Takes `text` (plus the blank line that joins it) if it fits. */
   take(text: string): boolean {
-    const size = this.limit.measure(text) + 2;
+    const size = this.limit.measure(this.redact(text)) + 2;
     if (size > this.left) return false;
     this.left -= size;
     return true;

@@ -24,6 +24,8 @@ export interface RenderOptions {
    * readers there when it does).
    */
   summaryComplete?: boolean;
+  /** What the body goes through before it leaves (secret redaction): sizes are measured after it. */
+  redact?: (text: string) => string;
 }
 
 export interface RenderedReport {
@@ -99,7 +101,7 @@ function essentials(
   options: RenderOptions,
 ) {
   const marker = commentMarker(context, options.kind);
-  const budget = new Budget(options.limit ?? commentLimit, NOTE_RESERVE);
+  const budget = new Budget(options.limit ?? commentLimit, NOTE_RESERVE, options.redact);
   for (const part of [marker, top, footer(context)]) budget.take(part);
   return { marker, budget, actions: actionSection(items, budget, summaryLinkOf(context)) };
 }

@@ -69,6 +69,15 @@ describe("renderReport", () => {
     expect(view.tables[0]!.rows).toHaveLength(60);
   });
 
+  it("measures the body as it leaves: redaction that lengthens it still fits", () => {
+    // A one-letter secret becomes "***" wherever it appears: the SQL here is mostly that letter.
+    const redact = (text: string) => text.replace(/x/g, "***");
+    const { body } = renderReport(dryRunOf(60, 3_000), context, { kind: "plan", redact });
+    expect(redact(body).length).toBeLessThan(COMMENT_LIMIT);
+    const unmeasured = renderReport(dryRunOf(60, 3_000), context, { kind: "plan" }).body;
+    expect(redact(unmeasured).length).toBeGreaterThan(COMMENT_LIMIT);
+  });
+
   it("separates the run link so reruns of the same plan compare equal", () => {
     const first = render(dryRunOf(2, 10));
     const rerun = render(dryRunOf(2, 10), {
