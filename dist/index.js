@@ -64699,6 +64699,7 @@ function scriptBlock(entry, dryRun) {
 const NOTE_RESERVE = 1_500;
 /** Names listed in the note before "and N more". */
 const NOTE_NAMES = 12;
+const NOTE_NAME_CHARACTERS = 600;
 function item(entry) {
     // A backslash ends the title line with a hard break, as GitHub shows a comment's newlines.
     const lines = [`- [ ] ${entry.title}${entry.detail ? "\\" : ""}`];
@@ -64768,9 +64769,19 @@ function joinSections(sections) {
         .filter((section) => section !== "")
         .join("\n\n");
 }
+/** At most NOTE_NAMES names and NOTE_NAME_CHARACTERS characters of them, so the note fits its reserve. */
 function nameList(names) {
-    const shown = names.slice(0, NOTE_NAMES).map(code).join(", ");
-    return names.length > NOTE_NAMES ? `${shown} and ${names.length - NOTE_NAMES} more` : shown;
+    const shown = [];
+    let length = 0;
+    for (const name of names.slice(0, NOTE_NAMES)) {
+        const quoted = code(name.length > 80 ? `${name.slice(0, 79)}…` : name);
+        if (length + quoted.length > NOTE_NAME_CHARACTERS)
+            break;
+        shown.push(quoted);
+        length += quoted.length + 2;
+    }
+    const more = names.length - shown.length;
+    return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
 }
 const capitalised = (text) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;
 function summaryLinkOf(context) {

@@ -40,6 +40,7 @@ export interface RenderedReport {
 const NOTE_RESERVE = 1_500;
 /** Names listed in the note before "and N more". */
 const NOTE_NAMES = 12;
+const NOTE_NAME_CHARACTERS = 600;
 
 function item(entry: ActionItem): string {
   // A backslash ends the title line with a hard break, as GitHub shows a comment's newlines.
@@ -120,9 +121,18 @@ function joinSections(sections: string[]): string {
     .join("\n\n");
 }
 
+/** At most NOTE_NAMES names and NOTE_NAME_CHARACTERS characters of them, so the note fits its reserve. */
 function nameList(names: string[]): string {
-  const shown = names.slice(0, NOTE_NAMES).map(code).join(", ");
-  return names.length > NOTE_NAMES ? `${shown} and ${names.length - NOTE_NAMES} more` : shown;
+  const shown: string[] = [];
+  let length = 0;
+  for (const name of names.slice(0, NOTE_NAMES)) {
+    const quoted = code(name.length > 80 ? `${name.slice(0, 79)}…` : name);
+    if (length + quoted.length > NOTE_NAME_CHARACTERS) break;
+    shown.push(quoted);
+    length += quoted.length + 2;
+  }
+  const more = names.length - shown.length;
+  return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
 }
 
 const capitalised = (text: string) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;

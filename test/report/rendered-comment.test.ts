@@ -189,6 +189,15 @@ describe("the pull request comment as GitHub renders it", () => {
     ).toHaveLength(200);
   });
 
+  it("stays under the limit whatever the names: 300 models with 150-character names", () => {
+    const result = largeDeploy(300, 4);
+    for (const entry of result.plan.models) entry.model = `${entry.model}_${"n".repeat(150)}`;
+    for (const model of result.outcome!.models) model.model = `${model.model}_${"n".repeat(150)}`;
+    const { body } = comment(result, "result");
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(inspectComment(body).text).toContain("Left out to stay under");
+  });
+
   it("escapes what the pull request and the database control in every place it lands", () => {
     const result = partialDeploy();
     const entry = result.plan.models[0]!;
