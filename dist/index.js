@@ -46211,6 +46211,15 @@ function html(text) {
 function escape_text(value) {
     return html(value.replace(/\r?\n/g, " ")).replace(/[\\`*_[\]~]/g, (char) => `\\${char}`);
 }
+/** An error message can be as long as the SQL it quotes; the log has every character. */
+const MESSAGE_LIMIT = 4_000;
+/** An error message as text, cut past MESSAGE_LIMIT characters with a note saying so. */
+function escape_message(value) {
+    if (value.length <= MESSAGE_LIMIT)
+        return escape_text(value);
+    const rest = (value.length - MESSAGE_LIMIT).toLocaleString("en-US");
+    return `${escape_text(value.slice(0, MESSAGE_LIMIT))}… (${rest} more characters in the job log)`;
+}
 /** A code span that holds any text: the fence is longer than every backtick run inside. */
 function code(value) {
     const inline = value.replace(/\r?\n/g, " ");
@@ -63375,20 +63384,20 @@ function failureItem(facts) {
             severity: "error",
             subject: entry.model,
             title: `❌ ${model} (${code(entry.file)}): RisingWave rejects the new SQL`,
-            detail: `${escape_text(problem.message)}. Fix it before merging: the deploy would fail on it.`,
+            detail: `${escape_message(problem.message)}. Fix it before merging: the deploy would fail on it.`,
             statements: [],
         };
     }
     // The executor's note says what the failure left; without one, the outcome does.
     const state = outcome?.note !== undefined
-        ? `${escape_text(outcome.note)}.`
+        ? `${escape_message(outcome.note)}.`
         : facts.swapped
             ? "The new version is live; the previous one is kept under the temporary name."
             : "Its previous version is still live.";
     return {
         severity: "error",
         subject: entry.model,
-        title: `❌ ${model} (${code(entry.file)}) failed: ${escape_text(outcome?.error ?? "unknown error")}`,
+        title: `❌ ${model} (${code(entry.file)}) failed: ${escape_message(outcome?.error ?? "unknown error")}`,
         detail: `${state} Fix the cause and re-run the deploy.`,
         statements: [],
     };
@@ -64737,9 +64746,8 @@ function actionSection(items, budget, summaryLink) {
         kept.push(title);
     }
     const rest = items.slice(kept.length);
-    const names = rest.slice(0, 50).map((entry) => code(entry.subject));
-    const more = rest.length > 50 ? ` and ${rest.length - 50} more` : "";
-    const tail = `- [ ] ${rest.length} more item(s), listed in full in ${summaryLink}: ${names.join(", ")}${more}`;
+    const names = nameList(rest.map((entry) => entry.subject));
+    const tail = `- [ ] ${rest.length} more item(s), listed in full in ${summaryLink}: ${names}`;
     budget.take(tail);
     return { text: `${heading}\n${[...kept, tail].join("\n")}\n`, complete: false };
 }
@@ -64861,7 +64869,7 @@ function renderFailureReport(problems, context, options) {
         return {
             severity: "error",
             subject: where || "problem",
-            title: `❌ ${where ? `${code(where)}: ` : ""}${escape_text(message)}`,
+            title: `❌ ${where ? `${code(where)}: ` : ""}${escape_message(message)}`,
             statements: [],
         };
     });

@@ -32583,6 +32583,15 @@ function html(text) {
 function escape_text(value) {
     return html(value.replace(/\r?\n/g, " ")).replace(/[\\`*_[\]~]/g, (char) => `\\${char}`);
 }
+/** An error message can be as long as the SQL it quotes; the log has every character. */
+const MESSAGE_LIMIT = 4_000;
+/** An error message as text, cut past MESSAGE_LIMIT characters with a note saying so. */
+function message(value) {
+    if (value.length <= MESSAGE_LIMIT)
+        return escape_text(value);
+    const rest = (value.length - MESSAGE_LIMIT).toLocaleString("en-US");
+    return `${escape_text(value.slice(0, MESSAGE_LIMIT))}… (${rest} more characters in the job log)`;
+}
 /** A code span that holds any text: the fence is longer than every backtick run inside. */
 function escape_code(value) {
     const inline = value.replace(/\r?\n/g, " ");
@@ -32869,20 +32878,20 @@ function failureItem(facts) {
             severity: "error",
             subject: entry.model,
             title: `❌ ${model} (${escape_code(entry.file)}): RisingWave rejects the new SQL`,
-            detail: `${escape_text(problem.message)}. Fix it before merging: the deploy would fail on it.`,
+            detail: `${message(problem.message)}. Fix it before merging: the deploy would fail on it.`,
             statements: [],
         };
     }
     // The executor's note says what the failure left; without one, the outcome does.
     const state = outcome?.note !== undefined
-        ? `${escape_text(outcome.note)}.`
+        ? `${message(outcome.note)}.`
         : facts.swapped
             ? "The new version is live; the previous one is kept under the temporary name."
             : "Its previous version is still live.";
     return {
         severity: "error",
         subject: entry.model,
-        title: `❌ ${model} (${escape_code(entry.file)}) failed: ${escape_text(outcome?.error ?? "unknown error")}`,
+        title: `❌ ${model} (${escape_code(entry.file)}) failed: ${message(outcome?.error ?? "unknown error")}`,
         detail: `${state} Fix the cause and re-run the deploy.`,
         statements: [],
     };
@@ -34231,9 +34240,8 @@ function actionSection(items, budget, summaryLink) {
         kept.push(title);
     }
     const rest = items.slice(kept.length);
-    const names = rest.slice(0, 50).map((entry) => escape_code(entry.subject));
-    const more = rest.length > 50 ? ` and ${rest.length - 50} more` : "";
-    const tail = `- [ ] ${rest.length} more item(s), listed in full in ${summaryLink}: ${names.join(", ")}${more}`;
+    const names = nameList(rest.map((entry) => entry.subject));
+    const tail = `- [ ] ${rest.length} more item(s), listed in full in ${summaryLink}: ${names}`;
     budget.take(tail);
     return { text: `${heading}\n${[...kept, tail].join("\n")}\n`, complete: false };
 }
@@ -34355,7 +34363,7 @@ function renderFailureReport(problems, context, options) {
         return {
             severity: "error",
             subject: where || "problem",
-            title: `❌ ${where ? `${code(where)}: ` : ""}${text(message)}`,
+            title: `❌ ${where ? `${code(where)}: ` : ""}${clipped(message)}`,
             statements: [],
         };
     });

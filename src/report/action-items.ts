@@ -2,7 +2,7 @@ import type { DeployResult } from "../deploy/run-deploy.js";
 import { dropMaterializedView, swapMaterializedViews } from "../plan/ddl.js";
 import type { Reader } from "../plan/types.js";
 import { displayName, quoteQualified, type QualifiedName } from "../sql/quote.js";
-import { code, text } from "./escape.js";
+import { code, message, text } from "./escape.js";
 import type { ModelFacts } from "./model-facts.js";
 
 /**
@@ -104,21 +104,21 @@ function failureItem(facts: ModelFacts): ActionItem {
       severity: "error",
       subject: entry.model,
       title: `❌ ${model} (${code(entry.file)}): RisingWave rejects the new SQL`,
-      detail: `${text(problem.message)}. Fix it before merging: the deploy would fail on it.`,
+      detail: `${message(problem.message)}. Fix it before merging: the deploy would fail on it.`,
       statements: [],
     };
   }
   // The executor's note says what the failure left; without one, the outcome does.
   const state =
     outcome?.note !== undefined
-      ? `${text(outcome.note)}.`
+      ? `${message(outcome.note)}.`
       : facts.swapped
         ? "The new version is live; the previous one is kept under the temporary name."
         : "Its previous version is still live.";
   return {
     severity: "error",
     subject: entry.model,
-    title: `❌ ${model} (${code(entry.file)}) failed: ${text(outcome?.error ?? "unknown error")}`,
+    title: `❌ ${model} (${code(entry.file)}) failed: ${message(outcome?.error ?? "unknown error")}`,
     detail: `${state} Fix the cause and re-run the deploy.`,
     statements: [],
   };

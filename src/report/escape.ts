@@ -16,6 +16,16 @@ export function text(value: string): string {
   return html(value.replace(/\r?\n/g, " ")).replace(/[\\`*_[\]~]/g, (char) => `\\${char}`);
 }
 
+/** An error message can be as long as the SQL it quotes; the log has every character. */
+const MESSAGE_LIMIT = 4_000;
+
+/** An error message as text, cut past MESSAGE_LIMIT characters with a note saying so. */
+export function message(value: string): string {
+  if (value.length <= MESSAGE_LIMIT) return text(value);
+  const rest = (value.length - MESSAGE_LIMIT).toLocaleString("en-US");
+  return `${text(value.slice(0, MESSAGE_LIMIT))}… (${rest} more characters in the job log)`;
+}
+
 /** A code span that holds any text: the fence is longer than every backtick run inside. */
 export function code(value: string): string {
   const inline = value.replace(/\r?\n/g, " ");

@@ -9,7 +9,7 @@ import {
   type ReportContext,
 } from "./context.js";
 import { detailsSection } from "./details.js";
-import { code, fence, text } from "./escape.js";
+import { code, fence, message as clipped } from "./escape.js";
 import { headline, reportVerdict } from "./headline.js";
 import { modelFacts } from "./model-facts.js";
 import { defaultTableLevel, modelTable, type TableLevel } from "./model-table.js";
@@ -81,9 +81,8 @@ function actionSection(
     kept.push(title);
   }
   const rest = items.slice(kept.length);
-  const names = rest.slice(0, 50).map((entry) => code(entry.subject));
-  const more = rest.length > 50 ? ` and ${rest.length - 50} more` : "";
-  const tail = `- [ ] ${rest.length} more item(s), listed in full in ${summaryLink}: ${names.join(", ")}${more}`;
+  const names = nameList(rest.map((entry) => entry.subject));
+  const tail = `- [ ] ${rest.length} more item(s), listed in full in ${summaryLink}: ${names}`;
   budget.take(tail);
   return { text: `${heading}\n${[...kept, tail].join("\n")}\n`, complete: false };
 }
@@ -231,7 +230,7 @@ export function renderFailureReport(
     return {
       severity: "error",
       subject: where || "problem",
-      title: `❌ ${where ? `${code(where)}: ` : ""}${text(message)}`,
+      title: `❌ ${where ? `${code(where)}: ` : ""}${clipped(message)}`,
       statements: [],
     };
   });

@@ -198,6 +198,14 @@ describe("the pull request comment as GitHub renders it", () => {
     expect(inspectComment(body).text).toContain("Left out to stay under");
   });
 
+  it("cuts an error message as long as the SQL it quotes, and says where the rest is", () => {
+    const result = partialDeploy();
+    result.outcome!.models[1]!.error = `syntax error near ${"x".repeat(100_000)}`;
+    const { body } = comment(result, "result");
+    expect(body.length).toBeLessThan(COMMENT_LIMIT);
+    expect(inspectComment(body).tasks[0]).toContain("… (96,018 more characters in the job log)");
+  });
+
   it("escapes what the pull request and the database control in every place it lands", () => {
     const result = partialDeploy();
     const entry = result.plan.models[0]!;
