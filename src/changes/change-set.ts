@@ -36,6 +36,7 @@ export function computeChangeSet(opts: {
         model: after.name,
         kind: "added",
         reasons: [`renamed from ${renamedFrom.name}`],
+        baseSql: renamedFrom.sql,
       });
     } else if (renamedFrom || !compared || compared.has(after.name)) {
       let reasons: string[];
@@ -47,7 +48,14 @@ export function computeChangeSet(opts: {
           failed.push({ model: after.name, file: after.file, error });
         continue;
       }
-      if (reasons.length > 0) changed.push({ model: after.name, kind: "modified", reasons });
+      if (reasons.length > 0) {
+        changed.push({
+          model: after.name,
+          kind: "modified",
+          reasons,
+          baseSql: renderedSql(before),
+        });
+      }
       const moved = reasons.some((reason) => reason.startsWith("relation changed"));
       if (moved && before.isMaterializedView) {
         warnings.push(
@@ -103,6 +111,16 @@ function differences(before: ModelNode, after: ModelNode): string[] {
   } catch (error) {
     if (!(error instanceof ProjectError)) throw error;
     return ["could not be rendered at the base revision"];
+  }
+}
+
+/** The SQL a revision renders, or undefined when it cannot render there. */
+function renderedSql(model: ModelNode): string | undefined {
+  try {
+    return model.sql;
+  } catch (error) {
+    if (!(error instanceof ProjectError)) throw error;
+    return undefined;
   }
 }
 

@@ -6,6 +6,7 @@ import { buildPlan } from "../plan/build-plan.js";
 import type { Plan } from "../plan/types.js";
 import { assumedCatalog, type CatalogSnapshot } from "../risingwave/catalog.js";
 import { type OpenDatabase, openDatabase } from "../risingwave/open.js";
+import { projectEnvironment } from "../security/project-env.js";
 import type { Settings } from "../settings/settings.js";
 import { collectRequests, type Requests } from "./requests.js";
 import { executePlan } from "./execute-plan.js";
@@ -37,7 +38,7 @@ export interface DeployResult {
 }
 
 export function hasCredentials(
-  settings: Settings,
+  settings: Pick<Settings, "databaseUrl">,
   env: Record<string, string | undefined>,
 ): boolean {
   return settings.databaseUrl !== undefined || Boolean(env.PGHOST || env.PGDATABASE);
@@ -76,7 +77,7 @@ async function deployWith(
     projectDir: settings.projectDir,
     targetSchema: settings.targetSchema,
     vars: settings.vars,
-    env: run.env,
+    env: projectEnvironment(run.env, settings.envVars),
     fullRefresh: settings.fullRefresh,
     connection: connectionOf(settings, run.env),
     run: { startedAt: now, invocationId: randomUUID() },

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { CatalogSnapshot, type CatalogRows } from "./catalog.js";
+import { query } from "./extended-query.js";
 
 /**
  * Six queries, whatever the size of the project or the database, selecting only the columns that
@@ -23,12 +24,12 @@ export const CATALOG_QUERIES = {
 } as const;
 
 export async function readCatalog(client: pg.Client): Promise<CatalogSnapshot> {
-  const schemas = await client.query(CATALOG_QUERIES.schemas);
-  const relations = await client.query(CATALOG_QUERIES.relations);
-  const depends = await client.query(CATALOG_QUERIES.depends);
-  const indexes = await client.query(CATALOG_QUERIES.indexes);
-  const creating = await client.query(CATALOG_QUERIES.creating);
-  const columns = await client.query(CATALOG_QUERIES.columns);
+  const schemas = await query(client, CATALOG_QUERIES.schemas);
+  const relations = await query(client, CATALOG_QUERIES.relations);
+  const depends = await query(client, CATALOG_QUERIES.depends);
+  const indexes = await query(client, CATALOG_QUERIES.indexes);
+  const creating = await query(client, CATALOG_QUERIES.creating);
+  const columns = await query(client, CATALOG_QUERIES.columns);
   const rows: CatalogRows = {
     schemas: schemas.rows.map((row) => String(row.name)),
     relations: relations.rows.map((row) => ({

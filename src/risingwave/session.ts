@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { CatalogSnapshot, CreatingJob } from "./catalog.js";
 import { readCatalog } from "./catalog-reader.js";
+import { query } from "./extended-query.js";
 
 /**
  * Read-only access: version, catalog, progress, and EXPLAIN. A dry run is given only this, so it
@@ -10,7 +11,7 @@ export class RisingWaveReader {
   constructor(protected readonly client: pg.Client) {}
 
   async version(): Promise<string> {
-    const result = await this.client.query("SELECT version() AS version");
+    const result = await query(this.client, "SELECT version() AS version");
     return String(result.rows[0]?.version ?? "");
   }
 
@@ -20,7 +21,8 @@ export class RisingWaveReader {
 
   /** The id of the MV if it exists (a background MV may exist before its backfill is done). */
   async materializedViewId(schema: string, name: string): Promise<number | undefined> {
-    const result = await this.client.query(
+    const result = await query(
+      this.client,
       `SELECT m.id FROM rw_catalog.rw_materialized_views m
         JOIN rw_catalog.rw_schemas s ON s.id = m.schema_id
         WHERE s.name = $1 AND m.name = $2`,
@@ -31,7 +33,8 @@ export class RisingWaveReader {
   }
 
   async creatingJobs(): Promise<CreatingJob[]> {
-    const result = await this.client.query(
+    const result = await query(
+      this.client,
       "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress",
     );
     return result.rows.map((row) => ({
@@ -46,7 +49,7 @@ export class RisingWaveReader {
     if (!/^EXPLAIN\s/.test(explainSql)) {
       throw new Error("explain() takes only EXPLAIN statements.");
     }
-    await this.client.query(explainSql);
+    await query(this.client, explainSql);
   }
 
   async close(): Promise<void> {
@@ -60,6 +63,6 @@ export class RisingWaveReader {
  */
 export class RisingWaveSession extends RisingWaveReader {
   async execute(sql: string): Promise<void> {
-    await this.client.query(sql);
+    await query(this.client, sql);
   }
 }

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import yaml from "js-yaml";
 import { MacroReturn } from "../jinja/interpreter.js";
+import { DBT_SECRET_PREFIX } from "../../security/project-env.js";
 import { compileTemplate } from "../jinja/engine.js";
 import { pythonJson } from "../jinja/filters.js";
 import { PyGenerator } from "../jinja/generator.js";
@@ -150,20 +151,40 @@ export class VarMissingError extends JinjaError {
   }
 }
 
-export class EnvVarMissingError extends JinjaError {
-  constructor(readonly varName: string) {
-    super("CompilationError", `environment variable '${varName}' is not set.`);
+/** An `env_var()` the project may not have: not set, not readable, or one of dbt's secrets. */
+export class EnvVarError extends JinjaError {
+  constructor(
+    message: string,
+    readonly fix?: string,
+  ) {
+    super("CompilationError", message);
   }
 }
 
+/** `env` holds the readable variables' values; a variable that is set but unreadable has none. */
 export function envVarFunction(env: Record<string, string | undefined>): NativeFunction {
   return fn("env_var", (args, kwargs) => {
     const name = str(args[0] ?? kwargs.get("var") ?? "");
+    // dbt-core context/base.py env_var() and exceptions.py SecretEnvVarLocationError, word for word.
+    if (name.startsWith(DBT_SECRET_PREFIX)) {
+      throw new EnvVarError(
+        `Secret env vars are allowed only in profiles.yml or packages.yml. Found '${name}' referenced elsewhere.`,
+      );
+    }
     const value = env[name];
     if (value !== undefined) return value;
+    if (Object.hasOwn(env, name)) {
+      throw new EnvVarError(
+        `environment variable '${name}' is set, but the project may not read it.`,
+        "A dbt project reads DBT_* variables and those the `env-vars` input lists; never credentials, the action's inputs or the runner's own variables.",
+      );
+    }
     const fallback = args[1] ?? kwargs.get("default");
     if (fallback !== undefined && fallback !== null) return str(fallback);
-    throw new EnvVarMissingError(name);
+    throw new EnvVarError(
+      `environment variable '${name}' is not set.`,
+      `Set ${name} in the workflow step's env${name.startsWith("DBT_") ? "" : " and list it in the `env-vars` input"}, or give env_var('${name}', <default>).`,
+    );
   });
 }
 

@@ -26,6 +26,11 @@ export interface CompiledTemplate {
   source: string;
   render(context: RenderContext): string;
   /**
+   * dbt's get_rendered: a text with none of Jinja's delimiters comes back as it is, without a
+   * render (a trailing newline or a carriage return stays); anything else as `render`.
+   */
+  renderDbt(context: RenderContext): string;
+  /**
    * dbt's native rendering (YAML values): a template that is one `{{ … }}` gives that
    * expression's value, anything else the rendered text.
    */
@@ -34,13 +39,17 @@ export interface CompiledTemplate {
 
 const compiled = new ContentCache<CompiledTemplate>();
 
+/** dbt's _HAS_RENDER_CHARS_PAT (dbt/clients/jinja.py). */
+const RENDER_CHARS = /\{[{%#]|[#}%]\}/;
+
 /** Parses once per content; a syntax error is a TemplateSyntaxError with the file and line. */
 export function compileTemplate(source: string, file: string): CompiledTemplate {
   return compiled.getOrCreate([file, source], () => {
+    const plain = !RENDER_CHARS.test(source);
     const nodes = parseTemplate(source, file).body;
     const lone = loneExpression(nodes);
     const marked = lone?.kind === "filter" && NATIVE_MARKERS.has(lone.name);
-    const render = (context: RenderContext) => {
+    const renderText = (context: RenderContext) => {
       try {
         return renderBlock(nodes, new Frame(undefined, context), file);
       } catch (error) {
@@ -50,9 +59,10 @@ export function compileTemplate(source: string, file: string): CompiledTemplate 
     return {
       file,
       source,
-      render,
+      render: renderText,
+      renderDbt: plain ? () => source : renderText,
       renderNative: (context) => {
-        if (!lone) return render(context);
+        if (!lone) return renderText(context);
         try {
           const value = evaluate(lone, new Frame(undefined, context));
           return marked ? literalEval(str(value)) : value;

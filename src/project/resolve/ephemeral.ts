@@ -3,7 +3,7 @@
  * the statement's top-level `with` (or `with recursive`) followed by a comma, or, without one, a
  * new `with` before the first token. Each CTE is ` __dbt__cte__<name> as (\n<sql>\n)`.
  */
-import { isWordChar, sqlTokens } from "../../sql/lexer.js";
+import { sqlTokens } from "../../sql/lexer.js";
 
 export function injectCtes(sql: string, ctes: { name: string; sql: string }[]): string {
   if (ctes.length === 0) return sql;
@@ -37,7 +37,7 @@ export function injectCtes(sql: string, ctes: { name: string; sql: string }[]): 
     const start = offset;
     offset += token.text.length;
     if (token.kind !== "space") firstToken ??= start;
-    if (token.kind === "other" && isWordChar(token.text)) {
+    if (token.kind === "word" || token.kind === "number") {
       if (word === "") wordStart = start;
       word += token.text;
       continue;

@@ -111,7 +111,9 @@ function renderCompiled(
 ): string {
   try {
     const template = compileTemplate(source, file);
-    return template.render(new NodeContext(compiler.shared, compileHooks(model, compiler, ctes)));
+    return template.renderDbt(
+      new NodeContext(compiler.shared, compileHooks(model, compiler, ctes)),
+    );
   } catch (error) {
     throw renderingError(error, { file, modelName: model.name });
   }

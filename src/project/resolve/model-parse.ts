@@ -110,7 +110,7 @@ export function parseModel(input: ParseModelInput): ParsedModel {
   });
   let sql: string;
   try {
-    sql = template.render(context);
+    sql = template.renderDbt(context);
   } catch (error) {
     throw renderingError(error, { file: input.file, modelName: input.name });
   }

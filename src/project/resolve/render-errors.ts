@@ -1,4 +1,4 @@
-import { EnvVarMissingError, TemplateCompilerError, VarMissingError } from "../context/builtins.js";
+import { EnvVarError, TemplateCompilerError, VarMissingError } from "../context/builtins.js";
 import { ProjectError } from "../errors.js";
 import { RenderError } from "../jinja/interpreter.js";
 import { TemplateSyntaxError } from "../jinja/errors.js";
@@ -62,9 +62,7 @@ function fixFor(error: unknown): string | undefined {
   if (error instanceof VarMissingError) {
     return `Add it to the \`vars\` input or to vars in dbt_project.yml, or give var('${error.varName}', <default>).`;
   }
-  if (error instanceof EnvVarMissingError) {
-    return `Set ${error.varName} in the workflow step's env, or give env_var('${error.varName}', <default>).`;
-  }
+  if (error instanceof EnvVarError) return error.fix;
   if (
     error instanceof JinjaError &&
     error.type === "UndefinedError" &&
