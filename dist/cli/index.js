@@ -23933,8 +23933,11 @@ function targetObject(target) {
         type: "risingwave",
         threads: 1,
     };
-    if ("name" in target.database)
+    if ("name" in target.database) {
+        // dbt-postgres' profile field is dbname; dbt exposes it as target.database too.
         members.database = target.database.name;
+        members.dbname = target.database.name;
+    }
     if (target.user !== undefined)
         members.user = target.user;
     if (target.host !== undefined)
@@ -23943,7 +23946,7 @@ function targetObject(target) {
         members.port = target.port;
     return new ClosedObject("target", members, (name) => ["database", "dbname", "user", "host", "port"].includes(name)
         ? offline(name)
-        : `target.${name} is not known to this action (it knows name, schema, type, database, user, host, port).`);
+        : `target.${name} is not known to this action (it knows name, schema, type, database, dbname, user, host, port).`);
 }
 function exceptionsObject(warn) {
     const raise = (name) => builtins_fn(name, (args) => {
@@ -34983,7 +34986,7 @@ function checkInstalled(requested, installed, installPath) {
  * `generate_schema_name_for_env`, …), written for this action: each produces the SQL that dbt-core's
  * global project, with the postgres adapter's overrides RisingWave's adapter inherits, produces.
  * They dispatch like dbt's, so a project's `default__…` or `risingwave__…` macro replaces them.
- * Macros that would run queries (`statement`, `run_query`) live in context/database.ts.
+ * Macros that would run queries (`statement`, `run_query`) live in context/adapter.ts.
  */
 const GLOBAL_PROJECT_FILE = "<dbt global project>";
 const NAMING = `

@@ -225,3 +225,24 @@ describe("what needs a database", () => {
     repo.dispose();
   });
 });
+
+describe("target, from the connection", () => {
+  it("gives the connection's database, user, host and port, and says offline what it lacks", async () => {
+    const sql =
+      "select '{{ target.dbname }}', '{{ target.database }}', '{{ target.user }}', '{{ target.host }}', {{ target.port }}, '{{ this.database }}'";
+    expect(
+      await renderOne(
+        sql,
+        {},
+        {
+          connection: { database: "dev", user: "deployer", host: "rw.internal", port: 4566 },
+        },
+      ),
+    ).toBe("select 'dev', 'dev', 'deployer', 'rw.internal', 4566, 'dev'");
+    const repo = repoWith({ "models/m.sql": "select '{{ target.dbname }}'" });
+    expect((await loadError(repo)).message).toMatch(
+      /target\.dbname is only known with database credentials/,
+    );
+    repo.dispose();
+  });
+});

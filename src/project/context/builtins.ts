@@ -198,14 +198,18 @@ function targetObject(target: TargetInfo): PyObject {
     type: "risingwave",
     threads: 1,
   };
-  if ("name" in target.database) members.database = target.database.name;
+  if ("name" in target.database) {
+    // dbt-postgres' profile field is dbname; dbt exposes it as target.database too.
+    members.database = target.database.name;
+    members.dbname = target.database.name;
+  }
   if (target.user !== undefined) members.user = target.user;
   if (target.host !== undefined) members.host = target.host;
   if (target.port !== undefined) members.port = target.port;
   return new ClosedObject("target", members, (name) =>
     ["database", "dbname", "user", "host", "port"].includes(name)
       ? offline(name)
-      : `target.${name} is not known to this action (it knows name, schema, type, database, user, host, port).`,
+      : `target.${name} is not known to this action (it knows name, schema, type, database, dbname, user, host, port).`,
   );
 }
 

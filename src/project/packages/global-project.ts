@@ -3,7 +3,7 @@
  * `generate_schema_name_for_env`, …), written for this action: each produces the SQL that dbt-core's
  * global project, with the postgres adapter's overrides RisingWave's adapter inherits, produces.
  * They dispatch like dbt's, so a project's `default__…` or `risingwave__…` macro replaces them.
- * Macros that would run queries (`statement`, `run_query`) live in context/database.ts.
+ * Macros that would run queries (`statement`, `run_query`) live in context/adapter.ts.
  */
 export const GLOBAL_PROJECT_FILE = "<dbt global project>";
 
