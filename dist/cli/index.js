@@ -35747,9 +35747,19 @@ function hookSql(hook) {
 ;// CONCATENATED MODULE: ./src/sql/lexer.ts
 const DOLLAR_TAG = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
 const DIGIT_FIRST_TAG = /\$[0-9][A-Za-z0-9_]*\$/y;
-const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
 const NUMBER = /0[xX][0-9A-Fa-f]+|0[oO][0-7]+|0[bB][01]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:([eE])(-?)([0-9]*))?/y;
-const SPACE = /[ \t\n\r]+/y;
+/** `[ \t\n\r]`: the whitespace both servers skip. */
+function isSpace(c) {
+    return c === 32 || c === 9 || c === 10 || c === 13;
+}
+/** `[A-Za-z_]`, then `[A-Za-z0-9_$]`: an unquoted name as both servers read it. */
+function isWordStart(c) {
+    return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+function isWordPart(c) {
+    return isWordStart(c) || (c >= 48 && c <= 57) || c === 36;
+}
+const NO_PROBLEM = Object.freeze({});
 function isWordChar(char) {
     if (char === undefined || char === "")
         return false;
@@ -35784,7 +35794,7 @@ function* sqlTokens(sql) {
     let index = 0;
     let line = 1;
     let previous;
-    const token = (kind, end, problem = {}) => {
+    const token = (kind, end, problem = NO_PROBLEM) => {
         const text = sql.slice(index, end);
         const ambiguous = problem.ambiguous ?? (text.includes("\0") ? NUL : undefined);
         const result = { kind, text, line };
@@ -35803,9 +35813,11 @@ function* sqlTokens(sql) {
     while (index < sql.length) {
         const char = sql[index];
         const next = sql[index + 1];
-        const space = match(SPACE, sql, index);
-        if (space) {
-            yield token("space", index + space[0].length);
+        if (isSpace(sql.charCodeAt(index))) {
+            let end = index + 1;
+            while (isSpace(sql.charCodeAt(end)))
+                end++;
+            yield token("space", end);
         }
         else if (char === "-" && next === "-") {
             yield lineComment(sql, index, after("#"), token);
@@ -35845,10 +35857,15 @@ function* sqlTokens(sql) {
 }
 /** A name, a number, or a single character of code. */
 function codeToken(sql, index, token) {
-    const word = match(WORD, sql, index);
-    if (word)
-        return token("word", index + word[0].length);
-    const number = match(NUMBER, sql, index);
+    const first = sql.charCodeAt(index);
+    if (isWordStart(first)) {
+        let end = index + 1;
+        while (isWordPart(sql.charCodeAt(end)))
+            end++;
+        return token("word", end);
+    }
+    // A number starts with a digit or a `.`: nothing else is worth the pattern.
+    const number = (first >= 48 && first <= 57) || first === 46 ? match(NUMBER, sql, index) : null;
     if (number) {
         const incomplete = number[1] !== undefined && number[3] === "";
         return token("number", index + number[0].length, {
@@ -39979,22 +39996,24 @@ const ACTION = {
     "full-refresh": "drop + create",
     skip: "skip",
 };
+const STATUS = {
+    valid: "✅ valid",
+    unchecked: "⚠️ checked after upstream",
+    offline: "not checked (offline)",
+    invalid: "❌ invalid SQL",
+    failed: "❌ failed",
+    "not-attempted": "⏭️ not attempted",
+    "not-applied": "⚠️ not applied",
+};
 function model_table_status(model) {
-    const labels = {
-        valid: "✅ valid",
-        unchecked: "⚠️ checked after upstream",
-        offline: "not checked (offline)",
-        invalid: "❌ invalid SQL",
-        applied: model.entry.action === "zero-downtime"
-            ? "✅ swapped"
-            : model.entry.action === "create"
-                ? "✅ created"
-                : "✅ recreated",
-        failed: "❌ failed",
-        "not-attempted": "⏭️ not attempted",
-        "not-applied": "⚠️ not applied",
-    };
-    return labels[model.verdict];
+    if (model.verdict !== "applied")
+        return STATUS[model.verdict];
+    const action = model.entry.action;
+    return action === "zero-downtime"
+        ? "✅ swapped"
+        : action === "create"
+            ? "✅ created"
+            : "✅ recreated";
 }
 const WHY_LIMIT = 40;
 /** "SQL changed; config indexes changed" → "SQL, config indexes". */
@@ -40965,12 +40984,9 @@ function renderReport(result, context, options) {
     const { marker, budget, actions } = essentials(top, items, context, options);
     const firstLevel = defaultTableLevel(facts);
     const levels = [0, 1, 2, 3].filter((level) => level >= firstLevel);
-    const table = budget.takeFirst(levels.map((level) => [level, modelTable(facts, level)]));
+    const table = budget.takeFirst(lazily(levels, (level) => modelTable(facts, level)));
     const diffs = facts.map((model) => markdown_optional(diffBlock(model), budget));
-    const details = budget.takeFirst([
-        [true, detailsSection(result, facts, true)],
-        [false, detailsSection(result, facts, false)],
-    ]);
+    const details = budget.takeFirst(lazily([true, false], (full) => detailsSection(result, facts, full)));
     const scripts = facts.map((model) => markdown_optional(scriptBlock(model.entry, result.plan.dryRun), budget));
     const changes = facts.flatMap((_, i) => {
         const parts = [diffs[i], scripts[i]].filter((part) => Boolean(part));
@@ -41004,6 +41020,11 @@ function renderReport(result, context, options) {
         verdict: reportVerdict(result, items),
         complete: left.length === 0,
     };
+}
+/** Candidates rendered only when the ones before them did not fit (a 10,000-row table is not free). */
+function* lazily(keys, render) {
+    for (const key of keys)
+        yield [key, render(key)];
 }
 function omissionNote(left, limit, context, options) {
     const where = options.summaryComplete && limit === commentLimit

@@ -159,12 +159,11 @@ export function renderReport(
 
   const firstLevel = defaultTableLevel(facts);
   const levels = ([0, 1, 2, 3] as TableLevel[]).filter((level) => level >= firstLevel);
-  const table = budget.takeFirst(levels.map((level) => [level, modelTable(facts, level)]));
+  const table = budget.takeFirst(lazily(levels, (level) => modelTable(facts, level)));
   const diffs = facts.map((model) => optional(diffBlock(model), budget));
-  const details = budget.takeFirst([
-    [true, detailsSection(result, facts, true)],
-    [false, detailsSection(result, facts, false)],
-  ]);
+  const details = budget.takeFirst(
+    lazily([true, false], (full) => detailsSection(result, facts, full)),
+  );
   const scripts = facts.map((model) =>
     optional(scriptBlock(model.entry, result.plan.dryRun), budget),
   );
@@ -196,6 +195,11 @@ export function renderReport(
     verdict: reportVerdict(result, items),
     complete: left.length === 0,
   };
+}
+
+/** Candidates rendered only when the ones before them did not fit (a 10,000-row table is not free). */
+function* lazily<T>(keys: T[], render: (key: T) => string): Generator<[T, string]> {
+  for (const key of keys) yield [key, render(key)];
 }
 
 function omissionNote(

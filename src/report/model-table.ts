@@ -12,23 +12,24 @@ const ACTION: Record<PlanAction, string> = {
   skip: "skip",
 };
 
+const STATUS: Record<Exclude<Verdict, "applied">, string> = {
+  valid: "✅ valid",
+  unchecked: "⚠️ checked after upstream",
+  offline: "not checked (offline)",
+  invalid: "❌ invalid SQL",
+  failed: "❌ failed",
+  "not-attempted": "⏭️ not attempted",
+  "not-applied": "⚠️ not applied",
+};
+
 function status(model: ModelFacts): string {
-  const labels: Record<Verdict, string> = {
-    valid: "✅ valid",
-    unchecked: "⚠️ checked after upstream",
-    offline: "not checked (offline)",
-    invalid: "❌ invalid SQL",
-    applied:
-      model.entry.action === "zero-downtime"
-        ? "✅ swapped"
-        : model.entry.action === "create"
-          ? "✅ created"
-          : "✅ recreated",
-    failed: "❌ failed",
-    "not-attempted": "⏭️ not attempted",
-    "not-applied": "⚠️ not applied",
-  };
-  return labels[model.verdict];
+  if (model.verdict !== "applied") return STATUS[model.verdict];
+  const action = model.entry.action;
+  return action === "zero-downtime"
+    ? "✅ swapped"
+    : action === "create"
+      ? "✅ created"
+      : "✅ recreated";
 }
 
 const WHY_LIMIT = 40;

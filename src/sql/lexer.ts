@@ -44,10 +44,23 @@ export interface SqlToken {
 
 const DOLLAR_TAG = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
 const DIGIT_FIRST_TAG = /\$[0-9][A-Za-z0-9_]*\$/y;
-const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
 const NUMBER =
   /0[xX][0-9A-Fa-f]+|0[oO][0-7]+|0[bB][01]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:([eE])(-?)([0-9]*))?/y;
-const SPACE = /[ \t\n\r]+/y;
+/** `[ \t\n\r]`: the whitespace both servers skip. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/** `[A-Za-z_]`, then `[A-Za-z0-9_$]`: an unquoted name as both servers read it. */
+function isWordStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isWordPart(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57) || c === 36;
+}
+
+const NO_PROBLEM: { unterminated?: string; ambiguous?: string } = Object.freeze({});
 
 export function isWordChar(char: string | undefined): boolean {
   if (char === undefined || char === "") return false;
@@ -99,7 +112,7 @@ export function* sqlTokens(sql: string): Generator<SqlToken> {
   const token = (
     kind: SqlTokenKind,
     end: number,
-    problem: { unterminated?: string; ambiguous?: string } = {},
+    problem: { unterminated?: string; ambiguous?: string } = NO_PROBLEM,
   ): SqlToken => {
     const text = sql.slice(index, end);
     const ambiguous = problem.ambiguous ?? (text.includes("\0") ? NUL : undefined);
@@ -118,9 +131,10 @@ export function* sqlTokens(sql: string): Generator<SqlToken> {
   while (index < sql.length) {
     const char = sql[index] as string;
     const next = sql[index + 1];
-    const space = match(SPACE, sql, index);
-    if (space) {
-      yield token("space", index + space[0].length);
+    if (isSpace(sql.charCodeAt(index))) {
+      let end = index + 1;
+      while (isSpace(sql.charCodeAt(end))) end++;
+      yield token("space", end);
     } else if (char === "-" && next === "-") {
       yield lineComment(sql, index, after("#"), token);
     } else if (char === "/" && next === "*") {
@@ -154,9 +168,14 @@ export function* sqlTokens(sql: string): Generator<SqlToken> {
 
 /** A name, a number, or a single character of code. */
 function codeToken(sql: string, index: number, token: MakeToken): SqlToken {
-  const word = match(WORD, sql, index);
-  if (word) return token("word", index + word[0].length);
-  const number = match(NUMBER, sql, index);
+  const first = sql.charCodeAt(index);
+  if (isWordStart(first)) {
+    let end = index + 1;
+    while (isWordPart(sql.charCodeAt(end))) end++;
+    return token("word", end);
+  }
+  // A number starts with a digit or a `.`: nothing else is worth the pattern.
+  const number = (first >= 48 && first <= 57) || first === 46 ? match(NUMBER, sql, index) : null;
   if (number) {
     const incomplete = number[1] !== undefined && number[3] === "";
     return token("number", index + number[0].length, {
