@@ -6,10 +6,16 @@ import { isKeyword, significant, splitStatements, type Token } from "./sql-lexer
 import {
   guardDropCascade,
   translateCommentOnTable,
+  translateCreateIndex,
   translateGrantObjects,
   translateSwap,
 } from "./translate-ddl.js";
-import { translateFlush, translateSessionParameter, translateWait } from "./translate-session.js";
+import {
+  translateDescribe,
+  translateFlush,
+  translateSessionParameter,
+  translateWait,
+} from "./translate-session.js";
 import {
   translateCreateSink,
   translateDropSink,
@@ -28,6 +34,8 @@ const TRANSLATORS: Translator[] = [
   translateDropSink,
   translateCommentOnTable,
   translateGrantObjects,
+  translateCreateIndex,
+  translateDescribe,
 ];
 
 export function translateStatement(original: string): string {
