@@ -26,6 +26,7 @@ Options take the action's input names, e.g.:
   --rebuild-downstream true|false              --background-ddl true|false
   --wait-timeout 2h      --json (print the plan as JSON)
   --schema NAME          --older-than 7d        --dry-run (cleanup)
+  --stale-lock-after 6h  (a deploy lock older than this is released)
 `;
 
 const COMMANDS = ["plan", "deploy", "list", "cleanup"];
@@ -45,6 +46,7 @@ const INPUT_NAMES = [
   "wait-timeout",
   "schema",
   "older-than",
+  "stale-lock-after",
 ] as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -92,8 +94,10 @@ async function main(argv: string[]): Promise<number> {
           targetSchema: settings.targetSchema,
         }),
   );
-  const invalid = (result.validation?.problems.length ?? 0) > 0;
-  return invalid || result.outcome?.failed ? 1 : 0;
+  for (const problem of result.blocking) {
+    process.stderr.write(`error: ${problem.file ? `${problem.file}: ` : ""}${problem.message}\n`);
+  }
+  return result.blocking.length > 0 || result.outcome?.failed ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -43,9 +43,13 @@ export async function run(): Promise<void> {
     const body = renderReport(result, report);
     await writeSummary(body);
     await publishComment(body, report, settings, context);
-    if (result.validation && result.validation.problems.length > 0) {
+    if (result.blocking.length > 0) {
+      for (const problem of result.blocking) {
+        core.error(problem.message, { file: problem.file, title: "Found before any DDL" });
+      }
       core.setFailed(
-        `${result.validation.problems.length} model(s) have SQL RisingWave rejects; see the annotations. No DDL was issued.`,
+        `${result.blocking.length} problem(s) found before any DDL; see the annotations. ` +
+          (settings.dryRun ? "No DDL was issued." : "Nothing was deployed."),
       );
     } else if (result.outcome?.failed) {
       const failed = result.outcome.models.filter((model) => model.status === "failed");

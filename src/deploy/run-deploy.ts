@@ -1,15 +1,21 @@
 import type { Logger } from "../log/logger.js";
 import { loadProject } from "../project/index.js";
 import type { DbtProject } from "../project/types.js";
+import { hostname } from "node:os";
+import { acquireDeployLock, type DeployLock } from "../lock/deploy-lock.js";
+import { currentHolder, type LockHolder } from "../lock/holder.js";
 import { buildPlan } from "../plan/build-plan.js";
-import type { Plan } from "../plan/types.js";
+import { planToJson } from "../plan/plan-json.js";
+import type { Plan, PlanIssue } from "../plan/types.js";
 import { assumedCatalog, type CatalogSnapshot } from "../risingwave/catalog.js";
 import { openDatabase } from "../risingwave/open.js";
 import type { Settings } from "../settings/settings.js";
+import { blockingProblems } from "./blocking-problems.js";
 import { collectRequests, type Requests } from "./requests.js";
 import { executePlan } from "./execute-plan.js";
 import { planTime } from "./plan-clock.js";
 import type { DeployOutcome } from "./outcome.js";
+import { readEvidence } from "./read-evidence.js";
 import { validatePlan, type ValidationResult } from "./validate-plan.js";
 
 export interface DeployRun {
@@ -21,6 +27,8 @@ export interface DeployRun {
   env: Record<string, string | undefined>;
   now?: Date;
   pollIntervalMs?: number;
+  /** Recorded in the deploy lock; defaults to the workflow run, or this host and process. */
+  lockHolder?: LockHolder;
 }
 
 export interface DeployResult {
@@ -29,10 +37,17 @@ export interface DeployResult {
   plan: Plan;
   /** False when no database credentials were given: the plan was made offline. */
   online: boolean;
-  /** Dry run: what EXPLAIN said about each new definition. */
+  /** What EXPLAIN said about each new definition (dry runs and deploys). */
   validation?: ValidationResult;
-  /** Not a dry run: what was done. */
+  /** Found before any DDL; a deploy with any is not started, a dry run reports them. */
+  blocking: PlanIssue[];
+  /** Not a dry run, and nothing blocked it: what was done. */
   outcome?: DeployOutcome;
+}
+
+/** Who this process is, for the deploy lock. */
+export function lockHolderOf(env: Record<string, string | undefined>): LockHolder {
+  return currentHolder(env, () => `rw-zero-downtime on ${hostname()} (pid ${process.pid})`);
 }
 
 export function hasCredentials(
@@ -86,30 +101,62 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
       now,
     });
     announceWarnings(plan, logger);
-    return { head, requests, plan, online: false };
+    return { head, requests, plan, online: false, blocking: blockingProblems(plan, undefined) };
   }
 
   const database = await openDatabase(settings.databaseUrl, logger);
+  let lock: DeployLock | undefined;
   try {
-    const catalog = await database.reader.catalog();
-    const plan = buildPlan({
-      project: head,
-      requests: requests.requests,
-      catalog,
-      options: planOptions,
-      now,
+    const input = { project: head, requests: requests.requests, options: planOptions, now };
+    const planAgainst = async (catalog: CatalogSnapshot) => {
+      const draft = buildPlan({ ...input, catalog });
+      const evidence = await readEvidence(draft, database.reader, catalog, settings);
+      const plan = buildPlan({ ...input, catalog, evidence });
+      const validation = validatePlan(plan, evidence, logger);
+      return { catalog, evidence, plan, validation, blocking: blockingProblems(plan, validation) };
+    };
+    let planned = await planAgainst(await database.reader.catalog());
+    const result = () => ({
+      head,
+      requests,
+      plan: planned.plan,
+      online: true,
+      validation: planned.validation,
+      blocking: planned.blocking,
     });
-    announceWarnings(plan, logger);
-    if (settings.dryRun) {
-      const validation = await validatePlan(plan, database.reader, logger);
-      return { head, requests, plan, online: true, validation };
+    if (settings.dryRun || planned.blocking.length > 0 || requests.requests.length === 0) {
+      announceWarnings(planned.plan, logger);
+      return result();
     }
-    const outcome = await executePlan(plan, database.writer(), logger, {
+    // Everything above only read. The lock comes before the first change, and the plan is made
+    // again from a catalog read under it: what another deploy changed meanwhile is seen.
+    lock = await acquireDeployLock(database.writer(), {
+      schema: settings.targetSchema,
+      holder: run.lockHolder ?? lockHolderOf(run.env),
+      staleAfterMs: settings.staleLockAfterMs,
+      logger,
+    });
+    const locked = await database.reader.catalog();
+    const replanned = buildPlan({ ...input, catalog: locked, evidence: planned.evidence });
+    planned =
+      JSON.stringify(planToJson(replanned)) === JSON.stringify(planToJson(planned.plan))
+        ? { ...planned, catalog: locked, plan: replanned }
+        : await planAgainst(locked);
+    announceWarnings(planned.plan, logger);
+    if (planned.blocking.length > 0) return result();
+    const writer = database.writer();
+    const held = lock;
+    const outcome = await executePlan(planned.plan, writer, logger, {
       waitTimeoutMs: settings.waitTimeoutMs,
       pollIntervalMs: run.pollIntervalMs ?? 2_000,
+      catalog: planned.catalog,
+      stillLocked: () => held.stillHeld(writer),
     });
-    return { head, requests, plan, online: true, outcome };
+    return { ...result(), outcome };
   } finally {
+    await lock?.release(database.writer(), async () =>
+      (await openDatabase(settings.databaseUrl, logger)).writer(),
+    );
     await database.close();
   }
 }

@@ -21,7 +21,19 @@ export function planToJson(plan: Plan) {
         type: reader.type,
       })),
       warnings: model.warnings,
+      ...(model.targetId === undefined ? {} : { targetId: model.targetId }),
+      carriedOver: model.carriedOver,
+      problems: model.problems,
+      unchecked: model.unchecked,
+      mayDrop: model.mayDrop.map((drop) => ({
+        relation: displayName(drop.relation),
+        ...(drop.id === undefined ? { createdByThisRun: true } : { id: drop.id }),
+        when: drop.when,
+      })),
     })),
     warnings: planWarnings(plan),
+    problems: plan.models.flatMap((model) =>
+      model.problems.map((problem) => `${model.model}: ${problem}`),
+    ),
   };
 }

@@ -56,6 +56,7 @@ const ACTION_LABEL: Record<PlannedModel["action"], string> = {
   create: "create",
   "zero-downtime": "zero-downtime swap",
   "full-refresh": "full refresh (drop + create)",
+  "in-place": "completed in place",
   skip: "skip",
 };
 
@@ -70,9 +71,12 @@ function duration(ms?: number): string {
 
 function statusOf(result: DeployResult, entry: PlannedModel, outcome?: ModelOutcome): string {
   if (entry.action === "skip") return `skipped: ${entry.reason}`;
-  if (result.plan.dryRun) {
-    const problem = result.validation?.problems.find((p) => p.model === entry.model);
-    if (problem) return `❌ invalid SQL`;
+  const invalid = result.validation?.problems.some((p) => p.model === entry.model);
+  if (result.plan.dryRun || !result.outcome) {
+    if (invalid) return `❌ invalid SQL`;
+    if (entry.problems.length > 0) return "❌ would fail";
+    if (!result.plan.dryRun) return "⛔ not deployed";
+    if (entry.action === "in-place") return result.online ? "✅ checked" : "not checked (offline)";
     return result.validation ? "✅ valid (EXPLAIN)" : "not checked (offline)";
   }
   switch (outcome?.status) {
@@ -88,12 +92,15 @@ function statusOf(result: DeployResult, entry: PlannedModel, outcome?: ModelOutc
 }
 
 function headline(result: DeployResult): string {
+  const blocking = result.blocking.length;
   if (result.plan.dryRun) {
-    const problems = result.validation?.problems.length ?? 0;
     if (!result.online) return "Dry run, planned offline (no database credentials): no DDL issued.";
-    return problems > 0
-      ? `Dry run: ${problems} model(s) have SQL RisingWave rejects. No DDL issued.`
+    return blocking > 0
+      ? `Dry run: ${blocking} problem(s) would fail the deploy. No DDL issued.`
       : "Dry run: every new definition was validated with EXPLAIN. No DDL issued.";
+  }
+  if (!result.outcome && blocking > 0) {
+    return `❌ Not deployed: ${blocking} problem(s) found before any DDL.`;
   }
   if (result.outcome?.failed)
     return "❌ Deploy failed. See the models below for what was done and what was not.";
@@ -130,12 +137,36 @@ export function renderReport(
     ...(result.outcome?.models ?? [])
       .filter((model) => model.status === "failed")
       .map((model) => `**${model.model}** (\`${model.file}\`): ${model.error} (${model.note})`),
-    ...(result.validation?.problems ?? []).map(
-      (problem) => `**${problem.model}** (\`${problem.file}\`): ${problem.message}`,
-    ),
+    ...result.blocking.map((problem) => `\`${problem.file}\`: ${problem.message}`),
   ];
   if (failures.length > 0) {
     lines.push("#### Errors", "", ...failures.map((failure) => `- ${failure}`), "");
+  }
+
+  const carried = plan.models.filter((entry) => entry.carriedOver.length > 0);
+  if (carried.length > 0) {
+    lines.push("#### Carried over from the live MVs (not in the dbt config)", "");
+    for (const entry of carried) {
+      const items = entry.carriedOver.map((item) => `${item.kind} ${item.detail}`).join("; ");
+      lines.push(`- \`${displayName(entry.target)}\`: ${escapeCell(items)}`);
+    }
+    lines.push("");
+  }
+  const unchecked = [
+    ...plan.models.flatMap((entry) =>
+      entry.unchecked.map((note) => `**${entry.model}**: ${escapeCell(note)}`),
+    ),
+    ...(result.validation?.notes ?? []).map(
+      (note) => `**${note.model}**: ${escapeCell(note.message)}`,
+    ),
+  ];
+  if (unchecked.length > 0) {
+    lines.push(
+      "#### Not checked before the deploy",
+      "",
+      ...unchecked.map((note) => `- ${note}`),
+      "",
+    );
   }
 
   const preserved = result.outcome?.preservedTemps ?? [];

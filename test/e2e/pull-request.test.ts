@@ -135,7 +135,7 @@ describe("pull request reports through dist/index.js", () => {
     );
     expect(error).toMatchObject({ file: "models/staging/stg_orders.sql" });
     expect(error?.message).toContain("no_such_column");
-    expect(api.state.comments[0]?.body).toContain("1 model(s) have SQL RisingWave rejects");
+    expect(api.state.comments[0]?.body).toContain("1 problem(s) would fail the deploy");
   });
 
   it("replaces the plan in the comment with the errors when a later push breaks the project", async () => {

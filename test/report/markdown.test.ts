@@ -28,7 +28,13 @@ function dryRunOf(modelCount: number, sqlLength: number): DeployResult {
     requests: { requests: [], warnings: [] },
     plan,
     online: true,
-    validation: { checked: models.map((node) => node.name), problems: [], unchecked: [] },
+    validation: {
+      checked: models.map((node) => node.name),
+      problems: [],
+      unchecked: [],
+      notes: [],
+    },
+    blocking: [],
   };
 }
 

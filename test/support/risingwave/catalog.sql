@@ -109,10 +109,13 @@ CREATE TABLE rw_standin.ddl_progress (
   ddl_id bigint NOT NULL,
   ddl_statement varchar NOT NULL,
   progress varchar NOT NULL,
-  initialized_at timestamptz NOT NULL DEFAULT now()
+  initialized_at timestamptz NOT NULL DEFAULT now(),
+  -- false: meta has finished the job (it left rw_ddl_progress) but this frontend's catalog still
+  -- says Creating, the moment before its notification arrives (rw-sql-audit.md 2.4).
+  listed boolean NOT NULL DEFAULT true
 );
 CREATE VIEW rw_catalog.rw_ddl_progress AS
-  SELECT ddl_id, ddl_statement, progress, initialized_at FROM rw_standin.ddl_progress;
+  SELECT ddl_id, ddl_statement, progress, initialized_at FROM rw_standin.ddl_progress WHERE listed;
 
 CREATE FUNCTION rw_standin.is_creating(relation oid) RETURNS boolean
   LANGUAGE sql STABLE
