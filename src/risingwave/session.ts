@@ -3,6 +3,7 @@ import { quoteQualified, type QualifiedName } from "../sql/quote.js";
 import type { CatalogSnapshot, CreatingJob } from "./catalog.js";
 import { readCatalog } from "./catalog-reader.js";
 import { destroyConnection } from "./connection.js";
+import { query } from "./extended-query.js";
 import { parseDescribe, type DescribedRelation } from "./describe.js";
 import { atLeast, type RisingWaveVersion } from "./version.js";
 
@@ -62,10 +63,7 @@ export class RisingWaveReader {
       }, timeoutMs);
     });
     try {
-      return await Promise.race([
-        values === undefined ? this.client.query(sql) : this.client.query(sql, values),
-        timeout,
-      ]);
+      return await Promise.race([query(this.client, sql, values), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -44,6 +44,8 @@ export type StatementOrigin = "client" | "harness";
 export interface RecordedStatement {
   origin: StatementOrigin;
   sql: string;
+  /** How it arrived: a simple Query message, or the Parse of the extended protocol. */
+  protocol: "simple" | "extended";
 }
 
 /** Where in a statement's round trip a fault strikes; see the top of this file. */
@@ -378,12 +380,13 @@ export class WireProxy {
         const type = message[0];
         if (type === QUERY || type === PARSE) {
           const sql = sqlOf(message);
+          const protocol = type === QUERY ? "simple" : "extended";
           // One watched reply at a time: a statement sent while one is watched is not matched.
           if (sql !== null && !released && !watch) {
             const fault = this.takeFault(origin, sql);
             if (fault) {
               if (fault.spec.at !== "before-forward" || fault.spec.action === "kill-connection") {
-                this.recorded.push({ origin, sql });
+                this.recorded.push({ origin, sql, protocol });
               }
               if (!strike(fault, sql, out)) {
                 // Held: the statement stays pending, to be recorded and sent when released.
@@ -398,7 +401,7 @@ export class WireProxy {
             }
           }
           released = false;
-          if (sql !== null) this.recorded.push({ origin, sql });
+          if (sql !== null) this.recorded.push({ origin, sql, protocol });
           offset += length;
           out.push(rewrite(message, sql));
           if (type === QUERY) readyOwed++;

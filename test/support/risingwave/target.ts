@@ -30,6 +30,8 @@ export interface RisingWaveTarget {
   describe: string;
   /** SQL texts the code under test sent (simple Query and Parse texts), in arrival order; excludes query(). */
   statements(): string[];
+  /** Those of statements() that arrived as simple Query messages (the product sends none). */
+  simpleQueryStatements(): string[];
   /** The harness's own SQL (sent by query()), in arrival order. */
   harnessStatements(): string[];
   clearStatements(): void;
@@ -105,6 +107,10 @@ export async function openTargetOn(upstream: UpstreamInfo): Promise<RisingWaveTa
     connection,
     describe: upstream.describe,
     statements: () => texts("client"),
+    simpleQueryStatements: () =>
+      proxy.recorded
+        .filter((s) => s.origin === "client" && s.protocol === "simple")
+        .map((s) => s.sql),
     harnessStatements: () => texts("harness"),
     clearStatements: () => void proxy.recorded.splice(0),
     injectFault: (spec) => proxy.injectFault(spec),
