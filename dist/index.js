@@ -37353,20 +37353,67 @@ function extend(target) {
 
 /***/ }),
 
+/***/ 8537:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ eventFileProblem)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * @actions/github parses GITHUB_EVENT_PATH when it is first imported, and a malformed file throws
+ * a bare SyntaxError before any of this action's code runs. This module is imported first (see
+ * index.ts; ES modules are evaluated in import order), checks the file, and hides a bad one from
+ * the toolkit, so the run fails later with one line that names the cause.
+ */
+function checkEventFile(env) {
+    const path = env.GITHUB_EVENT_PATH;
+    if (!path || !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, "utf8"));
+    }
+    catch (error) {
+        return (`The event file GITHUB_EVENT_PATH (${path}) is not valid JSON (${error.message}); ` +
+            "the runner writes it, so it was replaced or damaged before this step. Remove whatever writes it.");
+    }
+    if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+        return (`The event file GITHUB_EVENT_PATH (${path}) holds ${payload === null ? "null" : `a ${Array.isArray(payload) ? "list" : typeof payload}`}, ` +
+            "not an event object; the runner writes it, so it was replaced before this step. Remove whatever writes it.");
+    }
+    return undefined;
+}
+const problem = checkEventFile(process.env);
+if (problem !== undefined)
+    delete process.env.GITHUB_EVENT_PATH;
+/** Why the event file could not be used, if it could not. */
+function eventFileProblem() {
+    return problem;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2864);
+/* harmony import */ var _action_event_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6054);
+// First: it checks the event file before @actions/github reads it (see event-file.ts).
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)((0,_action_event_file_js__WEBPACK_IMPORTED_MODULE_0__/* .eventFileProblem */ .a)());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2864:
+/***/ 6054:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45319,13 +45366,24 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 //# sourceMappingURL=github.js.map
 ;// CONCATENATED MODULE: ./src/action/event.ts
+/** A field of the event that should hold a commit sha holds something else. */
+function notASha(field, value) {
+    const what = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+    return new Error(`The event's \`${field}\` is not a commit sha (it is ${what}). Set the \`base-ref\` input to ` +
+        "the revision to compare with, or `models` to choose what to deploy.");
+}
 const NO_COMMIT = /^0+$/;
 /** DESIGN 3 `base-ref` default: the pull request's base, or the push's `before`. */
 function eventBaseRevision(context) {
     const prBase = context.payload.pull_request?.base?.sha;
+    if (prBase !== undefined && typeof prBase !== "string") {
+        throw notASha("pull_request.base.sha", prBase);
+    }
     if (prBase)
         return prBase;
     const before = context.payload.before;
+    if (before !== undefined && typeof before !== "string")
+        throw notASha("before", before);
     // A push that creates a branch has an all-zero `before`: there is nothing to diff against.
     if (before && !NO_COMMIT.test(before))
         return before;
@@ -45369,6 +45427,125 @@ function throwCollected(errors) {
     if (rest.length === 0)
         throw first;
     throw new ProjectError(first.problem, first, first.fix, rest);
+}
+
+;// CONCATENATED MODULE: ./src/risingwave/catalog.ts
+/**
+ * From v2.3 the relation catalogs list only what the session user may access, but rw_depend is
+ * not filtered: a reader may have an id and no name. It still counts as a reader.
+ */
+const HIDDEN_TYPE = "hidden from this user";
+function unnamed(id) {
+    return { id, schema: "?", name: `object #${id}`, type: HIDDEN_TYPE };
+}
+const key = (schema, name) => `${schema}\u0000${name}`;
+/** The database's objects and who reads whom, read once and queried in memory. */
+class CatalogSnapshot {
+    rows;
+    byName = new Map();
+    byId = new Map();
+    readers = new Map();
+    indexesByOwner = new Map();
+    indexesByName = new Map();
+    constructor(rows) {
+        this.rows = rows;
+        for (const relation of rows.relations) {
+            this.byName.set(key(relation.schema, relation.name), relation);
+            this.byId.set(relation.id, relation);
+        }
+        for (const index of rows.indexes) {
+            this.indexesByName.set(key(index.schema, index.name), index);
+            const list = this.indexesByOwner.get(index.onId) ?? [];
+            list.push(index);
+            this.indexesByOwner.set(index.onId, list);
+        }
+        for (const { objid, refobjid } of rows.depends) {
+            if (objid === refobjid)
+                continue;
+            const set = this.readers.get(refobjid) ?? new Set();
+            set.add(objid);
+            this.readers.set(refobjid, set);
+        }
+    }
+    find(schema, name) {
+        return this.byName.get(key(schema, name));
+    }
+    relation(id) {
+        return this.byId.get(id);
+    }
+    hasSchema(name) {
+        return this.rows.schemas.includes(name);
+    }
+    /** The background job still creating `id`, if any: such an MV cannot be swapped yet. */
+    creatingJob(id) {
+        return this.rows.creating.find((job) => job.ddlId === id);
+    }
+    /**
+     * Still being created: a job in rw_ddl_progress, or status 'Creating' (2.8+). DROP of such an
+     * MV cancels its job (src/frontend/src/handler/drop_mv.rs @v2.2.0), so nothing drops it.
+     */
+    isCreating(id) {
+        return this.creatingJob(id) !== undefined || (this.rows.creatingMvs ?? []).includes(id);
+    }
+    user(id) {
+        return id === undefined ? undefined : this.rows.users?.find((user) => user.id === id);
+    }
+    /** The session user, when the snapshot came from a database. */
+    currentUser() {
+        const name = this.rows.currentUser;
+        return name === undefined ? undefined : this.rows.users?.find((user) => user.name === name);
+    }
+    schemaOwner(schema) {
+        return this.rows.schemaOwners?.[schema];
+    }
+    relationsIn(schemas) {
+        return this.rows.relations.filter((relation) => !schemas || schemas.has(relation.schema));
+    }
+    /**
+     * Objects that read `id` and would block a DROP without CASCADE. Indexes built on it are not
+     * among them: they go along with it. What reads one of those indexes is (RisingWave 2.7+
+     * records MV → index edges and refuses such a drop, src/meta/src/controller/catalog/drop_op.rs
+     * @v2.7.0). An id we cannot name still counts, so nothing unknown is ever dropped from under a
+     * reader.
+     */
+    dependentsOf(id) {
+        const ownIndexes = new Set(this.indexesOn(id).map((index) => index.id));
+        const readers = new Set();
+        for (const reader of this.readers.get(id) ?? [])
+            readers.add(reader);
+        for (const index of ownIndexes) {
+            for (const reader of this.readers.get(index) ?? [])
+                readers.add(reader);
+        }
+        return [...readers]
+            .filter((reader) => !ownIndexes.has(reader) && reader !== id)
+            .map((reader) => this.byId.get(reader) ?? unnamed(reader));
+    }
+    /** Index names are unique per schema, like relation names. */
+    index(schema, name) {
+        return this.indexesByName.get(key(schema, name));
+    }
+    indexesOn(id) {
+        return this.indexesByOwner.get(id) ?? [];
+    }
+}
+/**
+ * A catalog for planning without a database (no credentials, e.g. a pull request from a fork):
+ * the given relations are assumed to exist as MVs, and nothing is known about their readers.
+ */
+function assumedCatalog(existing) {
+    return new CatalogSnapshot({
+        schemas: [...new Set(existing.map((relation) => relation.schema))],
+        relations: existing.map((relation, index) => ({
+            id: -(index + 1),
+            schema: relation.schema,
+            name: relation.identifier,
+            type: "materialized view",
+        })),
+        depends: [],
+        indexes: [],
+        creating: [],
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/sql/quote.ts
@@ -46326,6 +46503,7 @@ class PlanError extends Error {
 
 
 
+
 const REBUILDS = new Set(["zero-downtime", "full-refresh"]);
 function relationKey(name) {
     return `${name.schema}\u0000${name.identifier}`;
@@ -46533,7 +46711,13 @@ function fullRefreshRefusal(entry, outside, project) {
         `would block the drop (never CASCADE); ${fix}.`);
 }
 function describeReaders(readers) {
-    return readers.map((reader) => `${reader.schema}.${reader.name} (${reader.type})`).join(", ");
+    return readers.map(readerName).join(", ");
+}
+/** `schema.name (type)`; a reader the catalog hides from this user has only its id. */
+function readerName(reader) {
+    return reader.type === HIDDEN_TYPE
+        ? `${reader.name} (${reader.type})`
+        : `${reader.schema}.${reader.name} (${reader.type})`;
 }
 /** Project errors and plan errors both become annotated issues. */
 function issuesOf(error) {
@@ -46757,13 +46941,18 @@ async function findMergedPull(client, target, sha) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
+
 /** Table cells must not break the row: pipes escaped, lines joined. */
 function escapeCell(text) {
     return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 /** `schema.name` (type), … as both reports list what still reads a temporary MV. */
 function readerList(readers) {
-    return readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ");
+    return readers
+        .map((reader) => reader.type === HIDDEN_TYPE
+        ? `${reader.name} (${reader.type})`
+        : `\`${reader.schema}.${reader.name}\` (${reader.type})`)
+        .join(", ");
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -61606,8 +61795,8 @@ function resolveSeeds(seedFiles, { projectFile, project, properties, namer, }) {
     return seeds;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/project/git.ts
@@ -61748,18 +61937,27 @@ async function readRevision(repoRoot, dir, sha) {
  * faster than the same reads queued on libuv's thread pool, and nothing else runs meanwhile.
  */
 function readWorktree(repoRoot, dir) {
+    if (dir === ".." || dir.startsWith("../") || external_node_path_default().isAbsolute(dir)) {
+        throw new Error(`Input \`project-dir\` (${dir}) points outside the repository; set it to the folder, relative ` +
+            "to the repository root, that holds dbt_project.yml.");
+    }
+    const folder = external_node_path_default().join(repoRoot, dir);
+    if (!(0,external_node_fs_.existsSync)(folder) || !(0,external_node_fs_.statSync)(folder).isDirectory()) {
+        throw new Error(`Input \`project-dir\` (${dir}) is not a folder of the repository (${folder} does not exist); ` +
+            "set it to the folder, relative to the repository root, that holds dbt_project.yml.");
+    }
     const paths = listFolder(repoRoot, dir).sort();
     const contents = new Map();
     for (const file of paths) {
         if (TEXT_FILE.test(file))
-            contents.set(file, (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(repoRoot, file), "utf8"));
+            contents.set(file, (0,external_node_fs_.readFileSync)(external_node_path_default().join(repoRoot, file), "utf8"));
     }
     return { revision: WORKTREE, paths, contents };
 }
 /** Walks a folder, pruning skipped folders (a `.git` or `node_modules` can dwarf the project). */
 function listFolder(repoRoot, folder) {
     const files = [];
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(repoRoot, folder), { withFileTypes: true })) {
+    for (const entry of (0,external_node_fs_.readdirSync)(external_node_path_default().join(repoRoot, folder), { withFileTypes: true })) {
         const file = folder === "." ? entry.name : `${folder}/${entry.name}`;
         if (entry.isDirectory()) {
             if (!isSkippedFolder(entry.name))
@@ -62005,7 +62203,12 @@ class DeployLockError extends Error {
 async function acquireDeployLock(session, options) {
     const relation = { schema: options.schema, identifier: LOCK_NAME };
     const now = options.now ?? (() => new Date());
-    await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+    const schemas = await session.select("SELECT name FROM rw_catalog.rw_schemas WHERE name = $1", [
+        options.schema,
+    ]);
+    if (schemas.length === 0) {
+        await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+    }
     for (let attempt = 1;; attempt++) {
         const token = (0,external_node_crypto_.randomBytes)(12).toString("hex");
         const started = now();
@@ -62121,125 +62324,6 @@ function ownLock(relation, id, logger) {
             }
         },
     };
-}
-
-;// CONCATENATED MODULE: ./src/risingwave/catalog.ts
-/**
- * From v2.3 the relation catalogs list only what the session user may access, but rw_depend is
- * not filtered: a reader may have an id and no name. It still counts as a reader.
- */
-const HIDDEN_TYPE = "hidden from this user";
-function unnamed(id) {
-    return { id, schema: "?", name: `object #${id}`, type: HIDDEN_TYPE };
-}
-const key = (schema, name) => `${schema}\u0000${name}`;
-/** The database's objects and who reads whom, read once and queried in memory. */
-class CatalogSnapshot {
-    rows;
-    byName = new Map();
-    byId = new Map();
-    readers = new Map();
-    indexesByOwner = new Map();
-    indexesByName = new Map();
-    constructor(rows) {
-        this.rows = rows;
-        for (const relation of rows.relations) {
-            this.byName.set(key(relation.schema, relation.name), relation);
-            this.byId.set(relation.id, relation);
-        }
-        for (const index of rows.indexes) {
-            this.indexesByName.set(key(index.schema, index.name), index);
-            const list = this.indexesByOwner.get(index.onId) ?? [];
-            list.push(index);
-            this.indexesByOwner.set(index.onId, list);
-        }
-        for (const { objid, refobjid } of rows.depends) {
-            if (objid === refobjid)
-                continue;
-            const set = this.readers.get(refobjid) ?? new Set();
-            set.add(objid);
-            this.readers.set(refobjid, set);
-        }
-    }
-    find(schema, name) {
-        return this.byName.get(key(schema, name));
-    }
-    relation(id) {
-        return this.byId.get(id);
-    }
-    hasSchema(name) {
-        return this.rows.schemas.includes(name);
-    }
-    /** The background job still creating `id`, if any: such an MV cannot be swapped yet. */
-    creatingJob(id) {
-        return this.rows.creating.find((job) => job.ddlId === id);
-    }
-    /**
-     * Still being created: a job in rw_ddl_progress, or status 'Creating' (2.8+). DROP of such an
-     * MV cancels its job (src/frontend/src/handler/drop_mv.rs @v2.2.0), so nothing drops it.
-     */
-    isCreating(id) {
-        return this.creatingJob(id) !== undefined || (this.rows.creatingMvs ?? []).includes(id);
-    }
-    user(id) {
-        return id === undefined ? undefined : this.rows.users?.find((user) => user.id === id);
-    }
-    /** The session user, when the snapshot came from a database. */
-    currentUser() {
-        const name = this.rows.currentUser;
-        return name === undefined ? undefined : this.rows.users?.find((user) => user.name === name);
-    }
-    schemaOwner(schema) {
-        return this.rows.schemaOwners?.[schema];
-    }
-    relationsIn(schemas) {
-        return this.rows.relations.filter((relation) => !schemas || schemas.has(relation.schema));
-    }
-    /**
-     * Objects that read `id` and would block a DROP without CASCADE. Indexes built on it are not
-     * among them: they go along with it. What reads one of those indexes is (RisingWave 2.7+
-     * records MV → index edges and refuses such a drop, src/meta/src/controller/catalog/drop_op.rs
-     * @v2.7.0). An id we cannot name still counts, so nothing unknown is ever dropped from under a
-     * reader.
-     */
-    dependentsOf(id) {
-        const ownIndexes = new Set(this.indexesOn(id).map((index) => index.id));
-        const readers = new Set();
-        for (const reader of this.readers.get(id) ?? [])
-            readers.add(reader);
-        for (const index of ownIndexes) {
-            for (const reader of this.readers.get(index) ?? [])
-                readers.add(reader);
-        }
-        return [...readers]
-            .filter((reader) => !ownIndexes.has(reader) && reader !== id)
-            .map((reader) => this.byId.get(reader) ?? unnamed(reader));
-    }
-    /** Index names are unique per schema, like relation names. */
-    index(schema, name) {
-        return this.indexesByName.get(key(schema, name));
-    }
-    indexesOn(id) {
-        return this.indexesByOwner.get(id) ?? [];
-    }
-}
-/**
- * A catalog for planning without a database (no credentials, e.g. a pull request from a fork):
- * the given relations are assumed to exist as MVs, and nothing is known about their readers.
- */
-function assumedCatalog(existing) {
-    return new CatalogSnapshot({
-        schemas: [...new Set(existing.map((relation) => relation.schema))],
-        relations: existing.map((relation, index) => ({
-            id: -(index + 1),
-            schema: relation.schema,
-            name: relation.identifier,
-            type: "materialized view",
-        })),
-        depends: [],
-        indexes: [],
-        creating: [],
-    });
 }
 
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
@@ -63080,7 +63164,13 @@ async function resolveBaseRevision(repoRoot, ref) {
         if (!(error instanceof GitCommandError))
             throw error;
         const shallow = (await git(repoRoot, ["rev-parse", "--is-shallow-repository"])).trim() === "true";
-        throw new BaseRevisionError(`The base revision ${ref} is not in this clone${shallow ? " (it is a shallow clone)" : ""}. ` +
+        if (!shallow) {
+            // A complete clone lacks it only when the push rewrote history: no fetch brings it back.
+            throw new BaseRevisionError(`The base revision ${ref} is not in this clone, which is complete (not shallow): the push ` +
+                "replaced it (a force-push), so no fetch brings it back. Set `base-ref` to the revision " +
+                "last deployed, or `models` (names, `name+` or `all`) to choose what to deploy.");
+        }
+        throw new BaseRevisionError(`The base revision ${ref} is not in this clone (it is a shallow clone). ` +
             "Set `fetch-depth: 0` in the actions/checkout step (with: fetch-depth: 0) so the base " +
             "commit is fetched, or fetch it before this step (git fetch origin <base>).");
     }
@@ -64253,7 +64343,9 @@ function renderCleanupReport(result) {
         lines.push(result.dryRun ? "#### Would drop" : "#### Dropped", "", "| Temporary MV | Replaced | Age |", "|---|---|---|", ...result.dropped.map((temp) => row(temp)), "");
     }
     const kept = [
-        ...result.kept.map((entry) => row(entry.temp, entry.error ? `DROP failed: ${entry.error}` : `still read by ${readerList(entry.readers)}`)),
+        ...result.kept.map((entry) => row(entry.temp, entry.error
+            ? `DROP failed: ${entry.error}`
+            : (entry.note ?? `still read by ${readerList(entry.readers)}`))),
         ...result.young.map((temp) => row(temp, "younger than `older-than`")),
     ];
     if (kept.length > 0) {
@@ -64332,6 +64424,16 @@ function parseVars(input, raw) {
     }
     return value;
 }
+/** libpq's sslmode values (node-postgres also takes no-verify). */
+const SSL_MODES = [
+    "disable",
+    "allow",
+    "prefer",
+    "require",
+    "verify-ca",
+    "verify-full",
+    "no-verify",
+];
 /**
  * Accepts only postgres:// and postgresql:// URLs. The message never repeats the URL itself,
  * since a malformed URL may still carry a password.
@@ -64349,6 +64451,10 @@ function parseDatabaseUrl(input, raw) {
     }
     if (url.hostname === "") {
         throw new SettingsError(input, "has no host. Expected postgres://user:password@host:4566/dev.");
+    }
+    const sslmode = url.searchParams.get("sslmode");
+    if (sslmode !== null && !SSL_MODES.includes(sslmode)) {
+        throw new SettingsError(input, `has sslmode=${sslmode.slice(0, 20)}, which is not an sslmode: use one of ${SSL_MODES.join(", ")} (the rest of the URL is not shown).`);
     }
     return url;
 }
@@ -64508,9 +64614,11 @@ function readActionSettings() {
 
 
 
-async function run() {
+async function run(eventProblem) {
     let settings;
     try {
+        if (eventProblem !== undefined)
+            throw new Error(eventProblem);
         settings = readActionSettings();
     }
     catch (error) {
@@ -64528,7 +64636,8 @@ async function run() {
         info(`Mode: deploy${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`);
         const result = await runDeploy({
             repoRoot: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-            eventBaseRevision: eventBaseRevision(github_context),
+            // Only read when needed: an explicit selection or base-ref makes the event's own irrelevant.
+            eventBaseRevision: settings.models || settings.baseRef ? undefined : eventBaseRevision(github_context),
             settings,
             logger: actionsLogger,
             env: process.env,
@@ -64689,6 +64798,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

@@ -13,9 +13,10 @@ import { renderFailureReport, renderReport } from "./report/markdown.js";
 import { readActionSettings } from "./settings/action-inputs.js";
 import type { Settings } from "./settings/settings.js";
 
-export async function run(): Promise<void> {
+export async function run(eventProblem?: string): Promise<void> {
   let settings: Settings;
   try {
+    if (eventProblem !== undefined) throw new Error(eventProblem);
     settings = readActionSettings();
   } catch (error) {
     reportFailure(error);
@@ -32,7 +33,9 @@ export async function run(): Promise<void> {
     core.info(`Mode: deploy${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`);
     const result = await runDeploy({
       repoRoot: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-      eventBaseRevision: eventBaseRevision(github.context),
+      // Only read when needed: an explicit selection or base-ref makes the event's own irrelevant.
+      eventBaseRevision:
+        settings.models || settings.baseRef ? undefined : eventBaseRevision(github.context),
       settings,
       logger: actionsLogger,
       env: process.env,

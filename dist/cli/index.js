@@ -30083,6 +30083,15 @@ async function readRevision(repoRoot, dir, sha) {
  * faster than the same reads queued on libuv's thread pool, and nothing else runs meanwhile.
  */
 function readWorktree(repoRoot, dir) {
+    if (dir === ".." || dir.startsWith("../") || external_node_path_default().isAbsolute(dir)) {
+        throw new Error(`Input \`project-dir\` (${dir}) points outside the repository; set it to the folder, relative ` +
+            "to the repository root, that holds dbt_project.yml.");
+    }
+    const folder = external_node_path_default().join(repoRoot, dir);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(folder) || !(0,external_node_fs_namespaceObject.statSync)(folder).isDirectory()) {
+        throw new Error(`Input \`project-dir\` (${dir}) is not a folder of the repository (${folder} does not exist); ` +
+            "set it to the folder, relative to the repository root, that holds dbt_project.yml.");
+    }
     const paths = listFolder(repoRoot, dir).sort();
     const contents = new Map();
     for (const file of paths) {
@@ -30354,7 +30363,12 @@ class DeployLockError extends Error {
 async function acquireDeployLock(session, options) {
     const relation = { schema: options.schema, identifier: LOCK_NAME };
     const now = options.now ?? (() => new Date());
-    await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+    const schemas = await session.select("SELECT name FROM rw_catalog.rw_schemas WHERE name = $1", [
+        options.schema,
+    ]);
+    if (schemas.length === 0) {
+        await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+    }
     for (let attempt = 1;; attempt++) {
         const token = (0,external_node_crypto_namespaceObject.randomBytes)(12).toString("hex");
         const started = now();
@@ -30470,6 +30484,125 @@ function ownLock(relation, id, logger) {
             }
         },
     };
+}
+
+;// CONCATENATED MODULE: ./src/risingwave/catalog.ts
+/**
+ * From v2.3 the relation catalogs list only what the session user may access, but rw_depend is
+ * not filtered: a reader may have an id and no name. It still counts as a reader.
+ */
+const HIDDEN_TYPE = "hidden from this user";
+function unnamed(id) {
+    return { id, schema: "?", name: `object #${id}`, type: HIDDEN_TYPE };
+}
+const key = (schema, name) => `${schema}\u0000${name}`;
+/** The database's objects and who reads whom, read once and queried in memory. */
+class CatalogSnapshot {
+    rows;
+    byName = new Map();
+    byId = new Map();
+    readers = new Map();
+    indexesByOwner = new Map();
+    indexesByName = new Map();
+    constructor(rows) {
+        this.rows = rows;
+        for (const relation of rows.relations) {
+            this.byName.set(key(relation.schema, relation.name), relation);
+            this.byId.set(relation.id, relation);
+        }
+        for (const index of rows.indexes) {
+            this.indexesByName.set(key(index.schema, index.name), index);
+            const list = this.indexesByOwner.get(index.onId) ?? [];
+            list.push(index);
+            this.indexesByOwner.set(index.onId, list);
+        }
+        for (const { objid, refobjid } of rows.depends) {
+            if (objid === refobjid)
+                continue;
+            const set = this.readers.get(refobjid) ?? new Set();
+            set.add(objid);
+            this.readers.set(refobjid, set);
+        }
+    }
+    find(schema, name) {
+        return this.byName.get(key(schema, name));
+    }
+    relation(id) {
+        return this.byId.get(id);
+    }
+    hasSchema(name) {
+        return this.rows.schemas.includes(name);
+    }
+    /** The background job still creating `id`, if any: such an MV cannot be swapped yet. */
+    creatingJob(id) {
+        return this.rows.creating.find((job) => job.ddlId === id);
+    }
+    /**
+     * Still being created: a job in rw_ddl_progress, or status 'Creating' (2.8+). DROP of such an
+     * MV cancels its job (src/frontend/src/handler/drop_mv.rs @v2.2.0), so nothing drops it.
+     */
+    isCreating(id) {
+        return this.creatingJob(id) !== undefined || (this.rows.creatingMvs ?? []).includes(id);
+    }
+    user(id) {
+        return id === undefined ? undefined : this.rows.users?.find((user) => user.id === id);
+    }
+    /** The session user, when the snapshot came from a database. */
+    currentUser() {
+        const name = this.rows.currentUser;
+        return name === undefined ? undefined : this.rows.users?.find((user) => user.name === name);
+    }
+    schemaOwner(schema) {
+        return this.rows.schemaOwners?.[schema];
+    }
+    relationsIn(schemas) {
+        return this.rows.relations.filter((relation) => !schemas || schemas.has(relation.schema));
+    }
+    /**
+     * Objects that read `id` and would block a DROP without CASCADE. Indexes built on it are not
+     * among them: they go along with it. What reads one of those indexes is (RisingWave 2.7+
+     * records MV → index edges and refuses such a drop, src/meta/src/controller/catalog/drop_op.rs
+     * @v2.7.0). An id we cannot name still counts, so nothing unknown is ever dropped from under a
+     * reader.
+     */
+    dependentsOf(id) {
+        const ownIndexes = new Set(this.indexesOn(id).map((index) => index.id));
+        const readers = new Set();
+        for (const reader of this.readers.get(id) ?? [])
+            readers.add(reader);
+        for (const index of ownIndexes) {
+            for (const reader of this.readers.get(index) ?? [])
+                readers.add(reader);
+        }
+        return [...readers]
+            .filter((reader) => !ownIndexes.has(reader) && reader !== id)
+            .map((reader) => this.byId.get(reader) ?? unnamed(reader));
+    }
+    /** Index names are unique per schema, like relation names. */
+    index(schema, name) {
+        return this.indexesByName.get(key(schema, name));
+    }
+    indexesOn(id) {
+        return this.indexesByOwner.get(id) ?? [];
+    }
+}
+/**
+ * A catalog for planning without a database (no credentials, e.g. a pull request from a fork):
+ * the given relations are assumed to exist as MVs, and nothing is known about their readers.
+ */
+function assumedCatalog(existing) {
+    return new CatalogSnapshot({
+        schemas: [...new Set(existing.map((relation) => relation.schema))],
+        relations: existing.map((relation, index) => ({
+            id: -(index + 1),
+            schema: relation.schema,
+            name: relation.identifier,
+            type: "materialized view",
+        })),
+        depends: [],
+        indexes: [],
+        creating: [],
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/sql/lexer.ts
@@ -31403,6 +31536,7 @@ class PlanError extends Error {
 
 
 
+
 const REBUILDS = new Set(["zero-downtime", "full-refresh"]);
 function relationKey(name) {
     return `${name.schema}\u0000${name.identifier}`;
@@ -31610,7 +31744,13 @@ function fullRefreshRefusal(entry, outside, project) {
         `would block the drop (never CASCADE); ${fix}.`);
 }
 function describeReaders(readers) {
-    return readers.map((reader) => `${reader.schema}.${reader.name} (${reader.type})`).join(", ");
+    return readers.map(readerName).join(", ");
+}
+/** `schema.name (type)`; a reader the catalog hides from this user has only its id. */
+function readerName(reader) {
+    return reader.type === HIDDEN_TYPE
+        ? `${reader.name} (${reader.type})`
+        : `${reader.schema}.${reader.name} (${reader.type})`;
 }
 /** Project errors and plan errors both become annotated issues. */
 function issuesOf(error) {
@@ -31662,125 +31802,6 @@ function planToJson(plan) {
         warnings: planWarnings(plan),
         problems: plan.models.flatMap((model) => model.problems.map((problem) => `${model.model}: ${problem}`)),
     };
-}
-
-;// CONCATENATED MODULE: ./src/risingwave/catalog.ts
-/**
- * From v2.3 the relation catalogs list only what the session user may access, but rw_depend is
- * not filtered: a reader may have an id and no name. It still counts as a reader.
- */
-const HIDDEN_TYPE = "hidden from this user";
-function unnamed(id) {
-    return { id, schema: "?", name: `object #${id}`, type: HIDDEN_TYPE };
-}
-const key = (schema, name) => `${schema}\u0000${name}`;
-/** The database's objects and who reads whom, read once and queried in memory. */
-class CatalogSnapshot {
-    rows;
-    byName = new Map();
-    byId = new Map();
-    readers = new Map();
-    indexesByOwner = new Map();
-    indexesByName = new Map();
-    constructor(rows) {
-        this.rows = rows;
-        for (const relation of rows.relations) {
-            this.byName.set(key(relation.schema, relation.name), relation);
-            this.byId.set(relation.id, relation);
-        }
-        for (const index of rows.indexes) {
-            this.indexesByName.set(key(index.schema, index.name), index);
-            const list = this.indexesByOwner.get(index.onId) ?? [];
-            list.push(index);
-            this.indexesByOwner.set(index.onId, list);
-        }
-        for (const { objid, refobjid } of rows.depends) {
-            if (objid === refobjid)
-                continue;
-            const set = this.readers.get(refobjid) ?? new Set();
-            set.add(objid);
-            this.readers.set(refobjid, set);
-        }
-    }
-    find(schema, name) {
-        return this.byName.get(key(schema, name));
-    }
-    relation(id) {
-        return this.byId.get(id);
-    }
-    hasSchema(name) {
-        return this.rows.schemas.includes(name);
-    }
-    /** The background job still creating `id`, if any: such an MV cannot be swapped yet. */
-    creatingJob(id) {
-        return this.rows.creating.find((job) => job.ddlId === id);
-    }
-    /**
-     * Still being created: a job in rw_ddl_progress, or status 'Creating' (2.8+). DROP of such an
-     * MV cancels its job (src/frontend/src/handler/drop_mv.rs @v2.2.0), so nothing drops it.
-     */
-    isCreating(id) {
-        return this.creatingJob(id) !== undefined || (this.rows.creatingMvs ?? []).includes(id);
-    }
-    user(id) {
-        return id === undefined ? undefined : this.rows.users?.find((user) => user.id === id);
-    }
-    /** The session user, when the snapshot came from a database. */
-    currentUser() {
-        const name = this.rows.currentUser;
-        return name === undefined ? undefined : this.rows.users?.find((user) => user.name === name);
-    }
-    schemaOwner(schema) {
-        return this.rows.schemaOwners?.[schema];
-    }
-    relationsIn(schemas) {
-        return this.rows.relations.filter((relation) => !schemas || schemas.has(relation.schema));
-    }
-    /**
-     * Objects that read `id` and would block a DROP without CASCADE. Indexes built on it are not
-     * among them: they go along with it. What reads one of those indexes is (RisingWave 2.7+
-     * records MV → index edges and refuses such a drop, src/meta/src/controller/catalog/drop_op.rs
-     * @v2.7.0). An id we cannot name still counts, so nothing unknown is ever dropped from under a
-     * reader.
-     */
-    dependentsOf(id) {
-        const ownIndexes = new Set(this.indexesOn(id).map((index) => index.id));
-        const readers = new Set();
-        for (const reader of this.readers.get(id) ?? [])
-            readers.add(reader);
-        for (const index of ownIndexes) {
-            for (const reader of this.readers.get(index) ?? [])
-                readers.add(reader);
-        }
-        return [...readers]
-            .filter((reader) => !ownIndexes.has(reader) && reader !== id)
-            .map((reader) => this.byId.get(reader) ?? unnamed(reader));
-    }
-    /** Index names are unique per schema, like relation names. */
-    index(schema, name) {
-        return this.indexesByName.get(key(schema, name));
-    }
-    indexesOn(id) {
-        return this.indexesByOwner.get(id) ?? [];
-    }
-}
-/**
- * A catalog for planning without a database (no credentials, e.g. a pull request from a fork):
- * the given relations are assumed to exist as MVs, and nothing is known about their readers.
- */
-function assumedCatalog(existing) {
-    return new CatalogSnapshot({
-        schemas: [...new Set(existing.map((relation) => relation.schema))],
-        relations: existing.map((relation, index) => ({
-            id: -(index + 1),
-            schema: relation.schema,
-            name: relation.identifier,
-            type: "materialized view",
-        })),
-        depends: [],
-        indexes: [],
-        creating: [],
-    });
 }
 
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
@@ -32619,7 +32640,13 @@ async function resolveBaseRevision(repoRoot, ref) {
         if (!(error instanceof GitCommandError))
             throw error;
         const shallow = (await git(repoRoot, ["rev-parse", "--is-shallow-repository"])).trim() === "true";
-        throw new BaseRevisionError(`The base revision ${ref} is not in this clone${shallow ? " (it is a shallow clone)" : ""}. ` +
+        if (!shallow) {
+            // A complete clone lacks it only when the push rewrote history: no fetch brings it back.
+            throw new BaseRevisionError(`The base revision ${ref} is not in this clone, which is complete (not shallow): the push ` +
+                "replaced it (a force-push), so no fetch brings it back. Set `base-ref` to the revision " +
+                "last deployed, or `models` (names, `name+` or `all`) to choose what to deploy.");
+        }
+        throw new BaseRevisionError(`The base revision ${ref} is not in this clone (it is a shallow clone). ` +
             "Set `fetch-depth: 0` in the actions/checkout step (with: fetch-depth: 0) so the base " +
             "commit is fetched, or fetch it before this step (git fetch origin <base>).");
     }
@@ -33765,13 +33792,18 @@ function consoleLogger(stream = process.stdout) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
+
 /** Table cells must not break the row: pipes escaped, lines joined. */
 function format_escapeCell(text) {
     return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 /** `schema.name` (type), … as both reports list what still reads a temporary MV. */
 function readerList(readers) {
-    return readers.map((reader) => `\`${reader.schema}.${reader.name}\` (${reader.type})`).join(", ");
+    return readers
+        .map((reader) => reader.type === HIDDEN_TYPE
+        ? `${reader.name} (${reader.type})`
+        : `\`${reader.schema}.${reader.name}\` (${reader.type})`)
+        .join(", ");
 }
 
 ;// CONCATENATED MODULE: ./src/report/cleanup-markdown.ts
@@ -33807,7 +33839,9 @@ function renderCleanupReport(result) {
         lines.push(result.dryRun ? "#### Would drop" : "#### Dropped", "", "| Temporary MV | Replaced | Age |", "|---|---|---|", ...result.dropped.map((temp) => row(temp)), "");
     }
     const kept = [
-        ...result.kept.map((entry) => row(entry.temp, entry.error ? `DROP failed: ${entry.error}` : `still read by ${readerList(entry.readers)}`)),
+        ...result.kept.map((entry) => row(entry.temp, entry.error
+            ? `DROP failed: ${entry.error}`
+            : (entry.note ?? `still read by ${readerList(entry.readers)}`))),
         ...result.young.map((temp) => row(temp, "younger than `older-than`")),
     ];
     if (kept.length > 0) {
@@ -34083,6 +34117,16 @@ function parseVars(input, raw) {
     }
     return value;
 }
+/** libpq's sslmode values (node-postgres also takes no-verify). */
+const SSL_MODES = [
+    "disable",
+    "allow",
+    "prefer",
+    "require",
+    "verify-ca",
+    "verify-full",
+    "no-verify",
+];
 /**
  * Accepts only postgres:// and postgresql:// URLs. The message never repeats the URL itself,
  * since a malformed URL may still carry a password.
@@ -34100,6 +34144,10 @@ function parseDatabaseUrl(input, raw) {
     }
     if (url.hostname === "") {
         throw new SettingsError(input, "has no host. Expected postgres://user:password@host:4566/dev.");
+    }
+    const sslmode = url.searchParams.get("sslmode");
+    if (sslmode !== null && !SSL_MODES.includes(sslmode)) {
+        throw new SettingsError(input, `has sslmode=${sslmode.slice(0, 20)}, which is not an sslmode: use one of ${SSL_MODES.join(", ")} (the rest of the URL is not shown).`);
     }
     return url;
 }

@@ -45,7 +45,12 @@ export async function acquireDeployLock(
 ): Promise<DeployLock> {
   const relation = { schema: options.schema, identifier: LOCK_NAME };
   const now = options.now ?? (() => new Date());
-  await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+  const schemas = await session.select("SELECT name FROM rw_catalog.rw_schemas WHERE name = $1", [
+    options.schema,
+  ]);
+  if (schemas.length === 0) {
+    await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+  }
   for (let attempt = 1; ; attempt++) {
     const token = randomBytes(12).toString("hex");
     const started = now();

@@ -1,6 +1,6 @@
 import type { DbtProject, ModelNode } from "../project/types.js";
 import { ProjectError } from "../project/errors.js";
-import type { CatalogSnapshot } from "../risingwave/catalog.js";
+import { HIDDEN_TYPE, type CatalogSnapshot } from "../risingwave/catalog.js";
 import { displayName, type QualifiedName } from "../sql/quote.js";
 import { requireSingleStatement, SqlShapeError } from "../sql/single-statement.js";
 import { carryOver } from "./carry-over.js";
@@ -283,7 +283,14 @@ function fullRefreshRefusal(
 }
 
 export function describeReaders(readers: Reader[]): string {
-  return readers.map((reader) => `${reader.schema}.${reader.name} (${reader.type})`).join(", ");
+  return readers.map(readerName).join(", ");
+}
+
+/** `schema.name (type)`; a reader the catalog hides from this user has only its id. */
+export function readerName(reader: Reader): string {
+  return reader.type === HIDDEN_TYPE
+    ? `${reader.name} (${reader.type})`
+    : `${reader.schema}.${reader.name} (${reader.type})`;
 }
 
 /** Project errors and plan errors both become annotated issues. */

@@ -29,7 +29,14 @@ export function renderCleanupReport(result: CleanupResult): string {
     lines.push(
       "| Temporary MV | Replaced | Age | Read by |",
       "|---|---|---|---|",
-      ...result.found.map((temp) => row(temp, readerList(temp.readers) || "nothing")),
+      ...result.found.map((temp) =>
+        row(
+          temp,
+          [readerList(temp.readers), temp.creating ? "still being created" : ""]
+            .filter(Boolean)
+            .join("; ") || "nothing",
+        ),
+      ),
       "",
     );
   }
@@ -47,7 +54,9 @@ export function renderCleanupReport(result: CleanupResult): string {
     ...result.kept.map((entry) =>
       row(
         entry.temp,
-        entry.error ? `DROP failed: ${entry.error}` : `still read by ${readerList(entry.readers)}`,
+        entry.error
+          ? `DROP failed: ${entry.error}`
+          : (entry.note ?? `still read by ${readerList(entry.readers)}`),
       ),
     ),
     ...result.young.map((temp) => row(temp, "younger than `older-than`")),

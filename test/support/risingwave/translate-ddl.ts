@@ -218,3 +218,27 @@ export function translateCreateIndex(tokens: Token[], sql: string): string | nul
   if (!relation) return null;
   return doBlock(`${refuseCreating(relation)} EXECUTE ${dollarQuote(sql)};`);
 }
+
+/**
+ * `CREATE SCHEMA IF NOT EXISTS s` of an existing schema is a notice before any privilege check
+ * in RisingWave (handle_create_schema, src/frontend/src/handler/create_schema.rs @v2.6.2);
+ * PostgreSQL checks CREATE on the database first.
+ */
+export function translateCreateSchema(tokens: Token[], sql: string): string | null {
+  if (!isKeyword(tokens[0], "create") || !isKeyword(tokens[1], "schema")) return null;
+  if (
+    !isKeyword(tokens[2], "if") ||
+    !isKeyword(tokens[3], "not") ||
+    !isKeyword(tokens[4], "exists")
+  ) {
+    return null;
+  }
+  const name = readQualifiedName(tokens, 5);
+  if (!name || name.parts.length !== 1) return null;
+  const schema = literal(bareName(name));
+  return doBlock(
+    `IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ${schema}) THEN ` +
+      `RAISE NOTICE 'schema "%" exists, skipping', ${schema}; RETURN; END IF; ` +
+      `EXECUTE ${dollarQuote(sql)};`,
+  );
+}

@@ -7,6 +7,7 @@ import {
   guardDropCascade,
   translateCommentOnTable,
   translateCreateIndex,
+  translateCreateSchema,
   translateGrantObjects,
   translateSwap,
 } from "./translate-ddl.js";
@@ -35,6 +36,7 @@ const TRANSLATORS: Translator[] = [
   translateCommentOnTable,
   translateGrantObjects,
   translateCreateIndex,
+  translateCreateSchema,
   translateDescribe,
 ];
 
