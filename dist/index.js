@@ -46086,12 +46086,17 @@ function decideAction(model, existing, why, options) {
     if (options.zeroDowntime === "all" || model.config.zeroDowntime.enabled) {
         return { action: "zero-downtime", reason: why };
     }
+    const what = why === "new model"
+        ? `new in this change, but ${model.relation.schema}.${model.relation.identifier} already exists ` +
+            "(made by an earlier run that was cut off, by dbt or by hand), and zero_downtime is not " +
+            "enabled, so its definition was left as it is"
+        : `${why}, but zero_downtime is not enabled, so the new definition was not applied`;
     return {
         action: "skip",
         reason: "zero_downtime not enabled",
-        warning: `${model.name}: ${why}, but zero_downtime is not enabled, so the new definition was not applied ` +
-            "(RisingWave cannot alter an MV's query). Enable it with zero_downtime={'enabled': true} in the " +
-            "model's config (or the zero-downtime: all input), or deploy with full-refresh: true.",
+        warning: `${model.name}: ${what} (RisingWave cannot alter an MV's query). Enable it with ` +
+            "zero_downtime={'enabled': true} in the model's config (or the zero-downtime: all input), or " +
+            "deploy with full-refresh: true.",
     };
 }
 
@@ -46767,7 +46772,7 @@ function reportFailure(error) {
                 title: "dbt project problem",
             });
         }
-        setFailed(`${issues.length} problem(s) in the dbt project; nothing was deployed (no DDL was issued).`);
+        setFailed(`${issues.length} problem(s) found before any DDL (see the annotations); nothing was deployed.`);
         return;
     }
     setFailed(errorText(error));
@@ -64337,7 +64342,9 @@ function renderCleanupReport(result) {
         "",
     ];
     if (result.found.length > 0) {
-        lines.push("| Temporary MV | Replaced | Age | Read by |", "|---|---|---|---|", ...result.found.map((temp) => row(temp, readerList(temp.readers) || "nothing")), "");
+        lines.push("| Temporary MV | Replaced | Age | Read by |", "|---|---|---|---|", ...result.found.map((temp) => row(temp, [readerList(temp.readers), temp.creating ? "still being created" : ""]
+            .filter(Boolean)
+            .join("; ") || "nothing")), "");
     }
     if (result.dropped.length > 0) {
         lines.push(result.dryRun ? "#### Would drop" : "#### Dropped", "", "| Temporary MV | Replaced | Age |", "|---|---|---|", ...result.dropped.map((temp) => row(temp)), "");
