@@ -240,8 +240,12 @@ export function buildPlan(input: PlanInput): Plan {
     }
     if (entry.action === "zero-downtime" && entry.temp) {
       for (const reader of entry.readers) {
+        const who =
+          reader.type === HIDDEN_TYPE
+            ? `${reader.name}, which the catalog hides from this user,`
+            : `${reader.type} ${reader.schema}.${reader.name}`;
         const note =
-          `${reader.type} ${reader.schema}.${reader.name} still reads the previous version of ` +
+          `${who} still reads the previous version of ` +
           `${displayName(entry.target)} via ${displayName(entry.temp)}` +
           (reader.type === "sink"
             ? `; recreate the sink on the new MV (REPLACE SINK … FROM ${displayName(entry.target)} on RisingWave 3.1+, or create a new sink and drop the old one).`

@@ -79,7 +79,7 @@ describe("in place", () => {
       "kinds",
       "select kind from t",
       {
-        zeroDowntime: {},
+        zeroDowntime: { enabled: false },
         indexes: [{ columns: ["kind"] }],
         grants: { select: ["bi", "ops"] },
         persistDocs: { relation: true, columns: true },
@@ -100,7 +100,7 @@ describe("in place", () => {
       evidence,
     });
     expect(plan.models[0]).toMatchObject({ action: "in-place", targetId: 10 });
-    expect(plan.models[0]?.steps.map((step) => step.sql)).toEqual([
+    expect(plan.models[0]?.steps.flatMap((step) => ("sql" in step ? [step.sql] : []))).toEqual([
       'CREATE INDEX "__dbt_index_kinds_kind" ON "analytics"."kinds" ("kind")',
       'GRANT SELECT ON MATERIALIZED VIEW "analytics"."kinds" TO "ops"',
       `COMMENT ON COLUMN "analytics"."kinds"."kind" IS 'The kind'`,

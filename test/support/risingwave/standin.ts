@@ -22,6 +22,8 @@
  *   job (it leaves rw_ddl_progress); `WAIT [MATERIALIZED VIEW x]` waits for them.
  * - `SET/RESET/SHOW background_ddl` and `allow_drop_cascade` (session GUCs
  *   rw_standin.*); `WAIT MATERIALIZED VIEW x` only from 3.0 (a parser error before).
+ * - `CREATE SCHEMA IF NOT EXISTS s` of an existing schema is a notice before any
+ *   privilege check (PostgreSQL checks CREATE on the database first).
  * - `DROP ... CASCADE` refused unless the session `SET allow_drop_cascade = true`.
  *   No released RisingWave refuses it (the guard is an unmerged branch); kept so that
  *   a stray CASCADE fails loudly in tests.
