@@ -37402,7 +37402,7 @@ function eventFileProblem() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_event_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6054);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1193);
 // First: it checks the event file before @actions/github reads it (see event-file.ts).
 
 
@@ -37413,7 +37413,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6054:
+/***/ 1193:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45373,11 +45373,11 @@ function notASha(field, value) {
         "the revision to compare with, or `models` to choose what to deploy.");
 }
 const NO_COMMIT = /^0+$/;
-/** DESIGN 3 `base-ref` default: the pull request's base, or the push's `before`. */
+/** DESIGN 3 `base-ref` default: the pull request's base, the merge group's base, or the push's `before`. */
 function eventBaseRevision(context) {
-    const prBase = context.payload.pull_request?.base?.sha;
+    const prBase = context.payload.pull_request?.base?.sha ?? context.payload.merge_group?.base_sha;
     if (prBase !== undefined && typeof prBase !== "string") {
-        throw notASha("pull_request.base.sha", prBase);
+        throw notASha(context.payload.pull_request ? "pull_request.base.sha" : "merge_group.base_sha", prBase);
     }
     if (prBase)
         return prBase;
@@ -45573,67 +45573,150 @@ function displayName(name) {
 }
 
 ;// CONCATENATED MODULE: ./src/sql/lexer.ts
-const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+const DOLLAR_TAG = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
+const DIGIT_FIRST_TAG = /\$[0-9][A-Za-z0-9_]*\$/y;
+const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
+const NUMBER = /0[xX][0-9A-Fa-f]+|0[oO][0-7]+|0[bB][01]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:([eE])(-?)([0-9]*))?/y;
+const SPACE = /[ \t\n\r]+/y;
 function isWordChar(char) {
     return char !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(char);
+}
+const NESTING = "ambiguous comment nesting (`/*/` or `*/*` inside a comment): RisingWave and PostgreSQL disagree where it ends";
+const CARRIAGE_RETURN = "a -- comment ended by a carriage return: PostgreSQL ends it there, RisingWave only at a line feed";
+const CONTINUED_ESCAPES = "an E'' string continued on a new line: PostgreSQL reads backslash escapes in the continuation, RisingWave does not";
+const EXPONENT = "a number with an incomplete exponent (such as `1e`): RisingWave and PostgreSQL split it differently";
+const DOLLAR_AFTER_NUMBER = "a `$` directly after a number: RisingWave starts a dollar quote there, PostgreSQL may read a name";
+const DIGIT_TAG = "a dollar-quote tag starting with a digit (such as `$1a$`): RisingWave releases read a dollar quote, PostgreSQL a parameter";
+const HASH_MINUS = "`#--`: RisingWave before 2.6 reads the operator `#-`, PostgreSQL the start of a comment";
+const PIPE_SLASH = "`|/*`: RisingWave before 2.6 reads the operator `|/`, PostgreSQL the start of a comment";
+const NUL = "a NUL character: the server would read the text only up to it";
+function strayCharacter(char) {
+    const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    return char.charCodeAt(0) < 0x80
+        ? `the control character ${code} outside quotes: PostgreSQL reads it as a space, RisingWave as a stray character`
+        : `the character '${char}' (${code}) outside quotes: RisingWave reads no unquoted non-ASCII name, PostgreSQL does; put the name in double quotes`;
+}
+function match(pattern, sql, index) {
+    pattern.lastIndex = index;
+    return pattern.exec(sql);
 }
 function* sqlTokens(sql) {
     let index = 0;
     let line = 1;
-    const token = (kind, end, unterminated) => {
+    let previous;
+    const token = (kind, end, problem = {}) => {
         const text = sql.slice(index, end);
-        const result = { kind, text, line, ...(unterminated ? { unterminated } : {}) };
+        const ambiguous = problem.ambiguous ?? (text.includes("\0") ? NUL : undefined);
+        const result = {
+            kind,
+            text,
+            line,
+            ...(problem.unterminated ? { unterminated: problem.unterminated } : {}),
+            ...(ambiguous ? { ambiguous } : {}),
+        };
         for (const char of text)
             if (char === "\n")
                 line++;
         index = end;
+        previous = result;
         return result;
     };
+    const after = (text) => previous?.kind === "other" && previous.text === text;
     while (index < sql.length) {
         const char = sql[index];
         const next = sql[index + 1];
-        if (/\s/.test(char)) {
-            let end = index + 1;
-            while (end < sql.length && /\s/.test(sql[end]))
-                end++;
-            yield token("space", end);
+        const space = match(SPACE, sql, index);
+        if (space) {
+            yield token("space", index + space[0].length);
         }
         else if (char === "-" && next === "-") {
-            const end = sql.indexOf("\n", index);
-            yield token("comment", end === -1 ? sql.length : end);
+            yield lineComment(sql, index, after("#"), token);
         }
         else if (char === "/" && next === "*") {
-            const end = blockCommentEnd(sql, index);
-            yield token("comment", end ?? sql.length, end === undefined ? "block comment" : undefined);
+            const { end, agree } = blockCommentEnd(sql, index);
+            yield token("comment", end ?? sql.length, {
+                unterminated: end === undefined && agree ? "block comment" : undefined,
+                ambiguous: agree ? (after("|") ? PIPE_SLASH : undefined) : NESTING,
+            });
         }
         else if (char === "'") {
-            const escapes = /[eE]/.test(sql[index - 1] ?? "") && !isWordChar(sql[index - 2]);
+            const escapes = previous?.kind === "word" && /^[eE]$/.test(previous.text);
             const end = quotedEnd(sql, index, "'", escapes);
-            yield token("string", end ?? sql.length, end === undefined ? "string literal" : undefined);
+            const continued = escapes && end !== undefined && continuesString(sql, end);
+            yield token("string", end ?? sql.length, {
+                unterminated: end === undefined ? "string literal" : undefined,
+                ambiguous: continued ? CONTINUED_ESCAPES : undefined,
+            });
         }
         else if (char === '"') {
             const end = quotedEnd(sql, index, '"', false);
-            yield token("identifier", end ?? sql.length, end === undefined ? "quoted identifier" : undefined);
+            yield token("identifier", end ?? sql.length, {
+                unterminated: end === undefined ? "quoted identifier" : undefined,
+            });
         }
-        else if (char === "$" &&
-            !isWordChar(sql[index - 1]) &&
-            DOLLAR_TAG.test(sql.slice(index, index + 200))) {
-            const tag = DOLLAR_TAG.exec(sql.slice(index, index + 200))[0];
-            const close = sql.indexOf(tag, index + tag.length);
-            yield close === -1
-                ? token("dollar-quoted", sql.length, "dollar-quoted string")
-                : token("dollar-quoted", close + tag.length);
+        else if (char === "$") {
+            yield dollar(sql, index, previous, token);
         }
         else if (char === ";") {
             yield token("semicolon", index + 1);
         }
         else {
-            yield token("other", index + 1);
+            yield codeToken(sql, index, token);
         }
     }
 }
-/** PostgreSQL block comments nest. */
+/** A name, a number, or a single character of code. */
+function codeToken(sql, index, token) {
+    const word = match(WORD, sql, index);
+    if (word)
+        return token("word", index + word[0].length);
+    const number = match(NUMBER, sql, index);
+    if (number) {
+        const incomplete = number[1] !== undefined && number[3] === "";
+        return token("number", index + number[0].length, {
+            ambiguous: incomplete ? EXPONENT : undefined,
+        });
+    }
+    const char = String.fromCodePoint(sql.codePointAt(index) ?? 0);
+    if (char === "\0")
+        return token("other", index + 1, { ambiguous: NUL });
+    if (char < " " || char >= "\u007f") {
+        return token("other", index + char.length, { ambiguous: strayCharacter(char) });
+    }
+    return token("other", index + 1);
+}
+function lineComment(sql, start, afterHash, token) {
+    const newline = sql.indexOf("\n", start);
+    const end = newline === -1 ? sql.length : newline;
+    const carriageReturn = /\r(?!\n)/.test(sql.slice(start, end + 1));
+    return token("comment", end, {
+        ambiguous: afterHash ? HASH_MINUS : carriageReturn ? CARRIAGE_RETURN : undefined,
+    });
+}
+function dollar(sql, start, previous, token) {
+    if (previous?.kind === "number") {
+        return token("other", start + 1, { ambiguous: DOLLAR_AFTER_NUMBER });
+    }
+    if (match(DIGIT_FIRST_TAG, sql, start)) {
+        return token("other", DIGIT_FIRST_TAG.lastIndex, { ambiguous: DIGIT_TAG });
+    }
+    const tag = match(DOLLAR_TAG, sql, start)?.[0];
+    if (tag === undefined)
+        return token("other", start + 1);
+    const close = sql.indexOf(tag, start + tag.length);
+    return close === -1
+        ? token("dollar-quoted", sql.length, { unterminated: "dollar-quoted string" })
+        : token("dollar-quoted", close + tag.length);
+}
+/**
+ * Where a block comment ends for PostgreSQL (nesting, delimiters never overlapping) and whether
+ * RisingWave's scanner, which remembers only the last character, ends it at the same place.
+ */
 function blockCommentEnd(sql, start) {
+    const postgres = postgresCommentEnd(sql, start);
+    return { end: postgres, agree: postgres === risingWaveCommentEnd(sql, start) };
+}
+function postgresCommentEnd(sql, start) {
     let depth = 0;
     let i = start;
     while (i < sql.length) {
@@ -45652,6 +45735,43 @@ function blockCommentEnd(sql, start) {
         }
     }
     return undefined;
+}
+function risingWaveCommentEnd(sql, start) {
+    let depth = 1;
+    let last = " ";
+    for (let i = start + 2; i < sql.length; i++) {
+        const char = sql[i];
+        if (last === "/" && char === "*")
+            depth++;
+        else if (last === "*" && char === "/" && --depth === 0)
+            return i + 1;
+        last = char;
+    }
+    return undefined;
+}
+/** PostgreSQL joins a string to the previous one across whitespace holding a newline. */
+function continuesString(sql, from) {
+    let newline = false;
+    let i = from;
+    for (;;) {
+        const char = sql[i];
+        if (char === "\n" || char === "\r") {
+            newline = true;
+            i++;
+        }
+        else if (char === " " || char === "\t" || char === "\f" || char === "\v") {
+            i++;
+        }
+        else if (char === "-" && sql[i + 1] === "-") {
+            const end = sql.slice(i).search(/[\n\r]/);
+            if (end === -1)
+                return false;
+            i += end;
+        }
+        else {
+            return newline && char === "'";
+        }
+    }
 }
 /** The quote doubled is an escape, and so is a backslash in E'' strings. */
 function quotedEnd(sql, start, quote, backslashEscapes) {
@@ -45685,7 +45805,23 @@ class UnterminatedSqlError extends Error {
         this.name = "UnterminatedSqlError";
     }
 }
-/** Statements split at the `;` that are code: not those in strings, identifiers, comments or dollar quotes. */
+/** Text that PostgreSQL and RisingWave would split or read differently; never guessed at. */
+class AmbiguousSqlError extends Error {
+    construct;
+    line;
+    constructor(construct, line) {
+        super(`${construct} (line ${line})`);
+        this.construct = construct;
+        this.line = line;
+        this.name = "AmbiguousSqlError";
+    }
+}
+/**
+ * Statements split at the `;` that are code: not those in strings, identifiers, comments or dollar
+ * quotes. A `;` with no statement before it gives an empty statement (text ""), since a wrapper
+ * such as `CREATE … AS ` would put it inside the text; what follows the last `;` counts only if it
+ * holds code.
+ */
 function splitSqlStatements(sql) {
     const statements = [];
     let text = "";
@@ -45699,7 +45835,10 @@ function splitSqlStatements(sql) {
     for (const token of sqlTokens(sql)) {
         if (token.unterminated)
             throw new UnterminatedSqlError(token.unterminated, token.line);
+        if (token.ambiguous)
+            throw new AmbiguousSqlError(token.ambiguous, token.line);
         if (token.kind === "semicolon") {
+            firstLine ??= token.line;
             close();
             continue;
         }
@@ -45724,6 +45863,8 @@ class SqlShapeError extends Error {
 /**
  * Model SQL and hooks come from pull requests: a second statement stacked after a `;` would run
  * with the deploy's privileges, so anything but exactly one statement is refused.
+ * Text that PostgreSQL and RisingWave would split differently is refused too: the database's
+ * extended protocol is the first barrier against a second statement, this is the second.
  * Returns the statement without its trailing `;`.
  */
 function requireSingleStatement(sql, what) {
@@ -45735,7 +45876,14 @@ function requireSingleStatement(sql, what) {
         if (error instanceof UnterminatedSqlError) {
             throw new SqlShapeError(`${what}: ${error.message}.`, error.line);
         }
+        if (error instanceof AmbiguousSqlError) {
+            throw new SqlShapeError(`${what} is refused: ${error.message}. Write it so that both read it the same way.`, error.line);
+        }
         throw error;
+    }
+    const empty = statements.find((statement) => statement.text === "");
+    if (empty) {
+        throw new SqlShapeError(`${what} has a ';' with no statement before it on line ${empty.line}. Remove it.`, empty.line);
     }
     const [first, second] = statements;
     if (!first)
@@ -45749,7 +45897,7 @@ function requireSingleStatement(sql, what) {
 
 ;// CONCATENATED MODULE: ./src/sql/index-definition.ts
 
-/** Words, quoted identifiers and single symbols; strings, comments and spaces as "other". */
+/** Words, quoted identifiers and symbols; strings and numbers as "other"; no spaces or comments. */
 function pieces(sql) {
     const out = [];
     let offset = 0;
@@ -45758,15 +45906,8 @@ function pieces(sql) {
         offset += token.text.length;
         if (token.kind === "space" || token.kind === "comment")
             continue;
-        if (token.kind === "identifier") {
-            out.push({ kind: "identifier", text: token.text, start });
-        }
-        else if (token.kind === "other" && isWordChar(token.text)) {
-            const last = out[out.length - 1];
-            if (last?.kind === "word" && last.start + last.text.length === start)
-                last.text += token.text;
-            else
-                out.push({ kind: "word", text: token.text, start });
+        if (token.kind === "identifier" || token.kind === "word") {
+            out.push({ kind: token.kind, text: token.text, start });
         }
         else {
             out.push({ kind: token.kind === "other" ? "symbol" : "other", text: token.text, start });
@@ -46781,12 +46922,209 @@ function reportFailure(error) {
     setFailed(errorText(error));
 }
 
+;// CONCATENATED MODULE: ./src/security/project-env.ts
+/**
+ * Which environment variables a dbt project's `env_var()` may read. The project is code from the
+ * pull request, and the runner's environment holds the action's inputs (the database URL), the
+ * workflow token and the runner's own credentials, so this is an allow-list: the `DBT_*`
+ * variables dbt projects conventionally read, plus the names the `env-vars` input lists.
+ * Nothing that names a credential is ever readable, whatever the input says.
+ */
+/** Readable without being listed, as in dbt projects: `DBT_TARGET`, `DBT_SCHEMA_SUFFIX`, … */
+const DEFAULT_PREFIX = "DBT_";
+/** dbt keeps these for profiles.yml and packages.yml only (dbt-core SECRET_ENV_PREFIX). */
+const DBT_SECRET_PREFIX = "DBT_ENV_SECRET_";
+const RUNNER_PREFIXES = [
+    ["INPUT_", "the action's own inputs, the database URL and the token among them"],
+    ["ACTIONS_", "the runner's tokens and service URLs"],
+    ["RUNNER_", "the runner's own settings"],
+    ["PG", "libpq's connection settings, the password among them"],
+];
+const RUNNER_NAMES = new Set(["GITHUB_TOKEN", "GH_TOKEN", "GITHUB_PAT"]);
+/** Name parts that mark a credential: `KAFKA_PASSWORD`, `DBT_API_KEY`, `SNOWFLAKE_TOKEN`, … */
+const CREDENTIAL_PARTS = new Set([
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "SECRET",
+    "SECRETS",
+    "TOKEN",
+    "KEY",
+    "APIKEY",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "AUTH",
+    "PRIVATE",
+]);
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*\*?$/;
+/** Why a variable (or a `PREFIX*` pattern) can never be made readable; undefined when it can. */
+function neverReadable(name) {
+    const upper = name.toUpperCase().replace(/\*$/, "");
+    for (const [prefix, what] of RUNNER_PREFIXES) {
+        if (upper.startsWith(prefix))
+            return `${prefix}* variables are ${what}`;
+    }
+    if (RUNNER_NAMES.has(upper))
+        return `${upper} is the workflow's GitHub token`;
+    if (upper.split("_").some((part) => CREDENTIAL_PARTS.has(part))) {
+        return `${name} names a credential (dbt keeps secrets in profiles.yml; RisingWave has CREATE SECRET)`;
+    }
+    return undefined;
+}
+/** A problem with one entry of the `env-vars` input, or undefined when it is fine. */
+function envVarEntryProblem(entry) {
+    if (!NAME.test(entry)) {
+        return `"${entry}" is not a variable name (letters, digits, _, - and ., optionally ending in *)`;
+    }
+    const reason = neverReadable(entry);
+    return reason ? `${entry} can never be readable: ${reason}` : undefined;
+}
+function listed(name, allowed) {
+    return allowed.some((entry) => entry.endsWith("*") ? name.startsWith(entry.slice(0, -1)) : name === entry);
+}
+/**
+ * The environment the project is rendered with: the readable variables of `env` with their values,
+ * and every other variable that is set present without a value, so that `env_var()` can say it
+ * is unreadable instead of quietly using a default.
+ */
+function projectEnvironment(env, allowed) {
+    const visible = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        const readable = !neverReadable(name) && (name.startsWith(DEFAULT_PREFIX) || listed(name, allowed));
+        visible[name] = readable ? value : undefined;
+    }
+    return visible;
+}
+
+;// CONCATENATED MODULE: ./src/security/secrets.ts
+
+/**
+ * The values that must never leave the process in the clear, and the one function that takes
+ * them out of text on its way out: log lines and annotations, outputs, the job summary, the pull
+ * request comment and every request sent to GitHub. A secret can reach those through any path
+ * (rendered SQL, a database error, a URL in a message), so text is redacted where it leaves,
+ * not where it is made.
+ */
+class SecretRegistry {
+    spellings = new Set();
+    /** Longest first, so a secret is never left half-replaced by a shorter one inside it. */
+    ordered = [];
+    /** Registers a value in every spelling it takes on the way out. */
+    register(value) {
+        if (value === "")
+            return;
+        for (const spelling of spellingsOf(value))
+            this.spellings.add(spelling);
+        this.ordered = [...this.spellings].sort((a, b) => b.length - a.length);
+    }
+    has(value) {
+        return this.spellings.has(value);
+    }
+    redact(text) {
+        let out = text;
+        for (const secret of this.ordered)
+            if (out.includes(secret))
+                out = out.split(secret).join("***");
+        return out;
+    }
+}
+/**
+ * As written; percent-encoded as in a URL; escaped as in a JSON string (the `plan` output), an SQL
+ * literal, HTML, and the data and properties of a workflow command (@actions/core escapeData and
+ * escapeProperty).
+ */
+function spellingsOf(value) {
+    const commandData = value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+    const commandProperty = commandData.replace(/:/g, "%3A").replace(/,/g, "%2C");
+    const html = value
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;");
+    return [
+        value,
+        encodeURIComponent(value),
+        JSON.stringify(value).slice(1, -1),
+        value.replace(/'/g, "''"),
+        html,
+        commandData,
+        commandProperty,
+    ];
+}
+/** The process's registry: the action and the CLI register into it and redact through it. */
+const secrets = new SecretRegistry();
+/** Shorthand for `secrets.redact`, for the places text leaves the process. */
+function redact(text) {
+    return secrets.redact(text);
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * A database URL's secrets, from its raw text even when it does not parse (an error about it must
+ * not echo the password): the whole text, the URL as normalised, and the password of the user
+ * part and of a `password=` parameter, both as written and decoded.
+ */
+function databaseUrlSecrets(raw) {
+    const text = raw.trim();
+    if (text === "")
+        return [];
+    const found = [raw, text];
+    const userPassword = /^[a-z]+:\/\/[^:/@]*:([^@]*)@/i.exec(text)?.[1];
+    if (userPassword)
+        found.push(userPassword, decoded(userPassword));
+    for (const match of text.matchAll(/[?&]password=([^&#]*)/gi)) {
+        const value = match[1];
+        found.push(value, decoded(value.replace(/\+/g, " ")));
+    }
+    try {
+        const url = new URL(text);
+        found.push(url.href);
+        if (url.password)
+            found.push(url.password, decoded(url.password));
+        const parameter = url.searchParams.get("password");
+        if (parameter)
+            found.push(parameter);
+    }
+    catch {
+        // Not a URL: the raw spellings above are all there is.
+    }
+    return [...new Set(found.filter((value) => value !== ""))];
+}
+/** Secrets the runner's environment holds: libpq's password, GitHub's tokens, dbt's secrets. */
+function environmentSecrets(env) {
+    const names = Object.keys(env).filter((name) => [
+        "PGPASSWORD",
+        "GITHUB_TOKEN",
+        "GH_TOKEN",
+        "ACTIONS_RUNTIME_TOKEN",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    ].includes(name) || name.startsWith(DBT_SECRET_PREFIX));
+    return names.map((name) => env[name] ?? "").filter((value) => value !== "");
+}
+
+;// CONCATENATED MODULE: ./src/security/outputs.ts
+
+
+/** `core.setOutput`, redacted: outputs are read by later steps and shown in the workflow's UI. */
+function outputs_setOutput(name, value) {
+    setOutput(name, redact(value));
+}
+
 ;// CONCATENATED MODULE: ./src/action/cleanup-outputs.ts
 
 
 function setCleanupOutputs(result) {
-    setOutput("dropped-temp-mvs", JSON.stringify(result.dryRun ? [] : result.dropped.map((temp) => displayName(temp.relation))));
-    setOutput("preserved-temp-mvs", JSON.stringify([
+    outputs_setOutput("dropped-temp-mvs", JSON.stringify(result.dryRun ? [] : result.dropped.map((temp) => displayName(temp.relation))));
+    outputs_setOutput("preserved-temp-mvs", JSON.stringify([
         ...result.kept.map((entry) => entry.relation),
         ...result.young.map((temp) => temp.relation),
     ].map(displayName)));
@@ -46835,12 +47173,12 @@ function planToJson(plan) {
 
 const names = (relations) => JSON.stringify(relations.map(displayName));
 function setDeployOutputs(result) {
-    setOutput("plan", JSON.stringify(planToJson(result.plan)));
+    outputs_setOutput("plan", JSON.stringify(planToJson(result.plan)));
     const outcome = result.outcome;
-    setOutput("swapped", names(outcome?.swapped ?? []));
-    setOutput("created", names(outcome?.created ?? []));
-    setOutput("preserved-temp-mvs", names(outcome?.preservedTemps.map((temp) => temp.relation) ?? []));
-    setOutput("dropped-temp-mvs", names(outcome?.droppedTemps ?? []));
+    outputs_setOutput("swapped", names(outcome?.swapped ?? []));
+    outputs_setOutput("created", names(outcome?.created ?? []));
+    outputs_setOutput("preserved-temp-mvs", names(outcome?.preservedTemps.map((temp) => temp.relation) ?? []));
+    outputs_setOutput("dropped-temp-mvs", names(outcome?.droppedTemps ?? []));
 }
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -47215,7 +47553,39 @@ async function viewerLogin(client) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/security/redact-requests.ts
+/** Parts of a request that address it rather than carry content; the token is in `headers`. */
+const ADDRESSING = new Set(["method", "url", "baseUrl", "headers", "request", "mediaType"]);
+function redactValue(value, registry) {
+    if (typeof value === "string")
+        return registry.redact(value);
+    if (Array.isArray(value))
+        return value.map((item) => redactValue(item, registry));
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item, registry)]));
+    }
+    return value;
+}
+/**
+ * Every request the client sends has its content redacted: comment bodies and any other
+ * parameter, except those that address the request (the URL and what fills it in).
+ */
+function redactRequests(client, registry) {
+    client.hook.before("request", (options) => {
+        const fields = options;
+        const url = String(fields.url ?? "");
+        for (const [key, value] of Object.entries(fields)) {
+            if (ADDRESSING.has(key) || url.includes(`{${key}}`))
+                continue;
+            fields[key] = redactValue(value, registry);
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/action/publish.ts
+
+
+
 
 
 
@@ -47234,7 +47604,7 @@ function reportContext(projectName, settings, context) {
 /** The job summary always; failing to write it is only a warning. */
 async function writeSummary(body) {
     try {
-        await summary.addRaw(body).write();
+        await summary.addRaw(redact(body)).write();
     }
     catch (error) {
         warning(`Could not write the job summary: ${error.message}`);
@@ -47254,6 +47624,7 @@ async function publishComment(body, report, settings, context) {
     }
     try {
         const client = createGitHubClient(settings.githubToken);
+        redactRequests(client, secrets);
         const number = context.payload.pull_request?.number ??
             (context.eventName === "push"
                 ? await findMergedPull(client, context.repo, context.sha)
@@ -47265,8 +47636,8 @@ async function publishComment(body, report, settings, context) {
             return;
         }
         const author = await viewerLogin(client);
-        const comment = await upsertStickyComment(client, { ...context.repo, issueNumber: number }, commentMarker(report), author, body);
-        setOutput("comment-url", comment.url);
+        const comment = await upsertStickyComment(client, { ...context.repo, issueNumber: number }, commentMarker(report), author, redact(body));
+        outputs_setOutput("comment-url", comment.url);
         info(`Pull request #${number} comment ${comment.outcome}: ${comment.url}`);
     }
     catch (error) {
@@ -60686,6 +61057,7 @@ class TemplateFunctionError extends Error {
 
 
 
+
 /**
  * What every template sees, whatever the model: Python-style constants, `var`, `env_var`,
  * `target` and dbt's side-effect-free builtins. Models and macros see it through their scopes.
@@ -60748,16 +61120,24 @@ function lookupVar(vars, args) {
         return fallback;
     throw new TemplateFunctionError(`required var '${key}' is not set.`, "var", `Add it to the \`vars\` input or to vars in dbt_project.yml, or give var('${key}', <default>).`);
 }
+/** `env` holds the readable variables' values; a variable that is set but unreadable has none. */
 function lookupEnvVar(env, args) {
     const { positional } = splitArguments(args);
     const [name, fallback] = positional;
     const key = name ? String(toJs(name)) : "";
+    // dbt-core context/base.py env_var() and exceptions.py SecretEnvVarLocationError, word for word.
+    if (key.startsWith(DBT_SECRET_PREFIX)) {
+        throw new TemplateFunctionError(`Secret env vars are allowed only in profiles.yml or packages.yml. Found '${key}' referenced elsewhere.`, "env_var");
+    }
     const value = env[key];
     if (value !== undefined)
         return stringValue(value);
+    if (Object.hasOwn(env, key)) {
+        throw new TemplateFunctionError(`environment variable '${key}' is set, but the project may not read it.`, "env_var", "A dbt project reads DBT_* variables and those the `env-vars` input lists; never credentials, the action's inputs or the runner's own variables.");
+    }
     if (fallback)
         return fallback;
-    throw new TemplateFunctionError(`environment variable '${key}' is not set.`, "env_var", `Set ${key} in the workflow step's env, or give env_var('${key}', <default>).`);
+    throw new TemplateFunctionError(`environment variable '${key}' is not set.`, "env_var", `Set ${key} in the workflow step's env${key.startsWith("DBT_") ? "" : " and list it in the `env-vars` input"}, or give env_var('${key}', <default>).`);
 }
 function createModelEnvironment(parent, context) {
     const env = new package_types_Environment(parent);
@@ -64076,6 +64456,7 @@ function validatePlan(plan, evidence, logger) {
 
 
 
+
 /** Who this process is, for the deploy lock. */
 function lockHolderOf(env) {
     return currentHolder(env, () => `rw-zero-downtime on ${(0,external_node_os_namespaceObject.hostname)()} (pid ${process.pid})`);
@@ -64091,7 +64472,7 @@ async function runDeploy(run) {
         projectDir: settings.projectDir,
         targetSchema: settings.targetSchema,
         vars: settings.vars,
-        env: run.env,
+        env: projectEnvironment(run.env, settings.envVars),
     };
     const head = await loadProject(load);
     const requests = await collectRequests(head, { models: settings.models, baseRevision: settings.baseRef ?? run.eventBaseRevision }, load);
@@ -64306,13 +64687,31 @@ function run_cleanup_formatAge(ms) {
 
 ;// CONCATENATED MODULE: ./src/log/actions-logger.ts
 
+
+
 function properties(annotation) {
     if (!annotation)
         return undefined;
     return { file: annotation.file, startLine: annotation.line, title: annotation.title };
 }
+/**
+ * The runner reads a line starting with `::` (or holding `##[`) as a workflow command. Log lines
+ * echo model SQL and database errors, which a pull request controls, so such text is printed
+ * between `::stop-commands::<token>` and `::<token>::` with a token nobody can guess: it cannot
+ * add an annotation, mask a value or resume commands.
+ */
+function actions_logger_info(message) {
+    if (!/::|##\[/.test(message)) {
+        info(message);
+        return;
+    }
+    const token = (0,external_node_crypto_.randomUUID)();
+    process.stdout.write(`::stop-commands::${token}${external_node_os_namespaceObject.EOL}`);
+    info(message);
+    process.stdout.write(`::${token}::${external_node_os_namespaceObject.EOL}`);
+}
 const actionsLogger = {
-    info: (message) => info(message),
+    info: actions_logger_info,
     warning: (message, annotation) => warning(message, properties(annotation)),
     error: (message, annotation) => core_error(message, properties(annotation)),
     group: (name, work) => group(name, work),
@@ -64368,6 +64767,29 @@ function renderCleanupReport(result) {
     if (result.found.length === 0)
         lines.push("No temporary MVs found.", "");
     return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/security/redact-streams.ts
+/**
+ * Redacts everything the process writes to stdout and stderr: log lines, workflow commands
+ * (annotations included) and anything a library or a crash prints. A value must be sent to
+ * `::add-mask::` before it is registered here, or the mask command itself would be redacted.
+ */
+function redactProcessOutput(registry, streams = [process.stdout, process.stderr]) {
+    for (const stream of streams) {
+        const write = stream.write.bind(stream);
+        stream.write = ((chunk, ...rest) => {
+            const encoding = typeof rest[0] === "string" ? rest[0] : undefined;
+            if (typeof chunk === "string" && (encoding === undefined || /^utf-?8$/i.test(encoding))) {
+                return write(registry.redact(chunk), ...rest);
+            }
+            if (chunk instanceof Uint8Array) {
+                const text = registry.redact(Buffer.from(chunk).toString("utf8"));
+                return write(Buffer.from(text, "utf8"), ...rest);
+            }
+            return write(chunk, ...rest);
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/settings/parse.ts
@@ -64469,24 +64891,52 @@ function parseDatabaseUrl(input, raw) {
     return url;
 }
 
+;// CONCATENATED MODULE: ./src/settings/dry-run.ts
+
+/**
+ * Events whose code is already on a branch the repository chose to deploy from: a push, a run
+ * started by hand, a schedule. Every other event (all `pull_request*` kinds, `merge_group`,
+ * `issue_comment`, events not known yet) can carry code nobody has merged.
+ */
+const APPLY_EVENTS = ["push", "workflow_dispatch", "schedule"];
+/** The command line is run by hand against a database its user chose. */
+const CLI_EVENT = "cli";
+/** `dry-run: auto` applies only where the code is merged; `false` elsewhere only when allowed on purpose. */
+function resolveDryRun(choice, eventName, allowUnmergedDeploy) {
+    const merged = APPLY_EVENTS.includes(eventName) || eventName === CLI_EVENT;
+    if (choice === "auto")
+        return !merged;
+    if (choice === "true")
+        return true;
+    if (!merged && !allowUnmergedDeploy) {
+        throw new SettingsError("dry-run", `is false on a \`${eventName || "unknown"}\` event, whose code may not be merged: only push, ` +
+            "workflow_dispatch and schedule runs write to the database. Use `dry-run: auto`, or set " +
+            "`allow-unmerged-deploy: true` to let this event's run write on purpose.");
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/settings/settings.ts
+
+
+
 
 
 const MODES = ["deploy", "cleanup"];
 const DRY_RUN_CHOICES = ["auto", "true", "false"];
 const ZERO_DOWNTIME_CHOICES = ["model-config", "all"];
-/** Events on which `dry-run: auto` means a dry run: code from a pull request is never applied. */
-const PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
 const identifierSchema = schemas_string()
     .min(1)
     .refine((value) => !value.includes("\0"), "must not contain NUL characters");
 const settingsSchema = object({
     mode: schemas_enum(MODES),
     dryRun: schemas_boolean(),
+    allowUnmergedDeploy: schemas_boolean(),
     databaseUrl: _instanceof(URL).optional(),
     projectDir: schemas_string().min(1),
     targetSchema: identifierSchema,
     vars: record(schemas_string(), unknown()),
+    envVars: array(schemas_string()),
     models: schemas_string().optional(),
     baseRef: schemas_string().optional(),
     fullRefresh: schemas_boolean(),
@@ -64514,15 +64964,16 @@ function buildSettings(read, context) {
     const waitTimeoutMs = parseDuration("wait-timeout", withDefault(read("wait-timeout"), "2h"));
     if (waitTimeoutMs <= 0)
         throw new SettingsError("wait-timeout", "must be greater than zero.");
+    const allowUnmergedDeploy = parseBoolean("allow-unmerged-deploy", withDefault(read("allow-unmerged-deploy"), "false"));
     const candidate = {
         mode: parseChoice("mode", withDefault(read("mode"), "deploy"), MODES),
-        dryRun: dryRunChoice === "auto"
-            ? PULL_REQUEST_EVENTS.includes(context.eventName)
-            : dryRunChoice === "true",
+        dryRun: resolveDryRun(dryRunChoice, context.eventName, allowUnmergedDeploy),
+        allowUnmergedDeploy,
         databaseUrl: databaseUrlText ? parseDatabaseUrl("database-url", databaseUrlText) : undefined,
         projectDir: withDefault(read("project-dir"), ".").trim(),
         targetSchema: withDefault(read("target-schema"), "public").trim(),
         vars: parseVars("vars", read("vars")),
+        envVars: parseEnvVars(read("env-vars")),
         models: settings_optional(read("models")),
         baseRef: settings_optional(read("base-ref")),
         fullRefresh: parseBoolean("full-refresh", withDefault(read("full-refresh"), "false")),
@@ -64545,64 +64996,52 @@ function buildSettings(read, context) {
     }
     return result.data;
 }
+/** Names (or `PREFIX*` patterns) separated by commas or newlines. */
+function parseEnvVars(raw) {
+    const entries = raw
+        .split(/[,\n]/)
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== "");
+    for (const entry of entries) {
+        const problem = envVarEntryProblem(entry);
+        if (problem)
+            throw new SettingsError("env-vars", `lists ${problem}.`);
+    }
+    return entries;
+}
 function toInputName(field) {
     return field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`).replace(/-ms$/, "");
 }
 /** The secrets a settings object carries, in every spelling a log line might contain them. */
 function secretsOf(settings) {
-    const secrets = [];
-    const url = settings.databaseUrl;
-    if (url) {
-        secrets.push(url.href);
-        if (url.password) {
-            secrets.push(url.password, decodeURIComponent(url.password));
-        }
-    }
-    if (settings.githubToken)
-        secrets.push(settings.githubToken);
-    return [...new Set(secrets.filter((secret) => secret.length > 0))];
+    const url = settings.databaseUrl ? databaseUrlSecrets(settings.databaseUrl.href) : [];
+    return [...new Set([...url, ...(settings.githubToken ? [settings.githubToken] : [])])];
 }
 
 ;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 
 
 
+
 /**
- * Secrets as typed by the user, masked before anything is validated so that even an error
- * about a malformed `database-url` cannot echo the password into the log.
+ * Secrets are registered before anything is validated, so that even an error about a malformed
+ * `database-url` cannot echo the password: each goes to the runner's log masking
+ * (`::add-mask::`) first, then to the registry that redacts everything leaving the process.
  */
-function rawSecrets() {
-    const secrets = [];
-    const rawUrl = getInput("database-url");
-    if (rawUrl !== "") {
-        secrets.push(rawUrl);
-        const password = /^[a-z]+:\/\/[^:/@]*:([^@]*)@/i.exec(rawUrl)?.[1];
-        if (password)
-            secrets.push(password, action_inputs_safeDecode(password));
-    }
-    if (process.env.PGPASSWORD)
-        secrets.push(process.env.PGPASSWORD);
-    return secrets;
-}
-function action_inputs_safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
 function readActionSettings() {
-    const masked = new Set();
-    const mask = (secrets) => {
-        for (const secret of secrets) {
-            if (secret === "" || masked.has(secret))
+    const mask = (values) => {
+        for (const value of values) {
+            if (value === "" || secrets.has(value))
                 continue;
-            masked.add(secret);
-            core_setSecret(secret);
+            core_setSecret(value);
+            secrets.register(value);
         }
     };
-    mask(rawSecrets());
+    mask([
+        ...databaseUrlSecrets(getInput("database-url")),
+        getInput("github-token"),
+        ...environmentSecrets(process.env),
+    ]);
     const settings = buildSettings((name) => getInput(name), {
         eventName: github_context.eventName,
     });
@@ -64624,7 +65063,10 @@ function readActionSettings() {
 
 
 
+
+
 async function run(eventProblem) {
+    redactProcessOutput(secrets);
     let settings;
     try {
         if (eventProblem !== undefined)

@@ -8,7 +8,10 @@ import { errorText } from "./risingwave/errors.js";
 import { planToJson } from "./plan/plan-json.js";
 import { renderCleanupReport } from "./report/cleanup-markdown.js";
 import { renderReport } from "./report/markdown.js";
-import { buildSettings } from "./settings/settings.js";
+import { CLI_EVENT } from "./settings/dry-run.js";
+import { redactProcessOutput } from "./security/redact-streams.js";
+import { environmentSecrets, secrets } from "./security/secrets.js";
+import { buildSettings, secretsOf } from "./settings/settings.js";
 
 const USAGE = `Usage: rw-zero-downtime <command> [options]
 
@@ -22,6 +25,7 @@ Options take the action's input names, e.g.:
   --database-url URL     (default: $RISINGWAVE_URL, else the PG* variables)
   --project-dir DIR      --target-schema NAME   --models "a, b+" | all
   --base-ref REV         --vars YAML            --full-refresh true|false
+  --env-vars "A, B_*"    (env_var() reads DBT_* and these; never credentials)
   --zero-downtime model-config|all             --immediate-cleanup true|false
   --rebuild-downstream true|false              --background-ddl true|false
   --wait-timeout 2h      --json (print the plan as JSON)
@@ -36,6 +40,7 @@ const INPUT_NAMES = [
   "project-dir",
   "target-schema",
   "vars",
+  "env-vars",
   "models",
   "base-ref",
   "full-refresh",
@@ -76,8 +81,12 @@ async function main(argv: string[]): Promise<number> {
       if (name === "comment") return "false";
       return flags[name] ?? "";
     },
-    { eventName: "cli" },
+    { eventName: CLI_EVENT },
   );
+  for (const value of [...secretsOf(settings), ...environmentSecrets(process.env)]) {
+    secrets.register(value);
+  }
+  redactProcessOutput(secrets);
   const logger = consoleLogger(process.stderr);
   if (cleanup) {
     const result = await runCleanup(settings, logger, process.env);

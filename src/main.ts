@@ -10,10 +10,13 @@ import { runDeploy } from "./deploy/run-deploy.js";
 import { actionsLogger } from "./log/actions-logger.js";
 import { renderCleanupReport } from "./report/cleanup-markdown.js";
 import { renderFailureReport, renderReport } from "./report/markdown.js";
+import { redactProcessOutput } from "./security/redact-streams.js";
+import { secrets } from "./security/secrets.js";
 import { readActionSettings } from "./settings/action-inputs.js";
 import type { Settings } from "./settings/settings.js";
 
 export async function run(eventProblem?: string): Promise<void> {
+  redactProcessOutput(secrets);
   let settings: Settings;
   try {
     if (eventProblem !== undefined) throw new Error(eventProblem);

@@ -1,13 +1,13 @@
-import * as core from "@actions/core";
+import { setOutput } from "../security/outputs.js";
 import type { CleanupResult } from "../cleanup/run-cleanup.js";
 import { displayName } from "../sql/quote.js";
 
 export function setCleanupOutputs(result: CleanupResult): void {
-  core.setOutput(
+  setOutput(
     "dropped-temp-mvs",
     JSON.stringify(result.dryRun ? [] : result.dropped.map((temp) => displayName(temp.relation))),
   );
-  core.setOutput(
+  setOutput(
     "preserved-temp-mvs",
     JSON.stringify(
       [

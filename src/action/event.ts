@@ -3,6 +3,8 @@ export interface EventContext {
   eventName: string;
   payload: {
     pull_request?: { number?: number; base?: { sha?: unknown }; head?: { sha?: string } };
+    /** A merge queue's group: its head is the base plus the queued pull requests. */
+    merge_group?: { base_sha?: unknown };
     before?: unknown;
     after?: string;
   };
@@ -20,11 +22,14 @@ function notASha(field: string, value: unknown): Error {
 
 const NO_COMMIT = /^0+$/;
 
-/** DESIGN 3 `base-ref` default: the pull request's base, or the push's `before`. */
+/** DESIGN 3 `base-ref` default: the pull request's base, the merge group's base, or the push's `before`. */
 export function eventBaseRevision(context: EventContext): string | undefined {
-  const prBase = context.payload.pull_request?.base?.sha;
+  const prBase = context.payload.pull_request?.base?.sha ?? context.payload.merge_group?.base_sha;
   if (prBase !== undefined && typeof prBase !== "string") {
-    throw notASha("pull_request.base.sha", prBase);
+    throw notASha(
+      context.payload.pull_request ? "pull_request.base.sha" : "merge_group.base_sha",
+      prBase,
+    );
   }
   if (prBase) return prBase;
   const before = context.payload.before;

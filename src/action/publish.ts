@@ -4,6 +4,9 @@ import { findMergedPull } from "../report/github/merged-pull.js";
 import { upsertStickyComment } from "../report/github/sticky-comment.js";
 import { viewerLogin } from "../report/github/viewer.js";
 import { commentMarker, type ReportContext } from "../report/markdown.js";
+import { redactRequests } from "../security/redact-requests.js";
+import { setOutput } from "../security/outputs.js";
+import { redact, secrets } from "../security/secrets.js";
 import type { Settings } from "../settings/settings.js";
 import type { EventContext } from "./event.js";
 
@@ -30,7 +33,7 @@ export function reportContext(
 /** The job summary always; failing to write it is only a warning. */
 export async function writeSummary(body: string): Promise<void> {
   try {
-    await core.summary.addRaw(body).write();
+    await core.summary.addRaw(redact(body)).write();
   } catch (error) {
     core.warning(`Could not write the job summary: ${(error as Error).message}`);
   }
@@ -54,6 +57,7 @@ export async function publishComment(
   }
   try {
     const client = createGitHubClient(settings.githubToken);
+    redactRequests(client, secrets);
     const number =
       context.payload.pull_request?.number ??
       (context.eventName === "push"
@@ -73,9 +77,9 @@ export async function publishComment(
       { ...context.repo, issueNumber: number },
       commentMarker(report),
       author,
-      body,
+      redact(body),
     );
-    core.setOutput("comment-url", comment.url);
+    setOutput("comment-url", comment.url);
     core.info(`Pull request #${number} comment ${comment.outcome}: ${comment.url}`);
   } catch (error) {
     const status = (error as { status?: number }).status;

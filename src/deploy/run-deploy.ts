@@ -9,6 +9,7 @@ import { planToJson } from "../plan/plan-json.js";
 import type { Plan, PlanIssue } from "../plan/types.js";
 import { assumedCatalog, type CatalogSnapshot } from "../risingwave/catalog.js";
 import { openDatabase } from "../risingwave/open.js";
+import { projectEnvironment } from "../security/project-env.js";
 import type { Settings } from "../settings/settings.js";
 import { blockingProblems } from "./blocking-problems.js";
 import { collectRequests, type Requests } from "./requests.js";
@@ -65,7 +66,7 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
     projectDir: settings.projectDir,
     targetSchema: settings.targetSchema,
     vars: settings.vars,
-    env: run.env,
+    env: projectEnvironment(run.env, settings.envVars),
   };
   const head = await loadProject(load);
   const requests = await collectRequests(

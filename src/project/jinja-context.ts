@@ -1,4 +1,5 @@
 import { MacroReturn, TemplateFunctionError } from "./jinja/interpreter.js";
+import { DBT_SECRET_PREFIX } from "../security/project-env.js";
 import { Environment } from "./jinja/package-types.js";
 import {
   callableWithAttributes,
@@ -91,17 +92,32 @@ function lookupVar(vars: Record<string, unknown>, args: RuntimeValue[]): Runtime
   );
 }
 
+/** `env` holds the readable variables' values; a variable that is set but unreadable has none. */
 function lookupEnvVar(env: Record<string, string | undefined>, args: RuntimeValue[]): RuntimeValue {
   const { positional } = splitArguments(args);
   const [name, fallback] = positional;
   const key = name ? String(toJs(name)) : "";
+  // dbt-core context/base.py env_var() and exceptions.py SecretEnvVarLocationError, word for word.
+  if (key.startsWith(DBT_SECRET_PREFIX)) {
+    throw new TemplateFunctionError(
+      `Secret env vars are allowed only in profiles.yml or packages.yml. Found '${key}' referenced elsewhere.`,
+      "env_var",
+    );
+  }
   const value = env[key];
   if (value !== undefined) return stringValue(value);
+  if (Object.hasOwn(env, key)) {
+    throw new TemplateFunctionError(
+      `environment variable '${key}' is set, but the project may not read it.`,
+      "env_var",
+      "A dbt project reads DBT_* variables and those the `env-vars` input lists; never credentials, the action's inputs or the runner's own variables.",
+    );
+  }
   if (fallback) return fallback;
   throw new TemplateFunctionError(
     `environment variable '${key}' is not set.`,
     "env_var",
-    `Set ${key} in the workflow step's env, or give env_var('${key}', <default>).`,
+    `Set ${key} in the workflow step's env${key.startsWith("DBT_") ? "" : " and list it in the `env-vars` input"}, or give env_var('${key}', <default>).`,
   );
 }
 

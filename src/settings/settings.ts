@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { envVarEntryProblem } from "../security/project-env.js";
+import { databaseUrlSecrets } from "../security/secrets.js";
+import { resolveDryRun } from "./dry-run.js";
 import {
   parseBoolean,
   parseChoice,
@@ -12,9 +15,6 @@ export const MODES = ["deploy", "cleanup"] as const;
 export const DRY_RUN_CHOICES = ["auto", "true", "false"] as const;
 export const ZERO_DOWNTIME_CHOICES = ["model-config", "all"] as const;
 
-/** Events on which `dry-run: auto` means a dry run: code from a pull request is never applied. */
-const PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
-
 const identifierSchema = z
   .string()
   .min(1)
@@ -23,10 +23,12 @@ const identifierSchema = z
 export const settingsSchema = z.object({
   mode: z.enum(MODES),
   dryRun: z.boolean(),
+  allowUnmergedDeploy: z.boolean(),
   databaseUrl: z.instanceof(URL).optional(),
   projectDir: z.string().min(1),
   targetSchema: identifierSchema,
   vars: z.record(z.string(), z.unknown()),
+  envVars: z.array(z.string()),
   models: z.string().optional(),
   baseRef: z.string().optional(),
   fullRefresh: z.boolean(),
@@ -71,16 +73,20 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
   const waitTimeoutMs = parseDuration("wait-timeout", withDefault(read("wait-timeout"), "2h"));
   if (waitTimeoutMs <= 0) throw new SettingsError("wait-timeout", "must be greater than zero.");
 
+  const allowUnmergedDeploy = parseBoolean(
+    "allow-unmerged-deploy",
+    withDefault(read("allow-unmerged-deploy"), "false"),
+  );
+
   const candidate = {
     mode: parseChoice("mode", withDefault(read("mode"), "deploy"), MODES),
-    dryRun:
-      dryRunChoice === "auto"
-        ? PULL_REQUEST_EVENTS.includes(context.eventName)
-        : dryRunChoice === "true",
+    dryRun: resolveDryRun(dryRunChoice, context.eventName, allowUnmergedDeploy),
+    allowUnmergedDeploy,
     databaseUrl: databaseUrlText ? parseDatabaseUrl("database-url", databaseUrlText) : undefined,
     projectDir: withDefault(read("project-dir"), ".").trim(),
     targetSchema: withDefault(read("target-schema"), "public").trim(),
     vars: parseVars("vars", read("vars")),
+    envVars: parseEnvVars(read("env-vars")),
     models: optional(read("models")),
     baseRef: optional(read("base-ref")),
     fullRefresh: parseBoolean("full-refresh", withDefault(read("full-refresh"), "false")),
@@ -118,20 +124,25 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
   return result.data;
 }
 
+/** Names (or `PREFIX*` patterns) separated by commas or newlines. */
+function parseEnvVars(raw: string): string[] {
+  const entries = raw
+    .split(/[,\n]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  for (const entry of entries) {
+    const problem = envVarEntryProblem(entry);
+    if (problem) throw new SettingsError("env-vars", `lists ${problem}.`);
+  }
+  return entries;
+}
+
 function toInputName(field: string): string {
   return field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`).replace(/-ms$/, "");
 }
 
 /** The secrets a settings object carries, in every spelling a log line might contain them. */
 export function secretsOf(settings: Pick<Settings, "databaseUrl" | "githubToken">): string[] {
-  const secrets: string[] = [];
-  const url = settings.databaseUrl;
-  if (url) {
-    secrets.push(url.href);
-    if (url.password) {
-      secrets.push(url.password, decodeURIComponent(url.password));
-    }
-  }
-  if (settings.githubToken) secrets.push(settings.githubToken);
-  return [...new Set(secrets.filter((secret) => secret.length > 0))];
+  const url = settings.databaseUrl ? databaseUrlSecrets(settings.databaseUrl.href) : [];
+  return [...new Set([...url, ...(settings.githubToken ? [settings.githubToken] : [])])];
 }

@@ -1,4 +1,4 @@
-import { isWordChar, sqlTokens } from "./lexer.js";
+import { sqlTokens } from "./lexer.js";
 
 /** A CREATE INDEX statement, as rw_indexes.definition keeps it, taken apart. */
 export interface IndexDefinition {
@@ -14,7 +14,7 @@ interface Piece {
   start: number;
 }
 
-/** Words, quoted identifiers and single symbols; strings, comments and spaces as "other". */
+/** Words, quoted identifiers and symbols; strings and numbers as "other"; no spaces or comments. */
 function pieces(sql: string): Piece[] {
   const out: Piece[] = [];
   let offset = 0;
@@ -22,12 +22,8 @@ function pieces(sql: string): Piece[] {
     const start = offset;
     offset += token.text.length;
     if (token.kind === "space" || token.kind === "comment") continue;
-    if (token.kind === "identifier") {
-      out.push({ kind: "identifier", text: token.text, start });
-    } else if (token.kind === "other" && isWordChar(token.text)) {
-      const last = out[out.length - 1];
-      if (last?.kind === "word" && last.start + last.text.length === start) last.text += token.text;
-      else out.push({ kind: "word", text: token.text, start });
+    if (token.kind === "identifier" || token.kind === "word") {
+      out.push({ kind: token.kind, text: token.text, start });
     } else {
       out.push({ kind: token.kind === "other" ? "symbol" : "other", text: token.text, start });
     }

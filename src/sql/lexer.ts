@@ -1,10 +1,35 @@
 /**
- * The one SQL lexer: just deep enough to tell code from what only looks like code. It knows string
- * literals ('…', E'…' with backslash escapes), quoted identifiers, line comments, nested block
- * comments and dollar quotes, as PostgreSQL and RisingWave read them.
+ * The one SQL lexer: just deep enough to tell code from what only looks like code (string
+ * literals, quoted identifiers, comments, dollar quotes), as both PostgreSQL and RisingWave read
+ * them. Where the two would read the same text differently, the token says so (`ambiguous`) and
+ * callers refuse the text rather than pick one reading: a statement hidden from one reader could
+ * run on the other.
+ *
+ * RisingWave's rules come from src/sqlparser/src/tokenizer.rs (v2.2.0, v2.6.2, v3.0.3 and main
+ * @448c6570); PostgreSQL's from its scan.l (15 and 17). The differences handled below:
+ * - `--` ends at `\n` or `\r` in PostgreSQL, only at `\n` in RisingWave (tokenize_single_line_comment);
+ * - nested block comments: RisingWave counts `/*` and `*` + `/` through a one-character memory
+ *   (tokenize_multiline_comment, `last_ch`), so `/*` + `/` and `*` + `/*` inside a comment both
+ *   close and open; PostgreSQL never lets two delimiters share a character;
+ * - a string continued on a new line keeps PostgreSQL's E'' escapes; RisingWave has no continuation;
+ * - RisingWave's number scanner takes `e`, then one optional `-`, then digits, even none (v3.0.3
+ *   :530-538), and stops before `$`, also after `0x…`; PostgreSQL backs off and reads a name;
+ * - dollar-quote tags: releases up to v3.0.3 take any alphanumeric start, digits included;
+ * - before v2.6.0 (#22333) RisingWave read `#-`, `|/` and `||/` as operators even when a comment
+ *   starts at their last character;
+ * - names: RisingWave reads only ASCII unquoted names (is_identifier_start), PostgreSQL any
+ *   non-ASCII character; PostgreSQL's whitespace includes `\f` and `\v`, RisingWave's does not.
  */
 export type SqlTokenKind =
-  "space" | "comment" | "string" | "identifier" | "dollar-quoted" | "semicolon" | "other";
+  | "space"
+  | "comment"
+  | "string"
+  | "identifier"
+  | "dollar-quoted"
+  | "semicolon"
+  | "word"
+  | "number"
+  | "other";
 
 export interface SqlToken {
   kind: SqlTokenKind;
@@ -13,68 +38,177 @@ export interface SqlToken {
   line: number;
   /** Set when the input ends inside the token: what was left open. */
   unterminated?: string;
+  /** Set when PostgreSQL and RisingWave would read this text differently: what and why. */
+  ambiguous?: string;
 }
 
-const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+const DOLLAR_TAG = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
+const DIGIT_FIRST_TAG = /\$[0-9][A-Za-z0-9_]*\$/y;
+const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
+const NUMBER =
+  /0[xX][0-9A-Fa-f]+|0[oO][0-7]+|0[bB][01]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:([eE])(-?)([0-9]*))?/y;
+const SPACE = /[ \t\n\r]+/y;
 
 export function isWordChar(char: string | undefined): boolean {
   return char !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(char);
 }
 
+const NESTING =
+  "ambiguous comment nesting (`/*/` or `*/*` inside a comment): RisingWave and PostgreSQL disagree where it ends";
+const CARRIAGE_RETURN =
+  "a -- comment ended by a carriage return: PostgreSQL ends it there, RisingWave only at a line feed";
+const CONTINUED_ESCAPES =
+  "an E'' string continued on a new line: PostgreSQL reads backslash escapes in the continuation, RisingWave does not";
+const EXPONENT =
+  "a number with an incomplete exponent (such as `1e`): RisingWave and PostgreSQL split it differently";
+const DOLLAR_AFTER_NUMBER =
+  "a `$` directly after a number: RisingWave starts a dollar quote there, PostgreSQL may read a name";
+const DIGIT_TAG =
+  "a dollar-quote tag starting with a digit (such as `$1a$`): RisingWave releases read a dollar quote, PostgreSQL a parameter";
+const HASH_MINUS =
+  "`#--`: RisingWave before 2.6 reads the operator `#-`, PostgreSQL the start of a comment";
+const PIPE_SLASH =
+  "`|/*`: RisingWave before 2.6 reads the operator `|/`, PostgreSQL the start of a comment";
+const NUL = "a NUL character: the server would read the text only up to it";
+
+function strayCharacter(char: string): string {
+  const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+  return char.charCodeAt(0) < 0x80
+    ? `the control character ${code} outside quotes: PostgreSQL reads it as a space, RisingWave as a stray character`
+    : `the character '${char}' (${code}) outside quotes: RisingWave reads no unquoted non-ASCII name, PostgreSQL does; put the name in double quotes`;
+}
+
+function match(pattern: RegExp, sql: string, index: number): RegExpExecArray | null {
+  pattern.lastIndex = index;
+  return pattern.exec(sql);
+}
+
 export function* sqlTokens(sql: string): Generator<SqlToken> {
   let index = 0;
   let line = 1;
-  const token = (kind: SqlTokenKind, end: number, unterminated?: string): SqlToken => {
+  let previous: SqlToken | undefined;
+  const token = (
+    kind: SqlTokenKind,
+    end: number,
+    problem: { unterminated?: string; ambiguous?: string } = {},
+  ): SqlToken => {
     const text = sql.slice(index, end);
-    const result: SqlToken = { kind, text, line, ...(unterminated ? { unterminated } : {}) };
+    const ambiguous = problem.ambiguous ?? (text.includes("\0") ? NUL : undefined);
+    const result: SqlToken = {
+      kind,
+      text,
+      line,
+      ...(problem.unterminated ? { unterminated: problem.unterminated } : {}),
+      ...(ambiguous ? { ambiguous } : {}),
+    };
     for (const char of text) if (char === "\n") line++;
     index = end;
+    previous = result;
     return result;
   };
+  const after = (text: string) => previous?.kind === "other" && previous.text === text;
+
   while (index < sql.length) {
     const char = sql[index] as string;
     const next = sql[index + 1];
-    if (/\s/.test(char)) {
-      let end = index + 1;
-      while (end < sql.length && /\s/.test(sql[end] as string)) end++;
-      yield token("space", end);
+    const space = match(SPACE, sql, index);
+    if (space) {
+      yield token("space", index + space[0].length);
     } else if (char === "-" && next === "-") {
-      const end = sql.indexOf("\n", index);
-      yield token("comment", end === -1 ? sql.length : end);
+      yield lineComment(sql, index, after("#"), token);
     } else if (char === "/" && next === "*") {
-      const end = blockCommentEnd(sql, index);
-      yield token("comment", end ?? sql.length, end === undefined ? "block comment" : undefined);
+      const { end, agree } = blockCommentEnd(sql, index);
+      yield token("comment", end ?? sql.length, {
+        unterminated: end === undefined && agree ? "block comment" : undefined,
+        ambiguous: agree ? (after("|") ? PIPE_SLASH : undefined) : NESTING,
+      });
     } else if (char === "'") {
-      const escapes = /[eE]/.test(sql[index - 1] ?? "") && !isWordChar(sql[index - 2]);
+      const escapes = previous?.kind === "word" && /^[eE]$/.test(previous.text);
       const end = quotedEnd(sql, index, "'", escapes);
-      yield token("string", end ?? sql.length, end === undefined ? "string literal" : undefined);
+      const continued = escapes && end !== undefined && continuesString(sql, end);
+      yield token("string", end ?? sql.length, {
+        unterminated: end === undefined ? "string literal" : undefined,
+        ambiguous: continued ? CONTINUED_ESCAPES : undefined,
+      });
     } else if (char === '"') {
       const end = quotedEnd(sql, index, '"', false);
-      yield token(
-        "identifier",
-        end ?? sql.length,
-        end === undefined ? "quoted identifier" : undefined,
-      );
-    } else if (
-      char === "$" &&
-      !isWordChar(sql[index - 1]) &&
-      DOLLAR_TAG.test(sql.slice(index, index + 200))
-    ) {
-      const tag = (DOLLAR_TAG.exec(sql.slice(index, index + 200)) as RegExpExecArray)[0];
-      const close = sql.indexOf(tag, index + tag.length);
-      yield close === -1
-        ? token("dollar-quoted", sql.length, "dollar-quoted string")
-        : token("dollar-quoted", close + tag.length);
+      yield token("identifier", end ?? sql.length, {
+        unterminated: end === undefined ? "quoted identifier" : undefined,
+      });
+    } else if (char === "$") {
+      yield dollar(sql, index, previous, token);
     } else if (char === ";") {
       yield token("semicolon", index + 1);
     } else {
-      yield token("other", index + 1);
+      yield codeToken(sql, index, token);
     }
   }
 }
 
-/** PostgreSQL block comments nest. */
-function blockCommentEnd(sql: string, start: number): number | undefined {
+/** A name, a number, or a single character of code. */
+function codeToken(sql: string, index: number, token: MakeToken): SqlToken {
+  const word = match(WORD, sql, index);
+  if (word) return token("word", index + word[0].length);
+  const number = match(NUMBER, sql, index);
+  if (number) {
+    const incomplete = number[1] !== undefined && number[3] === "";
+    return token("number", index + number[0].length, {
+      ambiguous: incomplete ? EXPONENT : undefined,
+    });
+  }
+  const char = String.fromCodePoint(sql.codePointAt(index) ?? 0);
+  if (char === "\0") return token("other", index + 1, { ambiguous: NUL });
+  if (char < " " || char >= "\u007f") {
+    return token("other", index + char.length, { ambiguous: strayCharacter(char) });
+  }
+  return token("other", index + 1);
+}
+
+type MakeToken = (
+  kind: SqlTokenKind,
+  end: number,
+  problem?: { unterminated?: string; ambiguous?: string },
+) => SqlToken;
+
+function lineComment(sql: string, start: number, afterHash: boolean, token: MakeToken): SqlToken {
+  const newline = sql.indexOf("\n", start);
+  const end = newline === -1 ? sql.length : newline;
+  const carriageReturn = /\r(?!\n)/.test(sql.slice(start, end + 1));
+  return token("comment", end, {
+    ambiguous: afterHash ? HASH_MINUS : carriageReturn ? CARRIAGE_RETURN : undefined,
+  });
+}
+
+function dollar(
+  sql: string,
+  start: number,
+  previous: SqlToken | undefined,
+  token: MakeToken,
+): SqlToken {
+  if (previous?.kind === "number") {
+    return token("other", start + 1, { ambiguous: DOLLAR_AFTER_NUMBER });
+  }
+  if (match(DIGIT_FIRST_TAG, sql, start)) {
+    return token("other", DIGIT_FIRST_TAG.lastIndex, { ambiguous: DIGIT_TAG });
+  }
+  const tag = match(DOLLAR_TAG, sql, start)?.[0];
+  if (tag === undefined) return token("other", start + 1);
+  const close = sql.indexOf(tag, start + tag.length);
+  return close === -1
+    ? token("dollar-quoted", sql.length, { unterminated: "dollar-quoted string" })
+    : token("dollar-quoted", close + tag.length);
+}
+
+/**
+ * Where a block comment ends for PostgreSQL (nesting, delimiters never overlapping) and whether
+ * RisingWave's scanner, which remembers only the last character, ends it at the same place.
+ */
+function blockCommentEnd(sql: string, start: number): { end?: number; agree: boolean } {
+  const postgres = postgresCommentEnd(sql, start);
+  return { end: postgres, agree: postgres === risingWaveCommentEnd(sql, start) };
+}
+
+function postgresCommentEnd(sql: string, start: number): number | undefined {
   let depth = 0;
   let i = start;
   while (i < sql.length) {
@@ -90,6 +224,39 @@ function blockCommentEnd(sql: string, start: number): number | undefined {
     }
   }
   return undefined;
+}
+
+function risingWaveCommentEnd(sql: string, start: number): number | undefined {
+  let depth = 1;
+  let last = " ";
+  for (let i = start + 2; i < sql.length; i++) {
+    const char = sql[i] as string;
+    if (last === "/" && char === "*") depth++;
+    else if (last === "*" && char === "/" && --depth === 0) return i + 1;
+    last = char;
+  }
+  return undefined;
+}
+
+/** PostgreSQL joins a string to the previous one across whitespace holding a newline. */
+function continuesString(sql: string, from: number): boolean {
+  let newline = false;
+  let i = from;
+  for (;;) {
+    const char = sql[i];
+    if (char === "\n" || char === "\r") {
+      newline = true;
+      i++;
+    } else if (char === " " || char === "\t" || char === "\f" || char === "\v") {
+      i++;
+    } else if (char === "-" && sql[i + 1] === "-") {
+      const end = sql.slice(i).search(/[\n\r]/);
+      if (end === -1) return false;
+      i += end;
+    } else {
+      return newline && char === "'";
+    }
+  }
 }
 
 /** The quote doubled is an escape, and so is a backslash in E'' strings. */

@@ -16,7 +16,23 @@ export class UnterminatedSqlError extends Error {
   }
 }
 
-/** Statements split at the `;` that are code: not those in strings, identifiers, comments or dollar quotes. */
+/** Text that PostgreSQL and RisingWave would split or read differently; never guessed at. */
+export class AmbiguousSqlError extends Error {
+  constructor(
+    readonly construct: string,
+    readonly line: number,
+  ) {
+    super(`${construct} (line ${line})`);
+    this.name = "AmbiguousSqlError";
+  }
+}
+
+/**
+ * Statements split at the `;` that are code: not those in strings, identifiers, comments or dollar
+ * quotes. A `;` with no statement before it gives an empty statement (text ""), since a wrapper
+ * such as `CREATE … AS ` would put it inside the text; what follows the last `;` counts only if it
+ * holds code.
+ */
 export function splitSqlStatements(sql: string): SqlStatement[] {
   const statements: SqlStatement[] = [];
   let text = "";
@@ -28,7 +44,9 @@ export function splitSqlStatements(sql: string): SqlStatement[] {
   };
   for (const token of sqlTokens(sql)) {
     if (token.unterminated) throw new UnterminatedSqlError(token.unterminated, token.line);
+    if (token.ambiguous) throw new AmbiguousSqlError(token.ambiguous, token.line);
     if (token.kind === "semicolon") {
+      firstLine ??= token.line;
       close();
       continue;
     }

@@ -1,6 +1,14 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  createRepo,
+  runAction,
+  workflowDispatchEvent,
+  type TempRepo,
+} from "../support/action-runner/index.js";
+import type { GitHubApi } from "../support/github-api/index.js";
+import type { RisingWaveTarget } from "../support/risingwave/target.js";
 
 const exampleDir = fileURLToPath(new URL("../../examples/shop", import.meta.url));
 
@@ -37,3 +45,25 @@ select
 from {{ ref('stg_orders') }}
 group by customer_id
 `;
+
+/**
+ * The example deployed once with `models: all` from a new repository, then a `feature` branch
+ * checked out for the change under test; `base` is the deployed commit.
+ */
+export async function deployExampleBase(
+  target: RisingWaveTarget,
+  api: GitHubApi,
+): Promise<{ repo: TempRepo; base: string }> {
+  for (const statement of exampleSetupStatements()) await target.query(statement);
+  const repo = createRepo({ files: exampleProjectFiles() });
+  const first = await runAction({
+    repo,
+    api,
+    inputs: { "database-url": target.url, models: "all" },
+    event: workflowDispatchEvent(),
+  });
+  if (first.exitCode !== 0) throw new Error(`the example's first deploy failed:\n${first.log}`);
+  const base = repo.revParse();
+  repo.checkout("feature", { create: true });
+  return { repo, base };
+}

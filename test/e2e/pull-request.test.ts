@@ -1,15 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  createRepo,
   pullRequestEvent,
   pushEvent,
   runAction,
-  workflowDispatchEvent,
   type TempRepo,
 } from "../support/action-runner/index.js";
 import { startGitHubApi, type GitHubApi } from "../support/github-api/index.js";
 import { openRisingWaveTarget, type RisingWaveTarget } from "../support/risingwave/target.js";
-import { exampleProjectFiles, exampleSetupStatements } from "./example-project.js";
+import { deployExampleBase } from "./example-project.js";
 
 const DDL = /^\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|SET\s+BACKGROUND_DDL)\b/i;
 const COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
@@ -31,17 +29,7 @@ describe("pull request reports through dist/index.js", () => {
   beforeEach(async () => {
     target = await openRisingWaveTarget();
     api = await startGitHubApi();
-    for (const statement of exampleSetupStatements()) await target.query(statement);
-    repo = createRepo({ files: exampleProjectFiles() });
-    const first = await runAction({
-      repo,
-      api,
-      inputs: { "database-url": target.url, models: "all" },
-      event: workflowDispatchEvent(),
-    });
-    expect(first.exitCode, first.log).toBe(0);
-    base = repo.revParse();
-    repo.checkout("feature", { create: true });
+    ({ repo, base } = await deployExampleBase(target, api));
   });
   afterEach(async () => {
     await target?.close();

@@ -8,15 +8,9 @@ import {
 } from "../support/action-runner/index.js";
 import { startGitHubApi, type GitHubApi } from "../support/github-api/index.js";
 import { openRisingWaveTarget, type RisingWaveTarget } from "../support/risingwave/target.js";
+import { HOSTILE_PROJECT } from "./hostile-project.js";
 
-const PROJECT = `name: hostile
-version: "1.0.0"
-config-version: 2
-model-paths: ["models"]
-models:
-  hostile:
-    +materialized: materialized_view
-    +zero_downtime: {enabled: true}
+const PROJECT = `${HOSTILE_PROJECT}    +zero_downtime: {enabled: true}
 `;
 
 const DDL = /^\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|SET\s+BACKGROUND_DDL)\b/i;

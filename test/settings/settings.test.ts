@@ -27,13 +27,40 @@ describe("buildSettings", () => {
     expect(settings.models).toBeUndefined();
   });
 
-  it("makes dry-run auto true exactly on pull request events", () => {
-    expect(settingsFrom({}, "pull_request").dryRun).toBe(true);
-    expect(settingsFrom({}, "pull_request_target").dryRun).toBe(true);
-    expect(settingsFrom({}, "push").dryRun).toBe(false);
-    expect(settingsFrom({}, "schedule").dryRun).toBe(false);
-    expect(settingsFrom({ "dry-run": "true" }, "push").dryRun).toBe(true);
-    expect(settingsFrom({ "dry-run": "false" }, "pull_request").dryRun).toBe(false);
+  it.each(["push", "workflow_dispatch", "schedule"])("applies with dry-run auto on %s", (event) => {
+    expect(settingsFrom({}, event).dryRun).toBe(false);
+    expect(settingsFrom({ "dry-run": "false" }, event).dryRun).toBe(false);
+    expect(settingsFrom({ "dry-run": "true" }, event).dryRun).toBe(true);
+  });
+
+  const unmerged = [
+    "pull_request",
+    "pull_request_target",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "merge_group",
+    "issue_comment",
+    "check_run",
+    "repository_dispatch",
+    "",
+  ];
+
+  it.each(unmerged)("dry-runs with dry-run auto on %j", (event) => {
+    expect(settingsFrom({}, event).dryRun).toBe(true);
+    expect(settingsFrom({ mode: "cleanup" }, event).dryRun).toBe(true);
+  });
+
+  it.each(unmerged)("refuses dry-run false on %j unless allow-unmerged-deploy says so", (event) => {
+    expect(() => settingsFrom({ "dry-run": "false" }, event)).toThrow(
+      /Input `dry-run` is false on a `.+` event, whose code may not be merged.*allow-unmerged-deploy: true/,
+    );
+    const allowed = settingsFrom({ "dry-run": "false", "allow-unmerged-deploy": "true" }, event);
+    expect(allowed.dryRun).toBe(false);
+    expect(settingsFrom({ "allow-unmerged-deploy": "true" }, event).dryRun).toBe(true);
+  });
+
+  it("lets the command line apply when asked to", () => {
+    expect(settingsFrom({ "dry-run": "false" }, "cli").dryRun).toBe(false);
   });
 
   it("names the input and the allowed values for an unknown mode", () => {

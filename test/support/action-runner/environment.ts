@@ -97,7 +97,21 @@ function refs(event: WorkflowEvent, headSha: string) {
     after?: string;
     pull_request?: { base?: { ref?: string }; head?: { ref?: string } };
   };
-  if (event.name === "pull_request") {
+  const merge = (event.payload as { merge_group?: { head_ref?: string; head_sha?: string } })
+    .merge_group;
+  if (merge) {
+    return { ref: merge.head_ref ?? "", sha: merge.head_sha ?? headSha, baseRef: "", headRef: "" };
+  }
+  if (event.name === "pull_request_target") {
+    // The workflow runs from the base branch, as GitHub runs it.
+    return {
+      ref: `refs/heads/${payload.pull_request?.base?.ref ?? "main"}`,
+      sha: headSha,
+      baseRef: payload.pull_request?.base?.ref ?? "",
+      headRef: payload.pull_request?.head?.ref ?? "",
+    };
+  }
+  if (event.name.startsWith("pull_request")) {
     return {
       ref: `refs/pull/${payload.number}/merge`,
       sha: headSha,

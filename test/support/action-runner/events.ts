@@ -1,6 +1,19 @@
 // Webhook payloads trimmed to what actions read, shaped like GitHub's (field names and nesting).
 
-export type EventName = "pull_request" | "push" | "schedule" | "workflow_dispatch";
+export type EventName =
+  | "pull_request"
+  | "pull_request_target"
+  | "pull_request_review"
+  | "pull_request_review_comment"
+  | "merge_group"
+  | "issue_comment"
+  | "push"
+  | "schedule"
+  | "workflow_dispatch";
+
+/** The events whose payload carries a `pull_request` object, and whose code is the pull request's. */
+export type PullRequestEventName =
+  "pull_request" | "pull_request_target" | "pull_request_review" | "pull_request_review_comment";
 
 export interface WorkflowEvent {
   name: EventName;
@@ -30,12 +43,22 @@ export function pullRequestEvent(options: {
   headRef?: string;
   action?: "opened" | "synchronize" | "reopened" | "closed";
   merged?: boolean;
+  /** Default pull_request; the review events add a review or a review comment to the payload. */
+  name?: PullRequestEventName;
 }): WorkflowEvent {
   const { number } = options;
+  const name = options.name ?? "pull_request";
+  const review =
+    name === "pull_request_review"
+      ? { action: "submitted", review: { id: 80_000_001, state: "approved", user: sender } }
+      : name === "pull_request_review_comment"
+        ? { action: "created", comment: { id: 81_000_001, body: "LGTM", user: sender } }
+        : {};
   return {
-    name: "pull_request",
+    name,
     payload: {
       action: options.action ?? "synchronize",
+      ...review,
       number,
       pull_request: {
         number,
@@ -101,6 +124,51 @@ export function workflowDispatchEvent(
       repository: repositoryJson,
       sender,
       workflow: ".github/workflows/deploy.yml",
+    },
+  };
+}
+
+/** A merge queue run: its head is the base branch plus the queued pull requests. */
+export function mergeGroupEvent(options: {
+  baseSha: string;
+  headSha: string;
+  number: number;
+}): WorkflowEvent {
+  const headRef = `refs/heads/gh-readonly-queue/main/pr-${options.number}-${options.baseSha}`;
+  return {
+    name: "merge_group",
+    payload: {
+      action: "checks_requested",
+      merge_group: {
+        head_sha: options.headSha,
+        head_ref: headRef,
+        base_sha: options.baseSha,
+        base_ref: "refs/heads/main",
+        head_commit: { id: options.headSha, message: `Merge pull request #${options.number}` },
+      },
+      repository: repositoryJson,
+      sender,
+    },
+  };
+}
+
+/** A comment on a pull request's conversation: the payload has the issue, not the pull request. */
+export function issueCommentEvent(options: { number: number; body: string }): WorkflowEvent {
+  const html = `${repositoryJson.html_url}/pull/${options.number}`;
+  return {
+    name: "issue_comment",
+    payload: {
+      action: "created",
+      issue: {
+        number: options.number,
+        title: `Change #${options.number}`,
+        state: "open",
+        user: sender,
+        pull_request: { html_url: html, url: html },
+      },
+      comment: { id: 82_000_001, body: options.body, user: sender },
+      repository: repositoryJson,
+      sender,
     },
   };
 }
