@@ -37402,7 +37402,7 @@ function eventFileProblem() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_event_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1193);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1311);
 // First: it checks the event file before @actions/github reads it (see event-file.ts).
 
 
@@ -37413,7 +37413,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1193:
+/***/ 1311:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46731,6 +46731,7 @@ function buildPlan(input) {
             target: model.relation,
             action: decision.action,
             reason: decision.reason,
+            downstreamOf: requested.has(name) ? [] : rebuiltUpstream,
             immediateCleanup,
             readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
             sql: model.sql,
@@ -46922,6 +46923,63 @@ function reportFailure(error) {
     setFailed(errorText(error));
 }
 
+;// CONCATENATED MODULE: ./src/report/escape.ts
+
+/**
+ * Everything a report puts in Markdown passes through one of these, chosen by where it lands:
+ * text, a code span, a table cell, HTML (`<summary>`), or a fenced block. Names, messages and SQL
+ * come from the pull request and the database, so none of them may open HTML or Markdown syntax.
+ */
+/** GitHub's sanitizer drops unknown tags, so `var('x', <default>)` must reach it as entities. */
+function html(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+/** Plain Markdown text on one line: HTML escaped, emphasis, links and code markers inert. */
+function escape_text(value) {
+    return html(value.replace(/\r?\n/g, " ")).replace(/[\\`*_[\]~]/g, (char) => `\\${char}`);
+}
+/** An error message can be as long as the SQL it quotes; the log has every character. */
+const MESSAGE_LIMIT = 4_000;
+/** An error message as text, cut past MESSAGE_LIMIT characters with a note saying so. */
+function escape_message(value) {
+    if (value.length <= MESSAGE_LIMIT)
+        return escape_text(value);
+    const rest = (value.length - MESSAGE_LIMIT).toLocaleString("en-US");
+    return `${escape_text(value.slice(0, MESSAGE_LIMIT))}… (${rest} more characters in the job log)`;
+}
+/** A code span that holds any text: the fence is longer than every backtick run inside. */
+function code(value) {
+    const inline = value.replace(/\r?\n/g, " ");
+    if (inline === "")
+        return "";
+    const longest = Math.max(0, ...(inline.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = "`".repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(inline) ? " " : "";
+    return `${fence}${pad}${inline}${pad}${fence}`;
+}
+/** Inside HTML (a `<summary>`), Markdown is not parsed: a name is shown as `<code>`. */
+function htmlCode(value) {
+    return `<code>${html(value)}</code>`;
+}
+/** A GFM table cell: a pipe would split the row, even inside a code span. */
+function cell(markdown) {
+    return markdown.replace(/\|/g, "\\|");
+}
+/** A fenced block whose fence no line of the content can close. */
+function fence(content, language) {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    const marker = "`".repeat(Math.max(3, longest + 1));
+    return `${marker}${language}\n${content}\n${marker}`;
+}
+/** `schema.name` (type), … as the reports list what reads an MV. */
+function readerList(readers) {
+    return readers
+        .map((reader) => reader.type === HIDDEN_TYPE
+        ? `${escape_text(reader.name)} (${escape_text(reader.type)})`
+        : `${code(`${reader.schema}.${reader.name}`)} (${escape_text(reader.type)})`)
+        .join(", ");
+}
+
 ;// CONCATENATED MODULE: ./src/security/project-env.ts
 /**
  * Which environment variables a dbt project's `env_var()` may read. The project is code from the
@@ -47001,6 +47059,7 @@ function projectEnvironment(env, allowed) {
 
 ;// CONCATENATED MODULE: ./src/security/secrets.ts
 
+
 /**
  * The values that must never leave the process in the clear, and the one function that takes
  * them out of text on its way out: log lines and annotations, outputs, the job summary, the pull
@@ -47033,8 +47092,8 @@ class SecretRegistry {
 }
 /**
  * As written; percent-encoded as in a URL; escaped as in a JSON string (the `plan` output), an SQL
- * literal, HTML, and the data and properties of a workflow command (@actions/core escapeData and
- * escapeProperty).
+ * literal, HTML, Markdown text as the reports write it (`ghs_…` becomes `ghs\_…`), and the data
+ * and properties of a workflow command (@actions/core escapeData and escapeProperty).
  */
 function spellingsOf(value) {
     const commandData = value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -47050,6 +47109,7 @@ function spellingsOf(value) {
         JSON.stringify(value).slice(1, -1),
         value.replace(/'/g, "''"),
         html,
+        escape_text(value),
         commandData,
         commandProperty,
     ];
@@ -47266,387 +47326,51 @@ function retry(octokit, octokitOptions) {
 retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"risingwave-zero-downtime-deploy","rE":"0.1.0"}');
 ;// CONCATENATED MODULE: ./src/report/github/client.ts
 
 
-/** Transient API errors (5xx, 429, network) are retried with backoff; 4xx answers are final. */
+
+/** The REST API version every request asks for, so GitHub's default moving on changes nothing. */
+const API_VERSION = "2022-11-28";
+/**
+ * Transient API errors (5xx, 429, network) are retried with backoff; 4xx answers are final.
+ * Requests name this action in their User-Agent, as GitHub asks integrations to.
+ */
 function createGitHubClient(token) {
-    return getOctokit(token, {}, retry);
-}
-
-;// CONCATENATED MODULE: ./src/report/github/merged-pull.ts
-/** The pull request a pushed commit came from ("list pull requests associated with a commit"). */
-async function findMergedPull(client, target, sha) {
-    const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({
-        owner: target.owner,
-        repo: target.repo,
-        commit_sha: sha,
+    const client = getOctokit(token, { userAgent: `${package_namespaceObject.UU}/${package_namespaceObject.rE}` }, retry);
+    client.hook.before("request", (options) => {
+        options.headers["x-github-api-version"] = API_VERSION;
     });
-    const merged = data.find((pull) => pull.merged_at && pull.merge_commit_sha === sha);
-    return (merged ?? data.find((pull) => pull.merged_at) ?? data[0])?.number;
+    return client;
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
-
-/** Table cells must not break the row: pipes escaped, lines joined. */
-function escapeCell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-/** `schema.name` (type), … as both reports list what still reads a temporary MV. */
-function readerList(readers) {
-    return readers
-        .map((reader) => reader.type === HIDDEN_TYPE
-        ? `${reader.name} (${reader.type})`
-        : `\`${reader.schema}.${reader.name}\` (${reader.type})`)
-        .join(", ");
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-
-
-
-
-/** GitHub rejects comment bodies above 65,536 characters; keep a margin for the marker and footer. */
-const COMMENT_LIMIT = 65_536;
-/** Identifies our comment among all others: one sticky comment per project and target schema. */
-function commentMarker(context) {
-    return `<!-- risingwave-zero-downtime-deploy project-dir=${encodeURIComponent(context.projectDir)} schema=${encodeURIComponent(context.targetSchema)} -->`;
-}
-function title(context) {
-    const project = context.projectName ?? context.projectDir;
-    return `### RisingWave zero-downtime deploy: \`${project}\` → schema \`${context.targetSchema}\``;
-}
-/**
- * When no plan could be made (bad project, unreachable database): the same comment says so, so a
- * pull request never shows an earlier plan as if it were current.
- */
-function renderFailureReport(problems, context) {
-    const lines = [
-        commentMarker(context),
-        title(context),
-        "",
-        "❌ No plan could be made; nothing was deployed (no DDL was issued).",
-        "",
-        ...problems.map((problem) => `- ${problem.file ? `\`${problem.file}${problem.line ? `:${problem.line}` : ""}\`: ` : ""}${escapeCell(problem.message)}`),
-        "",
-    ];
-    return lines.join("\n") + footerLines(context);
-}
-const ACTION_LABEL = {
-    create: "create",
-    "zero-downtime": "zero-downtime swap",
-    "full-refresh": "full refresh (drop + create)",
-    "in-place": "completed in place",
-    skip: "skip",
-};
-function code(text) {
-    return text === "" ? "" : `\`${text.replace(/`/g, "'")}\``;
-}
-function duration(ms) {
-    if (ms === undefined)
-        return "";
-    return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
-}
-function statusOf(result, entry, outcome) {
-    if (entry.action === "skip")
-        return `skipped: ${entry.reason}`;
-    const invalid = result.validation?.problems.some((p) => p.model === entry.model);
-    if (result.plan.dryRun || !result.outcome) {
-        if (invalid)
-            return `❌ invalid SQL`;
-        if (entry.problems.length > 0)
-            return "❌ would fail";
-        if (!result.plan.dryRun)
-            return "⛔ not deployed";
-        if (entry.action === "in-place")
-            return result.online ? "✅ checked" : "not checked (offline)";
-        return result.validation ? "✅ valid (EXPLAIN)" : "not checked (offline)";
-    }
-    switch (outcome?.status) {
-        case "applied":
-            return "✅ applied";
-        case "failed":
-            return `❌ failed`;
-        case "not-attempted":
-            return "⏭️ not attempted";
-        default:
-            return "";
-    }
-}
-function headline(result) {
-    const blocking = result.blocking.length;
-    if (result.plan.dryRun) {
-        if (!result.online)
-            return "Dry run, planned offline (no database credentials): no DDL issued.";
-        return blocking > 0
-            ? `Dry run: ${blocking} problem(s) would fail the deploy. No DDL issued.`
-            : "Dry run: every new definition was validated with EXPLAIN. No DDL issued.";
-    }
-    if (!result.outcome && blocking > 0) {
-        return `❌ Not deployed: ${blocking} problem(s) found before any DDL.`;
-    }
-    if (result.outcome?.failed)
-        return "❌ Deploy failed. See the models below for what was done and what was not.";
-    return "✅ Deployed.";
-}
-/** The job summary and the pull request comment share this one Markdown body. */
-function renderReport(result, context, options = {}) {
-    const lines = [commentMarker(context), title(context), "", headline(result), ""];
-    const plan = result.plan;
-    if (plan.models.length === 0) {
-        lines.push("Nothing to deploy: no materialized view model was selected or changed.", "");
-    }
-    else {
-        lines.push("| Model | Action | Relation | Temporary MV | Status | Duration |", "|---|---|---|---|---|---|");
-        for (const entry of plan.models) {
-            const outcome = result.outcome?.models.find((model) => model.model === entry.model);
-            lines.push(`| ${escapeCell(code(entry.model))} | ${ACTION_LABEL[entry.action]} | ${escapeCell(code(displayName(entry.target)))} | ${entry.temp ? escapeCell(code(entry.temp.identifier)) : ""} | ${escapeCell(statusOf(result, entry, outcome))} | ${duration(outcome?.durationMs)} |`);
-        }
-        lines.push("");
-    }
-    const failures = [
-        ...(result.outcome?.models ?? [])
-            .filter((model) => model.status === "failed")
-            .map((model) => `**${model.model}** (\`${model.file}\`): ${model.error} (${model.note})`),
-        ...result.blocking.map((problem) => `\`${problem.file}\`: ${problem.message}`),
-    ];
-    if (failures.length > 0) {
-        lines.push("#### Errors", "", ...failures.map((failure) => `- ${failure}`), "");
-    }
-    const carried = plan.models.filter((entry) => entry.carriedOver.length > 0);
-    if (carried.length > 0) {
-        lines.push("#### Carried over from the live MVs (not in the dbt config)", "");
-        for (const entry of carried) {
-            const items = entry.carriedOver.map((item) => `${item.kind} ${item.detail}`).join("; ");
-            lines.push(`- \`${displayName(entry.target)}\`: ${escapeCell(items)}`);
-        }
-        lines.push("");
-    }
-    const unchecked = [
-        ...plan.models.flatMap((entry) => entry.unchecked.map((note) => `**${entry.model}**: ${escapeCell(note)}`)),
-        ...(result.validation?.notes ?? []).map((note) => `**${note.model}**: ${escapeCell(note.message)}`),
-    ];
-    if (unchecked.length > 0) {
-        lines.push("#### Not checked before the deploy", "", ...unchecked.map((note) => `- ${note}`), "");
-    }
-    const preserved = result.outcome?.preservedTemps ?? [];
-    if (preserved.length > 0) {
-        lines.push("#### Preserved temporary MVs", "");
-        for (const temp of preserved) {
-            const readers = temp.readers.length > 0
-                ? `still read by ${readerList(temp.readers)}`
-                : "nothing reads it any more";
-            lines.push(`- \`${displayName(temp.relation)}\`: ${readers}. Cleanup: \`${dropMaterializedView(temp.relation)};\``);
-        }
-        lines.push("", "The scheduled cleanup (`mode: cleanup`) drops them once nothing depends on them.", "");
-    }
-    const dropped = result.outcome?.droppedTemps ?? [];
-    if (dropped.length > 0) {
-        lines.push(`Dropped temporary MVs: ${dropped.map((relation) => `\`${displayName(relation)}\``).join(", ")}`, "");
-    }
-    const warnings = [...result.requests.warnings, ...planWarnings(plan)];
-    if (warnings.length > 0) {
-        lines.push("#### Warnings", "", ...warnings.map((warning) => `- ⚠️ ${escapeCell(warning)}`), "");
-    }
-    const withSql = plan.models.filter((entry) => entry.action !== "skip");
-    const footer = footerLines(context);
-    const body = lines.join("\n");
-    const sqlSection = renderSql(withSql, options.sqlLimit ?? COMMENT_LIMIT - body.length - footer.length - 200);
-    return [body, sqlSection, footer].filter((part) => part !== "").join("\n");
-}
-/**
- * Separates the run-specific footer (run link) from the report, so a rerun whose report is the
- * same leaves the pull request comment alone.
- */
-const FOOTER_MARKER = "<!-- report-footer -->";
-function withoutFooter(body) {
-    const at = body.indexOf(FOOTER_MARKER);
-    return at === -1 ? body : body.slice(0, at);
-}
-function footerLines(context) {
-    const parts = [];
-    if (context.commitSha)
-        parts.push(`commit \`${context.commitSha.slice(0, 12)}\``);
-    if (context.runUrl)
-        parts.push(`[workflow run](${context.runUrl})`);
-    return parts.length > 0 ? `${FOOTER_MARKER}\n<sub>${parts.join(" · ")}</sub>\n` : "";
-}
-/** SQL goes first when the body must shrink: it is the largest and least essential part. */
-function renderSql(models, budget) {
-    if (models.length === 0)
-        return "";
-    const blocks = models.map((entry) => {
-        const statements = entry.steps.flatMap((step) => ("sql" in step ? [step.sql] : []));
-        return `<details><summary>SQL for <code>${entry.model}</code> (${statements.length} statements)</summary>\n\n\`\`\`sql\n${statements
-            .map((sql) => `${sql.replace(/```/g, "` ` `")};`)
-            .join("\n")}\n\`\`\`\n</details>`;
-    });
-    const kept = [];
-    let used = 0;
-    let omitted = 0;
-    for (const block of blocks) {
-        if (used + block.length + 1 > budget) {
-            omitted++;
-            continue;
-        }
-        kept.push(block);
-        used += block.length + 1;
-    }
-    if (omitted > 0) {
-        kept.push(`_SQL of ${omitted} model(s) left out to stay under GitHub's ${COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit; the \`plan\` output and the job log have all of it._`);
-    }
-    return `#### SQL\n\n${kept.join("\n")}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/github/sticky-comment.ts
-
-/**
- * One comment per marker, written by `author`: found among the pull request's comments, its
- * body replaced in place, and left alone when nothing but the run link changed.
- */
-async function upsertStickyComment(client, target, marker, author, body) {
-    const comments = await client.paginate(client.rest.issues.listComments, {
-        owner: target.owner,
-        repo: target.repo,
-        issue_number: target.issueNumber,
-        per_page: 100,
-    });
-    const ours = comments.find((comment) => comment.user?.login === author && (comment.body ?? "").includes(marker));
-    if (ours) {
-        if (withoutFooter(ours.body ?? "") === withoutFooter(body)) {
-            return { url: ours.html_url, outcome: "unchanged" };
-        }
-        const { data } = await client.rest.issues.updateComment({
-            owner: target.owner,
-            repo: target.repo,
-            comment_id: ours.id,
-            body,
-        });
-        return { url: data.html_url, outcome: "updated" };
-    }
-    const { data } = await client.rest.issues.createComment({
-        owner: target.owner,
-        repo: target.repo,
-        issue_number: target.issueNumber,
-        body,
-    });
-    return { url: data.html_url, outcome: "created" };
-}
-
-;// CONCATENATED MODULE: ./src/report/github/viewer.ts
-/** The author of comments made with the workflow's GITHUB_TOKEN. */
-const ACTIONS_BOT = "github-actions[bot]";
-/**
- * Whose comments we may update: the token's own user. An installation token (GITHUB_TOKEN
- * included) cannot read /user, and then writes as github-actions[bot].
- */
-async function viewerLogin(client) {
+;// CONCATENATED MODULE: ./src/report/github/comment-author.ts
+async function commentAuthor(client, configured) {
+    if (configured)
+        return { login: configured };
     try {
         const { data } = await client.rest.users.getAuthenticated();
-        return data.login;
+        return { login: data.login };
     }
     catch (error) {
         const status = error.status;
         if (status === 401 || status === 403)
-            return ACTIONS_BOT;
+            return { anyBot: true };
         throw error;
     }
 }
-
-;// CONCATENATED MODULE: ./src/security/redact-requests.ts
-/** Parts of a request that address it rather than carry content; the token is in `headers`. */
-const ADDRESSING = new Set(["method", "url", "baseUrl", "headers", "request", "mediaType"]);
-function redactValue(value, registry) {
-    if (typeof value === "string")
-        return registry.redact(value);
-    if (Array.isArray(value))
-        return value.map((item) => redactValue(item, registry));
-    if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item, registry)]));
-    }
-    return value;
-}
-/**
- * Every request the client sends has its content redacted: comment bodies and any other
- * parameter, except those that address the request (the URL and what fills it in).
- */
-function redactRequests(client, registry) {
-    client.hook.before("request", (options) => {
-        const fields = options;
-        const url = String(fields.url ?? "");
-        for (const [key, value] of Object.entries(fields)) {
-            if (ADDRESSING.has(key) || url.includes(`{${key}}`))
-                continue;
-            fields[key] = redactValue(value, registry);
-        }
-    });
+function wroteIt(author, user) {
+    if (!user)
+        return false;
+    if ("login" in author)
+        return user.login.toLowerCase() === author.login.toLowerCase();
+    return user.type === "Bot";
 }
 
-;// CONCATENATED MODULE: ./src/action/publish.ts
-
-
-
-
-
-
-
-
-
-function reportContext(projectName, settings, context) {
-    return {
-        projectDir: settings.projectDir,
-        projectName,
-        targetSchema: settings.targetSchema,
-        commitSha: context.payload.pull_request?.head?.sha ?? context.sha,
-        runUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
-    };
-}
-/** The job summary always; failing to write it is only a warning. */
-async function writeSummary(body) {
-    try {
-        await summary.addRaw(redact(body)).write();
-    }
-    catch (error) {
-        warning(`Could not write the job summary: ${error.message}`);
-    }
-}
-/**
- * The sticky pull request comment: on a pull request, that pull request; after a push, the pull
- * request the commit was merged from. A failure here never fails the deploy: forks get read-only
- * tokens, and the API can be down.
- */
-async function publishComment(body, report, settings, context) {
-    if (!settings.comment)
-        return;
-    if (!settings.githubToken) {
-        warning("No github-token: the pull request comment was skipped.");
-        return;
-    }
-    try {
-        const client = createGitHubClient(settings.githubToken);
-        redactRequests(client, secrets);
-        const number = context.payload.pull_request?.number ??
-            (context.eventName === "push"
-                ? await findMergedPull(client, context.repo, context.sha)
-                : undefined);
-        if (number === undefined) {
-            if (context.eventName === "push") {
-                info("No pull request is associated with this commit: the report is in the job summary only.");
-            }
-            return;
-        }
-        const author = await viewerLogin(client);
-        const comment = await upsertStickyComment(client, { ...context.repo, issueNumber: number }, commentMarker(report), author, redact(body));
-        outputs_setOutput("comment-url", comment.url);
-        info(`Pull request #${number} comment ${comment.outcome}: ${comment.url}`);
-    }
-    catch (error) {
-        const status = error.status;
-        warning(`Could not write the pull request comment${status ? ` (HTTP ${status})` : ""}: ${error.message}. ` +
-            "The deploy itself is unaffected; the report is in the job summary.");
-    }
-}
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/project/graph.ts
 /** A ref cycle, as the models in ref order with the first repeated at the end. */
 class RefCycleError extends Error {
@@ -49061,7 +48785,7 @@ function nanoidOfLength(length) {
     return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
 }
 /** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
-const regexes_duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
 /** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
 const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
 /** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
@@ -50147,7 +49871,7 @@ const $ZodISOTime = /*@__PURE__*/ $constructor("$ZodISOTime", (inst, def) => {
     $ZodStringFormat.init(inst, def);
 });
 const $ZodISODuration = /*@__PURE__*/ $constructor("$ZodISODuration", (inst, def) => {
-    def.pattern ?? (def.pattern = regexes_duration);
+    def.pattern ?? (def.pattern = duration);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodIPv4 = /*@__PURE__*/ $constructor("$ZodIPv4", (inst, def) => {
@@ -61824,8 +61548,6 @@ function suggestion(name, candidates) {
         : "Check the model name (the file name without .sql); refs to dbt packages are not supported.";
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/project/parse-phase.ts
 
 
@@ -62827,12 +62549,26 @@ async function connectWithin(client, ms) {
         clearTimeout(timer);
     }
 }
+/** Where a connection goes, from the URL or the PG* variables: never the password. */
+function connectionTarget(url, env = process.env) {
+    if (url) {
+        return {
+            host: url.hostname,
+            port: url.port || "5432",
+            database: decodeURIComponent(url.pathname.replace(/^\//, "")),
+            user: decodeURIComponent(url.username) || undefined,
+        };
+    }
+    return {
+        host: env.PGHOST ?? "localhost",
+        port: env.PGPORT ?? "5432",
+        database: env.PGDATABASE ?? "",
+        user: env.PGUSER,
+    };
+}
 /** host:port/database as user — never the password. */
 function describeTarget(url, env = process.env) {
-    const host = url ? url.hostname : (env.PGHOST ?? "localhost");
-    const port = url ? url.port || "5432" : (env.PGPORT ?? "5432");
-    const database = url ? decodeURIComponent(url.pathname.replace(/^\//, "")) : env.PGDATABASE;
-    const user = url ? decodeURIComponent(url.username) : env.PGUSER;
+    const { host, port, database, user } = connectionTarget(url, env);
     return `${host}:${port}/${database || "(default database)"}${user ? ` as ${user}` : ""}`;
 }
 function errorCode(error) {
@@ -63423,12 +63159,14 @@ function computeChangeSet(opts) {
                 model: after.name,
                 kind: "added",
                 reasons: [`renamed from ${renamedFrom.name}`],
+                baseSql: renamedFrom.sql,
             });
         }
         else if (renamedFrom || !compared || compared.has(after.name)) {
             const reasons = modelDifferences(before, after);
-            if (reasons.length > 0)
-                changed.push({ model: after.name, kind: "modified", reasons });
+            if (reasons.length > 0) {
+                changed.push({ model: after.name, kind: "modified", reasons, baseSql: before.sql });
+            }
             const moved = reasons.some((reason) => reason.startsWith("relation changed"));
             if (moved && before.isMaterializedView) {
                 warnings.push(`${after.file}: ${after.name} now builds ${renderRelation(after.relation)}; the materialized ` +
@@ -64572,6 +64310,288 @@ function announceWarnings(plan, logger) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/context.ts
+
+
+
+
+/** The target as the settings name it; the database only when there are credentials to reach it. */
+function reportTarget(settings, env) {
+    if (!hasCredentials(settings, env))
+        return { environment: settings.environment };
+    const { host, port, database } = connectionTarget(settings.databaseUrl, env);
+    return { environment: settings.environment, database: { host, port, name: database } };
+}
+/**
+ * Stable for one project and target: staging and production jobs (or a matrix) keep separate
+ * comments. Offline plans have no database to name, so only `environment` joins them to the rest.
+ */
+function targetKey(target) {
+    if (target.environment)
+        return `env:${encodeURIComponent(target.environment)}`;
+    if (!target.database)
+        return "offline";
+    const { host, port, name } = target.database;
+    const digest = (0,external_node_crypto_.createHash)("sha256").update(`${host.toLowerCase()}:${port}/${name}`);
+    return `db:${digest.digest("hex").slice(0, 12)}`;
+}
+/**
+ * Identifies our comments among all others. A result marker also names its commit, so a rerun
+ * of the same deploy updates its own result instead of adding another.
+ */
+function commentMarker(context, kind) {
+    const parts = [
+        `risingwave-zero-downtime-deploy ${kind}`,
+        `project-dir=${encodeURIComponent(context.projectDir)}`,
+        `schema=${encodeURIComponent(context.targetSchema)}`,
+        `target=${targetKey(context.target)}`,
+    ];
+    if (kind === "result" && context.commitSha)
+        parts.push(`commit=${context.commitSha}`);
+    return `<!-- ${parts.join(" ")} -->`;
+}
+/** `shop` → schema `analytics` · production (`dev` on `rw.internal:4566`). */
+function targetLine(context) {
+    const project = context.projectName
+        ? code(context.projectName)
+        : `the dbt project in ${code(context.projectDir)}`;
+    const parts = [`${project} → schema ${code(context.targetSchema)}`];
+    const { environment, database } = context.target;
+    const where = database
+        ? `database ${code(database.name || "(default)")} on ${code(`${database.host}:${database.port}`)}`
+        : "offline: no database credentials";
+    parts.push(environment ? `**${escape_text(environment)}** (${where})` : where);
+    return parts.join(" · ");
+}
+/**
+ * Separates the run-specific footer (run link) from the report, so a rerun whose report is the
+ * same leaves the pull request comment alone.
+ */
+const FOOTER_MARKER = "<!-- report-footer -->";
+function withoutFooter(body) {
+    // The last one: ours comes last, and SQL from a pull request may carry the same text earlier.
+    const at = body.lastIndexOf(FOOTER_MARKER);
+    return at === -1 ? body : body.slice(0, at);
+}
+function footer(context) {
+    const parts = [];
+    if (context.commitSha) {
+        const short = code(context.commitSha.slice(0, 12));
+        parts.push(context.commitUrl ? `commit [${short}](${context.commitUrl})` : `commit ${short}`);
+    }
+    if (context.runUrl)
+        parts.push(`[workflow run and full report](${context.runUrl})`);
+    return parts.length > 0 ? `${FOOTER_MARKER}\n<sub>${parts.join(" · ")}</sub>\n` : "";
+}
+
+;// CONCATENATED MODULE: ./src/report/github/comments.ts
+
+
+/** Our newest comment carrying `marker` (newest, so one we cannot edit any more is outgrown). */
+async function findOwnComment(client, target, marker, author) {
+    const comments = await client.paginate(client.rest.issues.listComments, {
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.issueNumber,
+        per_page: 100,
+    });
+    const ours = comments.filter((comment) => wroteIt(author, comment.user) && (comment.body ?? "").includes(marker));
+    const newest = ours.at(-1);
+    return newest && { id: newest.id, url: newest.html_url, body: newest.body ?? "" };
+}
+async function updateComment(client, target, id, body) {
+    const { data } = await client.rest.issues.updateComment({
+        owner: target.owner,
+        repo: target.repo,
+        comment_id: id,
+        body,
+    });
+    return data.html_url;
+}
+/**
+ * One comment per marker: its body replaced in place, and left alone when nothing but the
+ * run link changed (an edit notifies nobody, so an unchanged rerun stays silent too).
+ */
+async function upsertComment(client, target, marker, author, body) {
+    const ours = await findOwnComment(client, target, marker, author);
+    if (ours) {
+        if (withoutFooter(ours.body) === withoutFooter(body)) {
+            return { url: ours.url, outcome: "unchanged" };
+        }
+        return { url: await updateComment(client, target, ours.id, body), outcome: "updated" };
+    }
+    const { data } = await client.rest.issues.createComment({
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.issueNumber,
+        body,
+    });
+    return { url: data.html_url, outcome: "created" };
+}
+
+;// CONCATENATED MODULE: ./src/report/github/merged-pull.ts
+/**
+ * The pull request whose merge produced `sha` (merge, squash or rebase: GitHub records the commit
+ * the merge left on the base branch as `merge_commit_sha`). Never an open pull request: for a
+ * commit outside the default branch GitHub lists open ones too, and a deploy report on one of
+ * them would overwrite a plan that has nothing to do with this deploy.
+ */
+async function findMergedPull(client, target, sha) {
+    const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({
+        owner: target.owner,
+        repo: target.repo,
+        commit_sha: sha,
+        per_page: 100,
+    });
+    return data.find((pull) => pull.merged_at !== null && pull.merge_commit_sha === sha)?.number;
+}
+
+;// CONCATENATED MODULE: ./src/report/github/plan-link.ts
+
+const START = "<!-- deploy-result-link -->";
+const END = "<!-- /deploy-result-link -->";
+/**
+ * The reviewed plan stays as it was, under a line that says what its merge did and links the
+ * result comment; a later deploy of the same pull request replaces that line.
+ */
+function withResultLink(planBody, line) {
+    const block = `${START}\n${line}\n${END}\n\n`;
+    // Right after the marker line, and only there: the plan's SQL may hold the same text.
+    const newline = planBody.indexOf("\n");
+    if (newline === -1)
+        return `${planBody}\n${block}`;
+    const head = planBody.slice(0, newline + 1);
+    let rest = planBody.slice(newline + 1);
+    const end = rest.indexOf(END);
+    if (rest.startsWith(START) && end !== -1) {
+        rest = rest.slice(end + END.length).replace(/^\n+/, "");
+    }
+    return `${head}${block}${rest}`;
+}
+/** Points the pull request's plan comment (if we wrote one) at the deploy result. */
+async function linkPlanToResult(client, target, planMarker, author, line) {
+    const plan = await findOwnComment(client, target, planMarker, author);
+    if (!plan)
+        return false;
+    const body = withResultLink(plan.body, line);
+    if (body === plan.body)
+        return true;
+    await updateComment(client, target, plan.id, body);
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/security/redact-requests.ts
+/** Parts of a request that address it rather than carry content; the token is in `headers`. */
+const ADDRESSING = new Set(["method", "url", "baseUrl", "headers", "request", "mediaType"]);
+function redactValue(value, registry) {
+    if (typeof value === "string")
+        return registry.redact(value);
+    if (Array.isArray(value))
+        return value.map((item) => redactValue(item, registry));
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item, registry)]));
+    }
+    return value;
+}
+/**
+ * Every request the client sends has its content redacted: comment bodies and any other
+ * parameter, except those that address the request (the URL and what fills it in).
+ */
+function redactRequests(client, registry) {
+    client.hook.before("request", (options) => {
+        const fields = options;
+        const url = String(fields.url ?? "");
+        for (const [key, value] of Object.entries(fields)) {
+            if (ADDRESSING.has(key) || url.includes(`{${key}}`))
+                continue;
+            fields[key] = redactValue(value, registry);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/action/publish.ts
+
+
+
+
+
+
+
+
+
+
+/** A push deploys what a merge produced: its report is a result, not the plan a review saw. */
+function commentKindFor(eventName) {
+    return eventName === "push" ? "result" : "plan";
+}
+function reportContext(projectName, settings, context, env = process.env) {
+    const repoUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}`;
+    const commitSha = context.payload.pull_request?.head?.sha ?? context.sha;
+    return {
+        projectDir: settings.projectDir,
+        projectName,
+        targetSchema: settings.targetSchema,
+        target: reportTarget(settings, env),
+        commitSha,
+        commitUrl: commitSha ? `${repoUrl}/commit/${commitSha}` : undefined,
+        runUrl: `${repoUrl}/actions/runs/${context.runId}`,
+    };
+}
+/** The job summary always; failing to write it is only a warning. */
+async function writeSummary(body) {
+    try {
+        await summary.addRaw(redact(body)).write();
+    }
+    catch (error) {
+        warning(`Could not write the job summary: ${error.message}`);
+    }
+}
+/**
+ * The pull request comments. On a pull request: its one plan comment, updated in place. After a
+ * push: a new result comment on the pull request whose merge produced the commit (a new comment
+ * notifies people; an edit does not), and a line on that pull request's plan comment pointing
+ * to it. A failure here never fails the deploy: forks get read-only tokens, and the API can be
+ * down.
+ */
+async function publishComment(report, context, settings, event) {
+    if (!settings.comment)
+        return;
+    if (!settings.githubToken) {
+        warning("No github-token: the pull request comment was skipped.");
+        return;
+    }
+    const kind = commentKindFor(event.eventName);
+    try {
+        const client = createGitHubClient(settings.githubToken);
+        redactRequests(client, secrets);
+        const number = kind === "plan"
+            ? event.payload.pull_request?.number
+            : await findMergedPull(client, event.repo, event.sha);
+        if (number === undefined) {
+            if (kind === "result") {
+                info("No merged pull request produced this commit: the report is in the job summary only.");
+            }
+            return;
+        }
+        const target = { ...event.repo, issueNumber: number };
+        const author = await commentAuthor(client, settings.commentAuthor);
+        const comment = await upsertComment(client, target, commentMarker(context, kind), author, redact(report.body));
+        outputs_setOutput("comment-url", comment.url);
+        info(`Pull request #${number} ${kind} comment ${comment.outcome}: ${comment.url}`);
+        if (kind === "result") {
+            const short = context.commitSha ? ` (commit ${context.commitSha.slice(0, 12)})` : "";
+            const linked = await linkPlanToResult(client, target, commentMarker(context, "plan"), author, `**After the merge${short}:** [${report.verdict}](${comment.url}). The plan below is as it was reviewed.`);
+            if (linked)
+                info(`Pull request #${number} plan comment now links the result.`);
+        }
+    }
+    catch (error) {
+        const status = error.status;
+        warning(`Could not write the pull request comment${status ? ` (HTTP ${status})` : ""}: ${error.message}. ` +
+            "The deploy itself is unaffected; the report is in the job summary.");
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cleanup/find-temps.ts
 
 /**
@@ -64723,18 +64743,14 @@ const actionsLogger = {
 
 
 function row(temp, why) {
-    const cells = [
-        `\`${displayName(temp.relation)}\``,
-        `\`${temp.replaced}\``,
-        run_cleanup_formatAge(temp.ageMs),
-    ];
+    const cells = [code(displayName(temp.relation)), code(temp.replaced), run_cleanup_formatAge(temp.ageMs)];
     if (why !== undefined)
-        cells.push(escapeCell(why));
-    return `| ${cells.join(" | ")} |`;
+        cells.push(why);
+    return `| ${cells.map(cell).join(" | ")} |`;
 }
 /** The cleanup job summary: what was (or would be) dropped, and why each other temp MV was kept. */
 function renderCleanupReport(result) {
-    const scope = result.schema ? `schema \`${result.schema}\`` : "all user schemas";
+    const scope = result.schema ? `schema ${code(result.schema)}` : "all user schemas";
     const lines = [
         `### RisingWave temporary MV cleanup: ${scope}`,
         "",
@@ -64753,20 +64769,1713 @@ function renderCleanupReport(result) {
     }
     const kept = [
         ...result.kept.map((entry) => row(entry.temp, entry.error
-            ? `DROP failed: ${entry.error}`
-            : (entry.note ?? `still read by ${readerList(entry.readers)}`))),
+            ? `DROP failed: ${escape_text(entry.error)}`
+            : entry.note
+                ? escape_text(entry.note)
+                : `still read by ${readerList(entry.readers)}`)),
         ...result.young.map((temp) => row(temp, "younger than `older-than`")),
     ];
     if (kept.length > 0) {
         lines.push("#### Preserved", "", "| Temporary MV | Replaced | Age | Why kept |", "|---|---|---|---|", ...kept, "");
         const manual = result.kept.filter((entry) => entry.readers.length > 0);
         if (manual.length > 0) {
-            lines.push("Once their readers are rebuilt or dropped, the next sweep removes them, or by hand:", "", "```sql", ...manual.map((entry) => `${dropMaterializedView(entry.relation)};`), "```", "");
+            lines.push("Once their readers are rebuilt or dropped, the next sweep removes them, or by hand:", "", fence(manual.map((entry) => `${dropMaterializedView(entry.relation)};`).join("\n"), "sql"), "");
         }
     }
     if (result.found.length === 0)
         lines.push("No temporary MVs found.", "");
     return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/report/budget.ts
+const COMMENT_LIMIT = 65_536;
+const SUMMARY_LIMIT = 1024 * 1024;
+const commentLimit = {
+    name: `GitHub's ${COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit`,
+    max: COMMENT_LIMIT,
+    measure: (text) => text.length,
+};
+const summaryLimit = {
+    name: "the job summary's 1 MiB limit",
+    max: SUMMARY_LIMIT,
+    measure: (text) => Buffer.byteLength(text, "utf8"),
+};
+const noLimit = {
+    name: "no limit",
+    max: Number.POSITIVE_INFINITY,
+    measure: (text) => text.length,
+};
+/** A running allowance: parts are taken in priority order while they fit. */
+class Budget {
+    limit;
+    redact;
+    left;
+    /**
+     * `redact` is what the text goes through on its way out: the size that counts is the size
+     * after it (a secret shorter than its replacement makes the text longer).
+     */
+    constructor(limit, reserved, redact = (text) => text) {
+        this.limit = limit;
+        this.redact = redact;
+        this.left = limit.max - reserved;
+    }
+    /** Takes `text` (plus the blank line that joins it) if it fits. */
+    take(text) {
+        const size = this.limit.measure(this.redact(text)) + 2;
+        if (size > this.left)
+            return false;
+        this.left -= size;
+        return true;
+    }
+    /** The first candidate that fits, most detailed first. */
+    takeFirst(candidates) {
+        for (const candidate of candidates) {
+            if (this.take(candidate[1]))
+                return candidate;
+        }
+        return undefined;
+    }
+    get remaining() {
+        return this.left;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/action-items.ts
+
+
+
+const reader = (r) => ({ schema: r.schema, identifier: r.name });
+function readerItem(facts, r, dryRun) {
+    const name = code(`${r.schema}.${r.name}`);
+    const model = code(facts.entry.model);
+    const previous = dryRun
+        ? `will keep reading the previous ${model} after the deploy`
+        : `reads the previous ${model}${facts.keptTemp ? `, kept as ${code(displayName(facts.keptTemp.relation))}` : ""}`;
+    const release = dryRun
+        ? "The previous version is kept until nothing reads it."
+        : "Once it moves, nothing reads the previous version and the cleanup sweep (`mode: cleanup`) drops it.";
+    const title = `⚠️ ${escape_text(r.type)} ${name} ${previous}`;
+    const target = quoteQualified(facts.entry.target);
+    const self = quoteQualified(reader(r));
+    if (r.type === "sink") {
+        const moved = quoteQualified({ schema: r.schema, identifier: `${r.name}_moved` });
+        return {
+            severity: "warning",
+            subject: `${r.schema}.${r.name}`,
+            title,
+            detail: `Move the sink to the new version: a second sink from the new MV without a snapshot, swapped in ` +
+                `(copy the connector options from \`SHOW CREATE SINK ${self}\`). ${release}`,
+            statements: [
+                `CREATE SINK ${moved} FROM ${target}\n  WITH (/* the options of ${displayName(reader(r))} */, snapshot = 'false')`,
+                `ALTER SINK ${self} SWAP WITH ${moved}`,
+                `DROP SINK ${moved}`,
+            ],
+        };
+    }
+    const kind = r.type === "materialized view" || r.type === "view" || r.type === "subscription";
+    return {
+        severity: "warning",
+        subject: `${r.schema}.${r.name}`,
+        title,
+        detail: `It is not a model this deploy rebuilds. Recreate it on the new ${model} (its SQL: ` +
+            `${kind ? code(`SHOW CREATE ${r.type.toUpperCase()} ${self}`) : "see the catalog"}), or accept that it ` +
+            `reads the previous version. ${release}`,
+        statements: [],
+    };
+}
+function skippedItem(facts, dryRun) {
+    const { entry } = facts;
+    const model = code(entry.model);
+    const why = entry.downstreamOf.length > 0
+        ? `downstream of ${entry.downstreamOf.map(code).join(", ")}`
+        : (facts.change?.reasons.map(escape_text).join("; ") ?? "selected");
+    const not = dryRun ? "will not be deployed" : "was not deployed";
+    const fullRefresh = `or rebuild it with downtime: run the workflow with the inputs \`full-refresh: true\` and ${code(`models: ${entry.model}`)}`;
+    let detail;
+    if (entry.reason === "zero_downtime not enabled") {
+        detail =
+            `zero_downtime is not enabled for it (RisingWave cannot change an MV's query in place). Enable it in ` +
+                `the model, ${code("{{ config(zero_downtime={'enabled': true}) }}")} (or the \`zero-downtime: all\` input), ${fullRefresh}.`;
+    }
+    else if (entry.reason.startsWith("deprecated materialization")) {
+        detail = `${escape_text(entry.reason)} gets no zero-downtime rebuild. Change it to ${code("materialized='materialized_view'")}, ${fullRefresh}.`;
+    }
+    else {
+        detail = `${escape_text(entry.reason)}.`;
+    }
+    if (entry.downstreamOf.length > 0) {
+        detail += ` Until then it reads the previous version of ${entry.downstreamOf.map(code).join(", ")}.`;
+    }
+    return {
+        severity: "warning",
+        subject: entry.model,
+        title: `⚠️ ${model} (${why}) ${not}`,
+        detail,
+        statements: [],
+    };
+}
+function failureItem(facts) {
+    const { entry, outcome, problem } = facts;
+    const model = code(entry.model);
+    if (!outcome && entry.problems.length > 0 && !problem) {
+        return {
+            severity: "error",
+            subject: entry.model,
+            title: `❌ ${model} (${code(entry.file)}): ${escape_message(entry.problems[0])}`,
+            detail: (entry.problems.length > 1
+                ? `Also: ${entry.problems.slice(1).map(escape_message).join(" ")} `
+                : "") + "Found before any DDL: the deploy stops before it starts until this is fixed.",
+            statements: [],
+        };
+    }
+    if (problem) {
+        return {
+            severity: "error",
+            subject: entry.model,
+            title: `❌ ${model} (${code(entry.file)}): RisingWave rejects the new SQL`,
+            detail: `${escape_message(problem.message)}. Fix it before merging: the deploy would fail on it.`,
+            statements: [],
+        };
+    }
+    // The executor's note says what the failure left; without one, the outcome does.
+    const state = outcome?.note !== undefined
+        ? `${escape_message(outcome.note)}.`
+        : facts.swapped
+            ? "The new version is live; the previous one is kept under the temporary name."
+            : "Its previous version is still live.";
+    return {
+        severity: "error",
+        subject: entry.model,
+        title: `❌ ${model} (${code(entry.file)}) failed: ${escape_message(outcome?.error ?? "unknown error")}`,
+        detail: `${state} Fix the cause and re-run the deploy.`,
+        statements: [],
+    };
+}
+/** After a partial deploy: go forward (re-run) or back (swap the previous versions in again). */
+function recoveryItem(facts) {
+    const notAttempted = facts.filter((model) => model.verdict === "not-attempted");
+    const rollback = facts.filter((model) => model.swapped && model.keptTemp).reverse();
+    if (notAttempted.length === 0 && rollback.length === 0)
+        return undefined;
+    const waiting = notAttempted.map((model) => code(model.entry.model)).join(", ");
+    if (rollback.length === 0) {
+        return {
+            severity: "error",
+            subject: "not attempted",
+            title: `⏭️ Not attempted, still on their previous version: ${waiting}`,
+            detail: "A re-run after the fix deploys them.",
+            statements: [],
+        };
+    }
+    const swapped = rollback.map((model) => code(model.entry.model)).join(", ");
+    return {
+        severity: "error",
+        subject: "rollback",
+        title: `↩️ This deploy stopped part-way: ${swapped} ${rollback.length === 1 ? "is" : "are"} on the new version`,
+        detail: (notAttempted.length > 0
+            ? `Not attempted, still on their previous version: ${waiting}. `
+            : "") +
+            "Go forward (fix and re-run), or back: swap the previous versions in again, leaf first, while they exist (the new versions then carry the temporary names):",
+        statements: rollback.map((model) => swapMaterializedViews(model.entry.target, model.keptTemp.relation)),
+    };
+}
+function leftInPlaceItems(result) {
+    const changeSet = result.requests.changeSet;
+    if (!changeSet)
+        return [];
+    const base = result.requests.base;
+    const items = changeSet.deleted.map((deleted) => {
+        const relation = { schema: deleted.relation.schema, identifier: deleted.relation.identifier };
+        return {
+            severity: "warning",
+            subject: deleted.model,
+            title: `🗑️ ${code(deleted.model)} was deleted from the project; ${code(displayName(relation))} is left in place`,
+            detail: "Nothing is dropped automatically. Once nothing reads it, drop it:",
+            statements: [dropMaterializedView(relation)],
+        };
+    });
+    for (const renamed of changeSet.renamed) {
+        const old = base?.models.get(renamed.from)?.relation;
+        if (!old)
+            continue;
+        const relation = { schema: old.schema, identifier: old.identifier };
+        items.push({
+            severity: "warning",
+            subject: renamed.from,
+            title: `🗑️ ${code(renamed.from)} was renamed to ${code(renamed.to)}; ${code(displayName(relation))} is left in place`,
+            detail: "The new name is created; nothing is dropped automatically. Once nothing reads the old one, drop it:",
+            statements: [dropMaterializedView(relation)],
+        });
+    }
+    return items;
+}
+/** Everything that needs a person, errors first. */
+function actionItems(result, facts) {
+    const dryRun = result.plan.dryRun;
+    const items = [];
+    for (const model of facts) {
+        if (model.verdict === "invalid" || model.verdict === "failed")
+            items.push(failureItem(model));
+    }
+    items.push(...setProblemItems(result));
+    if (!dryRun) {
+        const recovery = result.outcome?.failed ? recoveryItem(facts) : undefined;
+        if (recovery)
+            items.push(recovery);
+    }
+    for (const model of facts) {
+        if (model.verdict === "not-applied")
+            items.push(skippedItem(model, dryRun));
+    }
+    for (const model of facts) {
+        for (const r of model.readers)
+            items.push(readerItem(model, r, dryRun));
+    }
+    items.push(...leftInPlaceItems(result));
+    return items;
+}
+/** Blocking problems that belong to no single model's SQL, e.g. a full refresh that cannot be validated. */
+function setProblemItems(result) {
+    return result.blocking
+        .filter((issue) => /full refresh refused before any DROP/.test(issue.message))
+        .map((issue) => ({
+        severity: "error",
+        subject: issue.file ?? "full refresh",
+        title: `❌ ${escape_message(issue.message)}`,
+        statements: [],
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/report/details.ts
+
+
+
+function details_duration(ms) {
+    if (ms === undefined)
+        return "";
+    return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
+}
+/**
+ * Leaf first, the kept temps that can go now: nothing reads them but kept temps that go before.
+ * (The outcome lists them leaf first already.)
+ */
+function droppableNow(kept) {
+    const gone = new Set();
+    const names = new Set(kept.map((temp) => displayName(temp.relation)));
+    const droppable = [];
+    for (const temp of kept) {
+        if (temp.error)
+            continue;
+        const blocked = temp.readers.some((reader) => {
+            const name = `${reader.schema}.${reader.name}`;
+            return !(names.has(name) && gone.has(name));
+        });
+        if (blocked)
+            continue;
+        gone.add(displayName(temp.relation));
+        droppable.push(temp);
+    }
+    return droppable;
+}
+function keptWhy(temp, model, planTemps) {
+    if (temp.error)
+        return `kept: ${escape_text(temp.error)}`;
+    const outside = temp.readers.filter((reader) => !planTemps.has(`${reader.schema}.${reader.name}`));
+    const inside = temp.readers.flatMap((reader) => {
+        const owner = planTemps.get(`${reader.schema}.${reader.name}`);
+        return owner ? [owner] : [];
+    });
+    const parts = [];
+    if (outside.length > 0)
+        parts.push(`still read by ${readerList(outside)} (see Action required)`);
+    if (inside.length > 0) {
+        parts.push(`read by the previous version of ${inside.map(code).join(", ")} (also kept), so it goes after that one`);
+    }
+    if (temp.readers.length === 0) {
+        parts.push(model?.entry.immediateCleanup
+            ? "nothing reads it"
+            : "kept for a rollback: `immediate_cleanup` is off, and nothing reads it");
+    }
+    return parts.join("; ");
+}
+function preservedSection(result, facts) {
+    const kept = result.outcome?.preservedTemps ?? [];
+    if (kept.length === 0)
+        return [];
+    const planTemps = new Map(facts.flatMap((model) => model.entry.temp ? [[displayName(model.entry.temp), model.entry.model]] : []));
+    const byTemp = new Map(facts.flatMap((model) => (model.entry.temp ? [[displayName(model.entry.temp), model]] : [])));
+    const lines = ["**Previous versions kept** under their temporary names:", ""];
+    for (const temp of kept) {
+        const name = displayName(temp.relation);
+        lines.push(`- ${code(name)}: ${keptWhy(temp, byTemp.get(name), planTemps)}`);
+    }
+    lines.push("");
+    const rollback = kept.flatMap((temp) => {
+        const model = byTemp.get(displayName(temp.relation));
+        return model?.swapped ? [swapMaterializedViews(model.entry.target, temp.relation)] : [];
+    });
+    if (rollback.length > 0) {
+        lines.push("Roll back to the previous versions (while they exist), leaf first:", "", fence(rollback.map((sql) => `${sql};`).join("\n"), "sql"), "");
+    }
+    const drops = droppableNow(kept);
+    if (drops.length > 0) {
+        lines.push("The scheduled cleanup (`mode: cleanup`) drops them once nothing reads them; to drop the unread ones now, in this order:", "", fence(drops.map((temp) => `${dropMaterializedView(temp.relation)};`).join("\n"), "sql"), "");
+    }
+    return lines;
+}
+/** Relations, temporary names and durations: what the table leaves out. */
+function perModel(result, facts) {
+    const dryRun = result.plan.dryRun;
+    const rows = facts.map((model) => {
+        const parts = [`${code(model.entry.model)} → ${code(displayName(model.entry.target))}`];
+        if (model.entry.temp) {
+            parts.push(`${dryRun ? "built as" : "new version built as"} ${code(model.entry.temp.identifier)}`);
+        }
+        const took = details_duration(model.outcome?.durationMs);
+        if (took)
+            parts.push(took);
+        return `- ${parts.join(", ")}`;
+    });
+    return [
+        `<details><summary>Relations${dryRun ? " and temporary names (stamped again at deploy)" : ", temporary names and durations"}</summary>`,
+        "",
+        ...rows,
+        "",
+        "</details>",
+        "",
+    ];
+}
+/**
+ * The plan's own warnings that no action item already carries: readers (their items), and the
+ * reason a model is skipped (its item), are left out.
+ */
+function modelWarnings(facts) {
+    return facts.flatMap((model) => model.entry.action === "skip"
+        ? []
+        : model.entry.warnings.filter((warning) => !/ still reads the previous version of /.test(warning)));
+}
+function otherWarnings(result) {
+    const changeSet = result.requests.changeSet;
+    // Deleted and renamed models have their own action items; the change set's other findings stay.
+    return changeSet ? changeSet.warnings : result.requests.warnings;
+}
+/** Everything below the changes: kept temps, names and times, checks left for later, warnings. */
+function detailsSection(result, facts, full) {
+    if (result.plan.models.length === 0 && otherWarnings(result).length === 0)
+        return "";
+    const lines = ["#### Details", ""];
+    if (!full) {
+        const kept = result.outcome?.preservedTemps.length ?? 0;
+        if (kept === 0)
+            return "";
+        lines.push(`${kept} previous version(s) kept under temporary names: the \`preserved-temp-mvs\` output lists them.`, "");
+        return lines.join("\n");
+    }
+    lines.push(...preservedSection(result, facts));
+    const dropped = result.outcome?.droppedTemps ?? [];
+    if (dropped.length > 0) {
+        lines.push(`Previous versions dropped: ${dropped.map((relation) => code(displayName(relation))).join(", ")}`, "");
+    }
+    const unchecked = result.validation?.unchecked ?? [];
+    if (unchecked.length > 0) {
+        lines.push("**Checked only after their changed upstream is deployed:**", "");
+        for (const problem of unchecked) {
+            lines.push(`- ${code(problem.model)}: today's database says: ${escape_text(problem.message)}`);
+        }
+        lines.push("");
+    }
+    const carried = facts.filter((model) => model.entry.carriedOver.length > 0);
+    if (carried.length > 0) {
+        lines.push("**Carried over from the live MVs** (not in the dbt config):", "");
+        for (const model of carried) {
+            const items = model.entry.carriedOver.map((item) => `${item.kind} ${item.detail}`);
+            lines.push(`- ${code(model.entry.model)}: ${escape_text(items.join("; "))}`);
+        }
+        lines.push("");
+    }
+    const notChecked = [
+        ...facts.flatMap((model) => model.entry.unchecked.map((note) => [model.entry.model, note])),
+        ...(result.validation?.notes ?? []).map((note) => [note.model, note.message]),
+    ];
+    if (notChecked.length > 0) {
+        lines.push("**Not checked before the deploy:**", "");
+        for (const [model, note] of notChecked)
+            lines.push(`- ${code(model)}: ${escape_text(note)}`);
+        lines.push("");
+    }
+    const warnings = [...otherWarnings(result), ...modelWarnings(facts)];
+    if (warnings.length > 0) {
+        lines.push("**Warnings:**", "", ...warnings.map((warning) => `- ⚠️ ${escape_text(warning)}`), "");
+    }
+    if (facts.length > 0)
+        lines.push(...perModel(result, facts));
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/report/headline.ts
+
+const CAUSE_GROUP = {
+    changed: "changed",
+    config: "config only",
+    renamed: "renamed",
+    new: "new",
+    selected: "selected",
+    downstream: "downstream",
+};
+const plural = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+/** "2 swapped (1 changed, 1 downstream)": the breakdown by why, in a fixed order. */
+function counted(models, label) {
+    if (models.length === 0)
+        return undefined;
+    const byCause = new Map();
+    for (const group of Object.values(CAUSE_GROUP))
+        byCause.set(group, 0);
+    for (const model of models) {
+        const group = CAUSE_GROUP[model.cause];
+        byCause.set(group, (byCause.get(group) ?? 0) + 1);
+    }
+    const parts = [...byCause].filter(([, n]) => n > 0).map(([group, n]) => `${n} ${group}`);
+    return `${models.length} ${label} (${parts.join(", ")})`;
+}
+const READER_NAMES = {
+    sink: ["sink", "sinks"],
+    "materialized view": ["MV", "MVs"],
+    view: ["view", "views"],
+    subscription: ["subscription", "subscriptions"],
+};
+function readerCounts(facts) {
+    const byType = new Map();
+    for (const model of facts) {
+        for (const reader of model.readers) {
+            const names = byType.get(reader.type) ?? new Set();
+            names.add(`${reader.schema}.${reader.name}`);
+            byType.set(reader.type, names);
+        }
+    }
+    return [...byType].map(([type, names]) => {
+        const [one, many] = READER_NAMES[type] ?? ["other reader", "other readers"];
+        return `⚠️ ${plural(names.size, one, many)} ${names.size === 1 ? "keeps" : "keep"} the previous version`;
+    });
+}
+/** The impact in one line, as Terraform's "Plan: 2 to add, 1 to change". */
+function impactLine(result, facts) {
+    const dryRun = result.plan.dryRun;
+    const where = (test) => facts.filter(test);
+    const done = (action) => where((model) => model.entry.action === action &&
+        (dryRun ? model.verdict !== "invalid" : model.verdict === "applied"));
+    const count = (verdict, icon, label) => {
+        const n = where((model) => model.verdict === verdict).length;
+        return n > 0 ? `${icon} ${n} ${label}` : undefined;
+    };
+    const parts = [
+        counted(done("zero-downtime"), dryRun ? "to swap" : "swapped"),
+        counted(done("create"), dryRun ? "to create" : "created"),
+        counted(done("full-refresh"), dryRun ? "to drop and recreate" : "dropped and recreated"),
+        count("invalid", "❌", "invalid"),
+        count("failed", "❌", "failed"),
+        count("not-attempted", "⏭️", "not attempted"),
+        count("not-applied", "⚠️", "not applied"),
+        ...readerCounts(facts),
+    ].filter((part) => part !== undefined);
+    return parts.length > 0 ? parts.join(" · ") : "nothing to deploy";
+}
+function modeNote(result, facts) {
+    if (result.plan.models.length === 0) {
+        return "No materialized view model was selected or changed.";
+    }
+    if (!result.plan.dryRun)
+        return "";
+    if (!result.online) {
+        return ("Dry run, planned offline (no database credentials): no DDL issued. Whether each MV exists, " +
+            "what reads it and whether the new SQL is valid was not checked, so the statements may differ at deploy.");
+    }
+    const unchecked = facts.filter((model) => model.verdict === "unchecked").length;
+    return ("Dry run: no DDL issued; each new definition was checked with `EXPLAIN`" +
+        (unchecked > 0
+            ? `, except ${plural(unchecked, "model")} that can be checked only once ${unchecked === 1 ? "its" : "their"} changed upstream exists (see details).`
+            : "."));
+}
+/** "✅ Deployed", "⚠️ Deploy plan", "❌ Deploy failed": never a plain ✅ while something needs a person. */
+function reportVerdict(result, items) {
+    const failed = items.some((item) => item.severity === "error");
+    const icon = failed ? "❌" : items.length > 0 ? "⚠️" : "✅";
+    const what = result.plan.dryRun
+        ? "Deploy plan"
+        : result.outcome?.failed
+            ? "Deploy failed"
+            : !result.outcome && result.blocking.length > 0
+                ? "Not deployed"
+                : "Deployed";
+    return `${icon} ${what}`;
+}
+/** Title, impact and what kind of run it was: the first lines of every report. */
+function headline(result, facts, items, context) {
+    const failed = items.some((item) => item.severity === "error");
+    const status = failed || items.length === 0
+        ? ""
+        : ` · ${plural(items.length, "item")} need${items.length === 1 ? "s" : ""} action`;
+    const lines = [
+        `### ${reportVerdict(result, items)}: ${targetLine(context)}`,
+        "",
+        `**${impactLine(result, facts)}**${status}`,
+    ];
+    const note = modeNote(result, facts);
+    if (note)
+        lines.push("", note);
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/report/model-facts.ts
+
+const CONFIG_ONLY = /^(config |description changed|column descriptions changed)/;
+function causeOf(entry, change) {
+    if (entry.downstreamOf.length > 0)
+        return "downstream";
+    if (!change)
+        return "selected";
+    if (change.kind === "added")
+        return change.baseSql === undefined ? "new" : "renamed";
+    return change.reasons.every((reason) => CONFIG_ONLY.test(reason)) ? "config" : "changed";
+}
+function verdictOf(result, entry, outcome, problem, unchecked) {
+    if (entry.action === "skip")
+        return "not-applied";
+    if (!result.outcome && entry.problems.length > 0)
+        return "invalid";
+    if (result.plan.dryRun) {
+        if (problem)
+            return "invalid";
+        if (!result.validation)
+            return "offline";
+        return unchecked ? "unchecked" : "valid";
+    }
+    switch (outcome?.status) {
+        case "applied":
+            return "applied";
+        case "failed":
+            return "failed";
+        case "skipped":
+            return "not-applied";
+        default:
+            return "not-attempted";
+    }
+}
+const sameName = (a, b) => a.schema === b.schema && a.identifier === b.identifier;
+/** One pass over the result: the plan, the change set, the validation and the outcome, per model. */
+function modelFacts(result) {
+    const changes = new Map((result.requests.changeSet?.changed ?? []).map((change) => [change.model, change]));
+    const outcomes = new Map((result.outcome?.models ?? []).map((model) => [model.model, model]));
+    const problems = new Map((result.validation?.problems ?? []).map((problem) => [problem.model, problem]));
+    const unchecked = new Map((result.validation?.unchecked ?? []).map((problem) => [problem.model, problem]));
+    const swapped = result.outcome?.swapped ?? [];
+    const kept = result.outcome?.preservedTemps ?? [];
+    // After a deploy, this plan's own temps read each other (the previous downstream version reads
+    // the previous upstream version) and drain together; a model of the plan that failed or was not
+    // attempted still reads a previous upstream version, which its own failure item explains.
+    const ofThisPlan = new Set(result.plan.models.flatMap((entry) => [
+        displayName(entry.target),
+        ...(entry.temp ? [displayName(entry.temp)] : []),
+    ]));
+    return result.plan.models.map((entry) => {
+        const change = changes.get(entry.model);
+        const outcome = outcomes.get(entry.model);
+        const problem = problems.get(entry.model) ?? unchecked.get(entry.model);
+        const isSwapped = swapped.some((name) => sameName(name, entry.target));
+        const keptTemp = entry.temp
+            ? kept.find((temp) => sameName(temp.relation, entry.temp))
+            : undefined;
+        const before = result.plan.dryRun
+            ? entry.action === "zero-downtime"
+                ? entry.readers
+                : []
+            : isSwapped
+                ? (keptTemp?.readers ?? [])
+                : [];
+        const readers = before.filter((r) => !ofThisPlan.has(`${r.schema}.${r.name}`));
+        return {
+            entry,
+            cause: causeOf(entry, change),
+            change,
+            verdict: verdictOf(result, entry, outcome, problems.get(entry.model), unchecked.has(entry.model)),
+            outcome,
+            problem,
+            swapped: isSwapped,
+            keptTemp,
+            readers,
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/model-table.ts
+
+/** Four short columns, so Status stays in view in a ~900 px comment; names and times go below. */
+const HEADER = ["| Model | Action | Why | Status |", "|---|---|---|---|"];
+const ACTION = {
+    "zero-downtime": "swap",
+    create: "create",
+    "full-refresh": "drop + create",
+    "in-place": "complete in place",
+    skip: "skip",
+};
+function model_table_status(model) {
+    const labels = {
+        valid: "✅ valid",
+        unchecked: "⚠️ checked after upstream",
+        offline: "not checked (offline)",
+        invalid: model.problem || model.entry.problems.length === 0 ? "❌ invalid SQL" : "❌ refused",
+        applied: model.entry.action === "zero-downtime"
+            ? "✅ swapped"
+            : model.entry.action === "create"
+                ? "✅ created"
+                : model.entry.action === "in-place"
+                    ? "✅ completed"
+                    : "✅ recreated",
+        failed: "❌ failed",
+        "not-attempted": "⏭️ not attempted",
+        "not-applied": "⚠️ not applied",
+    };
+    return labels[model.verdict];
+}
+const WHY_LIMIT = 40;
+/** "SQL changed; config indexes changed" → "SQL, config indexes". */
+function changeLabel(reasons) {
+    const short = reasons.map((reason) => reason === "SQL changed"
+        ? "SQL"
+        : reason.startsWith("relation changed")
+            ? "relation"
+            : reason.replace(/ changed$/, "").replace(/^config /, ""));
+    const joined = short.join(", ");
+    return joined.length > WHY_LIMIT ? `${joined.slice(0, WHY_LIMIT - 1)}…` : joined;
+}
+function upstreamLabel(names) {
+    if (names.length === 1)
+        return `downstream of ${code(names[0])}`;
+    return `downstream of ${code(names[0])} +${names.length - 1}`;
+}
+function why(model) {
+    const { change, entry } = model;
+    switch (model.cause) {
+        case "downstream":
+            return upstreamLabel(entry.downstreamOf);
+        case "new":
+            return "new model";
+        case "renamed":
+            return escape_text(change?.reasons[0] ?? "renamed");
+        case "selected":
+            return "selected";
+        case "config":
+            return `config only: ${escape_text(changeLabel(change?.reasons ?? []))}`;
+        case "changed":
+            return `changed: ${escape_text(changeLabel(change?.reasons ?? []))}`;
+    }
+}
+const ROUTINE = new Set(["valid", "applied", "offline"]);
+function groupKey(model, level) {
+    if (level === 0 || !ROUTINE.has(model.verdict))
+        return undefined;
+    if (level === 1 && model.cause !== "downstream")
+        return undefined;
+    return `${model.entry.action}\u0000${model.cause === "downstream" ? "downstream" : "direct"}\u0000${model_table_status(model)}`;
+}
+function groupWhy(models) {
+    if (models.every((model) => model.cause === "downstream")) {
+        const upstream = [...new Set(models.flatMap((model) => model.entry.downstreamOf))];
+        return upstream.length === 1
+            ? upstreamLabel(upstream)
+            : `downstream of ${upstream.length} models`;
+    }
+    return "changed, new or selected";
+}
+/** The one table: a row per model, or per group of routine models with their names below. */
+function modelTable(facts, level) {
+    if (facts.length === 0)
+        return "";
+    const rows = [];
+    const groups = new Map();
+    const order = [];
+    for (const model of facts) {
+        const key = groupKey(model, level);
+        if (key === undefined) {
+            order.push(model);
+            continue;
+        }
+        let group = groups.get(key);
+        if (!group) {
+            group = { models: [], key };
+            groups.set(key, group);
+            order.push(group);
+        }
+        group.models.push(model);
+    }
+    const lists = [];
+    for (const item of order) {
+        if ("entry" in item || item.models.length === 1) {
+            const model = "entry" in item ? item : item.models[0];
+            rows.push(`| ${cell(code(model.entry.model))} | ${ACTION[model.entry.action]} | ${cell(why(model))} | ${model_table_status(model)} |`);
+            continue;
+        }
+        const first = item.models[0];
+        const label = `${item.models.length} models`;
+        rows.push(`| ${label} | ${ACTION[first.entry.action]} | ${cell(groupWhy(item.models))} | ${model_table_status(first)} |`);
+        if (level < 3) {
+            lists.push(`<details><summary>${html(label)}: ${html(ACTION[first.entry.action])}, ${html(model_table_status(first))}</summary>\n\n` +
+                `${item.models.map((model) => code(model.entry.model)).join(", ")}\n\n</details>`);
+        }
+    }
+    return [...HEADER, ...rows, "", ...lists.flatMap((list) => [list, ""])].join("\n");
+}
+/** Routine downstream rows past this many are grouped even when everything fits. */
+const GROUP_DOWNSTREAM_PAST = 10;
+function defaultTableLevel(facts) {
+    const routineDownstream = facts.filter((model) => model.cause === "downstream" && ROUTINE.has(model.verdict)).length;
+    return routineDownstream > GROUP_DOWNSTREAM_PAST ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = line_tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function line_tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+
+/**
+ * Returns true if the filename contains characters that require C-style
+ * quoting (as used by Git and GNU diffutils in diff output).
+ */
+function needsQuoting(s) {
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * C-style quotes a filename, encoding special characters as escape sequences
+ * and non-ASCII bytes as octal escapes. This is the inverse of
+ * `parseQuotedFileName` in parse.ts.
+ *
+ * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
+ * This matches the behaviour of both Git and GNU diffutils, which always emit
+ * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
+ * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
+ *
+ * If the filename doesn't need quoting, returns it as-is.
+ */
+function quoteFileNameIfNeeded(s) {
+    if (!needsQuoting(s)) {
+        return s;
+    }
+    let result = '"';
+    const bytes = new TextEncoder().encode(s);
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
+        if (b === 0x07) {
+            result += '\\a';
+        }
+        else if (b === 0x08) {
+            result += '\\b';
+        }
+        else if (b === 0x09) {
+            result += '\\t';
+        }
+        else if (b === 0x0a) {
+            result += '\\n';
+        }
+        else if (b === 0x0b) {
+            result += '\\v';
+        }
+        else if (b === 0x0c) {
+            result += '\\f';
+        }
+        else if (b === 0x0d) {
+            result += '\\r';
+        }
+        else if (b === 0x22) {
+            result += '\\"';
+        }
+        else if (b === 0x5c) {
+            result += '\\\\';
+        }
+        else if (b >= 0x20 && b <= 0x7e) {
+            // Just a printable ASCII character that is neither a double quote nor a
+            // backslash; no need to escape it.
+            result += String.fromCharCode(b);
+        }
+        else {
+            // Either part of a non-ASCII character or a control character without a
+            // special escape sequence; needs escaping as a 3-digit octal escape
+            result += '\\' + b.toString(8).padStart(3, '0');
+        }
+        i++;
+    }
+    result += '"';
+    return result;
+}
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ *
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
+ *   array of them (as returned by `parsePatch`).
+ * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
+ *   Ignored for patches where `isGit` is `true`.
+ *
+ * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
+ * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
+ * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
+ * headers for patches with no hunks (e.g. renames without content changes).
+ */
+function formatPatch(patch, headerOptions) {
+    var _a, _b, _c, _d, _e, _f;
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    // Git patches have a fixed header format (diff --git, extended headers,
+    // and ---/+++ when hunks are present), so headerOptions is ignored.
+    if (patch.isGit) {
+        headerOptions = INCLUDE_HEADERS;
+        // Emit Git-style diff --git header and extended headers.
+        // Git never puts /dev/null in the "diff --git" line; for file
+        // creations/deletions it uses the real filename on both sides.
+        if (!patch.oldFileName) {
+            throw new Error('oldFileName must be specified for Git patches');
+        }
+        if (!patch.newFileName) {
+            throw new Error('newFileName must be specified for Git patches');
+        }
+        let gitOldName = patch.oldFileName;
+        let gitNewName = patch.newFileName;
+        if (patch.isCreate && gitOldName === '/dev/null') {
+            gitOldName = gitNewName.replace(/^b\//, 'a/');
+        }
+        else if (patch.isDelete && gitNewName === '/dev/null') {
+            gitNewName = gitOldName.replace(/^a\//, 'b/');
+        }
+        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
+        if (patch.isDelete) {
+            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
+        }
+        if (patch.isCreate) {
+            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
+        }
+        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+            ret.push('old mode ' + patch.oldMode);
+            ret.push('new mode ' + patch.newMode);
+        }
+        if (patch.isRename) {
+            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
+            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
+        }
+        if (patch.isCopy) {
+            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
+            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
+        }
+    }
+    else {
+        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
+            ret.push('Index: ' + patch.oldFileName);
+        }
+        if (headerOptions.includeUnderline) {
+            ret.push('===================================================================');
+        }
+    }
+    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
+    // pure renames, mode-only changes), Git omits these, so we do too.
+    const hasHunks = patch.hunks.length > 0;
+    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
+        && (!patch.isGit || hasHunks)) {
+        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
+        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
+            + ' +' + newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/report/sql-changes.ts
+
+
+/** Diffs longer than this many lines are collapsed. */
+const OPEN_DIFF_LINES = 25;
+/** A pull request controls the SQL: past this many changed lines the diff is not computed. */
+const MAX_DIFF_EDITS = 1_000;
+const withNewline = (sql) => (sql === "" || sql.endsWith("\n") ? sql : `${sql}\n`);
+/**
+ * The rendered SQL at the base revision against the new one; undefined when they are equal,
+ * "too-large" past MAX_DIFF_EDITS.
+ */
+function sqlDiff(before, after) {
+    if (before === after)
+        return undefined;
+    const patch = structuredPatch("base", "head", withNewline(before), withNewline(after), "", "", {
+        context: 3,
+        maxEditLength: MAX_DIFF_EDITS,
+    });
+    if (!patch)
+        return "too-large";
+    let added = 0;
+    let removed = 0;
+    const lines = [];
+    for (const hunk of patch.hunks) {
+        lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`);
+        for (const line of hunk.lines) {
+            if (line.startsWith("+"))
+                added++;
+            else if (line.startsWith("-"))
+                removed++;
+            lines.push(line);
+        }
+    }
+    if (lines.length === 0)
+        return undefined;
+    return { text: lines.join("\n"), added, removed };
+}
+/** The SQL the model had at the base revision, or "" for a new model (diffed against nothing). */
+function baseSqlOf(model) {
+    if (model.cause === "new")
+        return "";
+    return model.change?.baseSql;
+}
+/** The diff block of a changed model: open when short, collapsed when long. */
+function diffBlock(model) {
+    const before = baseSqlOf(model);
+    if (before === undefined)
+        return undefined;
+    const diff = sqlDiff(before, model.entry.sql);
+    if (!diff)
+        return undefined;
+    if (diff === "too-large") {
+        return `**${code(model.entry.model)}** · the rendered SQL changed in more than ${MAX_DIFF_EDITS.toLocaleString("en-US")} lines; see its full DDL script.`;
+    }
+    const counts = `+${diff.added} −${diff.removed}`;
+    const block = fence(diff.text, "diff");
+    const lines = diff.text.split("\n").length;
+    const against = model.cause === "new" ? "new model" : "against the base revision";
+    if (lines <= OPEN_DIFF_LINES) {
+        return `**${code(model.entry.model)}** · rendered SQL ${against} (${counts})\n\n${block}`;
+    }
+    return (`<details><summary>${htmlCode(model.entry.model)}: rendered SQL ${html(against)} (${counts}, ${lines} lines)</summary>\n\n` +
+        `${block}\n\n</details>`);
+}
+function statementsOf(entry) {
+    return entry.steps.flatMap((step) => ("sql" in step ? [step.sql] : []));
+}
+/** Every statement the model runs, in order, collapsed. */
+function scriptBlock(entry, dryRun) {
+    const statements = statementsOf(entry);
+    if (statements.length === 0)
+        return undefined;
+    const stamped = dryRun && entry.temp ? "; the temporary name is stamped again at deploy" : "";
+    return (`<details><summary>Full DDL script of ${htmlCode(entry.model)} (${statements.length} statements${html(stamped)})</summary>\n\n` +
+        `${fence(statements.map((sql) => `${sql.trimEnd()};`).join("\n"), "sql")}\n\n</details>`);
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
+
+
+
+
+
+
+/** Room kept for the note on what was left out, whatever it names. */
+const NOTE_RESERVE = 1_500;
+/** Names listed in the note before "and N more". */
+const NOTE_NAMES = 12;
+const NOTE_NAME_CHARACTERS = 600;
+function item(entry) {
+    // A backslash ends the title line with a hard break, as GitHub shows a comment's newlines.
+    const lines = [`- [ ] ${entry.title}${entry.detail ? "\\" : ""}`];
+    if (entry.detail)
+        lines.push(`  ${entry.detail}`);
+    if (entry.statements.length > 0) {
+        // After a blank line: a fence inside a tight list item loses its line breaks in some renderers.
+        const block = fence(entry.statements.map((sql) => `${sql};`).join("\n"), "sql");
+        lines.push("", ...block.split("\n").map((line) => `  ${line}`));
+    }
+    return lines.join("\n");
+}
+/**
+ * The checklist, whole; past the limit, failures whole and one line for each other item (the
+ * statements stay in the job summary); past that too, as many as fit and the names of the rest.
+ */
+function actionSection(items, budget, summaryLink) {
+    if (items.length === 0)
+        return { text: "", complete: true };
+    const heading = "#### Action required\n";
+    const whole = `${heading}\n${items.map(item).join("\n")}\n`;
+    if (budget.take(whole))
+        return { text: whole, complete: true };
+    // Failures stay whole; the other items shrink to their titles.
+    const titles = items.map((entry) => entry.severity === "error" ? item(entry) : `- [ ] ${entry.title}`);
+    const compact = `${heading}\nWhat to run for each is in ${summaryLink}.\n\n${titles.join("\n")}\n`;
+    if (budget.take(compact))
+        return { text: compact, complete: false };
+    budget.take(heading);
+    const kept = [];
+    for (const title of titles) {
+        // Keep room for the line that names what is left.
+        if (budget.remaining - title.length < 4_000 || !budget.take(title))
+            break;
+        kept.push(title);
+    }
+    const rest = items.slice(kept.length);
+    const names = nameList(rest.map((entry) => entry.subject));
+    const tail = `- [ ] ${rest.length} more item(s), listed in full in ${summaryLink}: ${names}`;
+    budget.take(tail);
+    return { text: `${heading}\n${[...kept, tail].join("\n")}\n`, complete: false };
+}
+/** "" when there is nothing to show, the block when it fits, undefined when it was left out. */
+function markdown_optional(block, budget) {
+    if (block === undefined)
+        return "";
+    return budget.take(block) ? block : undefined;
+}
+/** What every report keeps whole: the marker, the headline, the footer and the checklist. */
+function essentials(top, items, context, options) {
+    const marker = commentMarker(context, options.kind);
+    const budget = new Budget(options.limit ?? commentLimit, NOTE_RESERVE, options.redact);
+    for (const part of [marker, top, footer(context)])
+        budget.take(part);
+    return { marker, budget, actions: actionSection(items, budget, summaryLinkOf(context)) };
+}
+function withFooter(sections, context) {
+    const body = joinSections(sections);
+    const tail = footer(context);
+    return tail ? `${body}\n\n${tail}` : `${body}\n`;
+}
+/** One blank line between sections: an HTML block (`</details>`) ends only at a blank line. */
+function joinSections(sections) {
+    return sections
+        .map((section) => section.trim())
+        .filter((section) => section !== "")
+        .join("\n\n");
+}
+/** At most NOTE_NAMES names and NOTE_NAME_CHARACTERS characters of them, so the note fits its reserve. */
+function nameList(names) {
+    const shown = [];
+    let length = 0;
+    for (const name of names.slice(0, NOTE_NAMES)) {
+        const quoted = code(name.length > 80 ? `${name.slice(0, 79)}…` : name);
+        if (length + quoted.length > NOTE_NAME_CHARACTERS)
+            break;
+        shown.push(quoted);
+        length += quoted.length + 2;
+    }
+    const more = names.length - shown.length;
+    return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
+}
+const capitalised = (text) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;
+function summaryLinkOf(context) {
+    return context.runUrl ? `the [job summary](${context.runUrl})` : "the job summary";
+}
+/**
+ * The deploy report, as the job summary and the pull request comment show it: impact first, then
+ * what needs a person, the table, each change as a diff with its full script, and the details.
+ * Parts are taken in priority order while they fit under the limit, and a note says truthfully
+ * what was left out and where it is.
+ */
+function renderReport(result, context, options) {
+    const limit = options.limit ?? commentLimit;
+    const facts = modelFacts(result);
+    const items = actionItems(result, facts);
+    const top = headline(result, facts, items, context);
+    const { marker, budget, actions } = essentials(top, items, context, options);
+    const firstLevel = defaultTableLevel(facts);
+    const levels = [0, 1, 2, 3].filter((level) => level >= firstLevel);
+    const table = budget.takeFirst(levels.map((level) => [level, modelTable(facts, level)]));
+    const diffs = facts.map((model) => markdown_optional(diffBlock(model), budget));
+    const details = budget.takeFirst([
+        [true, detailsSection(result, facts, true)],
+        [false, detailsSection(result, facts, false)],
+    ]);
+    const scripts = facts.map((model) => markdown_optional(scriptBlock(model.entry, result.plan.dryRun), budget));
+    const changes = facts.flatMap((_, i) => {
+        const parts = [diffs[i], scripts[i]].filter((part) => Boolean(part));
+        return parts.length > 0 ? [parts.join("\n\n")] : [];
+    });
+    const omitted = (blocks) => facts.filter((_, i) => blocks[i] === undefined).map((model) => model.entry.model);
+    const left = [];
+    if (!actions.complete)
+        left.push("the statements of the action items");
+    if (!table)
+        left.push("the model table");
+    else if (table[0] > firstLevel)
+        left.push("single rows of routine models (grouped)");
+    const omittedDiffs = omitted(diffs);
+    if (omittedDiffs.length > 0)
+        left.push(`the SQL diffs of ${nameList(omittedDiffs)}`);
+    const omittedScripts = omitted(scripts);
+    if (omittedScripts.length > 0) {
+        left.push(`the full DDL scripts of ${omittedScripts.length} model(s)`);
+    }
+    if (details?.[0] !== true)
+        left.push("the details (temporary names, durations, warnings)");
+    const sections = [marker, top, actions.text, table?.[1] ?? ""];
+    if (changes.length > 0)
+        sections.push(`#### Changes\n\n${changes.join("\n\n")}\n`);
+    sections.push(details?.[1] ?? "");
+    if (left.length > 0)
+        sections.push(omissionNote(left, limit, context, options));
+    return {
+        body: withFooter(sections, context),
+        verdict: reportVerdict(result, items),
+        complete: left.length === 0,
+    };
+}
+function omissionNote(left, limit, context, options) {
+    const where = options.summaryComplete && limit === commentLimit
+        ? `${capitalised(summaryLinkOf(context))} has the full report, and the \`plan\` output every statement.`
+        : "The `plan` output of this step has every statement.";
+    return `> [!NOTE]\n> Left out to stay under ${limit.name}: ${left.join("; ")}. ${where}`;
+}
+/**
+ * When no plan could be made (bad project, unreachable database): the same comment says so, so a
+ * pull request never shows an earlier plan as if it were current.
+ */
+function renderFailureReport(problems, context, options) {
+    const items = problems.map((problem) => {
+        const where = problem.file ? `${problem.file}${problem.line ? `:${problem.line}` : ""}` : "";
+        // Some messages already start with their position; say it once.
+        const message = where && problem.message.startsWith(`${where}: `)
+            ? problem.message.slice(where.length + 2)
+            : problem.message;
+        return {
+            severity: "error",
+            subject: where || "problem",
+            title: `❌ ${where ? `${code(where)}: ` : ""}${escape_message(message)}`,
+            statements: [],
+        };
+    });
+    const top = `### ❌ No plan could be made: ${targetLine(context)}\n\n**Nothing was deployed (no DDL was issued).** Fix the problems below; the next run replaces this report.`;
+    const { marker, actions } = essentials(top, items, context, options);
+    return {
+        body: withFooter([marker, top, actions.text], context),
+        verdict: "❌ No plan could be made",
+        complete: actions.complete,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/security/redact-streams.ts
@@ -64950,6 +66659,8 @@ const settingsSchema = object({
     staleLockAfterMs: schemas_number().int().nonnegative(),
     comment: schemas_boolean(),
     githubToken: schemas_string().optional(),
+    environment: schemas_string().optional(),
+    commentAuthor: schemas_string().optional(),
 });
 function settings_optional(value) {
     const trimmed = value.trim();
@@ -64987,6 +66698,8 @@ function buildSettings(read, context) {
         staleLockAfterMs: parseDuration("stale-lock-after", withDefault(read("stale-lock-after"), "6h")),
         comment: parseBoolean("comment", withDefault(read("comment"), "true")),
         githubToken: settings_optional(read("github-token")),
+        environment: settings_optional(read("environment")),
+        commentAuthor: settings_optional(read("comment-author")),
     };
     const result = settingsSchema.safeParse(candidate);
     if (!result.success) {
@@ -65065,6 +66778,7 @@ function readActionSettings() {
 
 
 
+
 async function run(eventProblem) {
     redactProcessOutput(secrets);
     let settings;
@@ -65097,9 +66811,17 @@ async function run(eventProblem) {
         setDeployOutputs(result);
         const context = github_context;
         const report = reportContext(result.head.name, settings, context);
-        const body = renderReport(result, report);
-        await writeSummary(body);
-        await publishComment(body, report, settings, context);
+        const kind = commentKindFor(context.eventName);
+        // The summary takes 1 MiB, the comment 65,536 characters: the comment may send readers to
+        // the summary only when the summary holds everything.
+        const summary = renderReport(result, report, { kind, limit: summaryLimit, redact: redact });
+        await writeSummary(summary.body);
+        const comment = renderReport(result, report, {
+            kind,
+            summaryComplete: summary.complete,
+            redact: redact,
+        });
+        await publishComment(comment, report, settings, context);
         if (result.blocking.length > 0) {
             for (const problem of result.blocking) {
                 core_error(problem.message, { file: problem.file, title: "Found before any DDL" });
@@ -65116,9 +66838,16 @@ async function run(eventProblem) {
         reportFailure(error);
         if (settings.mode === "deploy") {
             const report = reportContext(undefined, settings, github_context);
-            const body = renderFailureReport(failureProblems(error), report);
-            await writeSummary(body);
-            await publishComment(body, report, settings, github_context);
+            const kind = commentKindFor(github_context.eventName);
+            const problems = failureProblems(error);
+            const summary = renderFailureReport(problems, report, { kind, limit: summaryLimit, redact: redact });
+            await writeSummary(summary.body);
+            const comment = renderFailureReport(problems, report, {
+                kind,
+                redact: redact,
+                summaryComplete: summary.complete,
+            });
+            await publishComment(comment, report, settings, github_context);
         }
     }
 }

@@ -2,9 +2,11 @@
 // action (dist/index.js, run exactly as the Actions runner runs it) against RISINGWAVE_URL or, when
 // that is unset, the local RisingWave stand-in the tests use:
 //   1. first deploy (workflow_dispatch, models: all): every MV is created;
-//   2. a pull request changes customer_totals: the dry-run plan, validated with EXPLAIN, no DDL;
+//   2. a colleague adds a sink on customer_totals by hand; a pull request changes customer_totals:
+//      the dry-run plan comment, validated with EXPLAIN, no DDL, asks to move the sink;
 //   3. the merge (push): customer_totals and its downstream big_spenders are swapped in with zero
-//      downtime while readers query customer_totals, and the preserved temporary MVs are listed.
+//      downtime while readers query customer_totals; a new result comment on the merged pull
+//      request lists the preserved temporary MVs, and the plan comment links to it.
 // The helpers it uses are TypeScript test support, loaded through Vite's module runner.
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -58,6 +60,10 @@ try {
   if (first.exitCode !== 0) throw new Error("the first deploy failed");
 
   banner("2. Pull request #7 changes customer_totals (adds largest_order): dry run, no DDL");
+  // A sink nobody told dbt about reads customer_totals: the plan must say it needs moving.
+  await target.query(
+    "CREATE SINK public.orders_export FROM public.customer_totals WITH (connector = 'blackhole')",
+  );
   const base = repo.revParse();
   repo.checkout("add-largest-order", { create: true });
   const head = repo.commit(
@@ -77,17 +83,20 @@ try {
     .statements()
     .filter((sql) => /^\s*(CREATE|ALTER|DROP|GRANT|COMMENT)\b/i.test(sql));
   console.log(`\nDDL statements the database received during the dry run: ${ddl.length}`);
-  if (preview.summary) console.log(`\nJob summary:\n${preview.summary}`);
+  const plan = api.state.comments.find((comment) => comment.issue_number === 7);
+  if (plan) console.log(`\nPull request #7 comment:\n${plan.body}`);
 
   banner("3. Merge to main (push): zero-downtime swap while 4 readers query customer_totals");
   repo.checkout("main");
-  repo.git("merge", "-q", "--ff-only", "add-largest-order");
+  repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #7", "add-largest-order");
+  const mergeSha = repo.revParse();
+  api.addPull({ number: 7, baseSha: base, headSha: head, merged: true, mergeCommitSha: mergeSha });
   const readers = startReaders(target.url, "SELECT count(*) FROM public.customer_totals");
   const merge = await runner.runAction({
     repo,
     api,
     inputs,
-    event: runner.pushEvent({ before: base, after: repo.revParse() }),
+    event: runner.pushEvent({ before: base, after: mergeSha }),
   });
   const stats = await readers.stop();
   showLog(merge.log);
@@ -101,7 +110,15 @@ try {
   );
   console.log("\ncustomer_totals now:");
   console.table(rows);
-  if (merge.summary) console.log(`\nJob summary:\n${merge.summary}`);
+  const comments = api.state.comments.filter((comment) => comment.issue_number === 7);
+  console.log(
+    `\nPull request #7 now has ${comments.length} comments (the plan, and the new result).`,
+  );
+  if (comments[1]) console.log(`\nResult comment:\n${comments[1].body}`);
+  if (comments[0])
+    console.log(
+      `\nPlan comment, first lines:\n${comments[0].body.split("\n").slice(0, 6).join("\n")}`,
+    );
   if (merge.exitCode !== 0 || stats.errors.length > 0) exitCode = 1;
 } catch (error) {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -7,6 +7,8 @@ import { issuesOf } from "./plan/build-plan.js";
 import { errorText } from "./risingwave/errors.js";
 import { planToJson } from "./plan/plan-json.js";
 import { renderCleanupReport } from "./report/cleanup-markdown.js";
+import { noLimit } from "./report/budget.js";
+import { reportTarget } from "./report/context.js";
 import { renderReport } from "./report/markdown.js";
 import { CLI_EVENT } from "./settings/dry-run.js";
 import { redactProcessOutput } from "./security/redact-streams.js";
@@ -30,6 +32,7 @@ Options take the action's input names, e.g.:
   --rebuild-downstream true|false              --background-ddl true|false
   --wait-timeout 2h      --json (print the plan as JSON)
   --schema NAME          --older-than 7d        --dry-run (cleanup)
+  --environment NAME     (named in the report's title)
   --stale-lock-after 6h  (a deploy lock older than this is released)
 `;
 
@@ -51,6 +54,7 @@ const INPUT_NAMES = [
   "wait-timeout",
   "schema",
   "older-than",
+  "environment",
   "stale-lock-after",
 ] as const;
 
@@ -97,11 +101,16 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     values.json
       ? `${JSON.stringify(planToJson(result.plan), null, 2)}\n`
-      : renderReport(result, {
-          projectDir: settings.projectDir,
-          projectName: result.head.name,
-          targetSchema: settings.targetSchema,
-        }),
+      : renderReport(
+          result,
+          {
+            projectDir: settings.projectDir,
+            projectName: result.head.name,
+            targetSchema: settings.targetSchema,
+            target: reportTarget(settings, process.env),
+          },
+          { kind: "plan", limit: noLimit },
+        ).body,
   );
   for (const problem of result.blocking) {
     process.stderr.write(`error: ${problem.file ? `${problem.file}: ` : ""}${problem.message}\n`);

@@ -4,14 +4,15 @@ import { eventBaseRevision } from "./action/event.js";
 import { failureProblems, reportFailure } from "./action/failure.js";
 import { setCleanupOutputs } from "./action/cleanup-outputs.js";
 import { setDeployOutputs } from "./action/outputs.js";
-import { publishComment, reportContext, writeSummary } from "./action/publish.js";
+import { commentKindFor, publishComment, reportContext, writeSummary } from "./action/publish.js";
 import { runCleanup } from "./cleanup/run-cleanup.js";
 import { runDeploy } from "./deploy/run-deploy.js";
 import { actionsLogger } from "./log/actions-logger.js";
 import { renderCleanupReport } from "./report/cleanup-markdown.js";
+import { summaryLimit } from "./report/budget.js";
 import { renderFailureReport, renderReport } from "./report/markdown.js";
 import { redactProcessOutput } from "./security/redact-streams.js";
-import { secrets } from "./security/secrets.js";
+import { redact, secrets } from "./security/secrets.js";
 import { readActionSettings } from "./settings/action-inputs.js";
 import type { Settings } from "./settings/settings.js";
 
@@ -46,9 +47,17 @@ export async function run(eventProblem?: string): Promise<void> {
     setDeployOutputs(result);
     const context = github.context;
     const report = reportContext(result.head.name, settings, context);
-    const body = renderReport(result, report);
-    await writeSummary(body);
-    await publishComment(body, report, settings, context);
+    const kind = commentKindFor(context.eventName);
+    // The summary takes 1 MiB, the comment 65,536 characters: the comment may send readers to
+    // the summary only when the summary holds everything.
+    const summary = renderReport(result, report, { kind, limit: summaryLimit, redact });
+    await writeSummary(summary.body);
+    const comment = renderReport(result, report, {
+      kind,
+      summaryComplete: summary.complete,
+      redact,
+    });
+    await publishComment(comment, report, settings, context);
     if (result.blocking.length > 0) {
       for (const problem of result.blocking) {
         core.error(problem.message, { file: problem.file, title: "Found before any DDL" });
@@ -67,9 +76,16 @@ export async function run(eventProblem?: string): Promise<void> {
     reportFailure(error);
     if (settings.mode === "deploy") {
       const report = reportContext(undefined, settings, github.context);
-      const body = renderFailureReport(failureProblems(error), report);
-      await writeSummary(body);
-      await publishComment(body, report, settings, github.context);
+      const kind = commentKindFor(github.context.eventName);
+      const problems = failureProblems(error);
+      const summary = renderFailureReport(problems, report, { kind, limit: summaryLimit, redact });
+      await writeSummary(summary.body);
+      const comment = renderFailureReport(problems, report, {
+        kind,
+        redact,
+        summaryComplete: summary.complete,
+      });
+      await publishComment(comment, report, settings, github.context);
     }
   }
 }

@@ -1,9 +1,15 @@
 import * as core from "@actions/core";
 import { createGitHubClient } from "../report/github/client.js";
+import { commentAuthor } from "../report/github/comment-author.js";
+import { upsertComment } from "../report/github/comments.js";
 import { findMergedPull } from "../report/github/merged-pull.js";
-import { upsertStickyComment } from "../report/github/sticky-comment.js";
-import { viewerLogin } from "../report/github/viewer.js";
-import { commentMarker, type ReportContext } from "../report/markdown.js";
+import { linkPlanToResult } from "../report/github/plan-link.js";
+import {
+  commentMarker,
+  reportTarget,
+  type CommentKind,
+  type ReportContext,
+} from "../report/context.js";
 import { redactRequests } from "../security/redact-requests.js";
 import { setOutput } from "../security/outputs.js";
 import { redact, secrets } from "../security/secrets.js";
@@ -16,17 +22,27 @@ export interface PublishContext extends EventContext {
   runId: number;
 }
 
+/** A push deploys what a merge produced: its report is a result, not the plan a review saw. */
+export function commentKindFor(eventName: string): CommentKind {
+  return eventName === "push" ? "result" : "plan";
+}
+
 export function reportContext(
   projectName: string | undefined,
   settings: Settings,
   context: PublishContext,
+  env: Record<string, string | undefined> = process.env,
 ): ReportContext {
+  const repoUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}`;
+  const commitSha = context.payload.pull_request?.head?.sha ?? context.sha;
   return {
     projectDir: settings.projectDir,
     projectName,
     targetSchema: settings.targetSchema,
-    commitSha: context.payload.pull_request?.head?.sha ?? context.sha,
-    runUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
+    target: reportTarget(settings, env),
+    commitSha,
+    commitUrl: commitSha ? `${repoUrl}/commit/${commitSha}` : undefined,
+    runUrl: `${repoUrl}/actions/runs/${context.runId}`,
   };
 }
 
@@ -39,48 +55,68 @@ export async function writeSummary(body: string): Promise<void> {
   }
 }
 
+export interface PublishedReport {
+  body: string;
+  /** "✅ Deployed", "❌ Deploy failed", …: what the plan comment's link says. */
+  verdict: string;
+}
+
 /**
- * The sticky pull request comment: on a pull request, that pull request; after a push, the pull
- * request the commit was merged from. A failure here never fails the deploy: forks get read-only
- * tokens, and the API can be down.
+ * The pull request comments. On a pull request: its one plan comment, updated in place. After a
+ * push: a new result comment on the pull request whose merge produced the commit (a new comment
+ * notifies people; an edit does not), and a line on that pull request's plan comment pointing
+ * to it. A failure here never fails the deploy: forks get read-only tokens, and the API can be
+ * down.
  */
 export async function publishComment(
-  body: string,
-  report: ReportContext,
+  report: PublishedReport,
+  context: ReportContext,
   settings: Settings,
-  context: PublishContext,
+  event: PublishContext,
 ): Promise<void> {
   if (!settings.comment) return;
   if (!settings.githubToken) {
     core.warning("No github-token: the pull request comment was skipped.");
     return;
   }
+  const kind = commentKindFor(event.eventName);
   try {
     const client = createGitHubClient(settings.githubToken);
     redactRequests(client, secrets);
     const number =
-      context.payload.pull_request?.number ??
-      (context.eventName === "push"
-        ? await findMergedPull(client, context.repo, context.sha)
-        : undefined);
+      kind === "plan"
+        ? event.payload.pull_request?.number
+        : await findMergedPull(client, event.repo, event.sha);
     if (number === undefined) {
-      if (context.eventName === "push") {
+      if (kind === "result") {
         core.info(
-          "No pull request is associated with this commit: the report is in the job summary only.",
+          "No merged pull request produced this commit: the report is in the job summary only.",
         );
       }
       return;
     }
-    const author = await viewerLogin(client);
-    const comment = await upsertStickyComment(
+    const target = { ...event.repo, issueNumber: number };
+    const author = await commentAuthor(client, settings.commentAuthor);
+    const comment = await upsertComment(
       client,
-      { ...context.repo, issueNumber: number },
-      commentMarker(report),
+      target,
+      commentMarker(context, kind),
       author,
-      redact(body),
+      redact(report.body),
     );
     setOutput("comment-url", comment.url);
-    core.info(`Pull request #${number} comment ${comment.outcome}: ${comment.url}`);
+    core.info(`Pull request #${number} ${kind} comment ${comment.outcome}: ${comment.url}`);
+    if (kind === "result") {
+      const short = context.commitSha ? ` (commit ${context.commitSha.slice(0, 12)})` : "";
+      const linked = await linkPlanToResult(
+        client,
+        target,
+        commentMarker(context, "plan"),
+        author,
+        `**After the merge${short}:** [${report.verdict}](${comment.url}). The plan below is as it was reviewed.`,
+      );
+      if (linked) core.info(`Pull request #${number} plan comment now links the result.`);
+    }
   } catch (error) {
     const status = (error as { status?: number }).status;
     core.warning(

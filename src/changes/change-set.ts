@@ -35,10 +35,13 @@ export function computeChangeSet(opts: {
         model: after.name,
         kind: "added",
         reasons: [`renamed from ${renamedFrom.name}`],
+        baseSql: renamedFrom.sql,
       });
     } else if (renamedFrom || !compared || compared.has(after.name)) {
       const reasons = modelDifferences(before, after);
-      if (reasons.length > 0) changed.push({ model: after.name, kind: "modified", reasons });
+      if (reasons.length > 0) {
+        changed.push({ model: after.name, kind: "modified", reasons, baseSql: before.sql });
+      }
       const moved = reasons.some((reason) => reason.startsWith("relation changed"));
       if (moved && before.isMaterializedView) {
         warnings.push(

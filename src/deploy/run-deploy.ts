@@ -52,7 +52,7 @@ export function lockHolderOf(env: Record<string, string | undefined>): LockHolde
 }
 
 export function hasCredentials(
-  settings: Settings,
+  settings: Pick<Settings, "databaseUrl">,
   env: Record<string, string | undefined>,
 ): boolean {
   return settings.databaseUrl !== undefined || Boolean(env.PGHOST || env.PGDATABASE);

@@ -131,6 +131,7 @@ export function buildPlan(input: PlanInput): Plan {
       target: model.relation,
       action: decision.action,
       reason: decision.reason,
+      downstreamOf: requested.has(name) ? [] : rebuiltUpstream,
       immediateCleanup,
       readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
       sql: model.sql,

@@ -53,6 +53,11 @@ export interface PlannedModel {
   target: QualifiedName;
   action: PlanAction;
   reason: string;
+  /**
+   * Rebuilt models this one was added for (`rebuild-downstream`); empty when it was asked for
+   * itself (changed, new or selected).
+   */
+  downstreamOf: string[];
   /** The name the new version is built under (zero-downtime), which the old version carries afterwards. */
   temp?: QualifiedName;
   immediateCleanup: boolean;

@@ -2,21 +2,17 @@ import { formatAge, type CleanupResult } from "../cleanup/run-cleanup.js";
 import type { TempMv } from "../cleanup/find-temps.js";
 import { dropMaterializedView } from "../plan/ddl.js";
 import { displayName } from "../sql/quote.js";
-import { escapeCell, readerList } from "./format.js";
+import { cell, code, fence, readerList, text } from "./escape.js";
 
 function row(temp: TempMv, why?: string): string {
-  const cells = [
-    `\`${displayName(temp.relation)}\``,
-    `\`${temp.replaced}\``,
-    formatAge(temp.ageMs),
-  ];
-  if (why !== undefined) cells.push(escapeCell(why));
-  return `| ${cells.join(" | ")} |`;
+  const cells = [code(displayName(temp.relation)), code(temp.replaced), formatAge(temp.ageMs)];
+  if (why !== undefined) cells.push(why);
+  return `| ${cells.map(cell).join(" | ")} |`;
 }
 
 /** The cleanup job summary: what was (or would be) dropped, and why each other temp MV was kept. */
 export function renderCleanupReport(result: CleanupResult): string {
-  const scope = result.schema ? `schema \`${result.schema}\`` : "all user schemas";
+  const scope = result.schema ? `schema ${code(result.schema)}` : "all user schemas";
   const lines = [
     `### RisingWave temporary MV cleanup: ${scope}`,
     "",
@@ -55,8 +51,10 @@ export function renderCleanupReport(result: CleanupResult): string {
       row(
         entry.temp,
         entry.error
-          ? `DROP failed: ${entry.error}`
-          : (entry.note ?? `still read by ${readerList(entry.readers)}`),
+          ? `DROP failed: ${text(entry.error)}`
+          : entry.note
+            ? text(entry.note)
+            : `still read by ${readerList(entry.readers)}`,
       ),
     ),
     ...result.young.map((temp) => row(temp, "younger than `older-than`")),
@@ -75,9 +73,7 @@ export function renderCleanupReport(result: CleanupResult): string {
       lines.push(
         "Once their readers are rebuilt or dropped, the next sweep removes them, or by hand:",
         "",
-        "```sql",
-        ...manual.map((entry) => `${dropMaterializedView(entry.relation)};`),
-        "```",
+        fence(manual.map((entry) => `${dropMaterializedView(entry.relation)};`).join("\n"), "sql"),
         "",
       );
     }

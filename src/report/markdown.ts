@@ -1,32 +1,214 @@
 import type { DeployResult } from "../deploy/run-deploy.js";
-import type { ModelOutcome } from "../deploy/outcome.js";
-import { planWarnings } from "../plan/build-plan.js";
-import { dropMaterializedView } from "../plan/ddl.js";
-import type { PlannedModel } from "../plan/types.js";
-import { displayName } from "../sql/quote.js";
-import { escapeCell, readerList } from "./format.js";
+import { actionItems, type ActionItem } from "./action-items.js";
+import { Budget, commentLimit, type SizeLimit } from "./budget.js";
+import {
+  commentMarker,
+  footer,
+  targetLine,
+  type CommentKind,
+  type ReportContext,
+} from "./context.js";
+import { detailsSection } from "./details.js";
+import { code, fence, message as clipped } from "./escape.js";
+import { headline, reportVerdict } from "./headline.js";
+import { modelFacts } from "./model-facts.js";
+import { defaultTableLevel, modelTable, type TableLevel } from "./model-table.js";
+import { diffBlock, scriptBlock } from "./sql-changes.js";
 
-/** GitHub rejects comment bodies above 65,536 characters; keep a margin for the marker and footer. */
-export const COMMENT_LIMIT = 65_536;
-
-export interface ReportContext {
-  /** The `project-dir` input: known even when the project cannot be read. */
-  projectDir: string;
-  /** From dbt_project.yml, when it could be read. */
-  projectName?: string;
-  targetSchema: string;
-  commitSha?: string;
-  runUrl?: string;
+export interface RenderOptions {
+  /** Which comment the body is for (the marker); the job summary takes the same. */
+  kind: CommentKind;
+  limit?: SizeLimit;
+  /**
+   * Whether the job summary of this run holds everything (the comment's note may only send
+   * readers there when it does).
+   */
+  summaryComplete?: boolean;
+  /** What the body goes through before it leaves (secret redaction): sizes are measured after it. */
+  redact?: (text: string) => string;
 }
 
-/** Identifies our comment among all others: one sticky comment per project and target schema. */
-export function commentMarker(context: Pick<ReportContext, "projectDir" | "targetSchema">): string {
-  return `<!-- risingwave-zero-downtime-deploy project-dir=${encodeURIComponent(context.projectDir)} schema=${encodeURIComponent(context.targetSchema)} -->`;
+export interface RenderedReport {
+  body: string;
+  /** The title's verdict, e.g. "⚠️ Deployed", for a link to this report. */
+  verdict: string;
+  /** Nothing was left out. */
+  complete: boolean;
 }
 
-function title(context: ReportContext): string {
-  const project = context.projectName ?? context.projectDir;
-  return `### RisingWave zero-downtime deploy: \`${project}\` → schema \`${context.targetSchema}\``;
+/** Room kept for the note on what was left out, whatever it names. */
+const NOTE_RESERVE = 1_500;
+/** Names listed in the note before "and N more". */
+const NOTE_NAMES = 12;
+const NOTE_NAME_CHARACTERS = 600;
+
+function item(entry: ActionItem): string {
+  // A backslash ends the title line with a hard break, as GitHub shows a comment's newlines.
+  const lines = [`- [ ] ${entry.title}${entry.detail ? "\\" : ""}`];
+  if (entry.detail) lines.push(`  ${entry.detail}`);
+  if (entry.statements.length > 0) {
+    // After a blank line: a fence inside a tight list item loses its line breaks in some renderers.
+    const block = fence(entry.statements.map((sql) => `${sql};`).join("\n"), "sql");
+    lines.push("", ...block.split("\n").map((line) => `  ${line}`));
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The checklist, whole; past the limit, failures whole and one line for each other item (the
+ * statements stay in the job summary); past that too, as many as fit and the names of the rest.
+ */
+function actionSection(
+  items: ActionItem[],
+  budget: Budget,
+  summaryLink: string,
+): { text: string; complete: boolean } {
+  if (items.length === 0) return { text: "", complete: true };
+  const heading = "#### Action required\n";
+  const whole = `${heading}\n${items.map(item).join("\n")}\n`;
+  if (budget.take(whole)) return { text: whole, complete: true };
+  // Failures stay whole; the other items shrink to their titles.
+  const titles = items.map((entry) =>
+    entry.severity === "error" ? item(entry) : `- [ ] ${entry.title}`,
+  );
+  const compact = `${heading}\nWhat to run for each is in ${summaryLink}.\n\n${titles.join("\n")}\n`;
+  if (budget.take(compact)) return { text: compact, complete: false };
+  budget.take(heading);
+  const kept: string[] = [];
+  for (const title of titles) {
+    // Keep room for the line that names what is left.
+    if (budget.remaining - title.length < 4_000 || !budget.take(title)) break;
+    kept.push(title);
+  }
+  const rest = items.slice(kept.length);
+  const names = nameList(rest.map((entry) => entry.subject));
+  const tail = `- [ ] ${rest.length} more item(s), listed in full in ${summaryLink}: ${names}`;
+  budget.take(tail);
+  return { text: `${heading}\n${[...kept, tail].join("\n")}\n`, complete: false };
+}
+
+/** "" when there is nothing to show, the block when it fits, undefined when it was left out. */
+function optional(block: string | undefined, budget: Budget): string | undefined {
+  if (block === undefined) return "";
+  return budget.take(block) ? block : undefined;
+}
+
+/** What every report keeps whole: the marker, the headline, the footer and the checklist. */
+function essentials(
+  top: string,
+  items: ActionItem[],
+  context: ReportContext,
+  options: RenderOptions,
+) {
+  const marker = commentMarker(context, options.kind);
+  const budget = new Budget(options.limit ?? commentLimit, NOTE_RESERVE, options.redact);
+  for (const part of [marker, top, footer(context)]) budget.take(part);
+  return { marker, budget, actions: actionSection(items, budget, summaryLinkOf(context)) };
+}
+
+function withFooter(sections: string[], context: ReportContext): string {
+  const body = joinSections(sections);
+  const tail = footer(context);
+  return tail ? `${body}\n\n${tail}` : `${body}\n`;
+}
+
+/** One blank line between sections: an HTML block (`</details>`) ends only at a blank line. */
+function joinSections(sections: string[]): string {
+  return sections
+    .map((section) => section.trim())
+    .filter((section) => section !== "")
+    .join("\n\n");
+}
+
+/** At most NOTE_NAMES names and NOTE_NAME_CHARACTERS characters of them, so the note fits its reserve. */
+function nameList(names: string[]): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const name of names.slice(0, NOTE_NAMES)) {
+    const quoted = code(name.length > 80 ? `${name.slice(0, 79)}…` : name);
+    if (length + quoted.length > NOTE_NAME_CHARACTERS) break;
+    shown.push(quoted);
+    length += quoted.length + 2;
+  }
+  const more = names.length - shown.length;
+  return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
+}
+
+const capitalised = (text: string) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;
+
+function summaryLinkOf(context: ReportContext): string {
+  return context.runUrl ? `the [job summary](${context.runUrl})` : "the job summary";
+}
+
+/**
+ * The deploy report, as the job summary and the pull request comment show it: impact first, then
+ * what needs a person, the table, each change as a diff with its full script, and the details.
+ * Parts are taken in priority order while they fit under the limit, and a note says truthfully
+ * what was left out and where it is.
+ */
+export function renderReport(
+  result: DeployResult,
+  context: ReportContext,
+  options: RenderOptions,
+): RenderedReport {
+  const limit = options.limit ?? commentLimit;
+  const facts = modelFacts(result);
+  const items = actionItems(result, facts);
+  const top = headline(result, facts, items, context);
+  const { marker, budget, actions } = essentials(top, items, context, options);
+
+  const firstLevel = defaultTableLevel(facts);
+  const levels = ([0, 1, 2, 3] as TableLevel[]).filter((level) => level >= firstLevel);
+  const table = budget.takeFirst(levels.map((level) => [level, modelTable(facts, level)]));
+  const diffs = facts.map((model) => optional(diffBlock(model), budget));
+  const details = budget.takeFirst([
+    [true, detailsSection(result, facts, true)],
+    [false, detailsSection(result, facts, false)],
+  ]);
+  const scripts = facts.map((model) =>
+    optional(scriptBlock(model.entry, result.plan.dryRun), budget),
+  );
+
+  const changes = facts.flatMap((_, i) => {
+    const parts = [diffs[i], scripts[i]].filter((part): part is string => Boolean(part));
+    return parts.length > 0 ? [parts.join("\n\n")] : [];
+  });
+  const omitted = (blocks: (string | undefined)[]) =>
+    facts.filter((_, i) => blocks[i] === undefined).map((model) => model.entry.model);
+  const left: string[] = [];
+  if (!actions.complete) left.push("the statements of the action items");
+  if (!table) left.push("the model table");
+  else if (table[0] > firstLevel) left.push("single rows of routine models (grouped)");
+  const omittedDiffs = omitted(diffs);
+  if (omittedDiffs.length > 0) left.push(`the SQL diffs of ${nameList(omittedDiffs)}`);
+  const omittedScripts = omitted(scripts);
+  if (omittedScripts.length > 0) {
+    left.push(`the full DDL scripts of ${omittedScripts.length} model(s)`);
+  }
+  if (details?.[0] !== true) left.push("the details (temporary names, durations, warnings)");
+
+  const sections = [marker, top, actions.text, table?.[1] ?? ""];
+  if (changes.length > 0) sections.push(`#### Changes\n\n${changes.join("\n\n")}\n`);
+  sections.push(details?.[1] ?? "");
+  if (left.length > 0) sections.push(omissionNote(left, limit, context, options));
+  return {
+    body: withFooter(sections, context),
+    verdict: reportVerdict(result, items),
+    complete: left.length === 0,
+  };
+}
+
+function omissionNote(
+  left: string[],
+  limit: SizeLimit,
+  context: ReportContext,
+  options: RenderOptions,
+): string {
+  const where =
+    options.summaryComplete && limit === commentLimit
+      ? `${capitalised(summaryLinkOf(context))} has the full report, and the \`plan\` output every statement.`
+      : "The `plan` output of this step has every statement.";
+  return `> [!NOTE]\n> Left out to stay under ${limit.name}: ${left.join("; ")}. ${where}`;
 }
 
 /**
@@ -36,227 +218,27 @@ function title(context: ReportContext): string {
 export function renderFailureReport(
   problems: { message: string; file?: string; line?: number }[],
   context: ReportContext,
-): string {
-  const lines = [
-    commentMarker(context),
-    title(context),
-    "",
-    "❌ No plan could be made; nothing was deployed (no DDL was issued).",
-    "",
-    ...problems.map(
-      (problem) =>
-        `- ${problem.file ? `\`${problem.file}${problem.line ? `:${problem.line}` : ""}\`: ` : ""}${escapeCell(problem.message)}`,
-    ),
-    "",
-  ];
-  return lines.join("\n") + footerLines(context);
-}
-
-const ACTION_LABEL: Record<PlannedModel["action"], string> = {
-  create: "create",
-  "zero-downtime": "zero-downtime swap",
-  "full-refresh": "full refresh (drop + create)",
-  "in-place": "completed in place",
-  skip: "skip",
-};
-
-function code(text: string): string {
-  return text === "" ? "" : `\`${text.replace(/`/g, "'")}\``;
-}
-
-function duration(ms?: number): string {
-  if (ms === undefined) return "";
-  return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
-}
-
-function statusOf(result: DeployResult, entry: PlannedModel, outcome?: ModelOutcome): string {
-  if (entry.action === "skip") return `skipped: ${entry.reason}`;
-  const invalid = result.validation?.problems.some((p) => p.model === entry.model);
-  if (result.plan.dryRun || !result.outcome) {
-    if (invalid) return `❌ invalid SQL`;
-    if (entry.problems.length > 0) return "❌ would fail";
-    if (!result.plan.dryRun) return "⛔ not deployed";
-    if (entry.action === "in-place") return result.online ? "✅ checked" : "not checked (offline)";
-    return result.validation ? "✅ valid (EXPLAIN)" : "not checked (offline)";
-  }
-  switch (outcome?.status) {
-    case "applied":
-      return "✅ applied";
-    case "failed":
-      return `❌ failed`;
-    case "not-attempted":
-      return "⏭️ not attempted";
-    default:
-      return "";
-  }
-}
-
-function headline(result: DeployResult): string {
-  const blocking = result.blocking.length;
-  if (result.plan.dryRun) {
-    if (!result.online) return "Dry run, planned offline (no database credentials): no DDL issued.";
-    return blocking > 0
-      ? `Dry run: ${blocking} problem(s) would fail the deploy. No DDL issued.`
-      : "Dry run: every new definition was validated with EXPLAIN. No DDL issued.";
-  }
-  if (!result.outcome && blocking > 0) {
-    return `❌ Not deployed: ${blocking} problem(s) found before any DDL.`;
-  }
-  if (result.outcome?.failed)
-    return "❌ Deploy failed. See the models below for what was done and what was not.";
-  return "✅ Deployed.";
-}
-
-/** The job summary and the pull request comment share this one Markdown body. */
-export function renderReport(
-  result: DeployResult,
-  context: ReportContext,
-  options: { sqlLimit?: number } = {},
-): string {
-  const lines: string[] = [commentMarker(context), title(context), "", headline(result), ""];
-  const plan = result.plan;
-  if (plan.models.length === 0) {
-    lines.push("Nothing to deploy: no materialized view model was selected or changed.", "");
-  } else {
-    lines.push(
-      "| Model | Action | Relation | Temporary MV | Status | Duration |",
-      "|---|---|---|---|---|---|",
-    );
-    for (const entry of plan.models) {
-      const outcome = result.outcome?.models.find((model) => model.model === entry.model);
-      lines.push(
-        `| ${escapeCell(code(entry.model))} | ${ACTION_LABEL[entry.action]} | ${escapeCell(code(displayName(entry.target)))} | ${
-          entry.temp ? escapeCell(code(entry.temp.identifier)) : ""
-        } | ${escapeCell(statusOf(result, entry, outcome))} | ${duration(outcome?.durationMs)} |`,
-      );
-    }
-    lines.push("");
-  }
-
-  const failures = [
-    ...(result.outcome?.models ?? [])
-      .filter((model) => model.status === "failed")
-      .map((model) => `**${model.model}** (\`${model.file}\`): ${model.error} (${model.note})`),
-    ...result.blocking.map((problem) => `\`${problem.file}\`: ${problem.message}`),
-  ];
-  if (failures.length > 0) {
-    lines.push("#### Errors", "", ...failures.map((failure) => `- ${failure}`), "");
-  }
-
-  const carried = plan.models.filter((entry) => entry.carriedOver.length > 0);
-  if (carried.length > 0) {
-    lines.push("#### Carried over from the live MVs (not in the dbt config)", "");
-    for (const entry of carried) {
-      const items = entry.carriedOver.map((item) => `${item.kind} ${item.detail}`).join("; ");
-      lines.push(`- \`${displayName(entry.target)}\`: ${escapeCell(items)}`);
-    }
-    lines.push("");
-  }
-  const unchecked = [
-    ...plan.models.flatMap((entry) =>
-      entry.unchecked.map((note) => `**${entry.model}**: ${escapeCell(note)}`),
-    ),
-    ...(result.validation?.notes ?? []).map(
-      (note) => `**${note.model}**: ${escapeCell(note.message)}`,
-    ),
-  ];
-  if (unchecked.length > 0) {
-    lines.push(
-      "#### Not checked before the deploy",
-      "",
-      ...unchecked.map((note) => `- ${note}`),
-      "",
-    );
-  }
-
-  const preserved = result.outcome?.preservedTemps ?? [];
-  if (preserved.length > 0) {
-    lines.push("#### Preserved temporary MVs", "");
-    for (const temp of preserved) {
-      const readers =
-        temp.readers.length > 0
-          ? `still read by ${readerList(temp.readers)}`
-          : "nothing reads it any more";
-      lines.push(
-        `- \`${displayName(temp.relation)}\`: ${readers}. Cleanup: \`${dropMaterializedView(temp.relation)};\``,
-      );
-    }
-    lines.push(
-      "",
-      "The scheduled cleanup (`mode: cleanup`) drops them once nothing depends on them.",
-      "",
-    );
-  }
-  const dropped = result.outcome?.droppedTemps ?? [];
-  if (dropped.length > 0) {
-    lines.push(
-      `Dropped temporary MVs: ${dropped.map((relation) => `\`${displayName(relation)}\``).join(", ")}`,
-      "",
-    );
-  }
-
-  const warnings = [...result.requests.warnings, ...planWarnings(plan)];
-  if (warnings.length > 0) {
-    lines.push(
-      "#### Warnings",
-      "",
-      ...warnings.map((warning) => `- ⚠️ ${escapeCell(warning)}`),
-      "",
-    );
-  }
-
-  const withSql = plan.models.filter((entry) => entry.action !== "skip");
-  const footer = footerLines(context);
-  const body = lines.join("\n");
-  const sqlSection = renderSql(
-    withSql,
-    options.sqlLimit ?? COMMENT_LIMIT - body.length - footer.length - 200,
-  );
-  return [body, sqlSection, footer].filter((part) => part !== "").join("\n");
-}
-
-/**
- * Separates the run-specific footer (run link) from the report, so a rerun whose report is the
- * same leaves the pull request comment alone.
- */
-export const FOOTER_MARKER = "<!-- report-footer -->";
-
-export function withoutFooter(body: string): string {
-  const at = body.indexOf(FOOTER_MARKER);
-  return at === -1 ? body : body.slice(0, at);
-}
-
-function footerLines(context: ReportContext): string {
-  const parts: string[] = [];
-  if (context.commitSha) parts.push(`commit \`${context.commitSha.slice(0, 12)}\``);
-  if (context.runUrl) parts.push(`[workflow run](${context.runUrl})`);
-  return parts.length > 0 ? `${FOOTER_MARKER}\n<sub>${parts.join(" · ")}</sub>\n` : "";
-}
-
-/** SQL goes first when the body must shrink: it is the largest and least essential part. */
-function renderSql(models: PlannedModel[], budget: number): string {
-  if (models.length === 0) return "";
-  const blocks = models.map((entry) => {
-    const statements = entry.steps.flatMap((step) => ("sql" in step ? [step.sql] : []));
-    return `<details><summary>SQL for <code>${entry.model}</code> (${statements.length} statements)</summary>\n\n\`\`\`sql\n${statements
-      .map((sql) => `${sql.replace(/```/g, "` ` `")};`)
-      .join("\n")}\n\`\`\`\n</details>`;
+  options: RenderOptions,
+): RenderedReport {
+  const items = problems.map((problem): ActionItem => {
+    const where = problem.file ? `${problem.file}${problem.line ? `:${problem.line}` : ""}` : "";
+    // Some messages already start with their position; say it once.
+    const message =
+      where && problem.message.startsWith(`${where}: `)
+        ? problem.message.slice(where.length + 2)
+        : problem.message;
+    return {
+      severity: "error",
+      subject: where || "problem",
+      title: `❌ ${where ? `${code(where)}: ` : ""}${clipped(message)}`,
+      statements: [],
+    };
   });
-  const kept: string[] = [];
-  let used = 0;
-  let omitted = 0;
-  for (const block of blocks) {
-    if (used + block.length + 1 > budget) {
-      omitted++;
-      continue;
-    }
-    kept.push(block);
-    used += block.length + 1;
-  }
-  if (omitted > 0) {
-    kept.push(
-      `_SQL of ${omitted} model(s) left out to stay under GitHub's ${COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit; the \`plan\` output and the job log have all of it._`,
-    );
-  }
-  return `#### SQL\n\n${kept.join("\n")}\n`;
+  const top = `### ❌ No plan could be made: ${targetLine(context)}\n\n**Nothing was deployed (no DDL was issued).** Fix the problems below; the next run replaces this report.`;
+  const { marker, actions } = essentials(top, items, context, options);
+  return {
+    body: withFooter([marker, top, actions.text], context),
+    verdict: "❌ No plan could be made",
+    complete: actions.complete,
+  };
 }

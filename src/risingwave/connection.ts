@@ -92,12 +92,35 @@ async function connectWithin(client: pg.Client, ms: number): Promise<void> {
   }
 }
 
+export interface ConnectionTarget {
+  host: string;
+  port: string;
+  /** Empty when the URL names none (the server then uses the user name). */
+  database: string;
+  user?: string;
+}
+
+/** Where a connection goes, from the URL or the PG* variables: never the password. */
+export function connectionTarget(url: URL | undefined, env = process.env): ConnectionTarget {
+  if (url) {
+    return {
+      host: url.hostname,
+      port: url.port || "5432",
+      database: decodeURIComponent(url.pathname.replace(/^\//, "")),
+      user: decodeURIComponent(url.username) || undefined,
+    };
+  }
+  return {
+    host: env.PGHOST ?? "localhost",
+    port: env.PGPORT ?? "5432",
+    database: env.PGDATABASE ?? "",
+    user: env.PGUSER,
+  };
+}
+
 /** host:port/database as user — never the password. */
 export function describeTarget(url: URL | undefined, env = process.env): string {
-  const host = url ? url.hostname : (env.PGHOST ?? "localhost");
-  const port = url ? url.port || "5432" : (env.PGPORT ?? "5432");
-  const database = url ? decodeURIComponent(url.pathname.replace(/^\//, "")) : env.PGDATABASE;
-  const user = url ? decodeURIComponent(url.username) : env.PGUSER;
+  const { host, port, database, user } = connectionTarget(url, env);
   return `${host}:${port}/${database || "(default database)"}${user ? ` as ${user}` : ""}`;
 }
 

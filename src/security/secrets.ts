@@ -1,3 +1,4 @@
+import { text as markdownText } from "../report/escape.js";
 import { DBT_SECRET_PREFIX } from "./project-env.js";
 
 /**
@@ -33,8 +34,8 @@ export class SecretRegistry {
 
 /**
  * As written; percent-encoded as in a URL; escaped as in a JSON string (the `plan` output), an SQL
- * literal, HTML, and the data and properties of a workflow command (@actions/core escapeData and
- * escapeProperty).
+ * literal, HTML, Markdown text as the reports write it (`ghs_…` becomes `ghs\_…`), and the data
+ * and properties of a workflow command (@actions/core escapeData and escapeProperty).
  */
 function spellingsOf(value: string): string[] {
   const commandData = value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -50,6 +51,7 @@ function spellingsOf(value: string): string[] {
     JSON.stringify(value).slice(1, -1),
     value.replace(/'/g, "''"),
     html,
+    markdownText(value),
     commandData,
     commandProperty,
   ];

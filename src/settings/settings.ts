@@ -42,6 +42,8 @@ export const settingsSchema = z.object({
   staleLockAfterMs: z.number().int().nonnegative(),
   comment: z.boolean(),
   githubToken: z.string().optional(),
+  environment: z.string().optional(),
+  commentAuthor: z.string().optional(),
 });
 
 /** Everything the action does is decided from this one object, built once from the inputs. */
@@ -113,6 +115,8 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     ),
     comment: parseBoolean("comment", withDefault(read("comment"), "true")),
     githubToken: optional(read("github-token")),
+    environment: optional(read("environment")),
+    commentAuthor: optional(read("comment-author")),
   };
 
   const result = settingsSchema.safeParse(candidate);

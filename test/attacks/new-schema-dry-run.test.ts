@@ -36,8 +36,11 @@ describe("a dry run of a model in a schema that does not exist yet", () => {
         "creates it): the definition was validated in schema public; whether the deploy user may " +
         "create schema public_finance (CREATE on the database) could not be checked.",
     );
-    expect(result.summary).toContain("Not checked before the deploy");
-    expect(result.summary).toContain("Dry run: every new definition was validated with EXPLAIN.");
+    expect(result.summary).toContain("**Not checked before the deploy:**");
+    expect(result.summary).toContain("validated in schema public");
+    expect(result.summary).toContain(
+      "Dry run: no DDL issued; each new definition was checked with `EXPLAIN`.",
+    );
     expect(changes(stage.target.statements())).toEqual([]);
     const schemas = await stage.target.query(
       "SELECT name FROM rw_catalog.rw_schemas WHERE name = 'public_finance'",

@@ -39,9 +39,9 @@ describe("the CLI (dist/cli/index.js)", () => {
     expect(target.statements().filter((sql) => /^\s*(CREATE|ALTER|DROP)/i.test(sql))).toEqual([]);
 
     const deploy = await rwzd("deploy", "--models", "all");
-    expect(deploy.stdout).toContain("✅ Deployed.");
+    expect(deploy.stdout).toContain("### ✅ Deployed: `shop` → schema `public`");
     const again = await rwzd("deploy", "--models", "customer_totals", "--zero-downtime", "all");
-    expect(again.stdout).toContain("| `customer_totals` | zero-downtime swap |");
+    expect(again.stdout).toContain("| `customer_totals` | swap |");
 
     const list = await rwzd("list");
     expect(list.stdout).toMatch(

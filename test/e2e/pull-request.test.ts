@@ -6,8 +6,10 @@ import {
   type TempRepo,
 } from "../support/action-runner/index.js";
 import { startGitHubApi, type GitHubApi } from "../support/github-api/index.js";
+import { inspectComment } from "../support/gfm/render.js";
 import { openRisingWaveTarget, type RisingWaveTarget } from "../support/risingwave/target.js";
 import { deployExampleBase } from "./example-project.js";
+import { mergePullRequest } from "./merge.js";
 
 const DDL = /^\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|SET\s+BACKGROUND_DDL)\b/i;
 const COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
@@ -57,16 +59,27 @@ describe("pull request reports through dist/index.js", () => {
 
     expect(api.state.comments).toHaveLength(1);
     const comment = api.state.comments[0]!;
+    expect(comment.body).toContain("### ✅ Deploy plan: `shop` → schema `public`");
+    expect(comment.body).toContain("**2 to swap (1 changed, 1 downstream)**");
     expect(comment.body).toContain(
-      "Dry run: every new definition was validated with EXPLAIN. No DDL issued.",
+      "Dry run: no DDL issued; each new definition was checked with `EXPLAIN`.",
     );
-    expect(comment.body).toMatch(
-      /\| `customer_totals` \| zero-downtime swap \| `public.customer_totals` \| `customer_totals_dbt_zero_down_tmp_\d{8}T\d{6}_\d{6}Z` \| ✅ valid \(EXPLAIN\)/,
+    expect(comment.body).toContain("| `customer_totals` | swap | changed: SQL | ✅ valid |");
+    expect(comment.body).toContain(
+      "| `big_spenders` | swap | downstream of `customer_totals` | ✅ valid |",
     );
-    expect(comment.body).toContain("| `big_spenders` | zero-downtime swap |");
-    expect(comment.body).toContain("max(amount) as largest_order");
+    expect(comment.body).toContain(
+      "\n+select customer_id, count(*) as order_count, sum(amount) as total_amount, max(amount) as largest_order\n",
+    );
     expect(first.outputs["comment-url"]).toMatch(new RegExp(`/pull/7#issuecomment-${comment.id}$`));
-    expect(first.summary).toContain("Dry run: every new definition was validated with EXPLAIN.");
+    expect(first.summary).toContain("✅ Deploy plan");
+    // Every request pins the REST API version and names the action.
+    for (const request of api.requests) {
+      expect(request.headers["x-github-api-version"]).toBe("2022-11-28");
+      expect(request.headers["user-agent"]).toMatch(
+        /^risingwave-zero-downtime-deploy\/\d+\.\d+\.\d+ /,
+      );
+    }
 
     const { event: second } = openPull({
       "models/marts/customer_totals.sql": totalsWith(", min(amount) as smallest_order"),
@@ -98,15 +111,33 @@ describe("pull request reports through dist/index.js", () => {
     const { event } = openPull({
       "models/marts/customer_totals.sql": totalsWith(", max(amount) as largest_order"),
     });
-    api.addComment({
+    const first = await runAction({ repo, api, inputs: { "database-url": target.url }, event });
+    expect(first.exitCode, first.log).toBe(0);
+    const marker = api.state.comments[0]!.body.split("\n")[0]!;
+    expect(marker).toMatch(
+      /^<!-- risingwave-zero-downtime-deploy plan .*target=db:[0-9a-f]{12} -->$/,
+    );
+    // A person pastes our marker later: newer than ours, but never ours.
+    const human = api.addComment({
       issue: 7,
-      body: "<!-- risingwave-zero-downtime-deploy project-dir=. schema=public --> quoted by a human",
+      body: `${marker} quoted by a human`,
       user: { login: "octocat", id: 583231, type: "User" },
     });
-    const result = await runAction({ repo, api, inputs: { "database-url": target.url }, event });
+    const { event: second } = openPull({
+      "models/marts/customer_totals.sql": totalsWith(", min(amount) as smallest_order"),
+    });
+    const result = await runAction({
+      repo,
+      api,
+      inputs: { "database-url": target.url },
+      event: second,
+    });
     expect(result.exitCode, result.log).toBe(0);
     expect(api.state.comments).toHaveLength(2);
-    expect(api.state.comments[0]!.body).toContain("quoted by a human");
+    expect(api.state.comments.find((c) => c.id === human.id)!.body).toBe(
+      `${marker} quoted by a human`,
+    );
+    expect(api.state.comments[0]!.body).toContain("smallest_order");
   });
 
   it("annotates invalid model SQL on its file, fails, and issues no DDL", async () => {
@@ -123,7 +154,12 @@ describe("pull request reports through dist/index.js", () => {
     );
     expect(error).toMatchObject({ file: "models/staging/stg_orders.sql" });
     expect(error?.message).toContain("no_such_column");
-    expect(api.state.comments[0]?.body).toContain("1 problem(s) would fail the deploy");
+    const body = api.state.comments[0]?.body ?? "";
+    expect(body).toContain("### ❌ Deploy plan");
+    expect(body).toContain("❌ 1 invalid");
+    expect(body).toMatch(
+      /- \[ \] ❌ `stg_orders` \(`models\/staging\/stg_orders.sql`\): RisingWave rejects the new SQL/,
+    );
   });
 
   it("replaces the plan in the comment with the errors when a later push breaks the project", async () => {
@@ -145,10 +181,13 @@ describe("pull request reports through dist/index.js", () => {
     expect(result.exitCode).toBe(1);
     expect(api.state.comments).toHaveLength(1);
     const body = api.state.comments[0]!.body;
-    expect(body).toContain("❌ No plan could be made; nothing was deployed (no DDL was issued).");
-    expect(body).toContain("`models/marts/big_spenders.sql:1`");
-    expect(body).toContain("customer_total");
-    expect(body).not.toContain("zero-downtime swap");
+    expect(body).toContain("### ❌ No plan could be made");
+    expect(body).toContain("**Nothing was deployed (no DDL was issued).**");
+    expect(body).toContain("- [ ] ❌ `models/marts/big_spenders.sql:1`: ");
+    expect(inspectComment(body).tasks).toEqual([
+      "❌ models/marts/big_spenders.sql:1: model big_spenders refs unknown model 'customer_total'. Did you mean 'customer_totals'?",
+    ]);
+    expect(body).not.toContain("| swap |");
     expect(result.summary).toContain("No plan could be made");
   });
 
@@ -161,8 +200,8 @@ describe("pull request reports through dist/index.js", () => {
     expect(result.log).toContain("No database credentials");
     const body = api.state.comments[0]?.body ?? "";
     expect(body).toContain("Dry run, planned offline (no database credentials): no DDL issued.");
-    expect(body).toContain("| `customer_totals` | zero-downtime swap |");
-    expect(body).toContain("not checked (offline)");
+    expect(body).toContain("offline: no database credentials");
+    expect(body).toContain("| `customer_totals` | swap | changed: SQL | not checked (offline) |");
   });
 
   it("keeps a deploy green when the API answers 403, with a warning", async () => {
@@ -186,10 +225,7 @@ describe("pull request reports through dist/index.js", () => {
     await target.query(
       "CREATE MATERIALIZED VIEW public.adhoc AS SELECT count(*) AS n FROM public.customer_totals",
     );
-    repo.checkout("main");
-    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #7", "feature");
-    const merge = repo.revParse();
-    api.addPull({ number: 7, baseSha: base, headSha: head, merged: true, mergeCommitSha: merge });
+    const merge = mergePullRequest(repo, api, { number: 7, baseSha: base, headSha: head });
 
     const result = await runAction({
       repo,
@@ -206,11 +242,19 @@ describe("pull request reports through dist/index.js", () => {
 
     expect(api.state.comments).toHaveLength(1);
     const body = api.state.comments[0]!.body;
-    expect(body).toContain("✅ Deployed.");
-    expect(body).toContain("#### Preserved temporary MVs");
-    expect(body).toContain(`\`${totalsTemp}\`: still read by`);
-    expect(body).toContain("`public.adhoc` (materialized view)");
+    expect(body).toContain("### ⚠️ Deployed: `shop` → schema `public`");
     expect(body).toContain(
+      "**2 swapped (1 changed, 1 downstream) · ⚠️ 1 MV keeps the previous version**",
+    );
+    expect(body).toContain(
+      `- [ ] ⚠️ materialized view \`public.adhoc\` reads the previous \`customer_totals\`, kept as \`${totalsTemp}\``,
+    );
+    expect(body).toContain("**Previous versions kept** under their temporary names:");
+    expect(body).toContain(
+      `- \`${totalsTemp}\`: still read by \`public.adhoc\` (materialized view)`,
+    );
+    // Nothing offers to drop what adhoc still reads.
+    expect(body).not.toContain(
       `DROP MATERIALIZED VIEW IF EXISTS "public"."${totalsTemp!.slice("public.".length)}";`,
     );
     expect(result.outputs["comment-url"]).toMatch(
@@ -232,7 +276,7 @@ describe("pull request reports through dist/index.js", () => {
     });
     expect(result.exitCode, result.log).toBe(0);
     expect(api.state.comments).toHaveLength(0);
-    expect(result.log).toContain("No pull request is associated with this commit");
-    expect(result.summary).toContain("✅ Deployed.");
+    expect(result.log).toContain("No merged pull request produced this commit");
+    expect(result.summary).toContain("### ✅ Deployed");
   });
 });

@@ -39,6 +39,9 @@ describe("change set between two revisions", () => {
     );
     expect(reasonsByModel(changes)).toEqual({ stg_orders: ["SQL changed"] });
     expect(changes.changed[0]!.kind).toBe("modified");
+    // The base revision's rendering travels with the change, for the report's diff.
+    expect(changes.changed[0]!.baseSql).toMatch(/status,\s+\(amount_cents/);
+    expect(changes.changed[0]!.baseSql).not.toContain("placed_at");
     expect(changes.deleted).toEqual([]);
   });
 
@@ -115,7 +118,12 @@ describe("change set between two revisions", () => {
       },
     ]);
     expect(changes.changed).toEqual([
-      { model: "total_revenue", kind: "added", reasons: ["renamed from revenue"] },
+      {
+        model: "total_revenue",
+        kind: "added",
+        reasons: ["renamed from revenue"],
+        baseSql: expect.stringContaining("select sum(total) as revenue"),
+      },
     ]);
     expect(changes.deleted).toEqual([]);
   });

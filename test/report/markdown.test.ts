@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { DeployResult } from "../../src/deploy/run-deploy.js";
 import { buildPlan } from "../../src/plan/build-plan.js";
-import { COMMENT_LIMIT, renderReport, withoutFooter } from "../../src/report/markdown.js";
+import { COMMENT_LIMIT } from "../../src/report/budget.js";
+import { commentMarker, withoutFooter, type ReportContext } from "../../src/report/context.js";
+import { withResultLink } from "../../src/report/github/plan-link.js";
+import { renderReport } from "../../src/report/markdown.js";
+import { sqlDiff } from "../../src/report/sql-changes.js";
 import { catalog, model, project } from "../plan/fixtures.js";
+import { inspectComment } from "../support/gfm/render.js";
 
 function dryRunOf(modelCount: number, sqlLength: number): DeployResult {
   const models = Array.from({ length: modelCount }, (_, i) =>
@@ -38,38 +43,126 @@ function dryRunOf(modelCount: number, sqlLength: number): DeployResult {
   };
 }
 
-const context = {
+const context: ReportContext = {
   projectDir: ".",
   projectName: "shop",
   targetSchema: "analytics",
+  target: { database: { host: "rw.internal", port: "4566", name: "dev" } },
   commitSha: "0123456789abcdef",
   runUrl: "https://github.com/acme/analytics/actions/runs/1",
 };
+const render = (result: DeployResult, ctx = context) =>
+  renderReport(result, ctx, { kind: "plan", summaryComplete: true }).body;
 
 describe("renderReport", () => {
-  it("keeps every model's SQL when it fits", () => {
-    const body = renderReport(dryRunOf(3, 100), context);
-    expect(body.match(/<details>/g)).toHaveLength(3);
-    expect(body).not.toContain("left out");
+  it("keeps every model's DDL script when it fits", () => {
+    const body = render(dryRunOf(3, 100));
+    expect(
+      inspectComment(body).summaries.filter((s) => s.startsWith("Full DDL script")),
+    ).toHaveLength(3);
+    expect(body).not.toContain("Left out");
   });
 
-  it("stays under GitHub's comment limit by leaving SQL out first, and says so", () => {
-    const body = renderReport(dryRunOf(60, 3_000), context);
+  it("stays under GitHub's comment limit by leaving scripts out first, and says so in a note that renders", () => {
+    const body = render(dryRunOf(60, 3_000));
     expect(body.length).toBeLessThan(COMMENT_LIMIT);
-    expect(body).toMatch(
-      /_SQL of \d+ model\(s\) left out to stay under GitHub's 65,536-character comment limit/,
+    const view = inspectComment(body);
+    expect(view.text).toMatch(
+      /Left out to stay under GitHub's 65,536-character comment limit: the full DDL scripts of \d+ model\(s\)/,
     );
+    expect(view.literalMarkdown).toEqual([]);
     // The table still lists every model: only SQL was trimmed.
-    for (let i = 0; i < 60; i++) expect(body).toContain(`| \`m${i}\` | create |`);
+    expect(view.tables[0]!.rows).toHaveLength(60);
+  });
+
+  it("measures the body as it leaves: redaction that lengthens it still fits", () => {
+    // A one-letter secret becomes "***" wherever it appears: the SQL here is mostly that letter.
+    const redact = (text: string) => text.replace(/x/g, "***");
+    const { body } = renderReport(dryRunOf(60, 3_000), context, { kind: "plan", redact });
+    expect(redact(body).length).toBeLessThan(COMMENT_LIMIT);
+    const unmeasured = renderReport(dryRunOf(60, 3_000), context, { kind: "plan" }).body;
+    expect(redact(unmeasured).length).toBeGreaterThan(COMMENT_LIMIT);
   });
 
   it("separates the run link so reruns of the same plan compare equal", () => {
-    const first = renderReport(dryRunOf(2, 10), context);
-    const rerun = renderReport(dryRunOf(2, 10), {
+    const first = render(dryRunOf(2, 10));
+    const rerun = render(dryRunOf(2, 10), {
       ...context,
       runUrl: "https://github.com/acme/analytics/actions/runs/2",
     });
     expect(first).not.toBe(rerun);
     expect(withoutFooter(first)).toBe(withoutFooter(rerun));
+  });
+
+  it("is not fooled by a footer marker in a pull request's SQL into keeping a stale comment", () => {
+    const withMarker = (tail: string) => {
+      const result = dryRunOf(2, 10);
+      result.plan.models[0]!.steps.push({
+        kind: "post-hook",
+        sql: "select 1 -- <!-- report-footer -->",
+      });
+      result.plan.models[1]!.steps.push({ kind: "post-hook", sql: `select '${tail}'` });
+      return render(result);
+    };
+    expect(withoutFooter(withMarker("v1"))).not.toBe(withoutFooter(withMarker("v2")));
+  });
+});
+
+describe("comment markers", () => {
+  const marker = (target: ReportContext["target"], kind: "plan" | "result" = "plan") =>
+    commentMarker({ ...context, target }, kind);
+
+  it("keep staging and production apart, by environment or by database", () => {
+    expect(marker({ environment: "staging" })).not.toBe(marker({ environment: "production" }));
+    const prod = { host: "prod.internal", port: "4566", name: "dev" };
+    expect(marker({ database: prod })).toBe(marker({ database: { ...prod } }));
+    expect(marker({ database: prod })).not.toBe(
+      marker({ database: { ...prod, host: "stg.internal" } }),
+    );
+    expect(marker({ database: prod })).not.toBe(marker({ database: { ...prod, name: "other" } }));
+    // The environment names the target whatever the credentials, offline included.
+    expect(marker({ environment: "prod", database: prod })).toBe(marker({ environment: "prod" }));
+    expect(marker({ database: prod })).not.toContain("prod.internal");
+  });
+
+  it("never let a plan marker match a result comment, or one commit's result another's", () => {
+    const plan = marker({ environment: "prod" });
+    const result = marker({ environment: "prod" }, "result");
+    expect(result.includes(plan)).toBe(false);
+    expect(commentMarker({ ...context, commitSha: "aaa" }, "result")).not.toBe(
+      commentMarker({ ...context, commitSha: "bbb" }, "result"),
+    );
+  });
+
+  it("link a plan to its deploy result once, replacing the line on a later deploy", () => {
+    const plan = "<!-- marker -->\n### plan\n\nbody\n";
+    const once = withResultLink(plan, "first");
+    expect(once).toBe(
+      "<!-- marker -->\n<!-- deploy-result-link -->\nfirst\n<!-- /deploy-result-link -->\n\n### plan\n\nbody\n",
+    );
+    const twice = withResultLink(once, "second");
+    expect(twice).toBe(once.replace("first", "second"));
+    expect(withResultLink(twice, "second")).toBe(twice);
+    // The same text inside the plan (SQL from the pull request) is never taken for ours.
+    const hostile =
+      "<!-- marker -->\n```sql\n<!-- deploy-result-link -->\nx\n<!-- /deploy-result-link -->\n```\n";
+    expect(withResultLink(hostile, "first")).toBe(
+      `<!-- marker -->\n<!-- deploy-result-link -->\nfirst\n<!-- /deploy-result-link -->\n\n${hostile.slice(16)}`,
+    );
+  });
+});
+
+describe("sqlDiff", () => {
+  it("gives unified hunks with counts, and stops instead of grinding on a huge rewrite", () => {
+    const diff = sqlDiff("select a\nfrom t\nwhere x\n", "select a, b\nfrom t\nwhere x\n");
+    expect(diff).toEqual({
+      text: "@@ -1,3 +1,3 @@\n-select a\n+select a, b\n from t\n where x",
+      added: 1,
+      removed: 1,
+    });
+    expect(sqlDiff("select 1\n", "select 1\n")).toBeUndefined();
+    const lines = (prefix: string) =>
+      Array.from({ length: 600 }, (_, i) => `${prefix}${i}`).join("\n");
+    expect(sqlDiff(lines("a"), lines("b"))).toBe("too-large");
   });
 });

@@ -49,6 +49,12 @@ describe.skipIf(inject("risingWaveUpstream").kind !== "standin")(
       await target.query("DROP MATERIALIZED VIEW IF EXISTS public.orders_mv");
     });
 
+    const until = async (condition: () => boolean) => {
+      for (let i = 0; i < 500 && !condition(); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+
     const createMv = async () => {
       await target.query(
         "CREATE MATERIALIZED VIEW public.orders_mv AS SELECT id FROM public.orders",
@@ -63,9 +69,10 @@ describe.skipIf(inject("risingWaveUpstream").kind !== "standin")(
       const id = await createMv();
       await target.simulateBackfill(id, "42.5%");
       const done = wait(10_000);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      // Each change waits until the wait has logged the one before, however slow the machine.
+      await until(() => lines.length > 0);
       await target.simulateBackfill(id, "87.25%");
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await until(() => lines.some((line) => line.startsWith("orders: backfill 87.3%")));
       await target.simulateBackfill(id, undefined);
       await done;
       expect(lines[0]).toMatch(/^orders: backfill 42\.5% \(\d+s elapsed\)$/);

@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { getOctokit } from "@actions/github";
 import { describe, expect, it } from "vitest";
+import { text as markdownText } from "../../src/report/escape.js";
 import { redactRequests } from "../../src/security/redact-requests.js";
 import { redactProcessOutput } from "../../src/security/redact-streams.js";
 import {
@@ -29,6 +30,16 @@ describe("the secret registry", () => {
       "raw ***. | url ***. | json ***. | sql ***. | command ***. | property ***. | short ***.",
     );
     expect(registry.redact("nothing secret")).toBe("nothing secret");
+  });
+
+  it("redacts a secret in report text, where Markdown escaping has changed it", () => {
+    const registry = new SecretRegistry();
+    registry.register("ghs_to*ken<x>");
+    const report = `- error: ${markdownText("auth failed for ghs_to*ken<x> today")}`;
+    expect(report).toContain("ghs\\_to\\*ken&lt;x&gt;");
+    expect(registry.redact(report)).toBe(
+      `- error: ${markdownText("auth failed for ")}***${markdownText(" today")}`,
+    );
   });
 
   it("finds a database URL's secrets in every spelling, also when it does not parse", () => {

@@ -17,19 +17,20 @@ const defaultMessages: Record<number, string> = {
   503: "Service Unavailable",
 };
 
-/** GitHub's JSON error body, which octokit turns into `RequestError.message`. */
+/**
+ * GitHub's JSON error body, which octokit turns into `RequestError.message`: `basic-error`, or
+ * for 422 `validation-error`, which has no `status`.
+ */
 export function errorReply(
   status: number,
   message: string = defaultMessages[status] ?? "Error",
   extra: Record<string, unknown> = {},
 ): Reply {
-  return {
-    status,
-    body: {
-      message,
-      documentation_url: "https://docs.github.com/rest",
-      ...extra,
-      status: `${status}`,
-    },
+  const body: Record<string, unknown> = {
+    message,
+    documentation_url: "https://docs.github.com/rest",
+    ...extra,
   };
+  if (status !== 422) body.status = `${status}`;
+  return { status, body };
 }

@@ -1,7 +1,7 @@
 import { errorReply, type Reply } from "./errors.js";
 import { pageOf } from "./pagination.js";
 import { compileRoute, type RoutePattern } from "./route-pattern.js";
-import { commentJson, pullJson, userJson, type Origins } from "./serialize.js";
+import { commentJson, pullJson, pullSimpleJson, userJson, type Origins } from "./serialize.js";
 import { addComment, timestamp } from "./state.js";
 import type { ApiState, StoredPull } from "./types.js";
 
@@ -80,15 +80,23 @@ export const routes: Route[] = [
     return pull ? pageOf(pull.files, context.url) : errorReply(404);
   }),
 
+  // GitHub: "Lists the merged pull request that introduced the commit to the repository. If the
+  // commit is not present in the default branch, it will return merged and open pull requests
+  // associated with the commit."
   route(
     "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
     ({ state, params, url, origins }) => {
-      const numbers = state.commitPulls[params.commit_sha ?? ""] ?? [];
-      const pulls = numbers
+      const sha = params.commit_sha ?? "";
+      const associated = (state.commitPulls[sha] ?? [])
         .map((number) => state.pulls.find((pull) => pull.number === number))
-        .filter((pull): pull is StoredPull => pull !== undefined)
-        .map((pull) => pullJson(pull, state, origins));
-      return pageOf(pulls, url);
+        .filter((pull): pull is StoredPull => pull !== undefined);
+      const pulls = state.defaultBranchCommits.has(sha)
+        ? associated.filter((pull) => pull.merged_at !== null)
+        : associated;
+      return pageOf(
+        pulls.map((pull) => pullSimpleJson(pull, state, origins)),
+        url,
+      );
     },
   ),
 ];

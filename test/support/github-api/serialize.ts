@@ -35,7 +35,8 @@ export function commentJson(comment: StoredComment, state: ApiState, origins: Or
   };
 }
 
-export function pullJson(pull: StoredPull, state: ApiState, origins: Origins) {
+/** `pull-request-simple`, as lists of pull requests carry them. */
+export function pullSimpleJson(pull: StoredPull, state: ApiState, origins: Origins) {
   const repoPath = `${state.owner}/${state.repo}`;
   const repo = {
     name: state.repo,
@@ -50,7 +51,6 @@ export function pullJson(pull: StoredPull, state: ApiState, origins: Origins) {
     title: pull.title,
     body: pull.body,
     state: pull.state,
-    merged: pull.merged_at !== null,
     merged_at: pull.merged_at,
     merge_commit_sha: pull.merge_commit_sha,
     user: userJson(pull.user, origins),
@@ -66,6 +66,14 @@ export function pullJson(pull: StoredPull, state: ApiState, origins: Origins) {
       label: `${state.owner}:${pull.head.ref}`,
       repo,
     },
+  };
+}
+
+/** `pull-request`, as `GET /pulls/{n}` answers: the list form plus what only it has. */
+export function pullJson(pull: StoredPull, state: ApiState, origins: Origins) {
+  return {
+    ...pullSimpleJson(pull, state, origins),
+    merged: pull.merged_at !== null,
     changed_files: pull.files.length,
   };
 }

@@ -23,6 +23,8 @@ export interface GitHubApi {
   requests: RecordedRequest[];
   addPull(init: PullInit): StoredPull;
   addComment(init: { issue: number; body: string; user?: GitHubUser }): StoredComment;
+  /** Records a commit pushed straight to the default branch (see `defaultBranchCommits`). */
+  onDefaultBranch(sha: string): void;
   /** Makes requests matching `route` (template or concrete path) answer `status` with GitHub's error body. */
   fail(route: string, status: number, options?: FaultOptions): void;
   /** Recorded requests matching a route, e.g. calls("PATCH /repos/{owner}/{repo}/issues/comments/{id}"). */
@@ -98,6 +100,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     requests,
     addPull: (init) => addPull(state, init),
     addComment: (init) => addComment(state, init),
+    onDefaultBranch: (sha) => void state.defaultBranchCommits.add(sha),
     fail: (route, status, faultOptions) => faults.add(route, status, faultOptions),
     calls(route) {
       const pattern = compileRoute(route);

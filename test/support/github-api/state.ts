@@ -23,6 +23,7 @@ export function createState(options: StateOptions = {}): ApiState {
     comments: [],
     pulls: [],
     commitPulls: {},
+    defaultBranchCommits: new Set(),
   };
 }
 
@@ -41,6 +42,8 @@ export interface PullInit {
   files?: Array<Pick<PullFile, "filename"> & Partial<PullFile>>;
 }
 
+export const DEFAULT_BRANCH = "main";
+
 const author: GitHubUser = { login: "octocat", id: 583231, type: "User" };
 
 /** Registers the pull request and, as GitHub does, associates its head and merge commits with it. */
@@ -53,7 +56,7 @@ export function addPull(state: ApiState, init: PullInit): StoredPull {
     merged_at: init.merged ? timestamp() : null,
     merge_commit_sha: init.mergeCommitSha ?? null,
     user: init.user ?? author,
-    base: { ref: init.baseRef ?? "main", sha: init.baseSha },
+    base: { ref: init.baseRef ?? DEFAULT_BRANCH, sha: init.baseSha },
     head: { ref: init.headRef ?? `feature-${init.number}`, sha: init.headSha },
     files: (init.files ?? []).map((file) => ({
       status: "modified",
@@ -64,6 +67,9 @@ export function addPull(state: ApiState, init: PullInit): StoredPull {
     })),
   };
   state.pulls = state.pulls.filter((existing) => existing.number !== pull.number).concat(pull);
+  if (pull.merged_at && pull.merge_commit_sha && pull.base.ref === DEFAULT_BRANCH) {
+    state.defaultBranchCommits.add(pull.merge_commit_sha);
+  }
   for (const sha of [pull.head.sha, pull.merge_commit_sha]) {
     if (!sha) continue;
     const numbers = state.commitPulls[sha] ?? [];

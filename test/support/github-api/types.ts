@@ -52,6 +52,11 @@ export interface ApiState {
   pulls: StoredPull[];
   /** Commit sha → numbers of the pull requests GitHub associates with it (head or merge commit). */
   commitPulls: Record<string, number[]>;
+  /**
+   * Commits on the default branch: for these GitHub lists only the merged pull request that
+   * introduced them. A merged pull request's merge commit is one; a test adds direct pushes.
+   */
+  defaultBranchCommits: Set<string>;
 }
 
 export interface RecordedRequest {
