@@ -33,6 +33,7 @@ Options take the action's input names, e.g.:
   --wait-timeout 2h      --json (print the plan as JSON)
   --schema NAME          --older-than 7d        --dry-run (cleanup)
   --environment NAME     (named in the report's title)
+  --stale-lock-after 6h  (a deploy lock older than this is released)
 `;
 
 const COMMANDS = ["plan", "deploy", "list", "cleanup"];
@@ -54,6 +55,7 @@ const INPUT_NAMES = [
   "schema",
   "older-than",
   "environment",
+  "stale-lock-after",
 ] as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -116,8 +118,12 @@ async function main(argv: string[]): Promise<number> {
       `error: ${where}: model ${failure.model} cannot be built: ${failure.message}\n`,
     );
   }
-  const invalid = (result.validation?.problems.length ?? 0) > 0;
-  return invalid || result.outcome?.failed || result.plan.failed.length > 0 ? 1 : 0;
+  for (const problem of result.blocking) {
+    process.stderr.write(`error: ${problem.file ? `${problem.file}: ` : ""}${problem.message}\n`);
+  }
+  return result.blocking.length > 0 || result.outcome?.failed || result.plan.failed.length > 0
+    ? 1
+    : 0;
 }
 
 /**

@@ -16,10 +16,11 @@ import { redact, secrets } from "./security/secrets.js";
 import { readActionSettings } from "./settings/action-inputs.js";
 import type { Settings } from "./settings/settings.js";
 
-export async function run(): Promise<void> {
+export async function run(eventProblem?: string): Promise<void> {
   redactProcessOutput(secrets);
   let settings: Settings;
   try {
+    if (eventProblem !== undefined) throw new Error(eventProblem);
     settings = readActionSettings();
   } catch (error) {
     reportFailure(error);
@@ -36,7 +37,9 @@ export async function run(): Promise<void> {
     core.info(`Mode: deploy${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`);
     const result = await runDeploy({
       repoRoot: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-      eventBaseRevision: eventBaseRevision(github.context),
+      // Only read when needed: an explicit selection or base-ref makes the event's own irrelevant.
+      eventBaseRevision:
+        settings.models || settings.baseRef ? undefined : eventBaseRevision(github.context),
       settings,
       logger: actionsLogger,
       env: process.env,
@@ -62,20 +65,24 @@ export async function run(): Promise<void> {
         title: `model ${failure.model} cannot be built`,
       });
     }
-    if (result.plan.failed.length > 0) {
+    if (result.blocking.length > 0) {
+      for (const problem of result.blocking) {
+        core.error(problem.message, { file: problem.file, title: "Found before any DDL" });
+      }
       core.setFailed(
-        `${result.plan.failed.length} model(s) cannot be built (${result.plan.failed.map((failure) => failure.model).join(", ")}); see the annotations. ${
-          result.plan.dryRun ? "No DDL was issued." : "The other models were deployed."
-        }`,
-      );
-    } else if (result.validation && result.validation.problems.length > 0) {
-      core.setFailed(
-        `${result.validation.problems.length} model(s) have SQL RisingWave rejects; see the annotations. No DDL was issued.`,
+        `${result.blocking.length} problem(s) found before any DDL; see the annotations. ` +
+          (settings.dryRun ? "No DDL was issued." : "Nothing was deployed."),
       );
     } else if (result.outcome?.failed) {
       const failed = result.outcome.models.filter((model) => model.status === "failed");
       core.setFailed(
         `Deploy failed: ${failed.map((model) => `${model.model} (${model.file}): ${model.error}`).join("; ")}`,
+      );
+    } else if (result.plan.failed.length > 0) {
+      core.setFailed(
+        `${result.plan.failed.length} model(s) cannot be built (${result.plan.failed.map((failure) => failure.model).join(", ")}); see the annotations. ${
+          result.plan.dryRun ? "No DDL was issued." : "The other models were deployed."
+        }`,
       );
     }
   } catch (error) {

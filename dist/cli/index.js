@@ -34854,6 +34854,15 @@ async function readRevision(repoRoot, dir, sha) {
  * faster than the same reads queued on libuv's thread pool, and nothing else runs meanwhile.
  */
 function readWorktree(repoRoot, dir) {
+    if (dir === ".." || dir.startsWith("../") || external_node_path_default().isAbsolute(dir)) {
+        throw new Error(`Input \`project-dir\` (${dir}) points outside the repository; set it to the folder, relative ` +
+            "to the repository root, that holds dbt_project.yml.");
+    }
+    const folder = external_node_path_default().join(repoRoot, dir);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(folder) || !(0,external_node_fs_namespaceObject.statSync)(folder).isDirectory()) {
+        throw new Error(`Input \`project-dir\` (${dir}) is not a folder of the repository (${folder} does not exist); ` +
+            "set it to the folder, relative to the repository root, that holds dbt_project.yml.");
+    }
     const paths = listFolder(repoRoot, dir).sort();
     const contents = new Map();
     for (const file of paths) {
@@ -37052,6 +37061,346 @@ function selectModels(project, spec) {
 
 
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/risingwave/errors.ts
+/**
+ * Errors from the server carry a five-character SQLSTATE; anything else a statement raises (a
+ * reset, "Connection terminated unexpectedly") means the connection is gone, and with it the
+ * knowledge of whether that statement took effect.
+ */
+function isConnectionLoss(error) {
+    const code = error?.code;
+    return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
+}
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/lock/holder.ts
+/** The holder for this process: the workflow run on GitHub Actions, else the CLI's host and pid. */
+function currentHolder(env, fallback) {
+    const runId = env.GITHUB_RUN_ID;
+    if (!runId)
+        return { description: fallback() };
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT ?? "1");
+    const repository = env.GITHUB_REPOSITORY ?? "?";
+    const url = env.GITHUB_SERVER_URL
+        ? ` ${env.GITHUB_SERVER_URL}/${repository}/actions/runs/${runId}`
+        : "";
+    return {
+        description: `${repository} run ${runId} attempt ${attempt} (workflow "${env.GITHUB_WORKFLOW ?? "?"}", ` +
+            `job ${env.GITHUB_JOB ?? "?"})${url}`,
+        runId,
+        runAttempt: Number.isInteger(attempt) ? attempt : 1,
+    };
+}
+/**
+ * Why a lock found at start may be released, or undefined when it must be respected: it is older
+ * than `stale-lock-after`, or it was taken by an earlier attempt of this very workflow run (GitHub
+ * never runs two attempts of one run at once, so that attempt was cancelled or killed).
+ */
+function staleReason(held, me, now, staleAfterMs) {
+    const age = now.getTime() - held.startedAt.getTime();
+    if (me.runId !== undefined &&
+        held.runId === me.runId &&
+        held.runAttempt !== undefined &&
+        me.runAttempt !== undefined &&
+        held.runAttempt < me.runAttempt) {
+        return `it was taken by attempt ${held.runAttempt} of this workflow run, which is no longer running`;
+    }
+    if (Number.isNaN(held.startedAt.getTime()))
+        return undefined;
+    if (age >= staleAfterMs)
+        return `it is older than stale-lock-after (${formatAge(age)})`;
+    return undefined;
+}
+function formatAge(ms) {
+    const seconds = Math.max(0, Math.round(ms / 1000));
+    if (seconds < 120)
+        return `${seconds}s`;
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 120)
+        return `${minutes} min`;
+    const hours = minutes / 60;
+    return hours < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(1)} days`;
+}
+
+;// CONCATENATED MODULE: ./src/lock/deploy-lock.ts
+
+
+
+
+/** The lock's name: one per target schema, so every deploy of the project meets the same one. */
+const LOCK_NAME = "rw_zero_downtime_deploy_lock";
+class DeployLockError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "DeployLockError";
+    }
+}
+/**
+ * Issue 11 item 8. RisingWave has no advisory locks and its DDL is atomic per statement: meta
+ * checks the name and creates the view in one transaction under its catalog write lock
+ * (CatalogController::create_view, src/meta/src/controller/catalog/create_op.rs @v2.6.2), so of
+ * two `CREATE VIEW` of one name exactly one succeeds. A view of constants is the cheapest such
+ * object: no streaming job, catalog only. It records who took it and when.
+ */
+async function acquireDeployLock(session, options) {
+    const relation = { schema: options.schema, identifier: LOCK_NAME };
+    const now = options.now ?? (() => new Date());
+    const schemas = await session.select("SELECT name FROM rw_catalog.rw_schemas WHERE name = $1", [
+        options.schema,
+    ]);
+    if (schemas.length === 0) {
+        await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+    }
+    for (let attempt = 1;; attempt++) {
+        const token = (0,external_node_crypto_namespaceObject.randomBytes)(12).toString("hex");
+        const started = now();
+        try {
+            options.logger.info(`Taking the deploy lock ${quoteQualified(relation)}.`);
+            await session.execute(createLockSql(relation, options.holder, started, token));
+        }
+        catch (error) {
+            if (isConnectionLoss(error) || !/exists/i.test(errorText(error))) {
+                throw new DeployLockError(`Could not take the deploy lock (CREATE VIEW ${quoteQualified(relation)}): ${errorText(error)}. ` +
+                    `The deploy user needs CREATE on schema ${options.schema}.`);
+            }
+            const heldId = await session.relationId(relation);
+            const held = await readLock(session, relation);
+            const stale = attempt === 1 ? staleReason(held, options.holder, now(), options.staleAfterMs) : undefined;
+            if (stale === undefined || heldId === undefined)
+                throw heldError(relation, held, now());
+            // Only the lock that was found stale: another run may have replaced it meanwhile.
+            if ((await session.relationId(relation)) !== heldId)
+                throw heldError(relation, held, now());
+            await releaseStale(session, relation, held, stale, options.logger, now());
+            continue;
+        }
+        const id = await session.relationId(relation);
+        const mine = await readLock(session, relation).catch(() => undefined);
+        if (id === undefined || mine?.token !== token) {
+            throw new DeployLockError(`The deploy lock ${quoteQualified(relation)} was taken by another run at the same moment; nothing was done (no DDL).`);
+        }
+        return ownLock(relation, id, options.logger);
+    }
+}
+function createLockSql(relation, holder, started, token) {
+    const column = (value, name) => `${quoteLiteral(value)}::varchar AS ${name}`;
+    return (`CREATE VIEW ${quoteQualified(relation)} AS SELECT ` +
+        [
+            column(holder.description, "holder"),
+            column(started.toISOString(), "started_at"),
+            column(token, "token"),
+            column(holder.runId ?? "", "run_id"),
+            column(String(holder.runAttempt ?? ""), "run_attempt"),
+        ].join(", "));
+}
+async function readLock(session, relation) {
+    let row;
+    try {
+        [row] = await session.select(`SELECT holder, started_at, token, run_id, run_attempt FROM ${quoteQualified(relation)}`);
+    }
+    catch (error) {
+        if (isConnectionLoss(error))
+            throw error;
+        throw new DeployLockError(`${quoteQualified(relation)} exists but is not a deploy lock of this action (${errorText(error)}); ` +
+            "rename or drop that object. Nothing was done (no DDL).");
+    }
+    const text = (key) => row?.[key] === null || row?.[key] === undefined ? "" : String(row[key]);
+    const attempt = Number(text("run_attempt"));
+    return {
+        holder: text("holder") || "an unknown run",
+        startedAt: new Date(text("started_at")),
+        token: text("token"),
+        ...(text("run_id") ? { runId: text("run_id") } : {}),
+        ...(text("run_attempt") && Number.isInteger(attempt) ? { runAttempt: attempt } : {}),
+    };
+}
+function heldError(relation, held, now) {
+    const since = Number.isNaN(held.startedAt.getTime())
+        ? "at an unknown time"
+        : `at ${held.startedAt.toISOString()} (${formatAge(now.getTime() - held.startedAt.getTime())} ago)`;
+    return new DeployLockError(`Another deploy is running against this database: the deploy lock ${quoteQualified(relation)} was ` +
+        `taken by ${held.holder} ${since}. Nothing was done (no DDL). If that run is no longer running, ` +
+        `rerun with stale-lock-after: 0 to release it, or drop it: DROP VIEW ${quoteQualified(relation)};`);
+}
+async function releaseStale(session, relation, held, reason, logger, now) {
+    logger.warning(`Releasing the deploy lock taken by ${held.holder} at ${held.startedAt.toISOString()} ` +
+        `(${formatAge(now.getTime() - held.startedAt.getTime())} ago): ${reason}.`);
+    await session.execute(`DROP VIEW IF EXISTS ${quoteQualified(relation)}`);
+}
+function ownLock(relation, id, logger) {
+    const stillHeld = async (session) => (await session.relationId(relation)) === id;
+    return {
+        relation,
+        stillHeld,
+        async release(session, reopen) {
+            let current = session;
+            try {
+                for (let attempt = 1; attempt <= 2; attempt++) {
+                    try {
+                        if (await stillHeld(current)) {
+                            await current.execute(`DROP VIEW IF EXISTS ${quoteQualified(relation)}`);
+                        }
+                        return;
+                    }
+                    catch (error) {
+                        if (attempt === 2 || !isConnectionLoss(error)) {
+                            logger.warning(`Could not release the deploy lock (${errorText(error)}); the next deploy releases it once ` +
+                                `it is older than stale-lock-after, or drop it: DROP VIEW ${quoteQualified(relation)};`);
+                            return;
+                        }
+                        // The deploy's connection is gone (that is often why it failed): release on a new one.
+                        try {
+                            current = await reopen();
+                        }
+                        catch (reopenError) {
+                            logger.warning(`Could not release the deploy lock (${errorText(reopenError)}); the next deploy releases ` +
+                                `it once it is older than stale-lock-after, or drop it: DROP VIEW ${quoteQualified(relation)};`);
+                            return;
+                        }
+                    }
+                }
+            }
+            finally {
+                if (current !== session)
+                    await current.close();
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/risingwave/catalog.ts
+/**
+ * From v2.3 the relation catalogs list only what the session user may access, but rw_depend is
+ * not filtered: a reader may have an id and no name. It still counts as a reader.
+ */
+const HIDDEN_TYPE = "hidden from this user";
+function unnamed(id) {
+    return { id, schema: "?", name: `object #${id}`, type: HIDDEN_TYPE };
+}
+const key = (schema, name) => `${schema}\u0000${name}`;
+/** The database's objects and who reads whom, read once and queried in memory. */
+class CatalogSnapshot {
+    rows;
+    byName = new Map();
+    byId = new Map();
+    readers = new Map();
+    indexesByOwner = new Map();
+    indexesByName = new Map();
+    constructor(rows) {
+        this.rows = rows;
+        for (const relation of rows.relations) {
+            this.byName.set(key(relation.schema, relation.name), relation);
+            this.byId.set(relation.id, relation);
+        }
+        for (const index of rows.indexes) {
+            this.indexesByName.set(key(index.schema, index.name), index);
+            const list = this.indexesByOwner.get(index.onId) ?? [];
+            list.push(index);
+            this.indexesByOwner.set(index.onId, list);
+        }
+        for (const { objid, refobjid } of rows.depends) {
+            if (objid === refobjid)
+                continue;
+            const set = this.readers.get(refobjid) ?? new Set();
+            set.add(objid);
+            this.readers.set(refobjid, set);
+        }
+    }
+    find(schema, name) {
+        return this.byName.get(key(schema, name));
+    }
+    /** A relation's columns in order, or undefined when the relation is unknown. */
+    columnsOf(schema, name) {
+        const relation = this.find(schema, name);
+        if (!relation)
+            return undefined;
+        return (this.rows.columns ?? [])
+            .filter((column) => column.relationId === relation.id)
+            .sort((a, b) => a.position - b.position)
+            .map((column) => ({ name: column.name, dataType: column.dataType }));
+    }
+    relation(id) {
+        return this.byId.get(id);
+    }
+    hasSchema(name) {
+        return this.rows.schemas.includes(name);
+    }
+    /** The background job still creating `id`, if any: such an MV cannot be swapped yet. */
+    creatingJob(id) {
+        return this.rows.creating.find((job) => job.ddlId === id);
+    }
+    /**
+     * Still being created: a job in rw_ddl_progress, or status 'Creating' (2.8+). DROP of such an
+     * MV cancels its job (src/frontend/src/handler/drop_mv.rs @v2.2.0), so nothing drops it.
+     */
+    isCreating(id) {
+        return this.creatingJob(id) !== undefined || (this.rows.creatingMvs ?? []).includes(id);
+    }
+    user(id) {
+        return id === undefined ? undefined : this.rows.users?.find((user) => user.id === id);
+    }
+    /** The session user, when the snapshot came from a database. */
+    currentUser() {
+        const name = this.rows.currentUser;
+        return name === undefined ? undefined : this.rows.users?.find((user) => user.name === name);
+    }
+    schemaOwner(schema) {
+        return this.rows.schemaOwners?.[schema];
+    }
+    relationsIn(schemas) {
+        return this.rows.relations.filter((relation) => !schemas || schemas.has(relation.schema));
+    }
+    /**
+     * Objects that read `id` and would block a DROP without CASCADE. Indexes built on it are not
+     * among them: they go along with it. What reads one of those indexes is (RisingWave 2.7+
+     * records MV → index edges and refuses such a drop, src/meta/src/controller/catalog/drop_op.rs
+     * @v2.7.0). An id we cannot name still counts, so nothing unknown is ever dropped from under a
+     * reader.
+     */
+    dependentsOf(id) {
+        const ownIndexes = new Set(this.indexesOn(id).map((index) => index.id));
+        const readers = new Set();
+        for (const reader of this.readers.get(id) ?? [])
+            readers.add(reader);
+        for (const index of ownIndexes) {
+            for (const reader of this.readers.get(index) ?? [])
+                readers.add(reader);
+        }
+        return [...readers]
+            .filter((reader) => !ownIndexes.has(reader) && reader !== id)
+            .map((reader) => this.byId.get(reader) ?? unnamed(reader));
+    }
+    /** Index names are unique per schema, like relation names. */
+    index(schema, name) {
+        return this.indexesByName.get(key(schema, name));
+    }
+    indexesOn(id) {
+        return this.indexesByOwner.get(id) ?? [];
+    }
+}
+/**
+ * A catalog for planning without a database (no credentials, e.g. a pull request from a fork):
+ * the given relations are assumed to exist as MVs, and nothing is known about their readers.
+ */
+function assumedCatalog(existing) {
+    return new CatalogSnapshot({
+        schemas: [...new Set(existing.map((relation) => relation.schema))],
+        relations: existing.map((relation, index) => ({
+            id: -(index + 1),
+            schema: relation.schema,
+            name: relation.identifier,
+            type: "materialized view",
+        })),
+        depends: [],
+        indexes: [],
+        creating: [],
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/sql/statements.ts
 
 class UnterminatedSqlError extends Error {
@@ -37154,6 +37503,97 @@ function requireSingleStatement(sql, what) {
     return first.text;
 }
 
+;// CONCATENATED MODULE: ./src/sql/index-definition.ts
+
+/** Words, quoted identifiers and symbols; strings and numbers as "other"; no spaces or comments. */
+function pieces(sql) {
+    const out = [];
+    let offset = 0;
+    for (const token of sqlTokens(sql)) {
+        const start = offset;
+        offset += token.text.length;
+        if (token.kind === "space" || token.kind === "comment")
+            continue;
+        if (token.kind === "identifier" || token.kind === "word") {
+            out.push({ kind: token.kind, text: token.text, start });
+        }
+        else {
+            out.push({ kind: token.kind === "other" ? "symbol" : "other", text: token.text, start });
+        }
+    }
+    return out;
+}
+const isWord = (piece, word) => piece?.kind === "word" && piece.text.toLowerCase() === word;
+/** `a.b.c` starting at `at`; returns the index after it, or undefined. */
+function skipName(list, at) {
+    let i = at;
+    for (;;) {
+        const piece = list[i];
+        if (!piece || (piece.kind !== "word" && piece.kind !== "identifier"))
+            return undefined;
+        i++;
+        if (list[i]?.text !== ".")
+            return i;
+        i++;
+    }
+}
+function columnName(piece) {
+    return piece.kind === "identifier"
+        ? piece.text.slice(1, -1).replace(/""/g, '"')
+        : piece.text.toLowerCase();
+}
+/** Undefined when the text is not `CREATE INDEX [IF NOT EXISTS] name ON relation (...)…`. */
+function parseIndexDefinition(definition) {
+    const list = pieces(definition.trim().replace(/;\s*$/, ""));
+    if (!isWord(list[0], "create") || !isWord(list[1], "index"))
+        return undefined;
+    let at = 2;
+    if (isWord(list[at], "if") && isWord(list[at + 1], "not") && isWord(list[at + 2], "exists"))
+        at += 3;
+    const afterName = skipName(list, at);
+    if (afterName === undefined || !isWord(list[afterName], "on"))
+        return undefined;
+    const afterRelation = skipName(list, afterName + 1);
+    const open = afterRelation === undefined ? undefined : list[afterRelation];
+    if (afterRelation === undefined || open?.text !== "(")
+        return undefined;
+    const rest = definition.trim().replace(/;\s*$/, "").slice(open.start);
+    const columns = [];
+    let depth = 0;
+    let item = [];
+    let plain = true;
+    const close = () => {
+        const first = item[0];
+        const second = item[1];
+        const ordering = second === undefined || /^(asc|desc|nulls)$/i.test(second.text);
+        if (!first || (first.kind !== "word" && first.kind !== "identifier") || !ordering)
+            plain = false;
+        else
+            columns.push(columnName(first));
+        item = [];
+    };
+    for (const piece of list.slice(afterRelation)) {
+        if (piece.text === "(") {
+            depth++;
+            if (depth === 1)
+                continue;
+        }
+        else if (piece.text === ")") {
+            depth--;
+            if (depth === 0) {
+                close();
+                break;
+            }
+        }
+        else if (piece.text === "," && depth === 1) {
+            close();
+            continue;
+        }
+        item.push(piece);
+    }
+    return plain ? { rest, columns } : { rest };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/ddl.ts
 
 /**
@@ -37189,11 +37629,23 @@ function renameIndex(schema, from, to) {
     return `ALTER INDEX ${quoteQualified({ schema, identifier: from })} RENAME TO ${quoteIdent(to)}`;
 }
 const PRIVILEGE = /^[A-Za-z]+( [A-Za-z]+)*$/;
-function grant(privilege, on, grantee) {
+function grant(privilege, on, grantee, withGrantOption = false) {
     if (!PRIVILEGE.test(privilege.trim())) {
         throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
     }
-    return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}`;
+    const option = withGrantOption ? " WITH GRANT OPTION" : "";
+    return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
+}
+/** ALTER MATERIALIZED VIEW … OWNER TO (handler/alter_owner.rs, v2.2+). */
+function setOwner(on, owner) {
+    return `ALTER MATERIALIZED VIEW ${quoteQualified(on)} OWNER TO ${quoteIdent(owner)}`;
+}
+/**
+ * An index rebuilt from the definition RisingWave keeps for it: only the name and the relation
+ * change; `rest` (columns, INCLUDE, DISTRIBUTED BY) is kept as RisingWave wrote it.
+ */
+function createIndexAs(indexName, on, rest) {
+    return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} ${rest}`;
 }
 /** RisingWave comments on an MV only through COMMENT ON TABLE. */
 function commentOnRelation(on, text) {
@@ -37201,6 +37653,162 @@ function commentOnRelation(on, text) {
 }
 function commentOnColumn(on, column, text) {
     return `COMMENT ON COLUMN ${quoteQualified(on)}.${quoteIdent(column)} IS ${quoteLiteral(text)}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/index-names.ts
+/** dbt-risingwave's index names, kept for interoperability with runs of the dbt adapter itself. */
+function canonicalIndexName(relationName, index) {
+    return index.name ?? `__dbt_index_${relationName}_${index.columns.join("_")}`;
+}
+function canonicalIndexPrefix(relationName) {
+    return `__dbt_index_${relationName}_`;
+}
+/** The name an index is built under on the temporary MV, before it goes live. */
+function stagedIndexName(tempName, index) {
+    return `__dbt_index_${tempName}_${index.columns.join("_")}`;
+}
+/** The name the previous version's index is moved to, freeing the canonical name. */
+function retiredIndexName(tempName, ordinal) {
+    return `__dbt_retired_index_${tempName}_${ordinal}`;
+}
+/**
+ * dbt's own indexes of this model: those its config names, and any with dbt-risingwave's
+ * canonical prefix (a config index since removed). The others on the live MV are hand-made.
+ */
+function isManagedIndex(indexName, relationName, configured) {
+    return (configured.some((index) => canonicalIndexName(relationName, index) === indexName) ||
+        indexName.startsWith(canonicalIndexPrefix(relationName)));
+}
+
+;// CONCATENATED MODULE: ./src/plan/carry-over.ts
+
+
+
+
+function parseAclItem(item) {
+    const match = /^(.+)=([A-Za-z*]*)\/(.+)$/.exec(item);
+    if (!match)
+        return undefined;
+    return { grantee: match[1], modes: match[2], grantor: match[3] };
+}
+/** SELECT is `r` in an acl item; `r*` means it was granted WITH GRANT OPTION. */
+function selectMode(item) {
+    const at = item.modes.indexOf("r");
+    if (at === -1)
+        return undefined;
+    return item.modes[at + 1] === "*" ? "select with grant option" : "select";
+}
+/** The staged name of a hand-made index rebuilt on the temporary MV. */
+function carriedIndexName(tempName, ordinal) {
+    return `__dbt_carried_index_${tempName}_${ordinal}`;
+}
+/**
+ * DESIGN 2.5: the new version carries what the live one had beyond dbt's config, because grants,
+ * comments, the owner and indexes stay with the object id on SWAP (rw-sql-audit.md 2.1): the
+ * live MV's grants (`acl`), its owner (when the deploy user differs and, being a superuser, may
+ * set it), comments the model does not manage, and indexes dbt does not manage. Pure.
+ */
+function carryOver(input) {
+    const { model, existing, temp, catalog, described, newColumns } = input;
+    const target = displayName(model.relation);
+    const result = {
+        items: [],
+        steps: [],
+        indexes: [],
+        warnings: [],
+        unchecked: [],
+        keepPrevious: false,
+    };
+    const me = catalog.currentUser();
+    const owner = catalog.user(existing.owner);
+    const configured = new Set(Object.entries(model.config.grants)
+        .filter(([privilege]) => /^(select|all)$/i.test(privilege.trim()))
+        .flatMap(([, grantees]) => grantees));
+    for (const text of existing.acl ?? []) {
+        const item = parseAclItem(text);
+        const mode = item && selectMode(item);
+        if (!item || !mode)
+            continue;
+        const grantee = catalog.rows.users?.find((user) => user.name === item.grantee);
+        if (grantee?.isSuper || item.grantee === me?.name || item.grantee === owner?.name)
+            continue;
+        if (configured.has(item.grantee) && mode === "select")
+            continue;
+        const withOption = mode === "select with grant option";
+        result.steps.push({ kind: "grant", sql: grant("select", temp, item.grantee, withOption) });
+        result.items.push({
+            kind: "grant",
+            detail: `SELECT${withOption ? " WITH GRANT OPTION" : ""} to ${item.grantee}`,
+        });
+    }
+    if (described) {
+        carryComments(model, temp, described, newColumns, result);
+    }
+    else if (existing.owner !== undefined) {
+        result.unchecked.push(`comments on ${target} could not be read, so only the model's own are on the new version`);
+    }
+    const managed = model.config.indexes;
+    let ordinal = 0;
+    for (const live of catalog.indexesOn(existing.id)) {
+        if (isManagedIndex(live.name, model.relation.identifier, managed))
+            continue;
+        const parsed = live.definition ? parseIndexDefinition(live.definition) : undefined;
+        if (!parsed) {
+            result.keepPrevious = true;
+            result.warnings.push(`index ${live.schema}.${live.name} on ${target} is not in the model's config and its definition ` +
+                "could not be read, so the new version does not have it; the previous version (with the index) " +
+                "is kept under the temporary name. Add the index to the model's indexes config.");
+            continue;
+        }
+        const missing = (parsed.columns ?? []).filter((column) => newColumns !== undefined && !newColumns.includes(column));
+        if (missing.length > 0) {
+            result.keepPrevious = true;
+            result.warnings.push(`index ${live.schema}.${live.name} on ${target} (${parsed.columns?.join(", ")}) cannot be rebuilt: ` +
+                `the new definition has no column ${missing.join(", ")}. The previous version (with the index) ` +
+                "is kept under the temporary name.");
+            continue;
+        }
+        if (newColumns === undefined) {
+            result.unchecked.push(`whether the new definition has the columns of index ${live.name} could not be checked`);
+        }
+        const staged = carriedIndexName(temp.identifier, ++ordinal);
+        result.steps.push({ kind: "create-index", sql: createIndexAs(staged, temp, parsed.rest) });
+        result.indexes.push({ live, staged });
+        result.items.push({ kind: "index", detail: `${live.name} ${parsed.rest}` });
+    }
+    if (owner && me && owner.id !== me.id) {
+        if (me.isSuper) {
+            result.ownerStep = { kind: "set-owner", sql: setOwner(temp, owner.name) };
+            result.items.push({ kind: "owner", detail: owner.name });
+        }
+    }
+    else if (existing.owner !== undefined && !owner) {
+        result.unchecked.push(`the owner of ${target} (user #${existing.owner}) could not be named`);
+    }
+    return result;
+}
+function carryComments(model, temp, described, newColumns, result) {
+    const docs = model.config.persistDocs;
+    if (described.comment && !(docs.relation && model.description)) {
+        result.steps.push({ kind: "comment", sql: commentOnRelation(temp, described.comment) });
+        result.items.push({ kind: "comment", detail: "relation" });
+    }
+    const documented = new Set(docs.columns ? model.columns.filter((column) => column.description).map((c) => c.name) : []);
+    for (const [column, text] of Object.entries(described.columnComments)) {
+        if (documented.has(column))
+            continue;
+        if (newColumns === undefined) {
+            result.unchecked.push(`the comment on column ${column} was not carried over: the new definition's columns are unknown`);
+            continue;
+        }
+        if (!newColumns.includes(column)) {
+            result.warnings.push(`the comment on column ${column} of ${displayName(model.relation)} is not carried over: the new ` +
+                "definition has no such column.");
+            continue;
+        }
+        result.steps.push({ kind: "comment", sql: commentOnColumn(temp, column, text) });
+        result.items.push({ kind: "comment", detail: `column ${column}` });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/plan/decide-action.ts
@@ -37227,30 +37835,18 @@ function decideAction(model, existing, why, options) {
     if (options.zeroDowntime === "all" || model.config.zeroDowntime.enabled) {
         return { action: "zero-downtime", reason: why };
     }
+    const what = why === "new model"
+        ? `new in this change, but ${model.relation.schema}.${model.relation.identifier} already exists ` +
+            "(made by an earlier run that was cut off, by dbt or by hand), and zero_downtime is not " +
+            "enabled, so its definition was left as it is"
+        : `${why}, but zero_downtime is not enabled, so the new definition was not applied`;
     return {
         action: "skip",
         reason: "zero_downtime not enabled",
-        warning: `${model.name}: ${why}, but zero_downtime is not enabled, so the new definition was not applied ` +
-            "(RisingWave cannot alter an MV's query). Enable it with zero_downtime={'enabled': true} in the " +
-            "model's config (or the zero-downtime: all input), or deploy with full-refresh: true.",
+        warning: `${model.name}: ${what} (RisingWave cannot alter an MV's query). Enable it with ` +
+            "zero_downtime={'enabled': true} in the model's config (or the zero-downtime: all input), or " +
+            "deploy with full-refresh: true.",
     };
-}
-
-;// CONCATENATED MODULE: ./src/plan/index-names.ts
-/** dbt-risingwave's index names, kept for interoperability with runs of the dbt adapter itself. */
-function canonicalIndexName(relationName, index) {
-    return index.name ?? `__dbt_index_${relationName}_${index.columns.join("_")}`;
-}
-function canonicalIndexPrefix(relationName) {
-    return `__dbt_index_${relationName}_`;
-}
-/** The name an index is built under on the temporary MV, before it goes live. */
-function stagedIndexName(tempName, index) {
-    return `__dbt_index_${tempName}_${index.columns.join("_")}`;
-}
-/** The name the previous version's index is moved to, freeing the canonical name. */
-function retiredIndexName(tempName, ordinal) {
-    return `__dbt_retired_index_${tempName}_${ordinal}`;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/temp-name.ts
@@ -37264,8 +37860,14 @@ const TEMP_NAME = /^(.+)_dbt_zero_down_tmp_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(
 function temp_name_pad(value, width) {
     return String(value).padStart(width, "0");
 }
-/** `micros` (0–999) refines the millisecond clock so two names made in one millisecond still differ. */
+/**
+ * `micros` (0–999) refines the millisecond clock, so the stamp is always six digits and every name
+ * has the form cleanup looks for.
+ */
 function makeTempName(baseName, at, micros = 0) {
+    if (!Number.isInteger(micros) || micros < 0 || micros > 999) {
+        throw new RangeError(`micros must be 0-999, got ${micros}`);
+    }
     const stamp = `${temp_name_pad(at.getUTCFullYear(), 4)}${temp_name_pad(at.getUTCMonth() + 1, 2)}${temp_name_pad(at.getUTCDate(), 2)}` +
         `T${temp_name_pad(at.getUTCHours(), 2)}${temp_name_pad(at.getUTCMinutes(), 2)}${temp_name_pad(at.getUTCSeconds(), 2)}` +
         `_${temp_name_pad(at.getUTCMilliseconds() * 1000 + micros, 6)}Z`;
@@ -37281,13 +37883,32 @@ function parseTempName(name) {
         return undefined;
     return { baseName, createdAt };
 }
+/**
+ * The first temporary name for `baseName` at `at` that `taken` does not refuse (a relation or
+ * index of that name exists: they share one namespace per schema). Names of different models
+ * differ by their base name, so only a clash with an existing object moves the stamp; undefined
+ * when all 1,000 names of that millisecond are taken.
+ */
+function chooseTempName(baseName, at, taken) {
+    for (let micros = 0; micros <= 999; micros++) {
+        const name = makeTempName(baseName, at, micros);
+        if (!taken(name))
+            return name;
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/plan/model-steps.ts
 
 
 
-/** The statements that make `on` what the model says: indexes are separate, they need names. */
-function grantsAndComments(model, on) {
+
+/**
+ * The statements that make `on` what the model says: indexes are separate, they need names. A
+ * documented column the new definition lacks gets no comment (preflight warns about it), as dbt
+ * skips it; `columns` undefined means the columns are unknown.
+ */
+function grantsAndComments(model, on, columns) {
     const steps = [];
     for (const [privilege, grantees] of Object.entries(model.config.grants)) {
         for (const grantee of grantees) {
@@ -37299,12 +37920,14 @@ function grantsAndComments(model, on) {
     }
     if (model.config.persistDocs.columns) {
         for (const column of model.columns) {
-            if (column.description) {
-                steps.push({
-                    kind: "comment",
-                    sql: commentOnColumn(on, column.name, column.description),
-                });
-            }
+            if (!column.description)
+                continue;
+            if (columns !== undefined && !columns.includes(column.name))
+                continue;
+            steps.push({
+                kind: "comment",
+                sql: commentOnColumn(on, column.name, column.description),
+            });
         }
     }
     return steps;
@@ -37332,7 +37955,7 @@ function createSteps(model, relation, options) {
     return steps;
 }
 /** Initial creation, and the create half of a full refresh. */
-function initialCreateSteps(model, options) {
+function initialCreateSteps(model, options, columns) {
     const target = model.relation;
     return [
         ...createSteps(model, target, options),
@@ -37340,15 +37963,16 @@ function initialCreateSteps(model, options) {
             kind: "create-index",
             sql: createIndex(canonicalIndexName(target.identifier, index), target, index),
         })),
-        ...grantsAndComments(model, target),
+        ...grantsAndComments(model, target, columns),
         ...model.hookSql.post.map((sql) => ({ kind: "post-hook", sql })),
     ];
 }
 /**
  * DESIGN 2.3. Grants and comments go on the temporary MV before the swap rather than after, so
- * the new version is readable by every grantee the moment it carries the name.
+ * the new version is readable by every grantee the moment it carries the name; so do the live
+ * MV's own grants, comments, owner and hand-made indexes (`carried`).
  */
-function zeroDowntimeSteps(model, existing, temp, catalog, options) {
+function zeroDowntimeSteps(model, existing, temp, catalog, options, carried, columns) {
     const target = model.relation;
     const indexes = model.config.indexes;
     const canonicalNames = new Set(indexes.map((index) => canonicalIndexName(target.identifier, index)));
@@ -37369,15 +37993,17 @@ function zeroDowntimeSteps(model, existing, temp, catalog, options) {
             parseTempName(owner.name)?.baseName === target.identifier;
         return ownTemp ? [index] : [];
     });
-    const retiring = [...onExisting, ...onLeftovers];
+    const retiring = [...onExisting, ...onLeftovers, ...carried.indexes.map((index) => index.live)];
     const steps = [
         ...createSteps(model, temp, options),
         ...indexes.map((index) => ({
             kind: "create-index",
             sql: createIndex(stagedIndexName(temp.identifier, index), temp, index),
         })),
-        ...grantsAndComments(model, temp),
-        { kind: "swap", sql: swapMaterializedViews(target, temp) },
+        ...grantsAndComments(model, temp, columns),
+        ...carried.steps,
+        ...(carried.ownerStep ? [carried.ownerStep] : []),
+        { kind: "swap", sql: swapMaterializedViews(target, temp), target, temp },
         ...retiring.map((index, ordinal) => ({
             kind: "rename-index",
             sql: renameIndex(index.schema, index.name, retiredIndexName(temp.identifier, ordinal + 1)),
@@ -37386,6 +38012,10 @@ function zeroDowntimeSteps(model, existing, temp, catalog, options) {
             kind: "rename-index",
             sql: renameIndex(target.schema, stagedIndexName(temp.identifier, index), canonicalIndexName(target.identifier, index)),
         })),
+        ...carried.indexes.map((index) => ({
+            kind: "rename-index",
+            sql: renameIndex(target.schema, index.staged, index.live.name),
+        })),
         ...model.hookSql.post.map((sql) => ({ kind: "post-hook", sql })),
     ];
     if (options.immediateCleanup) {
@@ -37393,15 +38023,210 @@ function zeroDowntimeSteps(model, existing, temp, catalog, options) {
     }
     return steps;
 }
-function fullRefreshSteps(model, options) {
+function fullRefreshSteps(model, options, columns) {
     return [
         {
             kind: "drop-for-refresh",
             sql: dropMaterializedView(model.relation),
             relation: model.relation,
         },
-        ...initialCreateSteps(model, options),
+        ...initialCreateSteps(model, options, columns),
     ];
+}
+/**
+ * DESIGN 2.6 and issue 11 item 10: an MV that stays (its definition is not rebuilt) still gets
+ * what its config declares and it lacks: a run cut off after the CREATE leaves an MV without
+ * its indexes, grants or comments, and the next run completes it. Only what is missing is
+ * issued; comments only when the live ones are known (`described`).
+ */
+function inPlaceSteps(model, existing, catalog, described) {
+    const target = model.relation;
+    const steps = [];
+    const warnings = [];
+    const present = new Set(catalog.indexesOn(existing.id).map((index) => index.name));
+    for (const index of model.config.indexes) {
+        const name = canonicalIndexName(target.identifier, index);
+        if (present.has(name))
+            continue;
+        if (catalog.index(target.schema, name) || catalog.find(target.schema, name)) {
+            warnings.push(`${model.name}: index ${target.schema}.${name} of its config exists on another relation; it was not created.`);
+            continue;
+        }
+        steps.push({ kind: "create-index", sql: createIndex(name, target, index) });
+    }
+    const readers = new Set((existing.acl ?? []).flatMap((text) => {
+        const item = parseAclItem(text);
+        return item && selectMode(item) ? [item.grantee] : [];
+    }));
+    for (const [privilege, grantees] of Object.entries(model.config.grants)) {
+        for (const grantee of grantees) {
+            if (existing.acl !== undefined && readers.has(grantee))
+                continue;
+            steps.push({ kind: "grant", sql: grant(privilege, target, grantee) });
+        }
+    }
+    if (described) {
+        const docs = model.config.persistDocs;
+        if (docs.relation && model.description && described.comment !== model.description) {
+            steps.push({ kind: "comment", sql: commentOnRelation(target, model.description) });
+        }
+        if (docs.columns) {
+            for (const column of model.columns) {
+                if (!column.description || described.columnComments[column.name] === column.description) {
+                    continue;
+                }
+                if (!described.columns.includes(column.name))
+                    continue;
+                steps.push({
+                    kind: "comment",
+                    sql: commentOnColumn(target, column.name, column.description),
+                });
+            }
+        }
+    }
+    return { steps, warnings };
+}
+
+;// CONCATENATED MODULE: ./src/plan/permitted-drops.ts
+/**
+ * DESIGN 2.5: only an object whose id this run created, or the one object a plan says it
+ * replaces, may be dropped by this run, and only while its name still has that id. Decided here
+ * from the plan; the executor checks the id right before each DROP.
+ */
+function permittedDrops(entry, existing) {
+    const drops = [];
+    if (entry.action === "zero-downtime" && entry.temp) {
+        drops.push({
+            relation: entry.temp,
+            when: "the new version this run built, if the deploy fails before the swap",
+        });
+        if (entry.immediateCleanup && existing) {
+            drops.push({
+                relation: entry.temp,
+                id: existing.id,
+                when: "the previous version, after the swap, if nothing reads it (immediate cleanup)",
+            });
+        }
+    }
+    if (entry.action === "full-refresh" && existing) {
+        drops.push({
+            relation: entry.target,
+            id: existing.id,
+            when: "the live MV, dropped for the full refresh once every definition was validated",
+        });
+    }
+    if (entry.action === "create" || entry.action === "full-refresh") {
+        drops.push({
+            relation: entry.target,
+            when: "the MV this run created, if its backfill failed or did not finish in time",
+        });
+    }
+    return drops;
+}
+
+;// CONCATENATED MODULE: ./src/plan/preflight.ts
+
+/** On an MV RisingWave grants only SELECT, and ALL means SELECT (ALL_AVAILABLE_MVIEW_MODES, acl/mod.rs). */
+const MV_PRIVILEGES = /^(select|all)$/i;
+/**
+ * Issue 11 item 5, pure: what would make the deploy fail after DDL has begun (often after a long
+ * backfill), found from the catalog snapshot and the EXPLAIN and DESCRIBE answers instead.
+ */
+function preflight(input) {
+    const { model, action, existing, catalog, check, described, online } = input;
+    const result = { problems: [], warnings: [], unchecked: [] };
+    if (action === "skip")
+        return result;
+    const target = displayName(model.relation);
+    for (const privilege of Object.keys(model.config.grants)) {
+        if (!MV_PRIVILEGES.test(privilege.trim())) {
+            result.problems.push(`grants: {${privilege}: [...]} is not a privilege RisingWave grants on a materialized view: ` +
+                "only select (or all, which means select). Change it to {select: [...]}.");
+        }
+    }
+    if (!online)
+        return result;
+    const me = catalog.currentUser();
+    if (existing && (action === "zero-downtime" || action === "full-refresh")) {
+        if (!me || existing.owner === undefined) {
+            result.unchecked.push(`who owns ${target} could not be read`);
+        }
+        else if (!me.isSuper && existing.owner !== me.id) {
+            const owner = catalog.user(existing.owner)?.name ?? `user #${existing.owner}`;
+            const schemaOwned = catalog.schemaOwner(model.relation.schema) === me.id;
+            if (action === "zero-downtime") {
+                result.problems.push(`${me.name} does not own ${target} (its owner is ${owner}) and is not a superuser, and ` +
+                    "RisingWave's SWAP needs the deploy user to own both MVs: the deploy would fail after the " +
+                    `whole backfill. Deploy as ${owner}, or have a superuser run ` +
+                    `ALTER MATERIALIZED VIEW ${quoteQualified(model.relation)} OWNER TO ${quoteIdent(me.name)};`);
+            }
+            else if (!schemaOwned) {
+                result.problems.push(`${me.name} may not drop ${target} (its owner is ${owner}; only the owner, the schema's owner ` +
+                    `or a superuser may), so a full refresh would stop after dropping the MVs before it. Deploy as ${owner}.`);
+            }
+        }
+    }
+    if (check?.cannotCreate && !input.dryRun) {
+        const user = me?.name ?? "the deploy user";
+        result.problems.push(`${user} may not create in schema ${model.relation.schema}: ` +
+            `GRANT CREATE ON SCHEMA ${quoteIdent(model.relation.schema)} TO ${quoteIdent(user)};`);
+    }
+    const columns = action === "in-place" ? described?.columns : check?.columns;
+    const what = action === "in-place" ? `${target}` : "the new definition";
+    const indexColumns = [...new Set(model.config.indexes.flatMap((index) => index.columns))];
+    if (columns === undefined) {
+        if (indexColumns.length > 0) {
+            result.unchecked.push(`whether ${what} has the index columns could not be checked`);
+        }
+    }
+    else {
+        for (const index of model.config.indexes) {
+            const missing = index.columns.filter((column) => !columns.includes(column));
+            if (missing.length > 0) {
+                result.problems.push(`indexes: the index on (${index.columns.join(", ")}) names ${missing.join(", ")}, which ` +
+                    `${what} does not have (its columns: ${columns.join(", ")}).`);
+            }
+        }
+    }
+    if (model.config.persistDocs.columns) {
+        const documented = model.columns.filter((column) => column.description);
+        if (columns === undefined) {
+            if (documented.length > 0) {
+                result.unchecked.push(`whether ${what} has the documented columns could not be checked`);
+            }
+        }
+        else {
+            for (const column of documented) {
+                if (columns.includes(column.name))
+                    continue;
+                result.warnings.push(`${model.name}: column ${column.name} is documented but ${what} has no such column; ` +
+                    "its comment was left out (dbt skips it too).");
+            }
+        }
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/plan/taken-names.ts
+/** The temporary names that indexes we name after a temporary MV point back to. */
+const TEMP_IN_INDEX_NAME = /^__dbt_(?:index|carried_index|retired_index)_(.+_dbt_zero_down_tmp_\d{8}T\d{6}_\d{6}Z)_/;
+/**
+ * Whether a temporary name is free in a schema: no relation or index has it (they share one
+ * namespace, rw-sql-audit.md 2.8), and no index of ours already carries it in its name, so the
+ * staged and retired index names made from it are free too. Built once per plan.
+ */
+function takenNames(catalog) {
+    const names = new Set();
+    const key = (schema, name) => `${schema}\u0000${name}`;
+    for (const relation of catalog.relationsIn())
+        names.add(key(relation.schema, relation.name));
+    for (const index of catalog.rows.indexes) {
+        names.add(key(index.schema, index.name));
+        const temp = TEMP_IN_INDEX_NAME.exec(index.name)?.[1];
+        if (temp)
+            names.add(key(index.schema, temp));
+    }
+    return (schema, name) => names.has(key(schema, name));
 }
 
 ;// CONCATENATED MODULE: ./src/plan/types.ts
@@ -37420,6 +38245,12 @@ class PlanError extends Error {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/build-plan.ts
+
+
+
+
+
+
 
 
 
@@ -37457,6 +38288,8 @@ function checkStatements(model, issues) {
  */
 function buildPlan(input) {
     const { project, catalog, options } = input;
+    const online = input.online ?? true;
+    const taken = takenNames(catalog);
     const requested = new Map(input.requests.map((request) => [request.model, request.reason]));
     const issues = [];
     const planned = [];
@@ -37532,6 +38365,8 @@ function buildPlan(input) {
         if (decision.action !== "skip")
             checkStatements(model, issues);
         const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
+        const check = input.evidence?.definitions.get(name);
+        const described = existing && input.evidence?.described.get(existing.id);
         const entry = {
             model: name,
             file: model.file,
@@ -37545,30 +38380,76 @@ function buildPlan(input) {
             steps: [],
             readers: [],
             warnings: decision.warning ? [decision.warning] : [],
+            ...(existing ? { targetId: existing.id } : {}),
+            carriedOver: [],
+            problems: [],
+            unchecked: [],
+            mayDrop: [],
         };
         if (decision.action === "create") {
-            entry.steps = initialCreateSteps(model, options);
+            entry.steps = initialCreateSteps(model, options, check?.columns);
         }
         else if (decision.action === "full-refresh") {
-            entry.steps = fullRefreshSteps(model, options);
+            entry.steps = fullRefreshSteps(model, options, check?.columns);
         }
         else if (decision.action === "zero-downtime" && existing) {
-            entry.temp = {
-                schema: model.relation.schema,
-                identifier: makeTempName(model.relation.identifier, input.now, planned.length),
-            };
-            entry.steps = zeroDowntimeSteps(model, existing, entry.temp, catalog, {
-                ...options,
-                immediateCleanup,
+            const tempName = chooseTempName(model.relation.identifier, input.now, (candidate) => taken(model.relation.schema, candidate));
+            if (tempName === undefined) {
+                issues.push({
+                    file: model.file,
+                    message: `every temporary name for ${displayName(model.relation)} at this moment is taken; deploy again.`,
+                });
+                return;
+            }
+            entry.temp = { schema: model.relation.schema, identifier: tempName };
+            const carried = carryOver({
+                model,
+                existing,
+                temp: entry.temp,
+                catalog,
+                described,
+                newColumns: check?.columns,
             });
+            if (carried.keepPrevious && immediateCleanup) {
+                entry.immediateCleanup = false;
+                carried.warnings.push(`immediate_cleanup is off for this deploy of ${model.name}: its previous version keeps what could not be carried over.`);
+            }
+            entry.carriedOver = carried.items;
+            entry.warnings.push(...carried.warnings.map((warning) => `${model.name}: ${warning}`));
+            entry.unchecked.push(...carried.unchecked);
+            entry.steps = zeroDowntimeSteps(model, existing, entry.temp, catalog, { ...options, immediateCleanup: entry.immediateCleanup }, carried, check?.columns);
         }
+        else if (existing && model.isMaterializedView) {
+            const inPlace = inPlaceSteps(model, existing, catalog, described);
+            entry.warnings.push(...inPlace.warnings);
+            if (inPlace.steps.length > 0) {
+                checkStatements(model, issues);
+                entry.action = "in-place";
+                entry.reason = `${decision.reason}; what its config declares and the MV lacks is applied in place`;
+                entry.steps = inPlace.steps;
+            }
+        }
+        const found = preflight({
+            model,
+            action: entry.action,
+            existing,
+            catalog,
+            check,
+            described,
+            online,
+            dryRun: options.dryRun,
+        });
+        entry.problems.push(...found.problems);
+        entry.warnings.push(...found.warnings);
+        entry.unchecked.push(...found.unchecked);
+        entry.mayDrop = permittedDrops(entry, existing);
         const schema = model.relation.schema;
         if (entry.steps.length > 0 && !catalog.hasSchema(schema) && !newSchemas.has(schema)) {
             newSchemas.add(schema);
             entry.steps.unshift({ kind: "create-schema", sql: createSchema(schema) });
         }
         planned.push(entry);
-        if (entry.action !== "skip")
+        if (entry.action !== "skip" && entry.action !== "in-place")
             deployed.add(name);
         if (REBUILDS.has(entry.action))
             rebuilt.set(name, entry);
@@ -37587,16 +38468,14 @@ function buildPlan(input) {
             type: reader.type,
         }));
         if (entry.action === "full-refresh" && outside.length > 0) {
-            issues.push({
-                file: entry.file,
-                message: `Full refresh of ${displayName(entry.target)} refused: ${describeReaders(entry.readers)} ` +
-                    "depend on it and are not part of this refresh, and a drop never uses CASCADE. Include them " +
-                    `(models: ${entry.model}+), or drop them first.`,
-            });
+            issues.push({ file: entry.file, message: fullRefreshRefusal(entry, outside, project) });
         }
         if (entry.action === "zero-downtime" && entry.temp) {
             for (const reader of entry.readers) {
-                const note = `${reader.type} ${reader.schema}.${reader.name} still reads the previous version of ` +
+                const who = reader.type === HIDDEN_TYPE
+                    ? `${reader.name}, which the catalog hides from this user,`
+                    : `${reader.type} ${reader.schema}.${reader.name}`;
+                const note = `${who} still reads the previous version of ` +
                     `${displayName(entry.target)} via ${displayName(entry.temp)}` +
                     (reader.type === "sink"
                         ? `; recreate the sink on the new MV (REPLACE SINK … FROM ${displayName(entry.target)} on RisingWave 3.1+, or create a new sink and drop the old one).`
@@ -37609,8 +38488,28 @@ function buildPlan(input) {
         throw new PlanError(issues);
     return { mode: "deploy", dryRun: options.dryRun, models: planned, failed };
 }
+/** One line: what blocks the drop, and the one change that gets past it. */
+function fullRefreshRefusal(entry, outside, project) {
+    const readers = describeReaders(outside);
+    const models = [...project.models.values()]
+        .filter((model) => outside.some((reader) => reader.schema === model.relation.schema && reader.name === model.relation.identifier))
+        .map((model) => model.name);
+    const fix = models.length === outside.length
+        ? `add them to the selection (models: ${[entry.model, ...models].join(", ")}) so they are refreshed with it`
+        : models.length > 0
+            ? `add the dbt models among them to the selection (models: ${[entry.model, ...models].join(", ")}) and drop the others by hand first`
+            : "they are not dbt models, so drop them by hand first, or deploy without full-refresh: a zero-downtime rebuild leaves them reading the previous version";
+    return (`Full refresh of ${displayName(entry.target)} refused before any DROP: ${readers} read it and ` +
+        `would block the drop (never CASCADE); ${fix}.`);
+}
 function describeReaders(readers) {
-    return readers.map((reader) => `${reader.schema}.${reader.name} (${reader.type})`).join(", ");
+    return readers.map(readerName).join(", ");
+}
+/** `schema.name (type)`; a reader the catalog hides from this user has only its id. */
+function readerName(reader) {
+    return reader.type === HIDDEN_TYPE
+        ? `${reader.name} (${reader.type})`
+        : `${reader.schema}.${reader.name} (${reader.type})`;
 }
 /** Project errors and plan errors both become annotated issues. */
 function issuesOf(error) {
@@ -37627,101 +38526,47 @@ function planWarnings(plan) {
     return plan.models.flatMap((entry) => entry.warnings);
 }
 
-;// CONCATENATED MODULE: ./src/risingwave/catalog.ts
-function unnamed(id) {
-    return { id, schema: "?", name: `object #${id}`, type: "unknown" };
-}
-const key = (schema, name) => `${schema}\u0000${name}`;
-/** The database's objects and who reads whom, read once and queried in memory. */
-class CatalogSnapshot {
-    rows;
-    byName = new Map();
-    byId = new Map();
-    readers = new Map();
-    indexesByOwner = new Map();
-    indexesByName = new Map();
-    constructor(rows) {
-        this.rows = rows;
-        for (const relation of rows.relations) {
-            this.byName.set(key(relation.schema, relation.name), relation);
-            this.byId.set(relation.id, relation);
-        }
-        for (const index of rows.indexes) {
-            this.indexesByName.set(key(index.schema, index.name), index);
-            const list = this.indexesByOwner.get(index.onId) ?? [];
-            list.push(index);
-            this.indexesByOwner.set(index.onId, list);
-        }
-        for (const { objid, refobjid } of rows.depends) {
-            if (objid === refobjid)
-                continue;
-            const set = this.readers.get(refobjid) ?? new Set();
-            set.add(objid);
-            this.readers.set(refobjid, set);
-        }
-    }
-    find(schema, name) {
-        return this.byName.get(key(schema, name));
-    }
-    /** A relation's columns in order, or undefined when the relation is unknown. */
-    columnsOf(schema, name) {
-        const relation = this.find(schema, name);
-        if (!relation)
-            return undefined;
-        return (this.rows.columns ?? [])
-            .filter((column) => column.relationId === relation.id)
-            .sort((a, b) => a.position - b.position)
-            .map((column) => ({ name: column.name, dataType: column.dataType }));
-    }
-    relation(id) {
-        return this.byId.get(id);
-    }
-    hasSchema(name) {
-        return this.rows.schemas.includes(name);
-    }
-    /** The background job still creating `id`, if any: such an MV cannot be swapped yet. */
-    creatingJob(id) {
-        return this.rows.creating.find((job) => job.ddlId === id);
-    }
-    relationsIn(schemas) {
-        return this.rows.relations.filter((relation) => !schemas || schemas.has(relation.schema));
-    }
-    /**
-     * Objects that read `id` and would block a DROP without CASCADE. Indexes built on it are not
-     * among them: they go along with it. An id we cannot name still counts, so nothing unknown is
-     * ever dropped from under a reader.
-     */
-    dependentsOf(id) {
-        const ownIndexes = new Set(this.indexesOn(id).map((index) => index.id));
-        return [...(this.readers.get(id) ?? [])]
-            .filter((reader) => !ownIndexes.has(reader))
-            .map((reader) => this.byId.get(reader) ?? unnamed(reader));
-    }
-    /** Index names are unique per schema, like relation names. */
-    index(schema, name) {
-        return this.indexesByName.get(key(schema, name));
-    }
-    indexesOn(id) {
-        return this.indexesByOwner.get(id) ?? [];
-    }
-}
-/**
- * A catalog for planning without a database (no credentials, e.g. a pull request from a fork):
- * the given relations are assumed to exist as MVs, and nothing is known about their readers.
- */
-function assumedCatalog(existing) {
-    return new CatalogSnapshot({
-        schemas: [...new Set(existing.map((relation) => relation.schema))],
-        relations: existing.map((relation, index) => ({
-            id: -(index + 1),
-            schema: relation.schema,
-            name: relation.identifier,
-            type: "materialized view",
+;// CONCATENATED MODULE: ./src/plan/plan-json.ts
+
+
+/** The `plan` output (DESIGN 3): field names are a public interface. */
+function planToJson(plan) {
+    return {
+        mode: plan.mode,
+        dryRun: plan.dryRun,
+        models: plan.models.map((model) => ({
+            model: model.model,
+            file: model.file,
+            relation: displayName(model.target),
+            action: model.action,
+            reason: model.reason,
+            ...(model.temp ? { tempRelation: displayName(model.temp) } : {}),
+            immediateCleanup: model.immediateCleanup,
+            statements: model.steps.flatMap((step) => ("sql" in step ? [step.sql] : [])),
+            readers: model.readers.map((reader) => ({
+                relation: `${reader.schema}.${reader.name}`,
+                type: reader.type,
+            })),
+            warnings: model.warnings,
+            ...(model.targetId === undefined ? {} : { targetId: model.targetId }),
+            carriedOver: model.carriedOver,
+            problems: model.problems,
+            unchecked: model.unchecked,
+            mayDrop: model.mayDrop.map((drop) => ({
+                relation: displayName(drop.relation),
+                ...(drop.id === undefined ? { createdByThisRun: true } : { id: drop.id }),
+                when: drop.when,
+            })),
         })),
-        depends: [],
-        indexes: [],
-        creating: [],
-    });
+        failed: plan.failed.map((failure) => ({
+            model: failure.model,
+            file: failure.file,
+            ...(failure.line === undefined ? {} : { line: failure.line }),
+            message: failure.message,
+        })),
+        warnings: planWarnings(plan),
+        problems: plan.models.flatMap((model) => model.problems.map((problem) => `${model.model}: ${problem}`)),
+    };
 }
 
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
@@ -37760,20 +38605,6 @@ const esm_parse = pg_connection_string.parse
 const toClientConfig = pg_connection_string.toClientConfig
 const parseIntoClientConfig = pg_connection_string.parseIntoClientConfig
 
-;// CONCATENATED MODULE: ./src/risingwave/errors.ts
-/**
- * Errors from the server carry a five-character SQLSTATE; anything else a statement raises (a
- * reset, "Connection terminated unexpectedly") means the connection is gone, and with it the
- * knowledge of whether that statement took effect.
- */
-function isConnectionLoss(error) {
-    const code = error?.code;
-    return !(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
-}
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
 ;// CONCATENATED MODULE: ./src/risingwave/connection.ts
 
 
@@ -37794,16 +38625,62 @@ const TRANSIENT_CODES = new Set([
     "EAI_AGAIN",
     "57P03",
 ]);
+/** A server that takes the TCP connection and never answers must not hold a run for hours. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+/**
+ * libpq's `connect_timeout` (seconds, in the URL, or PGCONNECT_TIMEOUT): values below 2 count as
+ * 2, as in libpq. 0 (libpq: wait forever) and anything unreadable mean the 30 s default: nothing
+ * here waits forever.
+ */
+function connectTimeoutMs(url, env = process.env) {
+    const raw = url ? url.searchParams.get("connect_timeout") : env.PGCONNECT_TIMEOUT;
+    const seconds = Number(raw ?? "");
+    if (raw === null || raw === undefined || !Number.isFinite(seconds) || seconds <= 0) {
+        return DEFAULT_CONNECT_TIMEOUT_MS;
+    }
+    return Math.max(2, Math.floor(seconds)) * 1000;
+}
 function clientConfig(url) {
+    const common = {
+        application_name: "risingwave-zero-downtime-deploy",
+        // A connection that dies without a FIN (a vanished NAT entry, a dead node) is noticed.
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+    };
     if (!url)
-        return { application_name: "risingwave-zero-downtime-deploy" };
+        return common;
     // libpq semantics for sslmode (require = encrypt without verifying), which is what a
     // RisingWave URL copied from psql or a cloud console means.
     const parsed = esm_parse(url.href, { useLibpqCompat: true });
-    return {
-        ...parsed,
-        application_name: "risingwave-zero-downtime-deploy",
-    };
+    return { ...parsed, ...common };
+}
+/** Closes the socket at once: `end()` waits for a server that may never answer. */
+function destroyConnection(client) {
+    const stream = client.connection
+        ?.stream;
+    stream?.destroy();
+}
+class ConnectTimeout extends Error {
+    ms;
+    constructor(ms) {
+        super(`no answer within ${ms / 1000} s`);
+        this.ms = ms;
+    }
+}
+async function connectWithin(client, ms) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            destroyConnection(client);
+            reject(new ConnectTimeout(ms));
+        }, ms);
+    });
+    try {
+        await Promise.race([client.connect(), timeout]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
 }
 /** Where a connection goes, from the URL or the PG* variables: never the password. */
 function connectionTarget(url, env = process.env) {
@@ -37855,6 +38732,7 @@ async function connect(options) {
     const attempts = options.attempts ?? 4;
     let delay = options.firstDelayMs ?? 500;
     const target = describeTarget(options.url);
+    const timeoutMs = connectTimeoutMs(options.url, options.env);
     let plain = false;
     for (let attempt = 1;; attempt++) {
         const client = new esm.Client({
@@ -37864,11 +38742,17 @@ async function connect(options) {
         // A dropped connection would otherwise crash the process with an unhandled 'error' event.
         client.on("error", () => undefined);
         try {
-            await client.connect();
+            await connectWithin(client, timeoutMs);
             return client;
         }
         catch (error) {
-            await client.end().catch(() => undefined);
+            if (error instanceof ConnectTimeout) {
+                throw new ConnectionError(`Could not connect to RisingWave at ${target}: the server accepted the connection but did ` +
+                    `not complete the connection handshake within ${error.ms / 1000} s (connect_timeout). ` +
+                    "Check that host and port are RisingWave's SQL port (4566 by default) and that sslmode " +
+                    "suits it; set connect_timeout=<seconds> in database-url to wait longer.");
+            }
+            destroyConnection(client);
             if (!plain && mayFallBackToPlain(options.url, error)) {
                 plain = true;
                 attempt--;
@@ -37882,160 +38766,6 @@ async function connect(options) {
             await sleep(delay);
             delay *= 2;
         }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/risingwave/extended-query.ts
-/**
- * The one way a statement reaches the database: as an unnamed prepared statement (Parse, Bind,
- * Describe portal, Execute, Sync), never as a simple Query. Over this protocol the server itself
- * refuses a text holding more than one statement, with its own parser, whatever our lexer
- * thought of it: RisingWave "Only one statement is allowed in extended query mode"
- * (src/utils/pgwire/src/pg_protocol.rs, inner_process_parse_msg: v2.2.0:745, v2.6.2:868,
- * v2.8.5:988, v3.0.3:1018, main@448c6570:1018), PostgreSQL "cannot insert multiple commands into
- * a prepared statement". Over the simple protocol both run every statement of the text
- * (pg_protocol.rs v2.2.0:599, `for stmt in stmts`).
- *
- * Every kind of statement we send works this way on v2.2.0 and later
- * (src/frontend/src/handler/extended_handle.rs, handle_parse, and session.rs, describe_portal):
- * - SELECT, with or without parameters: bound at Parse (query::handle_parse), run at Execute;
- * - CREATE MATERIALIZED VIEW: bound at Parse too (extended_handle.rs v2.2.0:127); until v2.7.0
- *   (#23381) with the batch binder, so misuse of NOW() in an MV is reported by the planner rather
- *   than the binder; no parameters are ever bound into DDL;
- * - everything else (EXPLAIN, SET, CREATE SCHEMA/INDEX, ALTER … SWAP/RENAME, DROP, GRANT, COMMENT,
- *   and hooks of any kind) is a PureStatement (v2.2.0:153, v3.0.3:153) run at Execute by the same
- *   `handle` as the simple protocol;
- * - EXPLAIN returns rows: describe of its portal gives the one `QUERY PLAN` varchar column
- *   (session.rs infer(), v2.2.0:1627, v3.0.3:1969, main:1972).
- * A hook whose CREATE TABLE/VIEW/SINK … AS query contains the text `$1`, even in a string, is
- * refused by RisingWave in this mode ("… with parameters"; have_parameter_in_query).
- */
-function query(client, text, values = []) {
-    // node-postgres sends Parse/Bind/Execute for queryMode "extended"; @types/pg does not list it.
-    const config = {
-        text,
-        values: [...values],
-        queryMode: "extended",
-    };
-    return client.query(config);
-}
-
-;// CONCATENATED MODULE: ./src/risingwave/catalog-reader.ts
-
-
-/**
- * Six queries, whatever the size of the project or the database, selecting only the columns that
- * are stable across RisingWave versions. System schemas hold no user objects and are left out.
- */
-const CATALOG_QUERIES = {
-    schemas: `SELECT name FROM rw_catalog.rw_schemas
-    WHERE name NOT IN ('pg_catalog', 'information_schema', 'rw_catalog')`,
-    relations: `SELECT r.id, r.name, r.relation_type, s.name AS schema_name
-    FROM rw_catalog.rw_relations r JOIN rw_catalog.rw_schemas s ON s.id = r.schema_id
-    WHERE s.name NOT IN ('pg_catalog', 'information_schema', 'rw_catalog')`,
-    depends: "SELECT objid, refobjid FROM rw_catalog.rw_depend",
-    indexes: `SELECT i.id, i.name, i.primary_table_id, s.name AS schema_name
-    FROM rw_catalog.rw_indexes i JOIN rw_catalog.rw_schemas s ON s.id = i.schema_id`,
-    creating: "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress",
-    // Read for templates that ask a relation's columns (adapter.get_columns_in_relation); the
-    // columns are in rw_catalog.rw_columns since RisingWave 1.x (src/frontend/src/catalog/
-    // system_catalog/rw_catalog/rw_columns.rs, v2.2.0).
-    columns: `SELECT c.relation_id, c.name, c.position, c.data_type
-    FROM rw_catalog.rw_columns c WHERE NOT c.is_hidden`,
-};
-async function readCatalog(client) {
-    const schemas = await query(client, CATALOG_QUERIES.schemas);
-    const relations = await query(client, CATALOG_QUERIES.relations);
-    const depends = await query(client, CATALOG_QUERIES.depends);
-    const indexes = await query(client, CATALOG_QUERIES.indexes);
-    const creating = await query(client, CATALOG_QUERIES.creating);
-    const columns = await query(client, CATALOG_QUERIES.columns);
-    const rows = {
-        schemas: schemas.rows.map((row) => String(row.name)),
-        relations: relations.rows.map((row) => ({
-            id: Number(row.id),
-            name: String(row.name),
-            type: String(row.relation_type),
-            schema: String(row.schema_name),
-        })),
-        depends: depends.rows.map((row) => ({
-            objid: Number(row.objid),
-            refobjid: Number(row.refobjid),
-        })),
-        indexes: indexes.rows.map((row) => ({
-            id: Number(row.id),
-            name: String(row.name),
-            onId: Number(row.primary_table_id),
-            schema: String(row.schema_name),
-        })),
-        creating: creating.rows.map((row) => ({
-            ddlId: Number(row.ddl_id),
-            statement: String(row.ddl_statement),
-            progress: String(row.progress),
-        })),
-        columns: columns.rows.map((row) => ({
-            relationId: Number(row.relation_id),
-            name: String(row.name),
-            position: Number(row.position),
-            dataType: String(row.data_type),
-        })),
-    };
-    return new CatalogSnapshot(rows);
-}
-
-;// CONCATENATED MODULE: ./src/risingwave/session.ts
-
-
-/**
- * Read-only access: version, catalog, progress, and EXPLAIN. A dry run is given only this, so it
- * has no method through which DDL could reach the database.
- */
-class RisingWaveReader {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    async version() {
-        const result = await query(this.client, "SELECT version() AS version");
-        return String(result.rows[0]?.version ?? "");
-    }
-    catalog() {
-        return readCatalog(this.client);
-    }
-    /** The id of the MV if it exists (a background MV may exist before its backfill is done). */
-    async materializedViewId(schema, name) {
-        const result = await query(this.client, `SELECT m.id FROM rw_catalog.rw_materialized_views m
-        JOIN rw_catalog.rw_schemas s ON s.id = m.schema_id
-        WHERE s.name = $1 AND m.name = $2`, [schema, name]);
-        const id = result.rows[0]?.id;
-        return id === undefined ? undefined : Number(id);
-    }
-    async creatingJobs() {
-        const result = await query(this.client, "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress");
-        return result.rows.map((row) => ({
-            ddlId: Number(row.ddl_id),
-            statement: String(row.ddl_statement),
-            progress: String(row.progress),
-        }));
-    }
-    /** Plans a statement without running it; only `EXPLAIN …` text is accepted. */
-    async explain(explainSql) {
-        if (!/^EXPLAIN\s/.test(explainSql)) {
-            throw new Error("explain() takes only EXPLAIN statements.");
-        }
-        await query(this.client, explainSql);
-    }
-    async close() {
-        await this.client.end().catch(() => undefined);
-    }
-}
-/**
- * The one path by which DDL reaches the database. `execute` takes exactly one statement and never
- * binds parameters (RisingWave does not take them in DDL).
- */
-class RisingWaveSession extends RisingWaveReader {
-    async execute(sql) {
-        await query(this.client, sql);
     }
 }
 
@@ -38081,6 +38811,335 @@ function requireSupportedVersion(versionText) {
     return version;
 }
 
+;// CONCATENATED MODULE: ./src/risingwave/catalog-reader.ts
+
+
+/**
+ * Seven queries (eight from v2.8), whatever the size of the project or the database, selecting
+ * only the columns that exist at every supported version (rw_relations.owner and .acl,
+ * rw_indexes.definition and rw_users are in v2.2.0 and main). System schemas hold no user objects
+ * and are left out.
+ */
+const CATALOG_QUERIES = {
+    schemas: `SELECT name, owner FROM rw_catalog.rw_schemas
+    WHERE name NOT IN ('pg_catalog', 'information_schema', 'rw_catalog')`,
+    relations: `SELECT r.id, r.name, r.relation_type, s.name AS schema_name, r.owner, r.acl
+    FROM rw_catalog.rw_relations r JOIN rw_catalog.rw_schemas s ON s.id = r.schema_id
+    WHERE s.name NOT IN ('pg_catalog', 'information_schema', 'rw_catalog')`,
+    depends: "SELECT objid, refobjid FROM rw_catalog.rw_depend",
+    indexes: `SELECT i.id, i.name, i.primary_table_id, s.name AS schema_name, i.definition
+    FROM rw_catalog.rw_indexes i JOIN rw_catalog.rw_schemas s ON s.id = i.schema_id`,
+    creating: "SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress",
+    users: "SELECT id, name, is_super, name = current_user AS is_current FROM rw_catalog.rw_users",
+    /** rw_materialized_views.status arrived in v2.8.0 (rw_materialized_views.rs @v2.8.0). */
+    creatingMvs: "SELECT id FROM rw_catalog.rw_materialized_views WHERE status = 'Creating'",
+    // Read for templates that ask a relation's columns (adapter.get_columns_in_relation); the
+    // columns are in rw_catalog.rw_columns since RisingWave 1.x (src/frontend/src/catalog/
+    // system_catalog/rw_catalog/rw_columns.rs, v2.2.0).
+    columns: `SELECT c.relation_id, c.name, c.position, c.data_type
+    FROM rw_catalog.rw_columns c WHERE NOT c.is_hidden`,
+};
+/** Array columns arrive parsed from RisingWave's varchar[]; a text form is parsed here too. */
+function textArray(value) {
+    if (Array.isArray(value))
+        return value.map(String);
+    if (typeof value !== "string" || value === "{}" || value === "")
+        return [];
+    return value
+        .replace(/^\{|\}$/g, "")
+        .split(",")
+        .map((item) => item.replace(/^"|"$/g, ""));
+}
+async function readCatalog(query, version) {
+    const schemas = await query(CATALOG_QUERIES.schemas);
+    const relations = await query(CATALOG_QUERIES.relations);
+    const depends = await query(CATALOG_QUERIES.depends);
+    const indexes = await query(CATALOG_QUERIES.indexes);
+    const creating = await query(CATALOG_QUERIES.creating);
+    const users = await query(CATALOG_QUERIES.users);
+    const creatingMvs = atLeast(version, { major: 2, minor: 8, patch: 0 })
+        ? await query(CATALOG_QUERIES.creatingMvs)
+        : { rows: [] };
+    const columns = await query(CATALOG_QUERIES.columns);
+    const rows = {
+        schemas: schemas.rows.map((row) => String(row.name)),
+        schemaOwners: Object.fromEntries(schemas.rows.map((row) => [String(row.name), Number(row.owner)])),
+        relations: relations.rows.map((row) => ({
+            id: Number(row.id),
+            name: String(row.name),
+            type: String(row.relation_type),
+            schema: String(row.schema_name),
+            owner: Number(row.owner),
+            acl: textArray(row.acl),
+        })),
+        depends: depends.rows.map((row) => ({
+            objid: Number(row.objid),
+            refobjid: Number(row.refobjid),
+        })),
+        indexes: indexes.rows.map((row) => ({
+            id: Number(row.id),
+            name: String(row.name),
+            onId: Number(row.primary_table_id),
+            schema: String(row.schema_name),
+            definition: row.definition === null ? undefined : String(row.definition),
+        })),
+        creating: creating.rows.map((row) => ({
+            ddlId: Number(row.ddl_id),
+            statement: String(row.ddl_statement),
+            progress: String(row.progress),
+        })),
+        users: users.rows.map((row) => ({
+            id: Number(row.id),
+            name: String(row.name),
+            isSuper: row.is_super === true || row.is_super === "t",
+        })),
+        currentUser: users.rows
+            .filter((row) => row.is_current === true || row.is_current === "t")
+            .map((row) => String(row.name))[0],
+        creatingMvs: creatingMvs.rows.map((row) => Number(row.id)),
+        columns: columns.rows.map((row) => ({
+            relationId: Number(row.relation_id),
+            name: String(row.name),
+            position: Number(row.position),
+            dataType: String(row.data_type),
+        })),
+    };
+    return new CatalogSnapshot(rows);
+}
+
+;// CONCATENATED MODULE: ./src/risingwave/extended-query.ts
+/**
+ * The one way a statement reaches the database: as an unnamed prepared statement (Parse, Bind,
+ * Describe portal, Execute, Sync), never as a simple Query. Over this protocol the server itself
+ * refuses a text holding more than one statement, with its own parser, whatever our lexer
+ * thought of it: RisingWave "Only one statement is allowed in extended query mode"
+ * (src/utils/pgwire/src/pg_protocol.rs, inner_process_parse_msg: v2.2.0:745, v2.6.2:868,
+ * v2.8.5:988, v3.0.3:1018, main@448c6570:1018), PostgreSQL "cannot insert multiple commands into
+ * a prepared statement". Over the simple protocol both run every statement of the text
+ * (pg_protocol.rs v2.2.0:599, `for stmt in stmts`).
+ *
+ * Every kind of statement we send works this way on v2.2.0 and later
+ * (src/frontend/src/handler/extended_handle.rs, handle_parse, and session.rs, describe_portal):
+ * - SELECT, with or without parameters: bound at Parse (query::handle_parse), run at Execute;
+ * - CREATE MATERIALIZED VIEW: bound at Parse too (extended_handle.rs v2.2.0:127); until v2.7.0
+ *   (#23381) with the batch binder, so misuse of NOW() in an MV is reported by the planner rather
+ *   than the binder; no parameters are ever bound into DDL;
+ * - everything else (EXPLAIN, SET, CREATE SCHEMA/INDEX, ALTER … SWAP/RENAME, DROP, GRANT, COMMENT,
+ *   and hooks of any kind) is a PureStatement (v2.2.0:153, v3.0.3:153) run at Execute by the same
+ *   `handle` as the simple protocol;
+ * - EXPLAIN returns rows: describe of its portal gives the one `QUERY PLAN` varchar column
+ *   (session.rs infer(), v2.2.0:1627, v3.0.3:1969, main:1972).
+ * A hook whose CREATE TABLE/VIEW/SINK … AS query contains the text `$1`, even in a string, is
+ * refused by RisingWave in this mode ("… with parameters"; have_parameter_in_query).
+ */
+function query(client, text, values = []) {
+    // node-postgres sends Parse/Bind/Execute for queryMode "extended"; @types/pg does not list it.
+    const config = {
+        text,
+        values: [...values],
+        queryMode: "extended",
+    };
+    return client.query(config);
+}
+
+;// CONCATENATED MODULE: ./src/risingwave/describe.ts
+/**
+ * DESCRIBE returns (Name, Type, Is Hidden, Description) rows (handler/describe.rs @v2.2.0 and
+ * @main): one per column, with Is Hidden set; then rows without it for the primary key,
+ * distribution key and each index; then `table description`, whose Description is the
+ * relation's comment. From v2.5.0 column names are shown as identifiers, quoted where needed
+ * (ShowColumnName, handler/show.rs); fields of struct columns appear as `col.field`.
+ */
+function parseDescribe(rows) {
+    const described = { columns: [], columnComments: {} };
+    for (const [rawName, , rawHidden, rawDescription] of rows) {
+        const name = typeof rawName === "string" ? rawName : undefined;
+        const description = typeof rawDescription === "string" ? rawDescription : undefined;
+        if (name === undefined)
+            continue;
+        if (rawHidden === null || rawHidden === undefined) {
+            if (name === "table description" && description)
+                described.comment = description;
+            continue;
+        }
+        if (String(rawHidden) === "true")
+            continue;
+        const column = topLevelColumn(name);
+        if (column === undefined)
+            continue;
+        described.columns.push(column);
+        if (description)
+            described.columnComments[column] = description;
+    }
+    return described;
+}
+/** `"My Col"` → `My Col`; `plain` → `plain`; a struct field (`a.b`, `"a".b`, `a[1]`) → undefined. */
+function topLevelColumn(name) {
+    if (name.startsWith('"')) {
+        const match = /^"((?:[^"]|"")*)"$/.exec(name);
+        return match ? match[1].replace(/""/g, '"') : undefined;
+    }
+    return /[.[]/.test(name) ? undefined : name;
+}
+
+;// CONCATENATED MODULE: ./src/risingwave/session.ts
+
+
+
+
+
+
+/**
+ * How long one statement may take before the connection is given up. Catalog reads, SWAP,
+ * RENAME, GRANT, COMMENT and DROP are metadata operations that take milliseconds to seconds; a
+ * server that does not answer them in minutes is not going to.
+ */
+const STATEMENT_TIMEOUT_MS = 300_000;
+/** No answer in time: the connection was closed, so whether the statement took effect is unknown. */
+class StatementTimeoutError extends Error {
+    sql;
+    timeoutMs;
+    constructor(sql, timeoutMs) {
+        super(`RisingWave did not answer within ${formatSeconds(timeoutMs)}; the connection was closed ` +
+            "(a foreground CREATE is cancelled with it)");
+        this.sql = sql;
+        this.timeoutMs = timeoutMs;
+        this.name = "StatementTimeoutError";
+    }
+}
+function formatSeconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+/**
+ * Read-only access: version, catalog, progress, DESCRIBE and EXPLAIN. A dry run is given only
+ * this, so it has no method through which DDL could reach the database.
+ */
+class RisingWaveReader {
+    client;
+    risingWaveVersion;
+    constructor(client, 
+    /** Known once openDatabase has checked it; the version-dependent queries follow it. */
+    risingWaveVersion) {
+        this.client = client;
+        this.risingWaveVersion = risingWaveVersion;
+    }
+    /** Sends one statement, giving the connection up when it takes longer than `timeoutMs`. */
+    async run(sql, values, timeoutMs = STATEMENT_TIMEOUT_MS) {
+        let timer;
+        const timeout = new Promise((_, reject) => {
+            timer = setTimeout(() => {
+                destroyConnection(this.client);
+                reject(new StatementTimeoutError(sql, timeoutMs));
+            }, timeoutMs);
+        });
+        try {
+            return await Promise.race([query(this.client, sql, values), timeout]);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    requireVersion() {
+        if (!this.risingWaveVersion)
+            throw new Error("the RisingWave version has not been read yet");
+        return this.risingWaveVersion;
+    }
+    /** True from the given RisingWave version on. */
+    supports(major, minor) {
+        return atLeast(this.requireVersion(), { major, minor, patch: 0 });
+    }
+    async version() {
+        const result = await this.run("SELECT version() AS version");
+        return String(result.rows[0]?.version ?? "");
+    }
+    catalog() {
+        return readCatalog((sql) => this.run(sql), this.requireVersion());
+    }
+    /** The MV's id if it exists (a background MV exists before its backfill is done), and its status. */
+    async materializedView(schema, name) {
+        const status = this.supports(2, 8) ? ", m.status" : "";
+        const result = await this.run(`SELECT m.id${status} FROM rw_catalog.rw_materialized_views m
+        JOIN rw_catalog.rw_schemas s ON s.id = m.schema_id
+        WHERE s.name = $1 AND m.name = $2`, [schema, name]);
+        const row = result.rows[0];
+        if (row?.id === undefined)
+            return undefined;
+        return {
+            id: Number(row.id),
+            ...(row.status === undefined ? {} : { status: String(row.status) }),
+        };
+    }
+    async materializedViewId(schema, name) {
+        return (await this.materializedView(schema, name))?.id;
+    }
+    /** The id of any relation (table, view, MV, sink, ...) under this name. */
+    async relationId(relation) {
+        const result = await this.run(`SELECT r.id FROM rw_catalog.rw_relations r
+        JOIN rw_catalog.rw_schemas s ON s.id = r.schema_id
+        WHERE s.name = $1 AND r.name = $2`, [relation.schema, relation.identifier]);
+        const id = result.rows[0]?.id;
+        return id === undefined ? undefined : Number(id);
+    }
+    async creatingJobs() {
+        const result = await this.run("SELECT ddl_id, ddl_statement, progress FROM rw_catalog.rw_ddl_progress");
+        return result.rows.map((row) => ({
+            ddlId: Number(row.ddl_id),
+            statement: String(row.ddl_statement),
+            progress: String(row.progress),
+        }));
+    }
+    /** Columns, their comments and the relation's comment: RisingWave's catalog does not list MV comments. */
+    async describe(relation) {
+        const result = await this.run(`DESCRIBE ${quoteQualified(relation)}`);
+        return parseDescribe(result.rows.map((row) => Object.values(row)));
+    }
+    /** Plans a statement without running it; only `EXPLAIN …` text is accepted. Returns the plan lines. */
+    async explain(explainSql) {
+        if (!/^EXPLAIN\s/.test(explainSql)) {
+            throw new Error("explain() takes only EXPLAIN statements.");
+        }
+        const result = await this.run(explainSql);
+        return result.rows.map((row) => String(Object.values(row)[0] ?? ""));
+    }
+    /** A SELECT of our own (the deploy lock's holder); never anything from a pull request. */
+    async select(sql, values) {
+        if (!/^SELECT\s/.test(sql))
+            throw new Error("select() takes only SELECT statements.");
+        return (await this.run(sql, values)).rows;
+    }
+    async close() {
+        let timer;
+        await Promise.race([
+            this.client.end().catch(() => undefined),
+            new Promise((resolve) => {
+                timer = setTimeout(() => {
+                    destroyConnection(this.client);
+                    resolve();
+                }, 5_000);
+            }),
+        ]);
+        clearTimeout(timer);
+    }
+}
+/**
+ * The one path by which DDL reaches the database. `execute` takes exactly one statement and never
+ * binds parameters (RisingWave does not take them in DDL).
+ */
+class RisingWaveSession extends RisingWaveReader {
+    /** `timeoutMs`: a foreground CREATE or CREATE INDEX waits up to wait-timeout, others briefly. */
+    async execute(sql, options = {}) {
+        await this.run(sql, undefined, options.timeoutMs);
+    }
+    /**
+     * RisingWave 3.0+: returns once the MV is created and this frontend's catalog says so
+     * (handler/wait.rs @v3.0.0, which ends with wait_version), closing the window in which the
+     * next statement could still find it "not found".
+     */
+    async waitMaterializedView(relation, timeoutMs) {
+        await this.run(`WAIT MATERIALIZED VIEW ${quoteQualified(relation)}`, undefined, timeoutMs);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/risingwave/open.ts
 
 
@@ -38088,20 +39147,55 @@ function requireSupportedVersion(versionText) {
 /** Connects and checks the version before anything else happens, so an old cluster gets no DDL. */
 async function openDatabase(url, logger) {
     const client = await connect({ url, logger });
-    const writer = new RisingWaveSession(client);
+    const probe = new RisingWaveReader(client);
+    let writer;
     try {
-        const version = requireSupportedVersion(await writer.version());
+        const version = requireSupportedVersion(await probe.version());
+        writer = new RisingWaveSession(client, version);
         logger.info(`Connected to RisingWave ${version.text} at ${describeTarget(url)}.`);
     }
     catch (error) {
-        await writer.close();
+        await probe.close();
         throw error;
     }
     return {
-        reader: new RisingWaveReader(client),
+        reader: new RisingWaveReader(client, writer.risingWaveVersion),
         writer: () => writer,
         close: () => writer.close(),
     };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/blocking-problems.ts
+/**
+ * Everything found before any DDL that would make the deploy fail part-way, one issue each, with
+ * the model's file: invalid SQL, preflight problems, and (issue 11 item 2) a full refresh of a
+ * model whose new definition could not be validated, since a full refresh drops before it creates.
+ */
+function blockingProblems(plan, validation) {
+    const issues = [];
+    for (const entry of plan.models) {
+        const invalid = validation?.problems.find((problem) => problem.model === entry.model);
+        if (invalid) {
+            issues.push({
+                file: entry.file,
+                message: `${entry.model}: RisingWave rejects the new definition: ${invalid.message}`,
+            });
+        }
+        const unchecked = validation?.unchecked.find((problem) => problem.model === entry.model);
+        if (unchecked && plan.models.some((model) => model.action === "full-refresh")) {
+            issues.push({
+                file: entry.file,
+                message: `${entry.model}: full refresh refused before any DROP: its new definition could not be ` +
+                    `validated before ${entry.readsPlanned.join(", ")} exist in their new form (${unchecked.message}), ` +
+                    "and a full refresh drops every MV of the set before it creates any. Deploy without " +
+                    "full-refresh (a zero-downtime rebuild validates each new version before it goes live).",
+            });
+        }
+        for (const problem of entry.problems) {
+            issues.push({ file: entry.file, message: `${entry.model}: ${problem}` });
+        }
+    }
+    return issues;
 }
 
 ;// CONCATENATED MODULE: ./src/changes/sql-normalise.ts
@@ -38410,7 +39504,13 @@ async function resolveBaseRevision(repoRoot, ref) {
         if (!(error instanceof GitCommandError))
             throw error;
         const shallow = (await git(repoRoot, ["rev-parse", "--is-shallow-repository"])).trim() === "true";
-        throw new BaseRevisionError(`The base revision ${ref} is not in this clone${shallow ? " (it is a shallow clone)" : ""}. ` +
+        if (!shallow) {
+            // A complete clone lacks it only when the push rewrote history: no fetch brings it back.
+            throw new BaseRevisionError(`The base revision ${ref} is not in this clone, which is complete (not shallow): the push ` +
+                "replaced it (a force-push), so no fetch brings it back. Set `base-ref` to the revision " +
+                "last deployed, or `models` (names, `name+` or `all`) to choose what to deploy.");
+        }
+        throw new BaseRevisionError(`The base revision ${ref} is not in this clone (it is a shallow clone). ` +
             "Set `fetch-depth: 0` in the actions/checkout step (with: fetch-depth: 0) so the base " +
             "commit is fetched, or fetch it before this step (git fetch origin <base>).");
     }
@@ -38488,6 +39588,11 @@ function failureOf(model, file, error) {
 
 
 
+/** DROP of an MV still being created cancels its job (src/frontend/src/handler/drop_mv.rs @v2.2.0). */
+function creatingNote(progress) {
+    return (`still being created by a background job${progress ? ` (${progress})` : ""}: a DROP would ` +
+        "cancel its build, so it is left alone");
+}
 const drop_unread_key = (name) => `${name.schema}\u0000${name.identifier}`;
 function readersOf(catalog, id, gone) {
     return catalog
@@ -38501,9 +39606,28 @@ function readersOf(catalog, id, gone) {
  * each with what still reads it.
  */
 function planSweep(catalog, candidates) {
-    const present = candidates.flatMap((relation) => {
+    const held = [];
+    const present = candidates.flatMap(({ relation, id }) => {
         const found = catalog.find(relation.schema, relation.identifier);
-        return found ? [{ relation, id: found.id }] : [];
+        if (!found)
+            return [];
+        if (id !== undefined && found.id !== id) {
+            held.push({
+                relation,
+                readers: [],
+                note: `its name now belongs to another object (id ${found.id}, not ${id}), which this run did not plan to drop`,
+            });
+            return [];
+        }
+        if (catalog.isCreating(found.id)) {
+            held.push({
+                relation,
+                readers: readersOf(catalog, found.id, new Set()),
+                note: creatingNote(catalog.creatingJob(found.id)?.progress),
+            });
+            return [];
+        }
+        return [{ relation, id: found.id }];
     });
     const gone = new Set();
     const dropped = [];
@@ -38524,7 +39648,7 @@ function planSweep(catalog, candidates) {
         relation: candidate.relation,
         readers: readersOf(catalog, candidate.id, gone),
     }));
-    return { dropped, kept };
+    return { dropped, kept: [...held, ...kept] };
 }
 /**
  * Drops the candidates nothing reads, in planSweep's order, never with CASCADE. A DROP that fails
@@ -38535,9 +39659,11 @@ function planSweep(catalog, candidates) {
 async function dropUnreadTemps(session, candidates, logger, announce) {
     if (candidates.length === 0)
         return { dropped: [], kept: [] };
-    const sweep = planSweep(await session.catalog(), candidates);
+    const catalog = await session.catalog();
+    const sweep = planSweep(catalog, candidates);
     const dropped = [];
     const failed = new Map();
+    const notes = new Map(sweep.kept.flatMap((kept) => (kept.note ? [[drop_unread_key(kept.relation), kept.note]] : [])));
     let lost;
     for (const relation of sweep.dropped) {
         const drop = `${dropMaterializedView(relation)};`;
@@ -38545,8 +39671,21 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
             failed.set(drop_unread_key(relation), `not attempted: the connection was lost before (${lost})`);
             continue;
         }
-        logger.info(announce(relation));
         try {
+            // Right before the DROP: still the object the sweep planned for, and still not creating.
+            const planned = catalog.find(relation.schema, relation.identifier)?.id;
+            const now = await session.materializedView(relation.schema, relation.identifier);
+            if (!now)
+                continue;
+            if (now.id !== planned) {
+                notes.set(drop_unread_key(relation), `its name now belongs to another object (id ${now.id}), not the one planned`);
+                continue;
+            }
+            if (now.status === "Creating") {
+                notes.set(drop_unread_key(relation), creatingNote(undefined));
+                continue;
+            }
+            logger.info(announce(relation));
             await session.execute(dropMaterializedView(relation));
             dropped.push(relation);
         }
@@ -38565,7 +39704,9 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
             }
         }
     }
-    const remaining = candidates.filter((relation) => !dropped.some((done) => drop_unread_key(done) === drop_unread_key(relation)));
+    const remaining = candidates
+        .map((candidate) => candidate.relation)
+        .filter((relation) => !dropped.some((done) => drop_unread_key(done) === drop_unread_key(relation)));
     // Without a connection, what the sweep saw before the DROPs is the best knowledge there is.
     const fromSweep = () => remaining.flatMap((relation) => {
         const error = failed.get(drop_unread_key(relation));
@@ -38574,6 +39715,10 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
             return [{ ...seen, error }];
         return error === undefined ? [] : [{ relation, readers: [], error }];
     });
+    const withNote = (temp) => {
+        const note = notes.get(drop_unread_key(temp.relation));
+        return note ? { ...temp, note } : temp;
+    };
     let kept;
     try {
         kept =
@@ -38587,7 +39732,7 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
     catch {
         kept = fromSweep();
     }
-    return { dropped, kept };
+    return { dropped, kept: kept.map(withNote) };
 }
 /** The temporary MVs that still exist among `relations`, each with what reads it; one catalog read. */
 async function describeTemps(session, relations) {
@@ -38615,27 +39760,50 @@ function jobFor(jobs, id, relation) {
     const quoted = quoteQualified(relation);
     return jobs.find((job) => (id !== undefined && job.ddlId === id) || job.statement.includes(quoted));
 }
+/**
+ * rw_ddl_progress.progress (calculate_progress, src/meta/src/barrier/progress.rs @v2.2.0 and
+ * @main): `NN.NN% (consumed/total)` for an MV backfill, `N rows consumed` for a source backfill
+ * (no total, so no percentage), and other texts (`Snapshot [..]`, `Unknown`) shown as they are.
+ */
 function formatProgress(progress) {
-    const value = Number.parseFloat(progress);
-    return Number.isFinite(value) ? `${value.toFixed(1)}%` : progress;
+    const percent = /^\s*(\d+(?:\.\d+)?)%/.exec(progress);
+    if (percent)
+        return `${Number(percent[1]).toFixed(1)}%`;
+    const rows = /^\s*(\d+) rows consumed\s*$/.exec(progress);
+    if (rows)
+        return `${Number(rows[1]).toLocaleString("en-US")} rows consumed`;
+    return progress;
 }
 /**
- * Waits until the MV exists and has left rw_ddl_progress. A background MV that is still
+ * Waits until RisingWave says the MV is usable, and returns its id: it exists, its job has left
+ * rw_ddl_progress, its status is 'Created' (v2.8+; the status comes from this frontend's own
+ * catalog), and on v3.0+ `WAIT MATERIALIZED VIEW` has returned. A background MV that is still
  * creating cannot be swapped (RisingWave reports it as not found), so this gate is what makes
- * the SWAP safe.
+ * the SWAP safe. Before 2.8 the frontend may learn of the completion a moment after meta does;
+ * the executor retries a "not found" right after the wait for that reason.
  */
 async function waitForBackfill(session, wait, logger) {
     const started = Date.now();
     const quietLogMs = wait.quietLogMs ?? 30_000;
     let lastLogged = { text: "", at: 0 };
     let vanishedRounds = 0;
+    let seenId;
     for (;;) {
-        const id = await session.materializedViewId(wait.relation.schema, wait.relation.identifier);
+        const state = await session.materializedView(wait.relation.schema, wait.relation.identifier);
+        const id = state?.id;
+        if (id !== undefined && id !== seenId) {
+            seenId = id;
+            wait.onId?.(id);
+        }
         const job = jobFor(await session.creatingJobs(), id, wait.relation);
-        if (id !== undefined && !job) {
+        const created = state !== undefined && (state.status === undefined || state.status === "Created");
+        if (id !== undefined && !job && created) {
+            if (session.supports(3, 0)) {
+                await session.waitMaterializedView(wait.relation, Math.max(1_000, wait.timeoutMs - (Date.now() - started)));
+            }
             if (lastLogged.text !== "")
-                logger.info(`${wait.label}: backfill 100.0%, created`);
-            return;
+                logger.info(`${wait.label}: backfill done, created`);
+            return id;
         }
         if (id === undefined && !job) {
             vanishedRounds++;
@@ -38663,7 +39831,105 @@ async function waitForBackfill(session, wait, logger) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deploy/created-objects.ts
+
+
+const created_objects_key = (relation) => `${relation.schema}\u0000${relation.identifier}`;
+/** The MV under this name is not one this run created: it is left alone. */
+class NotOursError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "NotOursError";
+    }
+}
+/**
+ * DESIGN 2.5, issue 11 item 1: the ids of the MVs this run created, each read by name right after
+ * its CREATE and checked to be new (not in the catalog snapshot the plan was made from). Only
+ * these, and the ids a plan names in its mayDrop, may be dropped by this run.
+ */
+class CreatedObjects {
+    snapshot;
+    created = new Map();
+    constructor(snapshot) {
+        this.snapshot = snapshot;
+    }
+    record(relation, id) {
+        if (this.snapshot.relation(id)) {
+            throw new NotOursError(`${quoteQualified(relation)} has id ${id}, which existed before this run: it is not the MV ` +
+                "this run created, and it is left alone");
+        }
+        this.created.set(created_objects_key(relation), id);
+    }
+    idOf(relation) {
+        return this.created.get(created_objects_key(relation));
+    }
+    /** The ids under which the plan lets this run drop `relation` for this model. */
+    permittedIds(entry, relation) {
+        return entry.mayDrop
+            .filter((drop) => created_objects_key(drop.relation) === created_objects_key(relation))
+            .flatMap((drop) => {
+            const id = drop.id ?? this.idOf(relation);
+            return id === undefined ? [] : [id];
+        });
+    }
+}
+/**
+ * DROP by name only while the name has one of the permitted ids, read right before the DROP:
+ * a colleague's or another deploy's MV under the same name is never dropped.
+ */
+async function dropIfPermitted(session, relation, permitted, logger) {
+    const id = await session.materializedViewId(relation.schema, relation.identifier);
+    if (id === undefined)
+        return "absent";
+    if (!permitted.includes(id)) {
+        logger.warning(`Not dropping ${quoteQualified(relation)}: it has id ${id}, not ${permitted.length > 0 ? permitted.join(" or ") : "one this run created"}, so it is not this run's to drop.`);
+        return "refused";
+    }
+    const sql = dropMaterializedView(relation);
+    logger.info(`> ${sql}`);
+    await session.execute(sql);
+    return "dropped";
+}
+
+;// CONCATENATED MODULE: ./src/deploy/swap-guard.ts
+
+/** The SWAP would replace something other than what the plan was made for. */
+class SwapRefused extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "SwapRefused";
+    }
+}
+/**
+ * Issue 11 item 8: right before each SWAP, the live name still has the id the plan replaces, the
+ * temporary name has the id this run created, and this run still holds the deploy lock. Anything
+ * else means another deploy or a colleague got in between: stop without swapping.
+ */
+async function checkBeforeSwap(session, entry, created, stillLocked) {
+    const temp = entry.temp;
+    if (!temp)
+        return;
+    const target = entry.target;
+    const live = await session.materializedViewId(target.schema, target.identifier);
+    if (live !== entry.targetId) {
+        throw new SwapRefused(`${displayName(target)} changed since the plan (id ${entry.targetId} then, ` +
+            `${live === undefined ? "gone" : `id ${live}`} now): another deploy or a colleague replaced it, so it was not swapped`);
+    }
+    const ours = created.idOf(temp);
+    const now = await session.materializedViewId(temp.schema, temp.identifier);
+    if (ours === undefined || now !== ours) {
+        throw new SwapRefused(`${displayName(temp)} is not the MV this run built (id ${ours ?? "unknown"} built, ` +
+            `${now === undefined ? "gone" : `id ${now}`} now), so it was not swapped in`);
+    }
+    if (stillLocked && !(await stillLocked())) {
+        throw new SwapRefused("this run no longer holds the deploy lock (another run released it as stale), so it stopped before the swap");
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/execute-plan.ts
+
+
+
 
 
 
@@ -38683,10 +39949,15 @@ class StepFailure extends Error {
 function lostConnectionAt(error) {
     return (error instanceof StepFailure &&
         !(error.original instanceof BackfillError) &&
+        !(error.original instanceof NotOursError) &&
+        !(error.original instanceof SwapRefused) &&
         isConnectionLoss(error.original));
 }
-function connectionLossNote(entry, step, swapped) {
-    const lost = `the connection was lost during ${step}`;
+function connectionLossNote(error, entry, swapped) {
+    const step = error.step.kind;
+    const lost = error.original instanceof StatementTimeoutError
+        ? `${step} got no answer in time and the connection was closed`
+        : `the connection was lost during ${step}`;
     const target = displayName(entry.target);
     if (!entry.temp)
         return `${lost}: ${target} may or may not have been created; rerun the deploy`;
@@ -38698,9 +39969,23 @@ function connectionLossNote(entry, step, swapped) {
     }
     return `${lost}: ${target} is untouched; ${sweep}`;
 }
+/** Statements that may run as long as a backfill: bounded by wait-timeout, not the short default. */
+const LONG_STEPS = new Set(["create", "create-index", "pre-hook", "post-hook"]);
+/** Steps that name the MV just waited for, which RisingWave may briefly not find yet (< 3.0). */
+const USES_NEW_MV = new Set([
+    "create-index",
+    "grant",
+    "comment",
+    "set-owner",
+    "swap",
+]);
+const execute_plan_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const isAlreadyExists = (error) => /already exists|with name \S+ exists/i.test(errorText(error));
 /**
  * Runs a plan (DESIGN 2.3 and 2.5): the only code that issues DDL. Fail fast: after a model
- * fails, no new model is started; what each failure left behind is stated in its outcome.
+ * fails, no new model is started; what each failure left behind is stated in its outcome. A
+ * DROP is issued only for what the plan's mayDrop allows, and only while the name has the id it
+ * allows (CreatedObjects).
  */
 async function executePlan(plan, session, logger, options) {
     const outcome = {
@@ -38711,7 +39996,8 @@ async function executePlan(plan, session, logger, options) {
         droppedTemps: [],
         failed: false,
     };
-    const runStep = async (step, entry) => {
+    const created = new CreatedObjects(options.catalog);
+    const runStep = async (step, entry, afterWait) => {
         try {
             if (step.kind === "wait-backfill") {
                 await waitForBackfill(session, {
@@ -38719,11 +40005,33 @@ async function executePlan(plan, session, logger, options) {
                     label: entry.model,
                     timeoutMs: options.waitTimeoutMs,
                     pollIntervalMs: options.pollIntervalMs,
+                    onId: (id) => created.record(step.relation, id),
                 }, logger);
+                return;
             }
-            else {
-                logger.info(`> ${step.sql}`);
-                await session.execute(step.sql);
+            if (step.kind === "swap") {
+                await checkBeforeSwap(session, entry, created, options.stillLocked);
+            }
+            logger.info(`> ${step.sql}`);
+            const timeoutMs = LONG_STEPS.has(step.kind) ? options.waitTimeoutMs : undefined;
+            for (let retry = 0;; retry++) {
+                try {
+                    await session.execute(step.sql, { timeoutMs });
+                    return;
+                }
+                catch (error) {
+                    // Before 3.0 the frontend may learn that the MV is created a moment after meta says so
+                    // (rw-sql-audit.md 2.4): "not found" right after the wait means "not yet".
+                    const early = afterWait &&
+                        USES_NEW_MV.has(step.kind) &&
+                        !session.supports(3, 0) &&
+                        !isConnectionLoss(error) &&
+                        /not found/i.test(errorText(error));
+                    if (!early || retry >= 3)
+                        throw error;
+                    logger.info(`${entry.model}: not visible yet (${errorText(error)}); retrying.`);
+                    await execute_plan_sleep(options.pollIntervalMs);
+                }
             }
         }
         catch (error) {
@@ -38731,24 +40039,32 @@ async function executePlan(plan, session, logger, options) {
         }
     };
     // Full refresh drops leaf-first before anything is created root-first; the plan already
-    // refused any drop that something outside the refreshed set depends on.
+    // refused any drop that something outside the refreshed set depends on, and every definition
+    // of the set was validated before this point.
     const refreshDrops = plan.models.flatMap((entry) => entry.steps.filter((step) => step.kind === "drop-for-refresh").map((step) => ({ entry, step })));
     const dropped = new Set();
     for (const { entry, step } of refreshDrops.reverse()) {
-        try {
-            await runStep(step, entry);
-            dropped.add(entry.model);
-        }
-        catch (error) {
+        const fail = (error, note) => {
             outcome.failed = true;
             outcome.models.push({
                 model: entry.model,
                 file: entry.file,
                 action: entry.action,
                 status: "failed",
-                error: errorText(error),
-                note: "it was not dropped and is unchanged; no further MV was dropped",
+                error,
+                note,
             });
+        };
+        try {
+            const result = await dropIfPermitted(session, step.relation, created.permittedIds(entry, step.relation), logger);
+            if (result === "refused") {
+                fail(`${displayName(step.relation)} changed since the plan (another deploy or a colleague replaced it)`, "it was not dropped; no further MV was dropped");
+                break;
+            }
+            dropped.add(entry.model);
+        }
+        catch (error) {
+            fail(errorText(error), "it was not dropped and is unchanged; no further MV was dropped");
             break;
         }
     }
@@ -38776,7 +40092,7 @@ async function executePlan(plan, session, logger, options) {
             }
             continue;
         }
-        const run = await logger.group(`${entry.model}: ${entry.action} ${displayName(entry.target)}`, () => deployModel(entry, session, logger, runStep));
+        const run = await logger.group(`${entry.model}: ${entry.action} ${displayName(entry.target)}`, () => deployModel(entry, session, logger, runStep, created));
         outcome.models.push(run.outcome);
         if (run.swapped)
             outcome.swapped.push(entry.target);
@@ -38787,7 +40103,7 @@ async function executePlan(plan, session, logger, options) {
                 title: `Deploy of ${entry.model} failed`,
             });
         }
-        else if (entry.action !== "zero-downtime") {
+        else if (entry.action === "create" || entry.action === "full-refresh") {
             outcome.created.push(entry.target);
         }
     }
@@ -38807,23 +40123,23 @@ async function executePlan(plan, session, logger, options) {
     }
     return outcome;
 }
-async function deployModel(entry, session, logger, runStep) {
+async function deployModel(entry, session, logger, runStep, created) {
     const started = Date.now();
     const base = { model: entry.model, file: entry.file, action: entry.action };
     if (entry.action === "zero-downtime") {
         logger.info("Using zero downtime rebuild with SWAP for materialized view update.");
     }
     let swapped = false;
-    let created = false;
+    let waited = false;
     try {
         for (const step of entry.steps) {
             if (step.kind === "drop-for-refresh" || step.kind === "cleanup")
                 continue;
-            await runStep(step, entry);
+            await runStep(step, entry, waited);
             if (step.kind === "swap")
                 swapped = true;
             if (step.kind === "wait-backfill")
-                created = true;
+                waited = true;
         }
         return { swapped, outcome: { ...base, status: "applied", durationMs: Date.now() - started } };
     }
@@ -38841,39 +40157,50 @@ async function deployModel(entry, session, logger, runStep) {
             },
         });
         if (lostConnectionAt(error))
-            return failed(connectionLossNote(entry, error.step.kind, swapped));
+            return failed(connectionLossNote(error, entry, swapped));
+        const original = error instanceof StepFailure ? error.original : error;
+        const removeOurs = async (relation) => {
+            const id = created.idOf(relation);
+            if (id === undefined) {
+                return isAlreadyExists(original)
+                    ? `${quoteQualified(relation)} already existed (another deploy, a colleague or dbt made it) and was left alone`
+                    : "nothing was created";
+            }
+            try {
+                const result = await dropIfPermitted(session, relation, created.permittedIds(entry, relation), logger);
+                if (result === "dropped")
+                    return `the MV this run built (id ${id}) was removed`;
+                if (result === "absent")
+                    return "nothing of it is left";
+                return `${quoteQualified(relation)} is no longer the MV this run built and was left alone`;
+            }
+            catch (dropError) {
+                logger.warning(`Could not remove ${quoteQualified(relation)}: ${errorText(dropError)}`);
+                return `remove ${quoteQualified(relation)} (id ${id}) by hand`;
+            }
+        };
         if (entry.temp && !swapped) {
-            const removed = await removeQuietly(session, entry.temp, logger);
-            return failed(`the original MV is untouched; ${removed ? "the temporary MV was removed" : `remove ${quoteQualified(entry.temp)} by hand`}`);
+            return failed(`the original MV is untouched; ${await removeOurs(entry.temp)}`);
         }
         if (swapped) {
             return failed("swapped: the new version is live, the previous one is kept under the temporary name");
         }
-        if (!created) {
-            const removed = await removeQuietly(session, entry.target, logger);
-            return failed(removed
-                ? "nothing of the new MV was left behind"
-                : `remove ${quoteQualified(entry.target)} by hand`);
+        if (entry.action === "in-place") {
+            return failed("the MV itself is unchanged; rerun the deploy to apply what is still missing");
         }
-        return failed("the MV was created; the steps after its creation did not all run");
-    }
-}
-/** After a failure, removes what this run created under a name nobody else uses yet. */
-async function removeQuietly(session, relation, logger) {
-    const sql = dropMaterializedView(relation);
-    logger.info(`> ${sql}`);
-    try {
-        await session.execute(sql);
-        return true;
-    }
-    catch (error) {
-        logger.warning(`Could not remove ${quoteQualified(relation)}: ${errorText(error)}`);
-        return false;
+        if (!waited) {
+            const removed = await removeOurs(entry.target);
+            return failed(entry.action === "full-refresh"
+                ? `it was dropped for the full refresh and not created again: ${removed}; ${displayName(entry.target)} does not exist now, rerun the deploy`
+                : removed);
+        }
+        return failed("the MV was created; the steps after its creation did not all run (rerun the deploy to complete them)");
     }
 }
 /**
  * DESIGN 2.3 step 7, run after every model so that rebuilt downstream MVs have let go of the
- * previous upstream versions: immediate cleanup drops a temp only when nothing reads it.
+ * previous upstream versions: immediate cleanup drops a temp only when nothing reads it, and only
+ * while it is still the previous version the plan named.
  */
 async function releaseTemps(plan, outcome, session, logger) {
     const isSwapped = (entry) => outcome.swapped.some((target) => target.schema === entry.target.schema && target.identifier === entry.target.identifier);
@@ -38881,11 +40208,14 @@ async function releaseTemps(plan, outcome, session, logger) {
     const leafFirst = plan.models.filter((entry) => entry.temp && isSwapped(entry)).reverse();
     const toDrop = leafFirst.filter((entry) => entry.immediateCleanup && applied(entry));
     const toKeep = leafFirst.filter((entry) => !toDrop.includes(entry));
-    const result = await dropUnreadTemps(session, toDrop.map((entry) => entry.temp), logger, (relation) => `Immediately cleaning up temporary materialized view: ${quoteQualified(relation)}`);
+    const result = await dropUnreadTemps(session, toDrop.map((entry) => ({ relation: entry.temp, id: entry.targetId })), logger, (relation) => `Immediately cleaning up temporary materialized view: ${quoteQualified(relation)}`);
     outcome.droppedTemps.push(...result.dropped);
     for (const kept of result.kept) {
         if (kept.readers.length > 0) {
             logger.info(`Keeping ${quoteQualified(kept.relation)}: still read by ${describeReaders(kept.readers)}.`);
+        }
+        else if (kept.note) {
+            logger.info(`Keeping ${quoteQualified(kept.relation)}: ${kept.note}.`);
         }
     }
     const preserved = await describeTemps(session, toKeep.map((entry) => entry.temp));
@@ -38918,39 +40248,157 @@ async function planTime(repoRoot, dryRun) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/validate-plan.ts
-
-
+;// CONCATENATED MODULE: ./src/risingwave/explain-columns.ts
 /**
- * Dry run: every new definition is planned by the database with `EXPLAIN CREATE MATERIALIZED
- * VIEW`, which creates nothing. Takes only a reader, so it cannot issue DDL.
+ * The columns of an MV as RisingWave would create it, from the root of its EXPLAIN CREATE
+ * MATERIALIZED VIEW plan: `StreamMaterialize { columns: [a, b, _row_id(hidden)], stream_key:
+ * [...], ... }` (StreamMaterialize::distill, src/frontend/src/optimizer/plan_node/
+ * stream_materialize.rs @v2.2.0 and @main). Hidden columns are left out. Undefined when the plan
+ * has no such line (another format, or a column name the list cannot be split at).
  */
-async function validatePlan(plan, reader, logger) {
-    const result = { checked: [], problems: [], unchecked: [] };
-    for (const entry of plan.models) {
-        if (entry.action === "skip")
+function streamMaterializeColumns(planLines) {
+    for (const line of planLines) {
+        const match = /StreamMaterialize \{ columns: \[(.*?)\](?:, [a-z_]+: |\s*\})/.exec(line);
+        if (!match)
             continue;
-        try {
-            await reader.explain(explainCreateMaterializedView(entry.temp ?? entry.target, entry.sql));
-            result.checked.push(entry.model);
-            logger.info(`${entry.model}: the new definition is valid (EXPLAIN).`);
+        const list = match[1];
+        if (list.trim() === "")
+            return [];
+        return list
+            .split(", ")
+            .filter((column) => !column.endsWith("(hidden)"))
+            .map((column) => column.trim());
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/read-evidence.ts
+
+
+
+/** RisingWave's ObjectCheckItem::error_message for the CREATE privilege on a schema (handler/privilege.rs). */
+const NO_CREATE_ON_SCHEMA = /permission denied for schema/i;
+const read_evidence_REBUILDS = new Set(["create", "zero-downtime", "full-refresh"]);
+/**
+ * Everything the plan needs from the database beyond the catalog snapshot, before any DDL:
+ * EXPLAIN CREATE MATERIALIZED VIEW of every new definition (valid? which columns?), and DESCRIBE
+ * of every live MV the plan keeps or replaces (its comments). Read-only; one statement per model.
+ */
+async function readEvidence(plan, reader, catalog, options) {
+    const evidence = { definitions: new Map(), described: new Map() };
+    for (const entry of plan.models) {
+        if (read_evidence_REBUILDS.has(entry.action)) {
+            evidence.definitions.set(entry.model, await checkDefinition(entry, reader, catalog, options));
         }
-        catch (error) {
-            const message = errorText(error);
-            if (entry.readsPlanned.length > 0) {
-                // The database still has the old upstream, so a new column or model it reads is missing
-                // today; that is expected, not an error in this model.
-                result.unchecked.push({ model: entry.model, file: entry.file, message });
-                logger.warning(`${entry.model}: could not be validated before ${entry.readsPlanned.join(", ")} ` +
-                    `(changed by this deploy) exist in their new form: ${message}`, { file: entry.file });
-                continue;
+        if (entry.targetId !== undefined &&
+            entry.action !== "create" &&
+            entry.action !== "full-refresh") {
+            try {
+                evidence.described.set(entry.targetId, await reader.describe(entry.target));
             }
-            result.problems.push({ model: entry.model, file: entry.file, message });
-            logger.error(`${entry.model}: RisingWave rejects the new definition: ${message}`, {
-                file: entry.file,
-                title: `Invalid SQL in ${entry.model}`,
-            });
+            catch (error) {
+                if (isConnectionLoss(error))
+                    throw error;
+                // Without it the plan says which comments could not be carried over.
+            }
         }
+    }
+    return evidence;
+}
+/**
+ * RisingWave's EXPLAIN looks the target schema up (get_database_and_schema_id_for_create,
+ * src/frontend/src/session.rs): a model in a schema the deploy will create is validated in an
+ * existing schema instead, since its SQL names every relation with its schema. A user that may
+ * not create in the schema (a read-only dry-run user) gets the batch plan of the query instead.
+ */
+async function checkDefinition(entry, reader, catalog, options) {
+    const relation = entry.temp ?? entry.target;
+    let host = relation;
+    let limitation;
+    if (!catalog.hasSchema(relation.schema)) {
+        const hostSchema = [options.targetSchema, "public"].find((schema) => catalog.hasSchema(schema));
+        if (hostSchema === undefined) {
+            return {
+                limitation: `schema ${relation.schema} does not exist yet (the deploy creates it) and neither does ` +
+                    `${options.targetSchema} or public to validate in: the definition was not validated`,
+            };
+        }
+        host = { schema: hostSchema, identifier: relation.identifier };
+        limitation =
+            `schema ${relation.schema} does not exist yet (the deploy creates it): the definition was ` +
+                `validated in schema ${hostSchema}; whether the deploy user may create schema ` +
+                `${relation.schema} (CREATE on the database) could not be checked`;
+    }
+    try {
+        const lines = await reader.explain(explainCreateMaterializedView(host, entry.sql));
+        const columns = streamMaterializeColumns(lines);
+        const unknownColumns = columns === undefined
+            ? "the new definition's columns could not be read from its plan"
+            : undefined;
+        const note = [limitation, unknownColumns].filter(Boolean).join("; ");
+        return { ...(columns ? { columns } : {}), ...(note ? { limitation: note } : {}) };
+    }
+    catch (error) {
+        if (isConnectionLoss(error))
+            throw error;
+        const message = errorText(error);
+        if (!NO_CREATE_ON_SCHEMA.test(message))
+            return { error: message };
+        if (!options.dryRun)
+            return { cannotCreate: true };
+        try {
+            await reader.explain(`EXPLAIN ${entry.sql}`);
+        }
+        catch (batchError) {
+            if (isConnectionLoss(batchError))
+                throw batchError;
+            return { cannotCreate: true, error: errorText(batchError) };
+        }
+        return {
+            cannotCreate: true,
+            limitation: `this user may not create in schema ${host.schema} (${message}), so the query was planned ` +
+                "as a batch query only: the streaming plan and the new columns were not checked",
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/validate-plan.ts
+/**
+ * What EXPLAIN CREATE MATERIALIZED VIEW (read by readEvidence, which creates nothing) said about
+ * each new definition, sorted into valid, invalid, and not checkable yet, and logged.
+ */
+function validatePlan(plan, evidence, logger) {
+    const result = { checked: [], problems: [], unchecked: [], notes: [] };
+    for (const entry of plan.models) {
+        const check = evidence.definitions.get(entry.model);
+        if (!check)
+            continue;
+        const about = { model: entry.model, file: entry.file };
+        // Preflight names the missing CREATE privilege and the GRANT that fixes it.
+        if (check.cannotCreate && check.error === undefined && !check.limitation)
+            continue;
+        if (check.error === undefined) {
+            if (check.limitation) {
+                result.notes.push({ ...about, message: check.limitation });
+                logger.info(`${entry.model}: validated with a limitation: ${check.limitation}.`);
+            }
+            else {
+                logger.info(`${entry.model}: the new definition is valid (EXPLAIN).`);
+            }
+            result.checked.push(entry.model);
+            continue;
+        }
+        if (entry.readsPlanned.length > 0) {
+            // The database still has the old upstream, so a new column or model it reads is missing
+            // today; that is expected, not an error in this model.
+            result.unchecked.push({ ...about, message: check.error });
+            logger.warning(`${entry.model}: could not be validated before ${entry.readsPlanned.join(", ")} ` +
+                `(changed by this deploy) exist in their new form: ${check.error}`, { file: entry.file });
+            continue;
+        }
+        result.problems.push({ ...about, message: check.error });
+        // Annotated, with every other problem found before DDL, by the caller (blockingProblems).
+        logger.info(`${entry.model}: RisingWave rejects the new definition: ${check.error}`);
     }
     return result;
 }
@@ -38966,6 +40414,16 @@ async function validatePlan(plan, reader, logger) {
 
 
 
+
+
+
+
+
+
+/** Who this process is, for the deploy lock. */
+function lockHolderOf(env) {
+    return currentHolder(env, () => `rw-zero-downtime on ${(0,external_node_os_namespaceObject.hostname)()} (pid ${process.pid})`);
+}
 function hasCredentials(settings, env) {
     return settings.databaseUrl !== undefined || Boolean(env.PGHOST || env.PGDATABASE);
 }
@@ -38982,13 +40440,13 @@ async function runDeploy(run) {
     const database = online ? await openDatabase(settings.databaseUrl, logger) : undefined;
     try {
         const catalog = database ? await database.reader.catalog() : undefined;
-        return await deployWith(run, database, catalog);
+        return await deployWith(run, database && catalog ? { database, catalog } : undefined);
     }
     finally {
         await database?.close();
     }
 }
-async function deployWith(run, database, liveCatalog) {
+async function deployWith(run, live) {
     const { settings, logger } = run;
     const now = run.now ?? (await planTime(run.repoRoot, settings.dryRun));
     const load = {
@@ -39000,7 +40458,7 @@ async function deployWith(run, database, liveCatalog) {
         fullRefresh: settings.fullRefresh,
         connection: connectionOf(settings, run.env),
         run: { startedAt: now, invocationId: (0,external_node_crypto_namespaceObject.randomUUID)() },
-        ...(liveCatalog ? { database: catalogView(liveCatalog) } : {}),
+        ...(live ? { database: catalogView(live.catalog) } : {}),
     };
     const head = await loadProject(load);
     const requests = await collectRequests(head, { models: settings.models, baseRevision: settings.baseRef ?? run.eventBaseRevision }, load);
@@ -39010,7 +40468,7 @@ async function deployWith(run, database, liveCatalog) {
         ? "Nothing to deploy: no materialized view model was selected or changed."
         : `Models to deploy: ${requests.requests.map((request) => request.model).join(", ")}`);
     const planOptions = { ...settings, dryRun: settings.dryRun };
-    if (!database || !liveCatalog) {
+    if (!live) {
         logger.warning("No database credentials (pull requests from forks get no secrets): the plan is rendered offline. " +
             "Whether each MV exists, what reads it, and whether the new SQL is valid could not be checked.");
         const existing = offlineExisting(requests);
@@ -39023,26 +40481,70 @@ async function deployWith(run, database, liveCatalog) {
             now,
         });
         announceWarnings(plan, logger);
-        return { head, requests, plan, online: false };
+        return { head, requests, plan, online: false, blocking: blockingProblems(plan, undefined) };
     }
-    const plan = buildPlan({
-        project: head,
-        requests: requests.requests,
-        failures: requests.failures,
-        catalog: liveCatalog,
-        options: planOptions,
-        now,
-    });
-    announceWarnings(plan, logger);
-    if (settings.dryRun) {
-        const validation = await validatePlan(plan, database.reader, logger);
-        return { head, requests, plan, online: true, validation };
+    const { database } = live;
+    let lock;
+    try {
+        const input = {
+            project: head,
+            requests: requests.requests,
+            failures: requests.failures,
+            options: planOptions,
+            now,
+        };
+        const planAgainst = async (catalog) => {
+            const draft = buildPlan({ ...input, catalog });
+            const evidence = await readEvidence(draft, database.reader, catalog, settings);
+            const plan = buildPlan({ ...input, catalog, evidence });
+            const validation = validatePlan(plan, evidence, logger);
+            return { catalog, evidence, plan, validation, blocking: blockingProblems(plan, validation) };
+        };
+        let planned = await planAgainst(live.catalog);
+        const result = () => ({
+            head,
+            requests,
+            plan: planned.plan,
+            online: true,
+            validation: planned.validation,
+            blocking: planned.blocking,
+        });
+        // Nothing planned (every requested model failed to build) takes no lock and writes nothing.
+        const nothingPlanned = planned.plan.models.length === 0;
+        if (settings.dryRun || planned.blocking.length > 0 || nothingPlanned) {
+            announceWarnings(planned.plan, logger);
+            return result();
+        }
+        // Everything above only read. The lock comes before the first change, and the plan is made
+        // again from a catalog read under it: what another deploy changed meanwhile is seen.
+        lock = await acquireDeployLock(database.writer(), {
+            schema: settings.targetSchema,
+            holder: run.lockHolder ?? lockHolderOf(run.env),
+            staleAfterMs: settings.staleLockAfterMs,
+            logger,
+        });
+        const locked = await database.reader.catalog();
+        const replanned = buildPlan({ ...input, catalog: locked, evidence: planned.evidence });
+        planned =
+            JSON.stringify(planToJson(replanned)) === JSON.stringify(planToJson(planned.plan))
+                ? { ...planned, catalog: locked, plan: replanned }
+                : await planAgainst(locked);
+        announceWarnings(planned.plan, logger);
+        if (planned.blocking.length > 0)
+            return result();
+        const writer = database.writer();
+        const held = lock;
+        const outcome = await executePlan(planned.plan, writer, logger, {
+            waitTimeoutMs: settings.waitTimeoutMs,
+            pollIntervalMs: run.pollIntervalMs ?? 2_000,
+            catalog: planned.catalog,
+            stillLocked: () => held.stillHeld(writer),
+        });
+        return { ...result(), outcome };
     }
-    const outcome = await executePlan(plan, database.writer(), logger, {
-        waitTimeoutMs: settings.waitTimeoutMs,
-        pollIntervalMs: run.pollIntervalMs ?? 2_000,
-    });
-    return { head, requests, plan, online: true, outcome };
+    finally {
+        await lock?.release(database.writer(), async () => (await openDatabase(settings.databaseUrl, logger)).writer());
+    }
 }
 /** What templates may know of the connection: `target.database`, `target.user`, … */
 function connectionOf(settings, env) {
@@ -39108,6 +40610,8 @@ function findTempMvs(catalog, now, schema) {
         return [
             {
                 relation: { schema: relation.schema, identifier: relation.name },
+                id: relation.id,
+                creating: catalog.isCreating(relation.id),
                 replaced: parts.baseName,
                 createdAt: parts.createdAt,
                 ageMs: now.getTime() - parts.createdAt.getTime(),
@@ -39127,25 +40631,39 @@ function findTempMvs(catalog, now, schema) {
 
 
 
+
 /** DESIGN 2.7: sweep temporary MVs nothing depends on, never with CASCADE. */
-async function runCleanup(settings, logger, env, now = new Date()) {
+async function runCleanup(settings, logger, env, now = new Date(), lockHolder = lockHolderOf(env)) {
     if (!hasCredentials(settings, env)) {
         throw new Error("No database credentials: set the `database-url` input (or the PG* environment variables) to run a cleanup.");
     }
     const database = await openDatabase(settings.databaseUrl, logger);
+    let lock;
     try {
+        // A sweep takes the deploy lock too: a running deploy's finished-but-not-yet-swapped temp
+        // MV has no readers, and must not be swept from under it.
+        if (!settings.dryRun) {
+            lock = await acquireDeployLock(database.writer(), {
+                schema: settings.targetSchema,
+                holder: lockHolder,
+                staleAfterMs: settings.staleLockAfterMs,
+                logger,
+            });
+        }
         const found = findTempMvs(await database.reader.catalog(), now, settings.schema);
         const candidates = found.filter((temp) => temp.ageMs >= settings.olderThanMs);
         const young = found.filter((temp) => !candidates.includes(temp));
         logger.info(`Found ${found.length} temporary MV(s)${settings.schema ? ` in schema ${settings.schema}` : ""}; ` +
             `${candidates.length} old enough to sweep${settings.olderThanMs > 0 ? " (older-than)" : ""}.`);
         for (const temp of found) {
-            logger.info(`  ${displayName(temp.relation)}: replaced ${temp.replaced}, age ${formatAge(temp.ageMs)}, ` +
-                (temp.readers.length > 0
-                    ? `read by ${describeReaders(temp.readers)}`
-                    : "nothing reads it"));
+            logger.info(`  ${displayName(temp.relation)}: replaced ${temp.replaced}, age ${run_cleanup_formatAge(temp.ageMs)}, ` +
+                (temp.creating
+                    ? "still being created"
+                    : temp.readers.length > 0
+                        ? `read by ${describeReaders(temp.readers)}`
+                        : "nothing reads it"));
         }
-        const relations = candidates.map((temp) => temp.relation);
+        const relations = candidates.map((temp) => ({ relation: temp.relation, id: temp.id }));
         const sweep = settings.dryRun
             ? planSweep(await database.reader.catalog(), relations)
             : await dropUnreadTemps(database.writer(), relations, logger, (relation) => `Dropping temporary materialized view: ${quoteQualified(relation)}`);
@@ -39165,15 +40683,19 @@ async function runCleanup(settings, logger, env, now = new Date()) {
                 logger.info(`Would drop: ${quoteQualified(temp.relation)}`);
         }
         for (const kept of result.kept) {
-            logger.info(`Preserving ${quoteQualified(kept.relation)}: ${kept.error ? `DROP failed: ${kept.error}` : `still read by ${describeReaders(kept.readers)}`}`);
+            const why = kept.error
+                ? `DROP failed: ${kept.error}`
+                : (kept.note ?? `still read by ${describeReaders(kept.readers)}`);
+            logger.info(`Preserving ${quoteQualified(kept.relation)}: ${why}`);
         }
         return result;
     }
     finally {
+        await lock?.release(database.writer(), async () => (await openDatabase(settings.databaseUrl, logger)).writer());
         await database.close();
     }
 }
-function formatAge(ms) {
+function run_cleanup_formatAge(ms) {
     const hours = ms / 3_600_000;
     if (hours < 1)
         return `${Math.max(0, Math.round(ms / 60_000))}m`;
@@ -39201,40 +40723,8 @@ function consoleLogger(stream = process.stdout) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/plan/plan-json.ts
-
-
-/** The `plan` output (DESIGN 3): field names are a public interface. */
-function planToJson(plan) {
-    return {
-        mode: plan.mode,
-        dryRun: plan.dryRun,
-        models: plan.models.map((model) => ({
-            model: model.model,
-            file: model.file,
-            relation: displayName(model.target),
-            action: model.action,
-            reason: model.reason,
-            ...(model.temp ? { tempRelation: displayName(model.temp) } : {}),
-            immediateCleanup: model.immediateCleanup,
-            statements: model.steps.flatMap((step) => ("sql" in step ? [step.sql] : [])),
-            readers: model.readers.map((reader) => ({
-                relation: `${reader.schema}.${reader.name}`,
-                type: reader.type,
-            })),
-            warnings: model.warnings,
-        })),
-        failed: plan.failed.map((failure) => ({
-            model: failure.model,
-            file: failure.file,
-            ...(failure.line === undefined ? {} : { line: failure.line }),
-            message: failure.message,
-        })),
-        warnings: planWarnings(plan),
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/report/escape.ts
+
 /**
  * Everything a report puts in Markdown passes through one of these, chosen by where it lands:
  * text, a code span, a table cell, HTML (`<summary>`), or a fenced block. Names, messages and SQL
@@ -39284,7 +40774,9 @@ function fence(content, language) {
 /** `schema.name` (type), … as the reports list what reads an MV. */
 function readerList(readers) {
     return readers
-        .map((reader) => `${escape_code(`${reader.schema}.${reader.name}`)} (${escape_text(reader.type)})`)
+        .map((reader) => reader.type === HIDDEN_TYPE
+        ? `${escape_text(reader.name)} (${escape_text(reader.type)})`
+        : `${escape_code(`${reader.schema}.${reader.name}`)} (${escape_text(reader.type)})`)
         .join(", ");
 }
 
@@ -39294,7 +40786,7 @@ function readerList(readers) {
 
 
 function row(temp, why) {
-    const cells = [escape_code(displayName(temp.relation)), escape_code(temp.replaced), formatAge(temp.ageMs)];
+    const cells = [escape_code(displayName(temp.relation)), escape_code(temp.replaced), run_cleanup_formatAge(temp.ageMs)];
     if (why !== undefined)
         cells.push(why);
     return `| ${cells.map(cell).join(" | ")} |`;
@@ -39311,7 +40803,9 @@ function renderCleanupReport(result) {
         "",
     ];
     if (result.found.length > 0) {
-        lines.push("| Temporary MV | Replaced | Age | Read by |", "|---|---|---|---|", ...result.found.map((temp) => row(temp, readerList(temp.readers) || "nothing")), "");
+        lines.push("| Temporary MV | Replaced | Age | Read by |", "|---|---|---|---|", ...result.found.map((temp) => row(temp, [readerList(temp.readers), temp.creating ? "still being created" : ""]
+            .filter(Boolean)
+            .join("; ") || "nothing")), "");
     }
     if (result.dropped.length > 0) {
         lines.push(result.dryRun ? "#### Would drop" : "#### Dropped", "", "| Temporary MV | Replaced | Age |", "|---|---|---|", ...result.dropped.map((temp) => row(temp)), "");
@@ -39319,7 +40813,9 @@ function renderCleanupReport(result) {
     const kept = [
         ...result.kept.map((entry) => row(entry.temp, entry.error
             ? `DROP failed: ${escape_text(entry.error)}`
-            : `still read by ${readerList(entry.readers)}`)),
+            : entry.note
+                ? escape_text(entry.note)
+                : `still read by ${readerList(entry.readers)}`)),
         ...result.young.map((temp) => row(temp, "younger than `older-than`")),
     ];
     if (kept.length > 0) {
@@ -39538,6 +41034,17 @@ function skippedItem(facts, dryRun) {
 function failureItem(facts) {
     const { entry, outcome, problem } = facts;
     const model = escape_code(entry.model);
+    if (!outcome && entry.problems.length > 0 && !problem) {
+        return {
+            severity: "error",
+            subject: entry.model,
+            title: `❌ ${model} (${escape_code(entry.file)}): ${message(entry.problems[0])}`,
+            detail: (entry.problems.length > 1
+                ? `Also: ${entry.problems.slice(1).map(message).join(" ")} `
+                : "") + "Found before any DDL: the deploy stops before it starts until this is fixed.",
+            statements: [],
+        };
+    }
     if (problem) {
         return {
             severity: "error",
@@ -39638,6 +41145,7 @@ function actionItems(result, facts) {
         if (model.verdict === "invalid" || model.verdict === "failed")
             items.push(failureItem(model));
     }
+    items.push(...setProblemItems(result));
     if (!dryRun) {
         const recovery = result.outcome?.failed ? recoveryItem(facts) : undefined;
         if (recovery)
@@ -39653,6 +41161,17 @@ function actionItems(result, facts) {
     }
     items.push(...leftInPlaceItems(result));
     return items;
+}
+/** Blocking problems that belong to no single model's SQL, e.g. a full refresh that cannot be validated. */
+function setProblemItems(result) {
+    return result.blocking
+        .filter((issue) => /full refresh refused before any DROP/.test(issue.message))
+        .map((issue) => ({
+        severity: "error",
+        subject: issue.file ?? "full refresh",
+        title: `❌ ${message(issue.message)}`,
+        statements: [],
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/report/details.ts
@@ -39754,6 +41273,15 @@ function perModel(result, facts) {
         "",
     ];
 }
+/**
+ * The plan's own warnings that no action item already carries: readers (their items), and the
+ * reason a model is skipped (its item), are left out.
+ */
+function modelWarnings(facts) {
+    return facts.flatMap((model) => model.entry.action === "skip"
+        ? []
+        : model.entry.warnings.filter((warning) => !/ still reads the previous version of /.test(warning)));
+}
 function otherWarnings(result) {
     const changeSet = result.requests.changeSet;
     // Deleted and renamed models have their own action items; the change set's other findings stay.
@@ -39784,7 +41312,26 @@ function detailsSection(result, facts, full) {
         }
         lines.push("");
     }
-    const warnings = otherWarnings(result);
+    const carried = facts.filter((model) => model.entry.carriedOver.length > 0);
+    if (carried.length > 0) {
+        lines.push("**Carried over from the live MVs** (not in the dbt config):", "");
+        for (const model of carried) {
+            const items = model.entry.carriedOver.map((item) => `${item.kind} ${item.detail}`);
+            lines.push(`- ${escape_code(model.entry.model)}: ${escape_text(items.join("; "))}`);
+        }
+        lines.push("");
+    }
+    const notChecked = [
+        ...facts.flatMap((model) => model.entry.unchecked.map((note) => [model.entry.model, note])),
+        ...(result.validation?.notes ?? []).map((note) => [note.model, note.message]),
+    ];
+    if (notChecked.length > 0) {
+        lines.push("**Not checked before the deploy:**", "");
+        for (const [model, note] of notChecked)
+            lines.push(`- ${escape_code(model)}: ${escape_text(note)}`);
+        lines.push("");
+    }
+    const warnings = [...otherWarnings(result), ...modelWarnings(facts)];
     if (warnings.length > 0) {
         lines.push("**Warnings:**", "", ...warnings.map((warning) => `- ⚠️ ${escape_text(warning)}`), "");
     }
@@ -39887,7 +41434,9 @@ function reportVerdict(result, items) {
         ? "Deploy plan"
         : result.outcome?.failed
             ? "Deploy failed"
-            : "Deployed";
+            : !result.outcome && result.blocking.length > 0
+                ? "Not deployed"
+                : "Deployed";
     return `${icon} ${what}`;
 }
 /** Title, impact and what kind of run it was: the first lines of every report. */
@@ -39922,6 +41471,8 @@ function causeOf(entry, change) {
 function verdictOf(result, entry, outcome, problem, unchecked) {
     if (entry.action === "skip")
         return "not-applied";
+    if (!result.outcome && entry.problems.length > 0)
+        return "invalid";
     if (result.plan.dryRun) {
         if (problem)
             return "invalid";
@@ -39994,26 +41545,35 @@ const ACTION = {
     "zero-downtime": "swap",
     create: "create",
     "full-refresh": "drop + create",
+    "in-place": "complete in place",
     skip: "skip",
 };
 const STATUS = {
     valid: "✅ valid",
     unchecked: "⚠️ checked after upstream",
     offline: "not checked (offline)",
-    invalid: "❌ invalid SQL",
     failed: "❌ failed",
     "not-attempted": "⏭️ not attempted",
     "not-applied": "⚠️ not applied",
 };
 function model_table_status(model) {
-    if (model.verdict !== "applied")
-        return STATUS[model.verdict];
-    const action = model.entry.action;
-    return action === "zero-downtime"
-        ? "✅ swapped"
-        : action === "create"
-            ? "✅ created"
-            : "✅ recreated";
+    switch (model.verdict) {
+        case "invalid":
+            return model.problem || model.entry.problems.length === 0 ? "❌ invalid SQL" : "❌ refused";
+        case "applied":
+            switch (model.entry.action) {
+                case "zero-downtime":
+                    return "✅ swapped";
+                case "create":
+                    return "✅ created";
+                case "in-place":
+                    return "✅ completed";
+                default:
+                    return "✅ recreated";
+            }
+        default:
+            return STATUS[model.verdict];
+    }
 }
 const WHY_LIMIT = 40;
 /** "SQL changed; config indexes changed" → "SQL, config indexes". */
@@ -41125,6 +42685,16 @@ function parseVars(input, raw) {
     }
     return value;
 }
+/** libpq's sslmode values (node-postgres also takes no-verify). */
+const SSL_MODES = [
+    "disable",
+    "allow",
+    "prefer",
+    "require",
+    "verify-ca",
+    "verify-full",
+    "no-verify",
+];
 /**
  * Accepts only postgres:// and postgresql:// URLs. The message never repeats the URL itself,
  * since a malformed URL may still carry a password.
@@ -41142,6 +42712,10 @@ function parseDatabaseUrl(input, raw) {
     }
     if (url.hostname === "") {
         throw new SettingsError(input, "has no host. Expected postgres://user:password@host:4566/dev.");
+    }
+    const sslmode = url.searchParams.get("sslmode");
+    if (sslmode !== null && !SSL_MODES.includes(sslmode)) {
+        throw new SettingsError(input, `has sslmode=${sslmode.slice(0, 20)}, which is not an sslmode: use one of ${SSL_MODES.join(", ")} (the rest of the URL is not shown).`);
     }
     return url;
 }
@@ -41339,6 +42913,7 @@ const settingsSchema = object({
     waitTimeoutMs: schemas_number().int().positive(),
     schema: identifierSchema.optional(),
     olderThanMs: schemas_number().int().nonnegative(),
+    staleLockAfterMs: schemas_number().int().nonnegative(),
     comment: schemas_boolean(),
     githubToken: schemas_string().optional(),
     environment: schemas_string().optional(),
@@ -41377,6 +42952,7 @@ function buildSettings(read, context) {
         waitTimeoutMs,
         schema: settings_optional(read("schema")),
         olderThanMs: parseDuration("older-than", withDefault(read("older-than"), "0")),
+        staleLockAfterMs: parseDuration("stale-lock-after", withDefault(read("stale-lock-after"), "6h")),
         comment: parseBoolean("comment", withDefault(read("comment"), "true")),
         githubToken: settings_optional(read("github-token")),
         environment: settings_optional(read("environment")),
@@ -41446,6 +43022,7 @@ Options take the action's input names, e.g.:
   --wait-timeout 2h      --json (print the plan as JSON)
   --schema NAME          --older-than 7d        --dry-run (cleanup)
   --environment NAME     (named in the report's title)
+  --stale-lock-after 6h  (a deploy lock older than this is released)
 `;
 const COMMANDS = ["plan", "deploy", "list", "cleanup"];
 const INPUT_NAMES = [
@@ -41465,6 +43042,7 @@ const INPUT_NAMES = [
     "schema",
     "older-than",
     "environment",
+    "stale-lock-after",
 ];
 async function main(argv) {
     const { positionals, values } = (0,external_node_util_namespaceObject.parseArgs)({
@@ -41519,8 +43097,12 @@ async function main(argv) {
         const where = `${failure.file}${failure.line ? `:${failure.line}` : ""}`;
         process.stderr.write(`error: ${where}: model ${failure.model} cannot be built: ${failure.message}\n`);
     }
-    const invalid = (result.validation?.problems.length ?? 0) > 0;
-    return invalid || result.outcome?.failed || result.plan.failed.length > 0 ? 1 : 0;
+    for (const problem of result.blocking) {
+        process.stderr.write(`error: ${problem.file ? `${problem.file}: ` : ""}${problem.message}\n`);
+    }
+    return result.blocking.length > 0 || result.outcome?.failed || result.plan.failed.length > 0
+        ? 1
+        : 0;
 }
 /**
  * Exits once everything written has reached the reader: stdout and stderr are asynchronous when

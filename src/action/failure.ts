@@ -21,7 +21,7 @@ export function reportFailure(error: unknown): void {
       });
     }
     core.setFailed(
-      `${issues.length} problem(s) in the dbt project; nothing was deployed (no DDL was issued).`,
+      `${issues.length} problem(s) found before any DDL (see the annotations); nothing was deployed.`,
     );
     return;
   }

@@ -28,8 +28,16 @@ export async function resolveBaseRevision(repoRoot: string, ref: string): Promis
     if (!(error instanceof GitCommandError)) throw error;
     const shallow =
       (await git(repoRoot, ["rev-parse", "--is-shallow-repository"])).trim() === "true";
+    if (!shallow) {
+      // A complete clone lacks it only when the push rewrote history: no fetch brings it back.
+      throw new BaseRevisionError(
+        `The base revision ${ref} is not in this clone, which is complete (not shallow): the push ` +
+          "replaced it (a force-push), so no fetch brings it back. Set `base-ref` to the revision " +
+          "last deployed, or `models` (names, `name+` or `all`) to choose what to deploy.",
+      );
+    }
     throw new BaseRevisionError(
-      `The base revision ${ref} is not in this clone${shallow ? " (it is a shallow clone)" : ""}. ` +
+      `The base revision ${ref} is not in this clone (it is a shallow clone). ` +
         "Set `fetch-depth: 0` in the actions/checkout step (with: fetch-depth: 0) so the base " +
         "commit is fetched, or fetch it before this step (git fetch origin <base>).",
     );

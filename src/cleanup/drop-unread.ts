@@ -11,6 +11,23 @@ export interface KeptTemp {
   readers: Reader[];
   /** Why it is still there when no reader is the reason, e.g. the DROP failed. */
   error?: string;
+  /** Kept on purpose though nothing reads it: still being created, or not the object planned. */
+  note?: string;
+}
+
+/** A temporary MV to drop if nothing reads it, and only while its name has this id. */
+export interface SweepCandidate {
+  relation: QualifiedName;
+  /** Absent: whatever id the name has in the catalog read right before the sweep. */
+  id?: number;
+}
+
+/** DROP of an MV still being created cancels its job (src/frontend/src/handler/drop_mv.rs @v2.2.0). */
+export function creatingNote(progress: string | undefined): string {
+  return (
+    `still being created by a background job${progress ? ` (${progress})` : ""}: a DROP would ` +
+    "cancel its build, so it is left alone"
+  );
 }
 
 export interface DropResult {
@@ -32,10 +49,28 @@ function readersOf(catalog: CatalogSnapshot, id: number, gone: Set<number>): Rea
  * pass frees nothing more, so a chain of temporary MVs drains leaf first. The rest are kept,
  * each with what still reads it.
  */
-export function planSweep(catalog: CatalogSnapshot, candidates: QualifiedName[]): DropResult {
-  const present = candidates.flatMap((relation) => {
+export function planSweep(catalog: CatalogSnapshot, candidates: SweepCandidate[]): DropResult {
+  const held: KeptTemp[] = [];
+  const present = candidates.flatMap(({ relation, id }) => {
     const found = catalog.find(relation.schema, relation.identifier);
-    return found ? [{ relation, id: found.id }] : [];
+    if (!found) return [];
+    if (id !== undefined && found.id !== id) {
+      held.push({
+        relation,
+        readers: [],
+        note: `its name now belongs to another object (id ${found.id}, not ${id}), which this run did not plan to drop`,
+      });
+      return [];
+    }
+    if (catalog.isCreating(found.id)) {
+      held.push({
+        relation,
+        readers: readersOf(catalog, found.id, new Set()),
+        note: creatingNote(catalog.creatingJob(found.id)?.progress),
+      });
+      return [];
+    }
+    return [{ relation, id: found.id }];
   });
   const gone = new Set<number>();
   const dropped: QualifiedName[] = [];
@@ -55,7 +90,7 @@ export function planSweep(catalog: CatalogSnapshot, candidates: QualifiedName[])
       relation: candidate.relation,
       readers: readersOf(catalog, candidate.id, gone),
     }));
-  return { dropped, kept };
+  return { dropped, kept: [...held, ...kept] };
 }
 
 /**
@@ -66,14 +101,18 @@ export function planSweep(catalog: CatalogSnapshot, candidates: QualifiedName[])
  */
 export async function dropUnreadTemps(
   session: RisingWaveSession,
-  candidates: QualifiedName[],
+  candidates: SweepCandidate[],
   logger: Logger,
   announce: (relation: QualifiedName) => string,
 ): Promise<DropResult> {
   if (candidates.length === 0) return { dropped: [], kept: [] };
-  const sweep = planSweep(await session.catalog(), candidates);
+  const catalog = await session.catalog();
+  const sweep = planSweep(catalog, candidates);
   const dropped: QualifiedName[] = [];
   const failed = new Map<string, string>();
+  const notes = new Map(
+    sweep.kept.flatMap((kept) => (kept.note ? [[key(kept.relation), kept.note] as const] : [])),
+  );
   let lost: string | undefined;
   for (const relation of sweep.dropped) {
     const drop = `${dropMaterializedView(relation)};`;
@@ -81,8 +120,23 @@ export async function dropUnreadTemps(
       failed.set(key(relation), `not attempted: the connection was lost before (${lost})`);
       continue;
     }
-    logger.info(announce(relation));
     try {
+      // Right before the DROP: still the object the sweep planned for, and still not creating.
+      const planned = catalog.find(relation.schema, relation.identifier)?.id;
+      const now = await session.materializedView(relation.schema, relation.identifier);
+      if (!now) continue;
+      if (now.id !== planned) {
+        notes.set(
+          key(relation),
+          `its name now belongs to another object (id ${now.id}), not the one planned`,
+        );
+        continue;
+      }
+      if (now.status === "Creating") {
+        notes.set(key(relation), creatingNote(undefined));
+        continue;
+      }
+      logger.info(announce(relation));
       await session.execute(dropMaterializedView(relation));
       dropped.push(relation);
     } catch (error) {
@@ -106,9 +160,9 @@ export async function dropUnreadTemps(
       }
     }
   }
-  const remaining = candidates.filter(
-    (relation) => !dropped.some((done) => key(done) === key(relation)),
-  );
+  const remaining = candidates
+    .map((candidate) => candidate.relation)
+    .filter((relation) => !dropped.some((done) => key(done) === key(relation)));
   // Without a connection, what the sweep saw before the DROPs is the best knowledge there is.
   const fromSweep = (): KeptTemp[] =>
     remaining.flatMap((relation) => {
@@ -117,6 +171,10 @@ export async function dropUnreadTemps(
       if (seen) return [{ ...seen, error }];
       return error === undefined ? [] : [{ relation, readers: [], error }];
     });
+  const withNote = (temp: KeptTemp): KeptTemp => {
+    const note = notes.get(key(temp.relation));
+    return note ? { ...temp, note } : temp;
+  };
   let kept: KeptTemp[];
   try {
     kept =
@@ -129,7 +187,7 @@ export async function dropUnreadTemps(
   } catch {
     kept = fromSweep();
   }
-  return { dropped, kept };
+  return { dropped, kept: kept.map(withNote) };
 }
 
 /** The temporary MVs that still exist among `relations`, each with what reads it; one catalog read. */

@@ -5,6 +5,9 @@ import type { QualifiedName } from "../sql/quote.js";
 
 export interface TempMv {
   relation: QualifiedName;
+  id: number;
+  /** Its job is still running (rw_ddl_progress, or status 'Creating' on 2.8+): never dropped. */
+  creating: boolean;
   /** The MV it was made for (the name before the temporary-name marker). */
   replaced: string;
   createdAt: Date;
@@ -27,6 +30,8 @@ export function findTempMvs(catalog: CatalogSnapshot, now: Date, schema?: string
       return [
         {
           relation: { schema: relation.schema, identifier: relation.name },
+          id: relation.id,
+          creating: catalog.isCreating(relation.id),
           replaced: parts.baseName,
           createdAt: parts.createdAt,
           ageMs: now.getTime() - parts.createdAt.getTime(),

@@ -1,5 +1,7 @@
 import type { Logger } from "../log/logger.js";
-import { hasCredentials } from "../deploy/run-deploy.js";
+import { hasCredentials, lockHolderOf } from "../deploy/run-deploy.js";
+import { acquireDeployLock, type DeployLock } from "../lock/deploy-lock.js";
+import type { LockHolder } from "../lock/holder.js";
 import { openDatabase } from "../risingwave/open.js";
 import type { Settings } from "../settings/settings.js";
 import { displayName, quoteQualified } from "../sql/quote.js";
@@ -26,6 +28,7 @@ export async function runCleanup(
   logger: Logger,
   env: Record<string, string | undefined>,
   now = new Date(),
+  lockHolder: LockHolder = lockHolderOf(env),
 ): Promise<CleanupResult> {
   if (!hasCredentials(settings, env)) {
     throw new Error(
@@ -33,7 +36,18 @@ export async function runCleanup(
     );
   }
   const database = await openDatabase(settings.databaseUrl, logger);
+  let lock: DeployLock | undefined;
   try {
+    // A sweep takes the deploy lock too: a running deploy's finished-but-not-yet-swapped temp
+    // MV has no readers, and must not be swept from under it.
+    if (!settings.dryRun) {
+      lock = await acquireDeployLock(database.writer(), {
+        schema: settings.targetSchema,
+        holder: lockHolder,
+        staleAfterMs: settings.staleLockAfterMs,
+        logger,
+      });
+    }
     const found = findTempMvs(await database.reader.catalog(), now, settings.schema);
     const candidates = found.filter((temp) => temp.ageMs >= settings.olderThanMs);
     const young = found.filter((temp) => !candidates.includes(temp));
@@ -44,13 +58,15 @@ export async function runCleanup(
     for (const temp of found) {
       logger.info(
         `  ${displayName(temp.relation)}: replaced ${temp.replaced}, age ${formatAge(temp.ageMs)}, ` +
-          (temp.readers.length > 0
-            ? `read by ${describeReaders(temp.readers)}`
-            : "nothing reads it"),
+          (temp.creating
+            ? "still being created"
+            : temp.readers.length > 0
+              ? `read by ${describeReaders(temp.readers)}`
+              : "nothing reads it"),
       );
     }
 
-    const relations = candidates.map((temp) => temp.relation);
+    const relations = candidates.map((temp) => ({ relation: temp.relation, id: temp.id }));
     const sweep = settings.dryRun
       ? planSweep(await database.reader.catalog(), relations)
       : await dropUnreadTemps(
@@ -79,12 +95,16 @@ export async function runCleanup(
         logger.info(`Would drop: ${quoteQualified(temp.relation)}`);
     }
     for (const kept of result.kept) {
-      logger.info(
-        `Preserving ${quoteQualified(kept.relation)}: ${kept.error ? `DROP failed: ${kept.error}` : `still read by ${describeReaders(kept.readers)}`}`,
-      );
+      const why = kept.error
+        ? `DROP failed: ${kept.error}`
+        : (kept.note ?? `still read by ${describeReaders(kept.readers)}`);
+      logger.info(`Preserving ${quoteQualified(kept.relation)}: ${why}`);
     }
     return result;
   } finally {
+    await lock?.release(database.writer(), async () =>
+      (await openDatabase(settings.databaseUrl, logger)).writer(),
+    );
     await database.close();
   }
 }

@@ -4,14 +4,21 @@ import type { Logger } from "../log/logger.js";
 import { dropMaterializedView } from "../plan/ddl.js";
 import type { Plan, PlannedModel, PlanStep } from "../plan/types.js";
 import { BackfillError, waitForBackfill } from "../risingwave/backfill.js";
+import type { CatalogSnapshot } from "../risingwave/catalog.js";
 import { errorText, isConnectionLoss } from "../risingwave/errors.js";
-import type { RisingWaveSession } from "../risingwave/session.js";
+import { StatementTimeoutError, type RisingWaveSession } from "../risingwave/session.js";
 import { displayName, quoteQualified, type QualifiedName } from "../sql/quote.js";
+import { CreatedObjects, dropIfPermitted, NotOursError } from "./created-objects.js";
 import type { DeployOutcome, ModelOutcome } from "./outcome.js";
+import { checkBeforeSwap, SwapRefused } from "./swap-guard.js";
 
 export interface ExecuteOptions {
   waitTimeoutMs: number;
   pollIntervalMs: number;
+  /** The snapshot the plan was made from: an id in it was not created by this run. */
+  catalog: CatalogSnapshot;
+  /** Whether this run still holds the deploy lock; checked right before each SWAP. */
+  stillLocked?: () => Promise<boolean>;
 }
 
 class StepFailure extends Error {
@@ -28,12 +35,18 @@ function lostConnectionAt(error: unknown): error is StepFailure {
   return (
     error instanceof StepFailure &&
     !(error.original instanceof BackfillError) &&
+    !(error.original instanceof NotOursError) &&
+    !(error.original instanceof SwapRefused) &&
     isConnectionLoss(error.original)
   );
 }
 
-function connectionLossNote(entry: PlannedModel, step: PlanStep["kind"], swapped: boolean): string {
-  const lost = `the connection was lost during ${step}`;
+function connectionLossNote(error: StepFailure, entry: PlannedModel, swapped: boolean): string {
+  const step = error.step.kind;
+  const lost =
+    error.original instanceof StatementTimeoutError
+      ? `${step} got no answer in time and the connection was closed`
+      : `the connection was lost during ${step}`;
   const target = displayName(entry.target);
   if (!entry.temp) return `${lost}: ${target} may or may not have been created; rerun the deploy`;
   const sweep =
@@ -51,9 +64,28 @@ interface ModelRun {
   swapped: boolean;
 }
 
+/** Statements that may run as long as a backfill: bounded by wait-timeout, not the short default. */
+const LONG_STEPS = new Set<PlanStep["kind"]>(["create", "create-index", "pre-hook", "post-hook"]);
+
+/** Steps that name the MV just waited for, which RisingWave may briefly not find yet (< 3.0). */
+const USES_NEW_MV = new Set<PlanStep["kind"]>([
+  "create-index",
+  "grant",
+  "comment",
+  "set-owner",
+  "swap",
+]);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const isAlreadyExists = (error: unknown) =>
+  /already exists|with name \S+ exists/i.test(errorText(error));
+
 /**
  * Runs a plan (DESIGN 2.3 and 2.5): the only code that issues DDL. Fail fast: after a model
- * fails, no new model is started; what each failure left behind is stated in its outcome.
+ * fails, no new model is started; what each failure left behind is stated in its outcome. A
+ * DROP is issued only for what the plan's mayDrop allows, and only while the name has the id it
+ * allows (CreatedObjects).
  */
 export async function executePlan(
   plan: Plan,
@@ -69,8 +101,9 @@ export async function executePlan(
     droppedTemps: [],
     failed: false,
   };
+  const created = new CreatedObjects(options.catalog);
 
-  const runStep = async (step: PlanStep, entry: PlannedModel) => {
+  const runStep = async (step: PlanStep, entry: PlannedModel, afterWait: boolean) => {
     try {
       if (step.kind === "wait-backfill") {
         await waitForBackfill(
@@ -80,12 +113,34 @@ export async function executePlan(
             label: entry.model,
             timeoutMs: options.waitTimeoutMs,
             pollIntervalMs: options.pollIntervalMs,
+            onId: (id) => created.record(step.relation, id),
           },
           logger,
         );
-      } else {
-        logger.info(`> ${step.sql}`);
-        await session.execute(step.sql);
+        return;
+      }
+      if (step.kind === "swap") {
+        await checkBeforeSwap(session, entry, created, options.stillLocked);
+      }
+      logger.info(`> ${step.sql}`);
+      const timeoutMs = LONG_STEPS.has(step.kind) ? options.waitTimeoutMs : undefined;
+      for (let retry = 0; ; retry++) {
+        try {
+          await session.execute(step.sql, { timeoutMs });
+          return;
+        } catch (error) {
+          // Before 3.0 the frontend may learn that the MV is created a moment after meta says so
+          // (rw-sql-audit.md 2.4): "not found" right after the wait means "not yet".
+          const early =
+            afterWait &&
+            USES_NEW_MV.has(step.kind) &&
+            !session.supports(3, 0) &&
+            !isConnectionLoss(error) &&
+            /not found/i.test(errorText(error));
+          if (!early || retry >= 3) throw error;
+          logger.info(`${entry.model}: not visible yet (${errorText(error)}); retrying.`);
+          await sleep(options.pollIntervalMs);
+        }
       }
     } catch (error) {
       throw new StepFailure(step, error);
@@ -93,25 +148,41 @@ export async function executePlan(
   };
 
   // Full refresh drops leaf-first before anything is created root-first; the plan already
-  // refused any drop that something outside the refreshed set depends on.
+  // refused any drop that something outside the refreshed set depends on, and every definition
+  // of the set was validated before this point.
   const refreshDrops = plan.models.flatMap((entry) =>
     entry.steps.filter((step) => step.kind === "drop-for-refresh").map((step) => ({ entry, step })),
   );
   const dropped = new Set<string>();
   for (const { entry, step } of refreshDrops.reverse()) {
-    try {
-      await runStep(step, entry);
-      dropped.add(entry.model);
-    } catch (error) {
+    const fail = (error: string, note: string) => {
       outcome.failed = true;
       outcome.models.push({
         model: entry.model,
         file: entry.file,
         action: entry.action,
         status: "failed",
-        error: errorText(error),
-        note: "it was not dropped and is unchanged; no further MV was dropped",
+        error,
+        note,
       });
+    };
+    try {
+      const result = await dropIfPermitted(
+        session,
+        step.relation,
+        created.permittedIds(entry, step.relation),
+        logger,
+      );
+      if (result === "refused") {
+        fail(
+          `${displayName(step.relation)} changed since the plan (another deploy or a colleague replaced it)`,
+          "it was not dropped; no further MV was dropped",
+        );
+        break;
+      }
+      dropped.add(entry.model);
+    } catch (error) {
+      fail(errorText(error), "it was not dropped and is unchanged; no further MV was dropped");
       break;
     }
   }
@@ -142,7 +213,7 @@ export async function executePlan(
     }
     const run = await logger.group(
       `${entry.model}: ${entry.action} ${displayName(entry.target)}`,
-      () => deployModel(entry, session, logger, runStep),
+      () => deployModel(entry, session, logger, runStep, created),
     );
     outcome.models.push(run.outcome);
     if (run.swapped) outcome.swapped.push(entry.target);
@@ -152,7 +223,7 @@ export async function executePlan(
         file: entry.file,
         title: `Deploy of ${entry.model} failed`,
       });
-    } else if (entry.action !== "zero-downtime") {
+    } else if (entry.action === "create" || entry.action === "full-refresh") {
       outcome.created.push(entry.target);
     }
   }
@@ -182,7 +253,8 @@ async function deployModel(
   entry: PlannedModel,
   session: RisingWaveSession,
   logger: Logger,
-  runStep: (step: PlanStep, entry: PlannedModel) => Promise<void>,
+  runStep: (step: PlanStep, entry: PlannedModel, afterWait: boolean) => Promise<void>,
+  created: CreatedObjects,
 ): Promise<ModelRun> {
   const started = Date.now();
   const base = { model: entry.model, file: entry.file, action: entry.action };
@@ -190,13 +262,13 @@ async function deployModel(
     logger.info("Using zero downtime rebuild with SWAP for materialized view update.");
   }
   let swapped = false;
-  let created = false;
+  let waited = false;
   try {
     for (const step of entry.steps) {
       if (step.kind === "drop-for-refresh" || step.kind === "cleanup") continue;
-      await runStep(step, entry);
+      await runStep(step, entry, waited);
       if (step.kind === "swap") swapped = true;
-      if (step.kind === "wait-backfill") created = true;
+      if (step.kind === "wait-backfill") waited = true;
     }
     return { swapped, outcome: { ...base, status: "applied", durationMs: Date.now() - started } };
   } catch (error) {
@@ -213,50 +285,59 @@ async function deployModel(
         note,
       },
     });
-    if (lostConnectionAt(error)) return failed(connectionLossNote(entry, error.step.kind, swapped));
+    if (lostConnectionAt(error)) return failed(connectionLossNote(error, entry, swapped));
+    const original = error instanceof StepFailure ? error.original : error;
+    const removeOurs = async (relation: QualifiedName): Promise<string> => {
+      const id = created.idOf(relation);
+      if (id === undefined) {
+        return isAlreadyExists(original)
+          ? `${quoteQualified(relation)} already existed (another deploy, a colleague or dbt made it) and was left alone`
+          : "nothing was created";
+      }
+      try {
+        const result = await dropIfPermitted(
+          session,
+          relation,
+          created.permittedIds(entry, relation),
+          logger,
+        );
+        if (result === "dropped") return `the MV this run built (id ${id}) was removed`;
+        if (result === "absent") return "nothing of it is left";
+        return `${quoteQualified(relation)} is no longer the MV this run built and was left alone`;
+      } catch (dropError) {
+        logger.warning(`Could not remove ${quoteQualified(relation)}: ${errorText(dropError)}`);
+        return `remove ${quoteQualified(relation)} (id ${id}) by hand`;
+      }
+    };
     if (entry.temp && !swapped) {
-      const removed = await removeQuietly(session, entry.temp, logger);
-      return failed(
-        `the original MV is untouched; ${removed ? "the temporary MV was removed" : `remove ${quoteQualified(entry.temp)} by hand`}`,
-      );
+      return failed(`the original MV is untouched; ${await removeOurs(entry.temp)}`);
     }
     if (swapped) {
       return failed(
         "swapped: the new version is live, the previous one is kept under the temporary name",
       );
     }
-    if (!created) {
-      const removed = await removeQuietly(session, entry.target, logger);
+    if (entry.action === "in-place") {
+      return failed("the MV itself is unchanged; rerun the deploy to apply what is still missing");
+    }
+    if (!waited) {
+      const removed = await removeOurs(entry.target);
       return failed(
-        removed
-          ? "nothing of the new MV was left behind"
-          : `remove ${quoteQualified(entry.target)} by hand`,
+        entry.action === "full-refresh"
+          ? `it was dropped for the full refresh and not created again: ${removed}; ${displayName(entry.target)} does not exist now, rerun the deploy`
+          : removed,
       );
     }
-    return failed("the MV was created; the steps after its creation did not all run");
-  }
-}
-
-/** After a failure, removes what this run created under a name nobody else uses yet. */
-async function removeQuietly(
-  session: RisingWaveSession,
-  relation: QualifiedName,
-  logger: Logger,
-): Promise<boolean> {
-  const sql = dropMaterializedView(relation);
-  logger.info(`> ${sql}`);
-  try {
-    await session.execute(sql);
-    return true;
-  } catch (error) {
-    logger.warning(`Could not remove ${quoteQualified(relation)}: ${errorText(error)}`);
-    return false;
+    return failed(
+      "the MV was created; the steps after its creation did not all run (rerun the deploy to complete them)",
+    );
   }
 }
 
 /**
  * DESIGN 2.3 step 7, run after every model so that rebuilt downstream MVs have let go of the
- * previous upstream versions: immediate cleanup drops a temp only when nothing reads it.
+ * previous upstream versions: immediate cleanup drops a temp only when nothing reads it, and only
+ * while it is still the previous version the plan named.
  */
 async function releaseTemps(
   plan: Plan,
@@ -277,7 +358,7 @@ async function releaseTemps(
 
   const result = await dropUnreadTemps(
     session,
-    toDrop.map((entry) => entry.temp as QualifiedName),
+    toDrop.map((entry) => ({ relation: entry.temp as QualifiedName, id: entry.targetId })),
     logger,
     (relation) =>
       `Immediately cleaning up temporary materialized view: ${quoteQualified(relation)}`,
@@ -288,6 +369,8 @@ async function releaseTemps(
       logger.info(
         `Keeping ${quoteQualified(kept.relation)}: still read by ${describeReaders(kept.readers)}.`,
       );
+    } else if (kept.note) {
+      logger.info(`Keeping ${quoteQualified(kept.relation)}: ${kept.note}.`);
     }
   }
   const preserved = await describeTemps(

@@ -2,16 +2,22 @@ import type { Logger } from "../log/logger.js";
 import { randomUUID } from "node:crypto";
 import { type DatabaseView, loadProject } from "../project/index.js";
 import type { DbtProject, LoadOptions } from "../project/types.js";
+import { hostname } from "node:os";
+import { acquireDeployLock, type DeployLock } from "../lock/deploy-lock.js";
+import { currentHolder, type LockHolder } from "../lock/holder.js";
 import { buildPlan } from "../plan/build-plan.js";
-import type { Plan } from "../plan/types.js";
+import { planToJson } from "../plan/plan-json.js";
+import type { Plan, PlanIssue } from "../plan/types.js";
 import { assumedCatalog, type CatalogSnapshot } from "../risingwave/catalog.js";
 import { type OpenDatabase, openDatabase } from "../risingwave/open.js";
 import { projectEnvironment } from "../security/project-env.js";
 import type { Settings } from "../settings/settings.js";
+import { blockingProblems } from "./blocking-problems.js";
 import { collectRequests, type Requests } from "./requests.js";
 import { executePlan } from "./execute-plan.js";
 import { planTime } from "./plan-clock.js";
 import type { DeployOutcome } from "./outcome.js";
+import { readEvidence } from "./read-evidence.js";
 import { validatePlan, type ValidationResult } from "./validate-plan.js";
 
 export interface DeployRun {
@@ -23,6 +29,8 @@ export interface DeployRun {
   env: Record<string, string | undefined>;
   now?: Date;
   pollIntervalMs?: number;
+  /** Recorded in the deploy lock; defaults to the workflow run, or this host and process. */
+  lockHolder?: LockHolder;
 }
 
 export interface DeployResult {
@@ -31,10 +39,17 @@ export interface DeployResult {
   plan: Plan;
   /** False when no database credentials were given: the plan was made offline. */
   online: boolean;
-  /** Dry run: what EXPLAIN said about each new definition. */
+  /** What EXPLAIN said about each new definition (dry runs and deploys). */
   validation?: ValidationResult;
-  /** Not a dry run: what was done. */
+  /** Found before any DDL; a deploy with any is not started, a dry run reports them. */
+  blocking: PlanIssue[];
+  /** Not a dry run, and nothing blocked it: what was done. */
   outcome?: DeployOutcome;
+}
+
+/** Who this process is, for the deploy lock. */
+export function lockHolderOf(env: Record<string, string | undefined>): LockHolder {
+  return currentHolder(env, () => `rw-zero-downtime on ${hostname()} (pid ${process.pid})`);
 }
 
 export function hasCredentials(
@@ -59,7 +74,7 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
   const database = online ? await openDatabase(settings.databaseUrl, logger) : undefined;
   try {
     const catalog = database ? await database.reader.catalog() : undefined;
-    return await deployWith(run, database, catalog);
+    return await deployWith(run, database && catalog ? { database, catalog } : undefined);
   } finally {
     await database?.close();
   }
@@ -67,8 +82,7 @@ export async function runDeploy(run: DeployRun): Promise<DeployResult> {
 
 async function deployWith(
   run: DeployRun,
-  database: OpenDatabase | undefined,
-  liveCatalog: CatalogSnapshot | undefined,
+  live: { database: OpenDatabase; catalog: CatalogSnapshot } | undefined,
 ): Promise<DeployResult> {
   const { settings, logger } = run;
   const now = run.now ?? (await planTime(run.repoRoot, settings.dryRun));
@@ -81,7 +95,7 @@ async function deployWith(
     fullRefresh: settings.fullRefresh,
     connection: connectionOf(settings, run.env),
     run: { startedAt: now, invocationId: randomUUID() },
-    ...(liveCatalog ? { database: catalogView(liveCatalog) } : {}),
+    ...(live ? { database: catalogView(live.catalog) } : {}),
   };
   const head = await loadProject(load);
   const requests = await collectRequests(
@@ -97,7 +111,7 @@ async function deployWith(
   );
 
   const planOptions = { ...settings, dryRun: settings.dryRun };
-  if (!database || !liveCatalog) {
+  if (!live) {
     logger.warning(
       "No database credentials (pull requests from forks get no secrets): the plan is rendered offline. " +
         "Whether each MV exists, what reads it, and whether the new SQL is valid could not be checked.",
@@ -112,27 +126,71 @@ async function deployWith(
       now,
     });
     announceWarnings(plan, logger);
-    return { head, requests, plan, online: false };
+    return { head, requests, plan, online: false, blocking: blockingProblems(plan, undefined) };
   }
 
-  const plan = buildPlan({
-    project: head,
-    requests: requests.requests,
-    failures: requests.failures,
-    catalog: liveCatalog,
-    options: planOptions,
-    now,
-  });
-  announceWarnings(plan, logger);
-  if (settings.dryRun) {
-    const validation = await validatePlan(plan, database.reader, logger);
-    return { head, requests, plan, online: true, validation };
+  const { database } = live;
+  let lock: DeployLock | undefined;
+  try {
+    const input = {
+      project: head,
+      requests: requests.requests,
+      failures: requests.failures,
+      options: planOptions,
+      now,
+    };
+    const planAgainst = async (catalog: CatalogSnapshot) => {
+      const draft = buildPlan({ ...input, catalog });
+      const evidence = await readEvidence(draft, database.reader, catalog, settings);
+      const plan = buildPlan({ ...input, catalog, evidence });
+      const validation = validatePlan(plan, evidence, logger);
+      return { catalog, evidence, plan, validation, blocking: blockingProblems(plan, validation) };
+    };
+    let planned = await planAgainst(live.catalog);
+    const result = () => ({
+      head,
+      requests,
+      plan: planned.plan,
+      online: true,
+      validation: planned.validation,
+      blocking: planned.blocking,
+    });
+    // Nothing planned (every requested model failed to build) takes no lock and writes nothing.
+    const nothingPlanned = planned.plan.models.length === 0;
+    if (settings.dryRun || planned.blocking.length > 0 || nothingPlanned) {
+      announceWarnings(planned.plan, logger);
+      return result();
+    }
+    // Everything above only read. The lock comes before the first change, and the plan is made
+    // again from a catalog read under it: what another deploy changed meanwhile is seen.
+    lock = await acquireDeployLock(database.writer(), {
+      schema: settings.targetSchema,
+      holder: run.lockHolder ?? lockHolderOf(run.env),
+      staleAfterMs: settings.staleLockAfterMs,
+      logger,
+    });
+    const locked = await database.reader.catalog();
+    const replanned = buildPlan({ ...input, catalog: locked, evidence: planned.evidence });
+    planned =
+      JSON.stringify(planToJson(replanned)) === JSON.stringify(planToJson(planned.plan))
+        ? { ...planned, catalog: locked, plan: replanned }
+        : await planAgainst(locked);
+    announceWarnings(planned.plan, logger);
+    if (planned.blocking.length > 0) return result();
+    const writer = database.writer();
+    const held = lock;
+    const outcome = await executePlan(planned.plan, writer, logger, {
+      waitTimeoutMs: settings.waitTimeoutMs,
+      pollIntervalMs: run.pollIntervalMs ?? 2_000,
+      catalog: planned.catalog,
+      stillLocked: () => held.stillHeld(writer),
+    });
+    return { ...result(), outcome };
+  } finally {
+    await lock?.release(database.writer(), async () =>
+      (await openDatabase(settings.databaseUrl, logger)).writer(),
+    );
   }
-  const outcome = await executePlan(plan, database.writer(), logger, {
-    waitTimeoutMs: settings.waitTimeoutMs,
-    pollIntervalMs: run.pollIntervalMs ?? 2_000,
-  });
-  return { head, requests, plan, online: true, outcome };
 }
 
 /** What templates may know of the connection: `target.database`, `target.user`, … */

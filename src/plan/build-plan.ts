@@ -1,17 +1,24 @@
 import type { DbtProject, ModelNode } from "../project/types.js";
-import { ProjectError, refLine } from "../project/index.js";
-import type { CatalogSnapshot } from "../risingwave/catalog.js";
+import { ProjectError } from "../project/errors.js";
+import { refLine } from "../project/index.js";
+import { HIDDEN_TYPE, type CatalogSnapshot } from "../risingwave/catalog.js";
 import { displayName, type QualifiedName } from "../sql/quote.js";
 import { requireSingleStatement, SqlShapeError } from "../sql/single-statement.js";
+import { carryOver } from "./carry-over.js";
 import * as ddl from "./ddl.js";
 import { decideAction, type ActionOptions } from "./decide-action.js";
+import type { Evidence } from "./evidence.js";
 import {
   fullRefreshSteps,
   initialCreateSteps,
+  inPlaceSteps,
   zeroDowntimeSteps,
   type StepOptions,
 } from "./model-steps.js";
-import { makeTempName } from "./temp-name.js";
+import { permittedDrops } from "./permitted-drops.js";
+import { preflight } from "./preflight.js";
+import { chooseTempName } from "./temp-name.js";
+import { takenNames } from "./taken-names.js";
 import {
   PlanError,
   type Plan,
@@ -42,6 +49,13 @@ export interface PlanInput {
   options: PlanOptions;
   /** Stamps the temporary names. */
   now: Date;
+  /**
+   * EXPLAIN and DESCRIBE answers for this plan's models (see readEvidence). Without them the plan
+   * is a first draft: nothing column-bound is checked and no comment is carried over.
+   */
+  evidence?: Evidence;
+  /** False when planning without a database (its catalog is assumed). */
+  online?: boolean;
 }
 
 const REBUILDS = new Set(["zero-downtime", "full-refresh"]);
@@ -73,6 +87,8 @@ function checkStatements(model: ModelNode, issues: PlanIssue[]): void {
  */
 export function buildPlan(input: PlanInput): Plan {
   const { project, catalog, options } = input;
+  const online = input.online ?? true;
+  const taken = takenNames(catalog);
   const requested = new Map(input.requests.map((request) => [request.model, request.reason]));
   const issues: PlanIssue[] = [];
   const planned: PlannedModel[] = [];
@@ -151,6 +167,8 @@ export function buildPlan(input: PlanInput): Plan {
     if (decision.action !== "skip") checkStatements(model, issues);
 
     const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
+    const check = input.evidence?.definitions.get(name);
+    const described = existing && input.evidence?.described.get(existing.id);
     const entry: PlannedModel = {
       model: name,
       file: model.file,
@@ -164,28 +182,85 @@ export function buildPlan(input: PlanInput): Plan {
       steps: [],
       readers: [],
       warnings: decision.warning ? [decision.warning] : [],
+      ...(existing ? { targetId: existing.id } : {}),
+      carriedOver: [],
+      problems: [],
+      unchecked: [],
+      mayDrop: [],
     };
     if (decision.action === "create") {
-      entry.steps = initialCreateSteps(model, options);
+      entry.steps = initialCreateSteps(model, options, check?.columns);
     } else if (decision.action === "full-refresh") {
-      entry.steps = fullRefreshSteps(model, options);
+      entry.steps = fullRefreshSteps(model, options, check?.columns);
     } else if (decision.action === "zero-downtime" && existing) {
-      entry.temp = {
-        schema: model.relation.schema,
-        identifier: makeTempName(model.relation.identifier, input.now, planned.length),
-      };
-      entry.steps = zeroDowntimeSteps(model, existing, entry.temp, catalog, {
-        ...options,
-        immediateCleanup,
+      const tempName = chooseTempName(model.relation.identifier, input.now, (candidate) =>
+        taken(model.relation.schema, candidate),
+      );
+      if (tempName === undefined) {
+        issues.push({
+          file: model.file,
+          message: `every temporary name for ${displayName(model.relation)} at this moment is taken; deploy again.`,
+        });
+        return;
+      }
+      entry.temp = { schema: model.relation.schema, identifier: tempName };
+      const carried = carryOver({
+        model,
+        existing,
+        temp: entry.temp,
+        catalog,
+        described,
+        newColumns: check?.columns,
       });
+      if (carried.keepPrevious && immediateCleanup) {
+        entry.immediateCleanup = false;
+        carried.warnings.push(
+          `immediate_cleanup is off for this deploy of ${model.name}: its previous version keeps what could not be carried over.`,
+        );
+      }
+      entry.carriedOver = carried.items;
+      entry.warnings.push(...carried.warnings.map((warning) => `${model.name}: ${warning}`));
+      entry.unchecked.push(...carried.unchecked);
+      entry.steps = zeroDowntimeSteps(
+        model,
+        existing,
+        entry.temp,
+        catalog,
+        { ...options, immediateCleanup: entry.immediateCleanup },
+        carried,
+        check?.columns,
+      );
+    } else if (existing && model.isMaterializedView) {
+      const inPlace = inPlaceSteps(model, existing, catalog, described);
+      entry.warnings.push(...inPlace.warnings);
+      if (inPlace.steps.length > 0) {
+        checkStatements(model, issues);
+        entry.action = "in-place";
+        entry.reason = `${decision.reason}; what its config declares and the MV lacks is applied in place`;
+        entry.steps = inPlace.steps;
+      }
     }
+    const found = preflight({
+      model,
+      action: entry.action,
+      existing,
+      catalog,
+      check,
+      described,
+      online,
+      dryRun: options.dryRun,
+    });
+    entry.problems.push(...found.problems);
+    entry.warnings.push(...found.warnings);
+    entry.unchecked.push(...found.unchecked);
+    entry.mayDrop = permittedDrops(entry, existing);
     const schema = model.relation.schema;
     if (entry.steps.length > 0 && !catalog.hasSchema(schema) && !newSchemas.has(schema)) {
       newSchemas.add(schema);
       entry.steps.unshift({ kind: "create-schema", sql: ddl.createSchema(schema) });
     }
     planned.push(entry);
-    if (entry.action !== "skip") deployed.add(name);
+    if (entry.action !== "skip" && entry.action !== "in-place") deployed.add(name);
     if (REBUILDS.has(entry.action)) rebuilt.set(name, entry);
   }
 
@@ -206,18 +281,16 @@ export function buildPlan(input: PlanInput): Plan {
       type: reader.type,
     }));
     if (entry.action === "full-refresh" && outside.length > 0) {
-      issues.push({
-        file: entry.file,
-        message:
-          `Full refresh of ${displayName(entry.target)} refused: ${describeReaders(entry.readers)} ` +
-          "depend on it and are not part of this refresh, and a drop never uses CASCADE. Include them " +
-          `(models: ${entry.model}+), or drop them first.`,
-      });
+      issues.push({ file: entry.file, message: fullRefreshRefusal(entry, outside, project) });
     }
     if (entry.action === "zero-downtime" && entry.temp) {
       for (const reader of entry.readers) {
+        const who =
+          reader.type === HIDDEN_TYPE
+            ? `${reader.name}, which the catalog hides from this user,`
+            : `${reader.type} ${reader.schema}.${reader.name}`;
         const note =
-          `${reader.type} ${reader.schema}.${reader.name} still reads the previous version of ` +
+          `${who} still reads the previous version of ` +
           `${displayName(entry.target)} via ${displayName(entry.temp)}` +
           (reader.type === "sink"
             ? `; recreate the sink on the new MV (REPLACE SINK … FROM ${displayName(entry.target)} on RisingWave 3.1+, or create a new sink and drop the old one).`
@@ -231,8 +304,42 @@ export function buildPlan(input: PlanInput): Plan {
   return { mode: "deploy", dryRun: options.dryRun, models: planned, failed };
 }
 
+/** One line: what blocks the drop, and the one change that gets past it. */
+function fullRefreshRefusal(
+  entry: PlannedModel,
+  outside: { schema: string; name: string; type: string }[],
+  project: DbtProject,
+): string {
+  const readers = describeReaders(outside);
+  const models = [...project.models.values()]
+    .filter((model) =>
+      outside.some(
+        (reader) =>
+          reader.schema === model.relation.schema && reader.name === model.relation.identifier,
+      ),
+    )
+    .map((model) => model.name);
+  const fix =
+    models.length === outside.length
+      ? `add them to the selection (models: ${[entry.model, ...models].join(", ")}) so they are refreshed with it`
+      : models.length > 0
+        ? `add the dbt models among them to the selection (models: ${[entry.model, ...models].join(", ")}) and drop the others by hand first`
+        : "they are not dbt models, so drop them by hand first, or deploy without full-refresh: a zero-downtime rebuild leaves them reading the previous version";
+  return (
+    `Full refresh of ${displayName(entry.target)} refused before any DROP: ${readers} read it and ` +
+    `would block the drop (never CASCADE); ${fix}.`
+  );
+}
+
 export function describeReaders(readers: Reader[]): string {
-  return readers.map((reader) => `${reader.schema}.${reader.name} (${reader.type})`).join(", ");
+  return readers.map(readerName).join(", ");
+}
+
+/** `schema.name (type)`; a reader the catalog hides from this user has only its id. */
+export function readerName(reader: Reader): string {
+  return reader.type === HIDDEN_TYPE
+    ? `${reader.name} (${reader.type})`
+    : `${reader.schema}.${reader.name} (${reader.type})`;
 }
 
 /** Project errors and plan errors both become annotated issues. */

@@ -47,11 +47,30 @@ export function renameIndex(schema: string, from: string, to: string): string {
 
 const PRIVILEGE = /^[A-Za-z]+( [A-Za-z]+)*$/;
 
-export function grant(privilege: string, on: QualifiedName, grantee: string): string {
+export function grant(
+  privilege: string,
+  on: QualifiedName,
+  grantee: string,
+  withGrantOption = false,
+): string {
   if (!PRIVILEGE.test(privilege.trim())) {
     throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
   }
-  return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}`;
+  const option = withGrantOption ? " WITH GRANT OPTION" : "";
+  return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
+}
+
+/** ALTER MATERIALIZED VIEW … OWNER TO (handler/alter_owner.rs, v2.2+). */
+export function setOwner(on: QualifiedName, owner: string): string {
+  return `ALTER MATERIALIZED VIEW ${quoteQualified(on)} OWNER TO ${quoteIdent(owner)}`;
+}
+
+/**
+ * An index rebuilt from the definition RisingWave keeps for it: only the name and the relation
+ * change; `rest` (columns, INCLUDE, DISTRIBUTED BY) is kept as RisingWave wrote it.
+ */
+export function createIndexAs(indexName: string, on: QualifiedName, rest: string): string {
+  return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} ${rest}`;
 }
 
 /** RisingWave comments on an MV only through COMMENT ON TABLE. */

@@ -41,12 +41,18 @@ export function decideAction(
   if (options.zeroDowntime === "all" || model.config.zeroDowntime.enabled) {
     return { action: "zero-downtime", reason: why };
   }
+  const what =
+    why === "new model"
+      ? `new in this change, but ${model.relation.schema}.${model.relation.identifier} already exists ` +
+        "(made by an earlier run that was cut off, by dbt or by hand), and zero_downtime is not " +
+        "enabled, so its definition was left as it is"
+      : `${why}, but zero_downtime is not enabled, so the new definition was not applied`;
   return {
     action: "skip",
     reason: "zero_downtime not enabled",
     warning:
-      `${model.name}: ${why}, but zero_downtime is not enabled, so the new definition was not applied ` +
-      "(RisingWave cannot alter an MV's query). Enable it with zero_downtime={'enabled': true} in the " +
-      "model's config (or the zero-downtime: all input), or deploy with full-refresh: true.",
+      `${model.name}: ${what} (RisingWave cannot alter an MV's query). Enable it with ` +
+      "zero_downtime={'enabled': true} in the model's config (or the zero-downtime: all input), or " +
+      "deploy with full-refresh: true.",
   };
 }

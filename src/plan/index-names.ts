@@ -18,3 +18,18 @@ export function stagedIndexName(tempName: string, index: IndexConfig): string {
 export function retiredIndexName(tempName: string, ordinal: number): string {
   return `__dbt_retired_index_${tempName}_${ordinal}`;
 }
+
+/**
+ * dbt's own indexes of this model: those its config names, and any with dbt-risingwave's
+ * canonical prefix (a config index since removed). The others on the live MV are hand-made.
+ */
+export function isManagedIndex(
+  indexName: string,
+  relationName: string,
+  configured: IndexConfig[],
+): boolean {
+  return (
+    configured.some((index) => canonicalIndexName(relationName, index) === indexName) ||
+    indexName.startsWith(canonicalIndexPrefix(relationName))
+  );
+}

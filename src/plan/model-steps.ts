@@ -1,6 +1,8 @@
 import type { ModelNode } from "../project/types.js";
 import type { CatalogRelation, CatalogSnapshot } from "../risingwave/catalog.js";
+import type { DescribedRelation } from "../risingwave/describe.js";
 import type { QualifiedName } from "../sql/quote.js";
+import { parseAclItem, selectMode, type CarryOver } from "./carry-over.js";
 import * as ddl from "./ddl.js";
 import {
   canonicalIndexName,
@@ -15,8 +17,12 @@ export interface StepOptions {
   backgroundDdl: boolean;
 }
 
-/** The statements that make `on` what the model says: indexes are separate, they need names. */
-function grantsAndComments(model: ModelNode, on: QualifiedName): PlanStep[] {
+/**
+ * The statements that make `on` what the model says: indexes are separate, they need names. A
+ * documented column the new definition lacks gets no comment (preflight warns about it), as dbt
+ * skips it; `columns` undefined means the columns are unknown.
+ */
+function grantsAndComments(model: ModelNode, on: QualifiedName, columns?: string[]): PlanStep[] {
   const steps: PlanStep[] = [];
   for (const [privilege, grantees] of Object.entries(model.config.grants)) {
     for (const grantee of grantees) {
@@ -28,12 +34,12 @@ function grantsAndComments(model: ModelNode, on: QualifiedName): PlanStep[] {
   }
   if (model.config.persistDocs.columns) {
     for (const column of model.columns) {
-      if (column.description) {
-        steps.push({
-          kind: "comment",
-          sql: ddl.commentOnColumn(on, column.name, column.description),
-        });
-      }
+      if (!column.description) continue;
+      if (columns !== undefined && !columns.includes(column.name)) continue;
+      steps.push({
+        kind: "comment",
+        sql: ddl.commentOnColumn(on, column.name, column.description),
+      });
     }
   }
   return steps;
@@ -61,7 +67,11 @@ function createSteps(model: ModelNode, relation: QualifiedName, options: StepOpt
 }
 
 /** Initial creation, and the create half of a full refresh. */
-export function initialCreateSteps(model: ModelNode, options: StepOptions): PlanStep[] {
+export function initialCreateSteps(
+  model: ModelNode,
+  options: StepOptions,
+  columns?: string[],
+): PlanStep[] {
   const target = model.relation;
   return [
     ...createSteps(model, target, options),
@@ -69,14 +79,15 @@ export function initialCreateSteps(model: ModelNode, options: StepOptions): Plan
       kind: "create-index",
       sql: ddl.createIndex(canonicalIndexName(target.identifier, index), target, index),
     })),
-    ...grantsAndComments(model, target),
+    ...grantsAndComments(model, target, columns),
     ...model.hookSql.post.map((sql): PlanStep => ({ kind: "post-hook", sql })),
   ];
 }
 
 /**
  * DESIGN 2.3. Grants and comments go on the temporary MV before the swap rather than after, so
- * the new version is readable by every grantee the moment it carries the name.
+ * the new version is readable by every grantee the moment it carries the name; so do the live
+ * MV's own grants, comments, owner and hand-made indexes (`carried`).
  */
 export function zeroDowntimeSteps(
   model: ModelNode,
@@ -84,6 +95,8 @@ export function zeroDowntimeSteps(
   temp: QualifiedName,
   catalog: CatalogSnapshot,
   options: StepOptions & { immediateCleanup: boolean },
+  carried: CarryOver,
+  columns?: string[],
 ): PlanStep[] {
   const target = model.relation;
   const indexes = model.config.indexes;
@@ -110,7 +123,7 @@ export function zeroDowntimeSteps(
       parseTempName(owner.name)?.baseName === target.identifier;
     return ownTemp ? [index] : [];
   });
-  const retiring = [...onExisting, ...onLeftovers];
+  const retiring = [...onExisting, ...onLeftovers, ...carried.indexes.map((index) => index.live)];
 
   const steps: PlanStep[] = [
     ...createSteps(model, temp, options),
@@ -118,8 +131,10 @@ export function zeroDowntimeSteps(
       kind: "create-index",
       sql: ddl.createIndex(stagedIndexName(temp.identifier, index), temp, index),
     })),
-    ...grantsAndComments(model, temp),
-    { kind: "swap", sql: ddl.swapMaterializedViews(target, temp) },
+    ...grantsAndComments(model, temp, columns),
+    ...carried.steps,
+    ...(carried.ownerStep ? [carried.ownerStep] : []),
+    { kind: "swap", sql: ddl.swapMaterializedViews(target, temp), target, temp },
     ...retiring.map((index, ordinal): PlanStep => ({
       kind: "rename-index",
       sql: ddl.renameIndex(
@@ -136,6 +151,10 @@ export function zeroDowntimeSteps(
         canonicalIndexName(target.identifier, index),
       ),
     })),
+    ...carried.indexes.map((index): PlanStep => ({
+      kind: "rename-index",
+      sql: ddl.renameIndex(target.schema, index.staged, index.live.name),
+    })),
     ...model.hookSql.post.map((sql): PlanStep => ({ kind: "post-hook", sql })),
   ];
   if (options.immediateCleanup) {
@@ -144,13 +163,77 @@ export function zeroDowntimeSteps(
   return steps;
 }
 
-export function fullRefreshSteps(model: ModelNode, options: StepOptions): PlanStep[] {
+export function fullRefreshSteps(
+  model: ModelNode,
+  options: StepOptions,
+  columns?: string[],
+): PlanStep[] {
   return [
     {
       kind: "drop-for-refresh",
       sql: ddl.dropMaterializedView(model.relation),
       relation: model.relation,
     },
-    ...initialCreateSteps(model, options),
+    ...initialCreateSteps(model, options, columns),
   ];
+}
+
+/**
+ * DESIGN 2.6 and issue 11 item 10: an MV that stays (its definition is not rebuilt) still gets
+ * what its config declares and it lacks: a run cut off after the CREATE leaves an MV without
+ * its indexes, grants or comments, and the next run completes it. Only what is missing is
+ * issued; comments only when the live ones are known (`described`).
+ */
+export function inPlaceSteps(
+  model: ModelNode,
+  existing: CatalogRelation,
+  catalog: CatalogSnapshot,
+  described: DescribedRelation | undefined,
+): { steps: PlanStep[]; warnings: string[] } {
+  const target = model.relation;
+  const steps: PlanStep[] = [];
+  const warnings: string[] = [];
+  const present = new Set(catalog.indexesOn(existing.id).map((index) => index.name));
+  for (const index of model.config.indexes) {
+    const name = canonicalIndexName(target.identifier, index);
+    if (present.has(name)) continue;
+    if (catalog.index(target.schema, name) || catalog.find(target.schema, name)) {
+      warnings.push(
+        `${model.name}: index ${target.schema}.${name} of its config exists on another relation; it was not created.`,
+      );
+      continue;
+    }
+    steps.push({ kind: "create-index", sql: ddl.createIndex(name, target, index) });
+  }
+  const readers = new Set(
+    (existing.acl ?? []).flatMap((text) => {
+      const item = parseAclItem(text);
+      return item && selectMode(item) ? [item.grantee] : [];
+    }),
+  );
+  for (const [privilege, grantees] of Object.entries(model.config.grants)) {
+    for (const grantee of grantees) {
+      if (existing.acl !== undefined && readers.has(grantee)) continue;
+      steps.push({ kind: "grant", sql: ddl.grant(privilege, target, grantee) });
+    }
+  }
+  if (described) {
+    const docs = model.config.persistDocs;
+    if (docs.relation && model.description && described.comment !== model.description) {
+      steps.push({ kind: "comment", sql: ddl.commentOnRelation(target, model.description) });
+    }
+    if (docs.columns) {
+      for (const column of model.columns) {
+        if (!column.description || described.columnComments[column.name] === column.description) {
+          continue;
+        }
+        if (!described.columns.includes(column.name)) continue;
+        steps.push({
+          kind: "comment",
+          sql: ddl.commentOnColumn(target, column.name, column.description),
+        });
+      }
+    }
+  }
+  return { steps, warnings };
 }

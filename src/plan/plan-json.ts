@@ -21,6 +21,15 @@ export function planToJson(plan: Plan) {
         type: reader.type,
       })),
       warnings: model.warnings,
+      ...(model.targetId === undefined ? {} : { targetId: model.targetId }),
+      carriedOver: model.carriedOver,
+      problems: model.problems,
+      unchecked: model.unchecked,
+      mayDrop: model.mayDrop.map((drop) => ({
+        relation: displayName(drop.relation),
+        ...(drop.id === undefined ? { createdByThisRun: true } : { id: drop.id }),
+        when: drop.when,
+      })),
     })),
     failed: plan.failed.map((failure) => ({
       model: failure.model,
@@ -29,5 +38,8 @@ export function planToJson(plan: Plan) {
       message: failure.message,
     })),
     warnings: planWarnings(plan),
+    problems: plan.models.flatMap((model) =>
+      model.problems.map((problem) => `${model.model}: ${problem}`),
+    ),
   };
 }

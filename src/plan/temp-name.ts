@@ -18,8 +18,14 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, "0");
 }
 
-/** `micros` (0–999) refines the millisecond clock so two names made in one millisecond still differ. */
+/**
+ * `micros` (0–999) refines the millisecond clock, so the stamp is always six digits and every name
+ * has the form cleanup looks for.
+ */
 export function makeTempName(baseName: string, at: Date, micros = 0): string {
+  if (!Number.isInteger(micros) || micros < 0 || micros > 999) {
+    throw new RangeError(`micros must be 0-999, got ${micros}`);
+  }
   const stamp =
     `${pad(at.getUTCFullYear(), 4)}${pad(at.getUTCMonth() + 1, 2)}${pad(at.getUTCDate(), 2)}` +
     `T${pad(at.getUTCHours(), 2)}${pad(at.getUTCMinutes(), 2)}${pad(at.getUTCSeconds(), 2)}` +
@@ -44,4 +50,22 @@ export function parseTempName(name: string): TempNameParts | undefined {
   );
   if (Number.isNaN(createdAt.getTime()) || baseName === undefined) return undefined;
   return { baseName, createdAt };
+}
+
+/**
+ * The first temporary name for `baseName` at `at` that `taken` does not refuse (a relation or
+ * index of that name exists: they share one namespace per schema). Names of different models
+ * differ by their base name, so only a clash with an existing object moves the stamp; undefined
+ * when all 1,000 names of that millisecond are taken.
+ */
+export function chooseTempName(
+  baseName: string,
+  at: Date,
+  taken: (name: string) => boolean,
+): string | undefined {
+  for (let micros = 0; micros <= 999; micros++) {
+    const name = makeTempName(baseName, at, micros);
+    if (!taken(name)) return name;
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import type { QualifiedName } from "../sql/quote.js";
 
-export type PlanAction = "create" | "zero-downtime" | "full-refresh" | "skip";
+/** `in-place`: the MV stays; missing indexes, grants and comments of its config are applied to it. */
+export type PlanAction = "create" | "zero-downtime" | "full-refresh" | "in-place" | "skip";
 
 /**
  * One step of a model's deployment. Steps run in order, one SQL statement each; `wait-backfill`
@@ -17,7 +18,8 @@ export type PlanStep =
   | { kind: "create-index"; sql: string }
   | { kind: "grant"; sql: string }
   | { kind: "comment"; sql: string }
-  | { kind: "swap"; sql: string }
+  | { kind: "set-owner"; sql: string }
+  | { kind: "swap"; sql: string; target: QualifiedName; temp: QualifiedName }
   | { kind: "rename-index"; sql: string }
   | { kind: "post-hook"; sql: string }
   | { kind: "drop-for-refresh"; sql: string; relation: QualifiedName }
@@ -28,6 +30,21 @@ export interface Reader {
   schema: string;
   name: string;
   type: string;
+}
+
+/** Something the live MV had that dbt's config does not declare, applied to its new version. */
+export interface CarriedItem {
+  kind: "grant" | "owner" | "comment" | "index";
+  /** e.g. `SELECT to bi_reader`, `alice`, `column total`, `ct_total_idx (total)`. */
+  detail: string;
+}
+
+/** A DROP this run may issue: only of this name while it still has this id. */
+export interface PermittedDrop {
+  relation: QualifiedName;
+  /** The id the name must still have; undefined: the id this run gets when it creates the object. */
+  id?: number;
+  when: string;
 }
 
 export interface PlannedModel {
@@ -52,6 +69,16 @@ export interface PlannedModel {
   /** Objects not rebuilt by this plan that keep reading the previous version through the temp name. */
   readers: Reader[];
   warnings: string[];
+  /** The id of the live MV this plan replaces or changes; a different id at deploy time stops it. */
+  targetId?: number;
+  /** What the new version takes over from the live MV beyond the config. */
+  carriedOver: CarriedItem[];
+  /** Found before any DDL; any problem stops the deploy before it starts. */
+  problems: string[];
+  /** What could not be checked before the deploy, and why. */
+  unchecked: string[];
+  /** The only DROPs this model's deployment may issue. */
+  mayDrop: PermittedDrop[];
 }
 
 /** A requested model that cannot be built: it fails its own deploy, and blocks its dependents. */

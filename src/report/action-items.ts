@@ -99,6 +99,18 @@ function skippedItem(facts: ModelFacts, dryRun: boolean): ActionItem {
 function failureItem(facts: ModelFacts): ActionItem {
   const { entry, outcome, problem } = facts;
   const model = code(entry.model);
+  if (!outcome && entry.problems.length > 0 && !problem) {
+    return {
+      severity: "error",
+      subject: entry.model,
+      title: `❌ ${model} (${code(entry.file)}): ${message(entry.problems[0] as string)}`,
+      detail:
+        (entry.problems.length > 1
+          ? `Also: ${entry.problems.slice(1).map(message).join(" ")} `
+          : "") + "Found before any DDL: the deploy stops before it starts until this is fixed.",
+      statements: [],
+    };
+  }
   if (problem) {
     return {
       severity: "error",
@@ -206,6 +218,7 @@ export function actionItems(result: DeployResult, facts: ModelFacts[]): ActionIt
   for (const model of facts) {
     if (model.verdict === "invalid" || model.verdict === "failed") items.push(failureItem(model));
   }
+  items.push(...setProblemItems(result));
   if (!dryRun) {
     const recovery = result.outcome?.failed ? recoveryItem(facts) : undefined;
     if (recovery) items.push(recovery);
@@ -218,4 +231,16 @@ export function actionItems(result: DeployResult, facts: ModelFacts[]): ActionIt
   }
   items.push(...leftInPlaceItems(result));
   return items;
+}
+
+/** Blocking problems that belong to no single model's SQL, e.g. a full refresh that cannot be validated. */
+function setProblemItems(result: DeployResult): ActionItem[] {
+  return result.blocking
+    .filter((issue) => /full refresh refused before any DROP/.test(issue.message))
+    .map((issue) => ({
+      severity: "error",
+      subject: issue.file ?? "full refresh",
+      title: `❌ ${message(issue.message)}`,
+      statements: [],
+    }));
 }

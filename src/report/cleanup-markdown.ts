@@ -25,7 +25,14 @@ export function renderCleanupReport(result: CleanupResult): string {
     lines.push(
       "| Temporary MV | Replaced | Age | Read by |",
       "|---|---|---|---|",
-      ...result.found.map((temp) => row(temp, readerList(temp.readers) || "nothing")),
+      ...result.found.map((temp) =>
+        row(
+          temp,
+          [readerList(temp.readers), temp.creating ? "still being created" : ""]
+            .filter(Boolean)
+            .join("; ") || "nothing",
+        ),
+      ),
       "",
     );
   }
@@ -45,7 +52,9 @@ export function renderCleanupReport(result: CleanupResult): string {
         entry.temp,
         entry.error
           ? `DROP failed: ${text(entry.error)}`
-          : `still read by ${readerList(entry.readers)}`,
+          : entry.note
+            ? text(entry.note)
+            : `still read by ${readerList(entry.readers)}`,
       ),
     ),
     ...result.young.map((temp) => row(temp, "younger than `older-than`")),

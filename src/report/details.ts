@@ -126,6 +126,20 @@ function perModel(result: DeployResult, facts: ModelFacts[]): string[] {
   ];
 }
 
+/**
+ * The plan's own warnings that no action item already carries: readers (their items), and the
+ * reason a model is skipped (its item), are left out.
+ */
+function modelWarnings(facts: ModelFacts[]): string[] {
+  return facts.flatMap((model) =>
+    model.entry.action === "skip"
+      ? []
+      : model.entry.warnings.filter(
+          (warning) => !/ still reads the previous version of /.test(warning),
+        ),
+  );
+}
+
 function otherWarnings(result: DeployResult): string[] {
   const changeSet = result.requests.changeSet;
   // Deleted and renamed models have their own action items; the change set's other findings stay.
@@ -161,7 +175,25 @@ export function detailsSection(result: DeployResult, facts: ModelFacts[], full: 
     }
     lines.push("");
   }
-  const warnings = otherWarnings(result);
+  const carried = facts.filter((model) => model.entry.carriedOver.length > 0);
+  if (carried.length > 0) {
+    lines.push("**Carried over from the live MVs** (not in the dbt config):", "");
+    for (const model of carried) {
+      const items = model.entry.carriedOver.map((item) => `${item.kind} ${item.detail}`);
+      lines.push(`- ${code(model.entry.model)}: ${text(items.join("; "))}`);
+    }
+    lines.push("");
+  }
+  const notChecked = [
+    ...facts.flatMap((model) => model.entry.unchecked.map((note) => [model.entry.model, note])),
+    ...(result.validation?.notes ?? []).map((note) => [note.model, note.message]),
+  ];
+  if (notChecked.length > 0) {
+    lines.push("**Not checked before the deploy:**", "");
+    for (const [model, note] of notChecked) lines.push(`- ${code(model!)}: ${text(note!)}`);
+    lines.push("");
+  }
+  const warnings = [...otherWarnings(result), ...modelWarnings(facts)];
   if (warnings.length > 0) {
     lines.push("**Warnings:**", "", ...warnings.map((warning) => `- ⚠️ ${text(warning)}`), "");
   }

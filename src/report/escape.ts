@@ -1,4 +1,5 @@
 import type { Reader } from "../plan/types.js";
+import { HIDDEN_TYPE } from "../risingwave/catalog.js";
 
 /**
  * Everything a report puts in Markdown passes through one of these, chosen by where it lands:
@@ -56,6 +57,10 @@ export function fence(content: string, language: string): string {
 /** `schema.name` (type), … as the reports list what reads an MV. */
 export function readerList(readers: Reader[]): string {
   return readers
-    .map((reader) => `${code(`${reader.schema}.${reader.name}`)} (${text(reader.type)})`)
+    .map((reader) =>
+      reader.type === HIDDEN_TYPE
+        ? `${text(reader.name)} (${text(reader.type)})`
+        : `${code(`${reader.schema}.${reader.name}`)} (${text(reader.type)})`,
+    )
     .join(", ");
 }

@@ -108,7 +108,9 @@ export function reportVerdict(result: DeployResult, items: ActionItem[]): string
     ? "Deploy plan"
     : result.outcome?.failed
       ? "Deploy failed"
-      : "Deployed";
+      : !result.outcome && result.blocking.length > 0
+        ? "Not deployed"
+        : "Deployed";
   return `${icon} ${what}`;
 }
 

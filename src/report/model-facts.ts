@@ -54,6 +54,7 @@ function verdictOf(
   unchecked: boolean,
 ): Verdict {
   if (entry.action === "skip") return "not-applied";
+  if (!result.outcome && entry.problems.length > 0) return "invalid";
   if (result.plan.dryRun) {
     if (problem) return "invalid";
     if (!result.validation) return "offline";

@@ -9,27 +9,37 @@ const ACTION: Record<PlanAction, string> = {
   "zero-downtime": "swap",
   create: "create",
   "full-refresh": "drop + create",
+  "in-place": "complete in place",
   skip: "skip",
 };
 
-const STATUS: Record<Exclude<Verdict, "applied">, string> = {
+const STATUS: Record<Exclude<Verdict, "applied" | "invalid">, string> = {
   valid: "✅ valid",
   unchecked: "⚠️ checked after upstream",
   offline: "not checked (offline)",
-  invalid: "❌ invalid SQL",
   failed: "❌ failed",
   "not-attempted": "⏭️ not attempted",
   "not-applied": "⚠️ not applied",
 };
 
 function status(model: ModelFacts): string {
-  if (model.verdict !== "applied") return STATUS[model.verdict];
-  const action = model.entry.action;
-  return action === "zero-downtime"
-    ? "✅ swapped"
-    : action === "create"
-      ? "✅ created"
-      : "✅ recreated";
+  switch (model.verdict) {
+    case "invalid":
+      return model.problem || model.entry.problems.length === 0 ? "❌ invalid SQL" : "❌ refused";
+    case "applied":
+      switch (model.entry.action) {
+        case "zero-downtime":
+          return "✅ swapped";
+        case "create":
+          return "✅ created";
+        case "in-place":
+          return "✅ completed";
+        default:
+          return "✅ recreated";
+      }
+    default:
+      return STATUS[model.verdict];
+  }
 }
 
 const WHY_LIMIT = 40;

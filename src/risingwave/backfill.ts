@@ -18,6 +18,8 @@ export interface BackfillWait {
   pollIntervalMs: number;
   /** Progress lines are repeated at least this often even when the figure has not moved. */
   quietLogMs?: number;
+  /** Told the MV's id as soon as it is seen, even if the wait then fails. */
+  onId?: (id: number) => void;
 }
 
 /** Polls after this many rounds with neither the MV nor its job in sight conclude the job failed. */
@@ -36,31 +38,56 @@ function jobFor(
   );
 }
 
-function formatProgress(progress: string): string {
-  const value = Number.parseFloat(progress);
-  return Number.isFinite(value) ? `${value.toFixed(1)}%` : progress;
+/**
+ * rw_ddl_progress.progress (calculate_progress, src/meta/src/barrier/progress.rs @v2.2.0 and
+ * @main): `NN.NN% (consumed/total)` for an MV backfill, `N rows consumed` for a source backfill
+ * (no total, so no percentage), and other texts (`Snapshot [..]`, `Unknown`) shown as they are.
+ */
+export function formatProgress(progress: string): string {
+  const percent = /^\s*(\d+(?:\.\d+)?)%/.exec(progress);
+  if (percent) return `${Number(percent[1]).toFixed(1)}%`;
+  const rows = /^\s*(\d+) rows consumed\s*$/.exec(progress);
+  if (rows) return `${Number(rows[1]).toLocaleString("en-US")} rows consumed`;
+  return progress;
 }
 
 /**
- * Waits until the MV exists and has left rw_ddl_progress. A background MV that is still
+ * Waits until RisingWave says the MV is usable, and returns its id: it exists, its job has left
+ * rw_ddl_progress, its status is 'Created' (v2.8+; the status comes from this frontend's own
+ * catalog), and on v3.0+ `WAIT MATERIALIZED VIEW` has returned. A background MV that is still
  * creating cannot be swapped (RisingWave reports it as not found), so this gate is what makes
- * the SWAP safe.
+ * the SWAP safe. Before 2.8 the frontend may learn of the completion a moment after meta does;
+ * the executor retries a "not found" right after the wait for that reason.
  */
 export async function waitForBackfill(
   session: RisingWaveSession,
   wait: BackfillWait,
   logger: Logger,
-): Promise<void> {
+): Promise<number> {
   const started = Date.now();
   const quietLogMs = wait.quietLogMs ?? 30_000;
   let lastLogged = { text: "", at: 0 };
   let vanishedRounds = 0;
+  let seenId: number | undefined;
   for (;;) {
-    const id = await session.materializedViewId(wait.relation.schema, wait.relation.identifier);
+    const state = await session.materializedView(wait.relation.schema, wait.relation.identifier);
+    const id = state?.id;
+    if (id !== undefined && id !== seenId) {
+      seenId = id;
+      wait.onId?.(id);
+    }
     const job = jobFor(await session.creatingJobs(), id, wait.relation);
-    if (id !== undefined && !job) {
-      if (lastLogged.text !== "") logger.info(`${wait.label}: backfill 100.0%, created`);
-      return;
+    const created =
+      state !== undefined && (state.status === undefined || state.status === "Created");
+    if (id !== undefined && !job && created) {
+      if (session.supports(3, 0)) {
+        await session.waitMaterializedView(
+          wait.relation,
+          Math.max(1_000, wait.timeoutMs - (Date.now() - started)),
+        );
+      }
+      if (lastLogged.text !== "") logger.info(`${wait.label}: backfill done, created`);
+      return id;
     }
     if (id === undefined && !job) {
       vanishedRounds++;

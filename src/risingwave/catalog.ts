@@ -13,6 +13,16 @@ export interface CatalogRelation {
   schema: string;
   name: string;
   type: RelationType;
+  /** The owner's user id; unknown when planning offline. */
+  owner?: number;
+  /** RisingWave's acl items, `grantee=<modes>/<grantor>` (rw_relations.acl, v2.2+). */
+  acl?: string[];
+}
+
+export interface CatalogUser {
+  id: number;
+  name: string;
+  isSuper: boolean;
 }
 
 export interface CatalogIndex {
@@ -21,6 +31,8 @@ export interface CatalogIndex {
   name: string;
   /** The relation the index is built on (an index goes along when that relation is dropped). */
   onId: number;
+  /** The CREATE INDEX statement RisingWave keeps (rw_indexes.definition). */
+  definition?: string;
 }
 
 export interface CreatingJob {
@@ -36,12 +48,26 @@ export interface CatalogRows {
   depends: { objid: number; refobjid: number }[];
   indexes: CatalogIndex[];
   creating: CreatingJob[];
+  /** Every user (rw_users is not filtered by privilege); empty offline. */
+  users?: CatalogUser[];
+  /** The session user's name; unknown offline. */
+  currentUser?: string;
+  /** Owner (user id) of each schema, by name. */
+  schemaOwners?: Record<string, number>;
+  /** MVs whose rw_materialized_views.status is 'Creating' (v2.8+; empty before). */
+  creatingMvs?: number[];
   /** Visible columns of every relation, for templates that ask a relation's columns. */
   columns?: { relationId: number; name: string; position: number; dataType: string }[];
 }
 
+/**
+ * From v2.3 the relation catalogs list only what the session user may access, but rw_depend is
+ * not filtered: a reader may have an id and no name. It still counts as a reader.
+ */
+export const HIDDEN_TYPE = "hidden from this user";
+
 function unnamed(id: number): CatalogRelation {
-  return { id, schema: "?", name: `object #${id}`, type: "unknown" };
+  return { id, schema: "?", name: `object #${id}`, type: HIDDEN_TYPE };
 }
 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
@@ -100,19 +126,48 @@ export class CatalogSnapshot {
     return this.rows.creating.find((job) => job.ddlId === id);
   }
 
+  /**
+   * Still being created: a job in rw_ddl_progress, or status 'Creating' (2.8+). DROP of such an
+   * MV cancels its job (src/frontend/src/handler/drop_mv.rs @v2.2.0), so nothing drops it.
+   */
+  isCreating(id: number): boolean {
+    return this.creatingJob(id) !== undefined || (this.rows.creatingMvs ?? []).includes(id);
+  }
+
+  user(id: number | undefined): CatalogUser | undefined {
+    return id === undefined ? undefined : this.rows.users?.find((user) => user.id === id);
+  }
+
+  /** The session user, when the snapshot came from a database. */
+  currentUser(): CatalogUser | undefined {
+    const name = this.rows.currentUser;
+    return name === undefined ? undefined : this.rows.users?.find((user) => user.name === name);
+  }
+
+  schemaOwner(schema: string): number | undefined {
+    return this.rows.schemaOwners?.[schema];
+  }
+
   relationsIn(schemas?: ReadonlySet<string>): CatalogRelation[] {
     return this.rows.relations.filter((relation) => !schemas || schemas.has(relation.schema));
   }
 
   /**
    * Objects that read `id` and would block a DROP without CASCADE. Indexes built on it are not
-   * among them: they go along with it. An id we cannot name still counts, so nothing unknown is
-   * ever dropped from under a reader.
+   * among them: they go along with it. What reads one of those indexes is (RisingWave 2.7+
+   * records MV → index edges and refuses such a drop, src/meta/src/controller/catalog/drop_op.rs
+   * @v2.7.0). An id we cannot name still counts, so nothing unknown is ever dropped from under a
+   * reader.
    */
   dependentsOf(id: number): CatalogRelation[] {
     const ownIndexes = new Set(this.indexesOn(id).map((index) => index.id));
-    return [...(this.readers.get(id) ?? [])]
-      .filter((reader) => !ownIndexes.has(reader))
+    const readers = new Set<number>();
+    for (const reader of this.readers.get(id) ?? []) readers.add(reader);
+    for (const index of ownIndexes) {
+      for (const reader of this.readers.get(index) ?? []) readers.add(reader);
+    }
+    return [...readers]
+      .filter((reader) => !ownIndexes.has(reader) && reader !== id)
       .map((reader) => this.byId.get(reader) ?? unnamed(reader));
   }
 

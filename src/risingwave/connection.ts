@@ -27,17 +27,69 @@ export interface ConnectOptions {
   logger: Logger;
   attempts?: number;
   firstDelayMs?: number;
+  env?: Record<string, string | undefined>;
+}
+
+/** A server that takes the TCP connection and never answers must not hold a run for hours. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+/**
+ * libpq's `connect_timeout` (seconds, in the URL, or PGCONNECT_TIMEOUT): values below 2 count as
+ * 2, as in libpq. 0 (libpq: wait forever) and anything unreadable mean the 30 s default: nothing
+ * here waits forever.
+ */
+export function connectTimeoutMs(
+  url: URL | undefined,
+  env: Record<string, string | undefined> = process.env,
+): number {
+  const raw = url ? url.searchParams.get("connect_timeout") : env.PGCONNECT_TIMEOUT;
+  const seconds = Number(raw ?? "");
+  if (raw === null || raw === undefined || !Number.isFinite(seconds) || seconds <= 0) {
+    return DEFAULT_CONNECT_TIMEOUT_MS;
+  }
+  return Math.max(2, Math.floor(seconds)) * 1000;
 }
 
 function clientConfig(url: URL | undefined): pg.ClientConfig {
-  if (!url) return { application_name: "risingwave-zero-downtime-deploy" };
+  const common = {
+    application_name: "risingwave-zero-downtime-deploy",
+    // A connection that dies without a FIN (a vanished NAT entry, a dead node) is noticed.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+  if (!url) return common;
   // libpq semantics for sslmode (require = encrypt without verifying), which is what a
   // RisingWave URL copied from psql or a cloud console means.
   const parsed = parseConnectionString(url.href, { useLibpqCompat: true });
-  return {
-    ...(parsed as pg.ClientConfig),
-    application_name: "risingwave-zero-downtime-deploy",
-  };
+  return { ...(parsed as pg.ClientConfig), ...common };
+}
+
+/** Closes the socket at once: `end()` waits for a server that may never answer. */
+export function destroyConnection(client: pg.Client): void {
+  const stream = (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection
+    ?.stream;
+  stream?.destroy();
+}
+
+class ConnectTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms / 1000} s`);
+  }
+}
+
+async function connectWithin(client: pg.Client, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      destroyConnection(client);
+      reject(new ConnectTimeout(ms));
+    }, ms);
+  });
+  try {
+    await Promise.race([client.connect(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface ConnectionTarget {
@@ -104,6 +156,7 @@ export async function connect(options: ConnectOptions): Promise<pg.Client> {
   const attempts = options.attempts ?? 4;
   let delay = options.firstDelayMs ?? 500;
   const target = describeTarget(options.url);
+  const timeoutMs = connectTimeoutMs(options.url, options.env);
   let plain = false;
   for (let attempt = 1; ; attempt++) {
     const client = new pg.Client({
@@ -113,10 +166,18 @@ export async function connect(options: ConnectOptions): Promise<pg.Client> {
     // A dropped connection would otherwise crash the process with an unhandled 'error' event.
     client.on("error", () => undefined);
     try {
-      await client.connect();
+      await connectWithin(client, timeoutMs);
       return client;
     } catch (error) {
-      await client.end().catch(() => undefined);
+      if (error instanceof ConnectTimeout) {
+        throw new ConnectionError(
+          `Could not connect to RisingWave at ${target}: the server accepted the connection but did ` +
+            `not complete the connection handshake within ${error.ms / 1000} s (connect_timeout). ` +
+            "Check that host and port are RisingWave's SQL port (4566 by default) and that sslmode " +
+            "suits it; set connect_timeout=<seconds> in database-url to wait longer.",
+        );
+      }
+      destroyConnection(client);
       if (!plain && mayFallBackToPlain(options.url, error)) {
         plain = true;
         attempt--;

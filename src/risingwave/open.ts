@@ -13,16 +13,18 @@ export interface OpenDatabase {
 /** Connects and checks the version before anything else happens, so an old cluster gets no DDL. */
 export async function openDatabase(url: URL | undefined, logger: Logger): Promise<OpenDatabase> {
   const client = await connect({ url, logger });
-  const writer = new RisingWaveSession(client);
+  const probe = new RisingWaveReader(client);
+  let writer: RisingWaveSession;
   try {
-    const version = requireSupportedVersion(await writer.version());
+    const version = requireSupportedVersion(await probe.version());
+    writer = new RisingWaveSession(client, version);
     logger.info(`Connected to RisingWave ${version.text} at ${describeTarget(url)}.`);
   } catch (error) {
-    await writer.close();
+    await probe.close();
     throw error;
   }
   return {
-    reader: new RisingWaveReader(client),
+    reader: new RisingWaveReader(client, writer.risingWaveVersion),
     writer: () => writer,
     close: () => writer.close(),
   };

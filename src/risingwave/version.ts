@@ -27,7 +27,10 @@ export function parseRisingWaveVersion(versionText: string): RisingWaveVersion |
   };
 }
 
-function atLeast(version: RisingWaveVersion, minimum: typeof MINIMUM_VERSION): boolean {
+export function atLeast(
+  version: RisingWaveVersion,
+  minimum: Omit<RisingWaveVersion, "text">,
+): boolean {
   if (version.major !== minimum.major) return version.major > minimum.major;
   if (version.minor !== minimum.minor) return version.minor > minimum.minor;
   return version.patch >= minimum.patch;

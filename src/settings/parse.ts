@@ -71,6 +71,17 @@ export function parseVars(input: string, raw: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** libpq's sslmode values (node-postgres also takes no-verify). */
+const SSL_MODES = [
+  "disable",
+  "allow",
+  "prefer",
+  "require",
+  "verify-ca",
+  "verify-full",
+  "no-verify",
+];
+
 /**
  * Accepts only postgres:// and postgresql:// URLs. The message never repeats the URL itself,
  * since a malformed URL may still carry a password.
@@ -93,6 +104,13 @@ export function parseDatabaseUrl(input: string, raw: string): URL {
   }
   if (url.hostname === "") {
     throw new SettingsError(input, "has no host. Expected postgres://user:password@host:4566/dev.");
+  }
+  const sslmode = url.searchParams.get("sslmode");
+  if (sslmode !== null && !SSL_MODES.includes(sslmode)) {
+    throw new SettingsError(
+      input,
+      `has sslmode=${sslmode.slice(0, 20)}, which is not an sslmode: use one of ${SSL_MODES.join(", ")} (the rest of the URL is not shown).`,
+    );
   }
   return url;
 }

@@ -39,6 +39,7 @@ export const settingsSchema = z.object({
   waitTimeoutMs: z.number().int().positive(),
   schema: identifierSchema.optional(),
   olderThanMs: z.number().int().nonnegative(),
+  staleLockAfterMs: z.number().int().nonnegative(),
   comment: z.boolean(),
   githubToken: z.string().optional(),
   environment: z.string().optional(),
@@ -108,6 +109,10 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
     waitTimeoutMs,
     schema: optional(read("schema")),
     olderThanMs: parseDuration("older-than", withDefault(read("older-than"), "0")),
+    staleLockAfterMs: parseDuration(
+      "stale-lock-after",
+      withDefault(read("stale-lock-after"), "6h"),
+    ),
     comment: parseBoolean("comment", withDefault(read("comment"), "true")),
     githubToken: optional(read("github-token")),
     environment: optional(read("environment")),

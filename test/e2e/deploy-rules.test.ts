@@ -117,7 +117,7 @@ models:
     expect(comments).toEqual({ relation: "Events per kind.", kind: "The event kind." });
   });
 
-  it("leaves the original untouched and no temp MV behind when the new SQL fails to create", async () => {
+  it("refuses new SQL RisingWave rejects before any DDL, leaving the original untouched", async () => {
     repo = createRepo({
       files: {
         "dbt_project.yml": PROJECT,
@@ -134,14 +134,18 @@ models:
       },
       "broken",
     );
+    target.clearStatements();
     const result = await deploy({}, base);
     expect(result.exitCode).toBe(1);
     const failure = result.annotations.find((annotation) => annotation.level === "error");
     expect(failure?.file).toBe("models/kinds.sql");
-    expect(failure?.message).toMatch(/no_such_column/);
-    expect(result.log).toMatch(
-      /Deploy failed: kinds \(models\/kinds\.sql\): create failed: .*no_such_column/,
+    expect(failure?.message).toMatch(
+      /^kinds: RisingWave rejects the new definition: .*no_such_column/,
     );
+    expect(result.log).toContain(
+      "1 problem(s) found before any DDL; see the annotations. Nothing was deployed.",
+    );
+    expect(ddlOf(target.statements())).toEqual([]);
     expect(await relationNames()).toEqual(["events", "kinds"]);
     const rows = await target.query<{ kind: string; n: string }>(
       "SELECT kind, n FROM public.kinds ORDER BY kind",
@@ -203,7 +207,8 @@ models:
     const result = await deploy({ models: "kinds", "full-refresh": "true" });
     expect(result.exitCode).toBe(1);
     expect(result.log).toContain(
-      "Full refresh of public.kinds refused: public.adhoc (materialized view)",
+      "Full refresh of public.kinds refused before any DROP: public.adhoc (materialized view) read it " +
+        "and would block the drop (never CASCADE); they are not dbt models, so drop them by hand first",
     );
     expect(ddlOf(target.statements())).toEqual([]);
     expect(await relationNames()).toEqual(["adhoc", "events", "kinds"]);
@@ -226,7 +231,7 @@ models:
     target.clearStatements();
     const result = await deploy({ models: "kinds+", "full-refresh": "true" });
     expect(result.exitCode, result.log).toBe(0);
-    const ddl = ddlOf(target.statements()).filter((sql) => /^(DROP|CREATE MATERIALIZED)/.test(sql));
+    const ddl = ddlOf(target.statements()).filter((sql) => /^(DROP|CREATE) MATERIALIZED/.test(sql));
     expect(ddl.map((sql) => sql.split(" AS ")[0])).toEqual([
       'DROP MATERIALIZED VIEW IF EXISTS "public"."kind_counts"',
       'DROP MATERIALIZED VIEW IF EXISTS "public"."kinds"',

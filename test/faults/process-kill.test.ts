@@ -14,6 +14,7 @@ import {
   indexes,
   json,
   prepareEpisode,
+  relations,
   startReaders,
   tempMvs,
 } from "./episode.js";
@@ -89,8 +90,13 @@ describe("deploy process killed mid-build", () => {
     expect(await columnsOf(target, "public.kinds")).toEqual(["kind", "n"]);
     expect((await indexes(target))["__dbt_index_kinds_kind"]).toBe("kinds");
     expect(await tempMvs(target)).toEqual(tempLeft ? [{ name: temp, readers: [] }] : []);
+    // The killed run could not release its deploy lock; its next attempt does.
+    expect(await relations(target)).toContain("rw_zero_downtime_deploy_lock");
 
-    await rerunConverges(target, episode);
+    const rerun = await rerunConverges(target, episode);
+    expect(rerun.log).toMatch(
+      /Releasing the deploy lock taken by acme\/\S+ run 9000000001 attempt 1 .*: it was taken by attempt 1 of this workflow run, which is no longer running\./,
+    );
     const { cleanup } = await sweepRemovesLeftovers(target, episode);
     if (tempLeft) expect(json(cleanup.outputs["dropped-temp-mvs"])).toContain(`public.${temp}`);
     readersSawNothing(await readers.stop(), names);

@@ -153,4 +153,34 @@ describe("proxy fault injection", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await tableExists("orphaned")).toBe(false);
   });
+
+  it("an interposer runs harness SQL before the statement reaches the server, or before its reply", async () => {
+    const client = await connect();
+    target.injectFault({
+      when: (sql) => sql.includes("raced"),
+      at: "before-forward",
+      action: {
+        run: async () => void (await target.query("CREATE TABLE public.raced (who text)")),
+      },
+    });
+    const error = await failure(client.query("CREATE TABLE public.raced (id int)"));
+    expect(error?.message).toMatch(/already exists/);
+    expect(await tableExists("raced")).toBe(true);
+
+    const seen: string[] = [];
+    target.injectFault({
+      when: (sql) => sql.includes("watched"),
+      at: "after-forward",
+      action: {
+        run: async (sql) => {
+          seen.push(sql);
+          await target.query("INSERT INTO public.watched VALUES (2)");
+        },
+      },
+    });
+    await client.query("CREATE TABLE public.watched (id int)");
+    expect(seen).toEqual(["CREATE TABLE public.watched (id int)"]);
+    // The hook ran after the server had created the table and before the client heard of it.
+    expect((await client.query("SELECT id FROM public.watched")).rows).toEqual([{ id: 2 }]);
+  });
 });

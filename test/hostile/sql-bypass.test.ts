@@ -127,7 +127,7 @@ describe("hidden second statements through dist/index.js", () => {
         refusal,
       );
     }
-    expect(result.log).toContain(`${expected.size} problem(s) in the dbt project`);
+    expect(result.log).toContain(`${expected.size} problem(s) found before any DDL`);
     // Catalog reads at most, each as a prepared statement; the victim is untouched.
     expect(target.statements().filter((sql) => !/^\s*SELECT\b/i.test(sql))).toEqual([]);
     expect(target.simpleQueryStatements()).toEqual([]);

@@ -177,8 +177,27 @@ describe("buildPlan", () => {
       });
     expect(attempt).toThrow(PlanError);
     expect(attempt).toThrow(
-      /Full refresh of analytics\.orders refused: bi\.dashboard \(materialized view\)/,
+      "Full refresh of analytics.orders refused before any DROP: bi.dashboard (materialized view) " +
+        "read it and would block the drop (never CASCADE); they are not dbt models, so drop them by " +
+        "hand first, or deploy without full-refresh: a zero-downtime rebuild leaves them reading the previous version.",
     );
+  });
+
+  it("names the dbt models to add when those are what read a full-refreshed MV", () => {
+    const orders = model("orders", "select 1");
+    const summary = model("summary", "select 2", {}, { refs: ["orders"] });
+    expect(() =>
+      buildPlan({
+        project: project(orders, summary),
+        requests: [{ model: "orders", reason: "selected" }],
+        catalog: catalog({
+          relations: [mv(1, "orders"), mv(2, "summary")],
+          depends: [{ objid: 2, refobjid: 1 }],
+        }),
+        options: { ...options, fullRefresh: true, rebuildDownstream: false },
+        now,
+      }),
+    ).toThrow(/add them to the selection \(models: orders, summary\)/);
   });
 
   it("full-refreshes a whole chain without CASCADE", () => {

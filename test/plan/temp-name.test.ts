@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeTempName, parseTempName } from "../../src/plan/temp-name.js";
+import { chooseTempName, makeTempName, parseTempName } from "../../src/plan/temp-name.js";
 
 describe("temporary MV names", () => {
   const at = new Date(Date.UTC(2023, 11, 1, 14, 30, 22, 123));
@@ -8,6 +8,24 @@ describe("temporary MV names", () => {
     expect(makeTempName("my_model", at, 456)).toBe(
       "my_model_dbt_zero_down_tmp_20231201T143022_123456Z",
     );
+  });
+
+  it("always has a six-digit stamp that parses back, at any millisecond", () => {
+    const late = new Date(Date.UTC(2026, 4, 5, 5, 5, 5, 999));
+    for (const micros of [0, 1, 500, 999]) {
+      const name = makeTempName("m1000", late, micros);
+      expect(name).toMatch(/_dbt_zero_down_tmp_20260505T050505_999\d{3}Z$/);
+      expect(parseTempName(name)?.baseName).toBe("m1000");
+    }
+    expect(() => makeTempName("m", late, 1000)).toThrow(RangeError);
+  });
+
+  it("moves past names already taken, and gives up only when all 1,000 are", () => {
+    const taken = new Set([makeTempName("orders", at, 0), makeTempName("orders", at, 1)]);
+    expect(chooseTempName("orders", at, (name) => taken.has(name))).toBe(
+      makeTempName("orders", at, 2),
+    );
+    expect(chooseTempName("orders", at, () => true)).toBeUndefined();
   });
 
   it("parses ours and dbt-risingwave's forms", () => {

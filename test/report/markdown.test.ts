@@ -33,7 +33,13 @@ function dryRunOf(modelCount: number, sqlLength: number): DeployResult {
     requests: { requests: [], failures: [], warnings: [] },
     plan,
     online: true,
-    validation: { checked: models.map((node) => node.name), problems: [], unchecked: [] },
+    validation: {
+      checked: models.map((node) => node.name),
+      problems: [],
+      unchecked: [],
+      notes: [],
+    },
+    blocking: [],
   };
 }
 

@@ -118,6 +118,7 @@ function result(plan: Plan, changed: ModelChange[], extra: Partial<DeployResult>
     },
     plan,
     online: true,
+    blocking: [],
     ...extra,
   };
 }
@@ -127,7 +128,7 @@ export function dryRun(): DeployResult {
   const checked = plan.models
     .filter((entry) => entry.action !== "skip")
     .map((entry) => entry.model);
-  return result(plan, changes, { validation: { checked, problems: [], unchecked: [] } });
+  return result(plan, changes, { validation: { checked, problems: [], unchecked: [], notes: [] } });
 }
 
 function outcomeOf(
@@ -264,8 +265,16 @@ export function largeDeploy(count = 200, sqlLines = 12, dryRunToo = false): Depl
     },
     plan,
     online: true,
+    blocking: [],
     ...(dryRunToo
-      ? { validation: { checked: plan.models.map((e) => e.model), problems: [], unchecked: [] } }
+      ? {
+          validation: {
+            checked: plan.models.map((e) => e.model),
+            problems: [],
+            unchecked: [],
+            notes: [],
+          },
+        }
       : { outcome }),
   };
 }
@@ -308,6 +317,12 @@ export function fanOut(downstream: number): DeployResult {
     },
     plan,
     online: true,
-    validation: { checked: plan.models.map((entry) => entry.model), problems: [], unchecked: [] },
+    blocking: [],
+    validation: {
+      checked: plan.models.map((entry) => entry.model),
+      problems: [],
+      unchecked: [],
+      notes: [],
+    },
   };
 }

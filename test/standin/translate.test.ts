@@ -99,20 +99,23 @@ describe("session commands", () => {
   });
 
   test("WAIT and FLUSH become DO blocks", () => {
-    expect(translateQueryText("WAIT")).toMatch(/^DO .*BEGIN NULL; END/);
-    expect(translateQueryText("WAIT MATERIALIZED VIEW s.mv")).toContain(
-      "PERFORM 's.mv'::pg_catalog.regclass;",
-    );
+    expect(translateQueryText("WAIT")).toMatch(/^DO .*FROM rw_standin\.ddl_progress/);
+    const waitMv = translateQueryText("WAIT MATERIALIZED VIEW s.mv");
+    expect(waitMv).toContain("rw_standin.version_at_least(3, 0)");
+    expect(waitMv).toContain("WHILE rw_standin.is_creating('s.mv'::pg_catalog.regclass) LOOP");
     expect(translateQueryText("FLUSH")).toContain("REFRESH MATERIALIZED VIEW");
   });
 });
 
 describe("EXPLAIN CREATE", () => {
   test.each([
-    ["EXPLAIN CREATE MATERIALIZED VIEW mv AS SELECT a FROM t", "EXPLAIN SELECT a FROM t"],
     [
-      "explain (verbose) create materialized view if not exists s.mv as with x as (select 1) select * from x",
-      "EXPLAIN with x as (select 1) select * from x",
+      "EXPLAIN CREATE MATERIALIZED VIEW mv AS SELECT a FROM t",
+      "SELECT * FROM rw_standin.explain_create_mv(NULL, $rw_standin_0$SELECT a FROM t$rw_standin_0$)",
+    ],
+    [
+      'explain (verbose) create materialized view if not exists "S".mv as with x as (select 1) select * from x',
+      "SELECT * FROM rw_standin.explain_create_mv('S', $rw_standin_0$with x as (select 1) select * from x$rw_standin_0$)",
     ],
     [
       "EXPLAIN CREATE SINK k FROM s.mv WITH (connector = 'blackhole')",
@@ -159,15 +162,30 @@ describe("GRANT / REVOKE object kinds", () => {
   test.each([
     ['GRANT SELECT ON MATERIALIZED VIEW "s"."mv" TO "r"', 'GRANT SELECT ON TABLE "s"."mv" TO "r"'],
     ["revoke select on materialized view a, b from r", "revoke select on TABLE a, b from r"],
+    ["GRANT SELECT ON SINK k TO r", "GRANT SELECT ON TABLE k TO r"],
+    ["GRANT ALL ON MATERIALIZED VIEW mv TO r", "GRANT SELECT ON TABLE mv TO r"],
+  ])("%s runs only once the MV is created", (sql, expected) => {
+    const out = translateQueryText(sql);
+    expect(out).toMatch(/^DO .*IF rw_standin\.is_creating\(/s);
+    expect(out).toContain(`EXECUTE $rw_standin_0$${expected}$rw_standin_0$;`);
+  });
+
+  test.each([
     [
       "GRANT SELECT ON ALL MATERIALIZED VIEWS IN SCHEMA s TO r",
       "GRANT SELECT ON ALL TABLES IN SCHEMA s TO r",
     ],
-    ["GRANT SELECT ON SINK k TO r", "GRANT SELECT ON TABLE k TO r"],
     ["GRANT SELECT ON TABLE t TO r", "GRANT SELECT ON TABLE t TO r"],
+    ["GRANT INSERT ON VIEW v TO r", "GRANT INSERT ON TABLE v TO r"],
     ["GRANT r1 TO r2", "GRANT r1 TO r2"],
   ])("%s", (sql, expected) => {
     expect(translateQueryText(sql)).toBe(expected);
+  });
+
+  test("a privilege other than SELECT (or ALL) on an MV is refused as RisingWave refuses it", () => {
+    expect(translateQueryText("GRANT INSERT ON MATERIALIZED VIEW mv TO r")).toContain(
+      "Bind error: Invalid privilege type for the given object.",
+    );
   });
 });
 

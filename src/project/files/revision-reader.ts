@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { git, GitCommandError, readBlobs } from "./git.js";
 
@@ -77,6 +77,19 @@ async function readRevision(repoRoot: string, dir: string, sha: string): Promise
  * faster than the same reads queued on libuv's thread pool, and nothing else runs meanwhile.
  */
 function readWorktree(repoRoot: string, dir: string): ProjectFiles {
+  if (dir === ".." || dir.startsWith("../") || path.isAbsolute(dir)) {
+    throw new Error(
+      `Input \`project-dir\` (${dir}) points outside the repository; set it to the folder, relative ` +
+        "to the repository root, that holds dbt_project.yml.",
+    );
+  }
+  const folder = path.join(repoRoot, dir);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new Error(
+      `Input \`project-dir\` (${dir}) is not a folder of the repository (${folder} does not exist); ` +
+        "set it to the folder, relative to the repository root, that holds dbt_project.yml.",
+    );
+  }
   const paths = listFolder(repoRoot, dir).sort();
   const contents = new Map<string, string>();
   for (const file of paths) {

@@ -14,6 +14,9 @@
 //                   or the reply is delivered delayMs after the server sent it;
 //   after-reply     the client gets the complete reply, then the connection is
 //                   cut (kill), so the next statement finds it gone.
+// An interposer ({ run }) is a hold whose length is the harness's own work: run(sql) (say, "a
+// colleague creates the same MV") is awaited before the statement is forwarded
+// (before-forward) or before its reply is delivered (after-forward).
 // "Killing" closes both sides at once: the client sees the socket close without
 // an error message (node-postgres: "Connection terminated unexpectedly"), the
 // server sees its client go away. Replies are located by ReadyForQuery: each
@@ -48,8 +51,18 @@ export interface RecordedStatement {
 /** Where in a statement's round trip a fault strikes; see the top of this file. */
 export type FaultPoint = "before-forward" | "after-forward" | "after-reply";
 
-/** Cut the connection, or hold the statement (before-forward) or its reply (after-forward). */
-export type FaultAction = "kill-connection" | { delayMs: number };
+/**
+ * Cut the connection, or hold the statement (before-forward) or its reply (after-forward) for
+ * delayMs, or until run(sql) has finished.
+ */
+export type FaultAction =
+  "kill-connection" | { delayMs: number } | { run: (sql: string) => Promise<void> };
+
+function holdFor(action: Exclude<FaultAction, "kill-connection">, sql: string): Promise<void> {
+  if ("delayMs" in action) return new Promise((resolve) => setTimeout(resolve, action.delayMs));
+  // A failing hook is the test's problem, reported by the test; the statement goes on.
+  return action.run(sql).catch(() => undefined);
+}
 
 export interface FaultSpec {
   /**
@@ -310,13 +323,13 @@ export class WireProxy {
         holding = true;
         client.pause();
         fault.fire(sql);
-        setTimeout(() => {
+        void holdFor(action, sql).then(() => {
           holding = false;
           released = true;
           if (client.destroyed) return; // the client went away: the statement never leaves
           client.resume();
           processPending();
-        }, action.delayMs);
+        });
         return false;
       }
       // The reply to this statement ends at the next ReadyForQuery owed after those already owed.
@@ -337,12 +350,12 @@ export class WireProxy {
           fault.fire(sql);
           delaying = true;
           withheld = bytes;
-          setTimeout(() => {
+          void holdFor(action, sql).then(() => {
             delaying = false;
             const held = withheld;
             withheld = [];
             if (client.writable) for (const part of held) client.write(part);
-          }, action.delayMs);
+          });
         },
       };
       return true;

@@ -47,10 +47,20 @@ export interface RisingWaveTarget {
   /** Stand-in: version() reports `PostgreSQL 13.14.0-RisingWave-${version} (standin)`. Real RisingWave: throws. */
   setReportedVersion(version: string): Promise<void>;
   /**
-   * Stand-in: rw_ddl_progress shows a background job building MV `ddlId` at `progress` (e.g.
-   * "42.5%"); `undefined` ends it. Real RisingWave: throws (its jobs are real).
+   * Stand-in: MV `ddlId` behaves as one RisingWave is still creating in the background:
+   * rw_ddl_progress shows its job at `progress` (e.g. "42.5%"), rw_materialized_views.status
+   * says 'Creating' (2.8+), rw_depend leaves out what it reads, SWAP, GRANT, COMMENT and CREATE
+   * INDEX do not find it, and DROP cancels the job. `undefined` ends the job (the MV is
+   * created). `{ listed: false }`: the job has already left rw_ddl_progress but the MV is still
+   * Creating for this frontend. Real RisingWave: throws (its jobs are real).
    */
-  simulateBackfill(ddlId: number, progress: string | undefined): Promise<void>;
+  simulateBackfill(
+    ddlId: number,
+    progress: string | undefined,
+    options?: { listed?: boolean },
+  ): Promise<void>;
+  /** A URL for another user (through the same proxy), e.g. one created with CREATE USER … PASSWORD. */
+  urlFor(user: string, password: string): string;
   close(): Promise<void>;
 }
 
@@ -115,18 +125,25 @@ export async function openTargetOn(upstream: UpstreamInfo): Promise<RisingWaveTa
       }
       await setStandInVersion({ ...upstream.admin, database }, version);
     },
-    simulateBackfill: async (ddlId: number, progress: string | undefined) => {
+    simulateBackfill: async (ddlId, progress, options = {}) => {
       if (upstream.kind !== "standin") {
         throw new Error("simulateBackfill is not supported on real RisingWave (its jobs are real)");
       }
       await pool.query("DELETE FROM rw_standin.ddl_progress WHERE ddl_id = $1", [ddlId]);
       if (progress !== undefined) {
+        // ddl_statement is the CREATE as sent, quoting kept (normalize_sql, handler/mod.rs).
         await pool.query(
-          "INSERT INTO rw_standin.ddl_progress (ddl_id, ddl_statement, progress) VALUES ($1, $2, $3)",
-          [ddlId, `CREATE MATERIALIZED VIEW (job ${ddlId})`, progress],
+          `INSERT INTO rw_standin.ddl_progress (ddl_id, ddl_statement, progress, listed)
+           SELECT $1::bigint, coalesce((SELECT 'CREATE MATERIALIZED VIEW "' || replace(s.name, '"', '""')
+                     || '"."' || replace(m.name, '"', '""') || '" AS ' || substr(m.definition, strpos(m.definition, ' AS ') + 4)
+                   FROM rw_standin.materialized_views m JOIN rw_catalog.rw_schemas s ON s.id = m.schema_id
+                  WHERE m.id = $1::int), 'CREATE MATERIALIZED VIEW (job ' || $1::bigint || ')'), $2, $3`,
+          [ddlId, progress, options.listed ?? true],
         );
       }
     },
+    urlFor: (user: string, password: string) =>
+      `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     close: async () => {
       await pool.end();
       await proxy.close();

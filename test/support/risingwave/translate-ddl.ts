@@ -1,9 +1,53 @@
-// Translations of RisingWave DDL whose PostgreSQL spelling differs: SWAP WITH,
-// the DROP ... CASCADE guard of new clusters, COMMENT ON TABLE for MVs and the
-// object kinds of GRANT/REVOKE.
+// Translations of RisingWave DDL whose PostgreSQL spelling or checks differ: SWAP WITH,
+// the DROP ... CASCADE guard of new clusters, COMMENT ON TABLE for MVs, the object kinds
+// and privilege rules of GRANT/REVOKE, and the refusal of every statement that needs a
+// created MV when the MV named is still being created.
 import { randomBytes } from "node:crypto";
 import { doBlock, dollarQuote, literal, raiseError } from "./plpgsql.js";
-import { isKeyword, nameText, readQualifiedName, type Token } from "./sql-lexer.js";
+import {
+  identifierValue,
+  isKeyword,
+  isSymbol,
+  nameText,
+  readQualifiedName,
+  type QualifiedName,
+  type Token,
+} from "./sql-lexer.js";
+
+function bareName(name: QualifiedName): string {
+  return identifierValue(name.parts[name.parts.length - 1] as Token);
+}
+
+/**
+ * SWAP, GRANT, COMMENT and CREATE INDEX look their MV up with get_created_table_by_name, which
+ * skips MVs whose job is still creating (src/frontend/src/catalog/schema_catalog.rs @v2.2.0), so
+ * such an MV is "not found" (SQLSTATE 42704 from v2.5.0, CatalogError::NotFound in
+ * src/frontend/src/catalog/mod.rs @v2.6.2).
+ */
+export function refuseCreating(name: QualifiedName): string {
+  return (
+    `IF rw_standin.is_creating(${literal(nameText(name))}::pg_catalog.regclass) THEN ` +
+    raiseError(`Catalog error: table not found: ${bareName(name)}`, { code: "42704" }) +
+    " END IF;"
+  );
+}
+
+/**
+ * A non-superuser may swap only objects it owns, both of them (check_swap_rename_privilege,
+ * src/frontend/src/handler/alter_swap_rename.rs @v2.2.0 and @main); the text is RisingWave's
+ * ErrorCode::PermissionDenied.
+ */
+function requireSwapOwner(a: QualifiedName, b: QualifiedName): string {
+  const owner = (name: QualifiedName) =>
+    `(SELECT relowner FROM pg_catalog.pg_class WHERE oid = ${literal(nameText(name))}::pg_catalog.regclass)`;
+  const me = "(SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)";
+  return (
+    `IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) ` +
+    `AND (${owner(a)} <> ${me} OR ${owner(b)} <> ${me}) THEN ` +
+    `RAISE EXCEPTION USING ERRCODE = 'XX000', MESSAGE = 'Permission denied: ' || current_user || ` +
+    `' is not super user and not the owner of the objects.'; END IF;`
+  );
+}
 
 const SWAP_KINDS: Record<string, string> = {
   "materialized view": "MATERIALIZED VIEW",
@@ -45,8 +89,12 @@ export function translateSwap(tokens: Token[]): string | null {
     `IF ${namespaceOf(nameText(a))} IS DISTINCT FROM ${namespaceOf(nameText(b))} THEN ` +
     raiseError("SWAP WITH needs both objects in the same schema", { code: "0A000" }) +
     " END IF;";
+  const createdOnly =
+    kind === "MATERIALIZED VIEW" || kind === "TABLE"
+      ? `${refuseCreating(a)} ${refuseCreating(b)} `
+      : "";
   return doBlock(
-    `${sameSchemaCheck} ` +
+    `${createdOnly}${requireSwapOwner(a, b)} ${sameSchemaCheck} ` +
       `ALTER ${kind} ${nameText(a)} RENAME TO ${scratch}; ` +
       `ALTER ${kind} ${nameText(b)} RENAME TO ${aName.text}; ` +
       `ALTER ${kind} ${scratchQualified} RENAME TO ${bName.text};`,
@@ -107,7 +155,8 @@ export function translateCommentOnTable(tokens: Token[], sql: string): string | 
   if (!name || !isKeyword(tokens[name.next], "is")) return null;
   const value = sql.slice((tokens[name.next + 1] as Token | undefined)?.start ?? sql.length);
   return doBlock(
-    `SELECT CASE relkind WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END ` +
+    `${refuseCreating(name)} ` +
+      `SELECT CASE relkind WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END ` +
       `INTO kind FROM pg_catalog.pg_class WHERE oid = rel; ` +
       `EXECUTE pg_catalog.format('COMMENT ON %s %s IS %s', kind, rel, ${dollarQuote(value)});`,
     `rel pg_catalog.regclass := ${literal(nameText(name))}; kind text;`,
@@ -117,10 +166,14 @@ export function translateCommentOnTable(tokens: Token[], sql: string): string | 
 /**
  * RisingWave grants name the object kind (`ON MATERIALIZED VIEW mv`, `ON SINK s`,
  * `ON ALL MATERIALIZED VIEWS IN SCHEMA x`); PostgreSQL's `ON TABLE` covers every
- * relation kind, MVs and views (and so the stand-in's sinks) included.
+ * relation kind, MVs and views (and so the stand-in's sinks) included. On MVs (and sinks)
+ * RisingWave allows only SELECT, ALL meaning SELECT (check_privilege_type and
+ * ALL_AVAILABLE_MVIEW_MODES, src/frontend/src/user/user_privilege.rs and
+ * src/common/src/acl/mod.rs @v2.2.0 and @main), and the MV must be created.
  */
 export function translateGrantObjects(tokens: Token[], sql: string): string | null {
-  if (!isKeyword(tokens[0], "grant") && !isKeyword(tokens[0], "revoke")) return null;
+  const grant = isKeyword(tokens[0], "grant");
+  if (!grant && !isKeyword(tokens[0], "revoke")) return null;
   const on = tokens.findIndex((t) => isKeyword(t, "on"));
   if (on === -1) return null;
   const all = isKeyword(tokens[on + 1], "all");
@@ -134,7 +187,58 @@ export function translateGrantObjects(tokens: Token[], sql: string): string | nu
     ? ["materialized views", "views", "sinks"].includes(kind)
     : ["materialized view", "view", "sink"].includes(kind);
   if (!known) return null;
+  const readOnly = kind.startsWith("materialized") || kind.startsWith("sink");
+  const privilegesFrom = grant ? 1 : isKeyword(tokens[1], "grant") ? 4 : 1;
+  const privileges = tokens.slice(privilegesFrom, on).filter((t) => !isSymbol(t, ","));
+  const privilegeWords = privileges.map((t) => t.text.toLowerCase());
+  const allPrivileges = privilegeWords[0] === "all";
+  if (readOnly && !allPrivileges && privilegeWords.some((word) => word !== "select")) {
+    return doBlock(
+      raiseError("Bind error: Invalid privilege type for the given object.", { code: "XX000" }),
+    );
+  }
   const start = (tokens[first] as Token).start;
   const end = (tokens[first + words - 1] as Token).end;
-  return `${sql.slice(0, start)}${all ? "TABLES" : "TABLE"}${sql.slice(end)}`;
+  let statement = `${sql.slice(0, start)}${all ? "TABLES" : "TABLE"}${sql.slice(end)}`;
+  if (readOnly && allPrivileges) {
+    const from = (tokens[privilegesFrom] as Token).start;
+    const to = (tokens[on - 1] as Token).end;
+    statement = `${statement.slice(0, from)}SELECT${statement.slice(to)}`;
+  }
+  const object = all ? null : readQualifiedName(tokens, first + words);
+  if (!object || !readOnly) return statement;
+  return doBlock(`${refuseCreating(object)} EXECUTE ${dollarQuote(statement)};`);
+}
+
+/** `CREATE INDEX name ON mv (...)` needs a created MV (resolve_index_schema, handler/create_index.rs). */
+export function translateCreateIndex(tokens: Token[], sql: string): string | null {
+  if (!isKeyword(tokens[0], "create") || !isKeyword(tokens[1], "index")) return null;
+  const onAt = tokens.findIndex((t) => isKeyword(t, "on"));
+  const relation = onAt === -1 ? null : readQualifiedName(tokens, onAt + 1);
+  if (!relation) return null;
+  return doBlock(`${refuseCreating(relation)} EXECUTE ${dollarQuote(sql)};`);
+}
+
+/**
+ * `CREATE SCHEMA IF NOT EXISTS s` of an existing schema is a notice before any privilege check
+ * in RisingWave (handle_create_schema, src/frontend/src/handler/create_schema.rs @v2.6.2);
+ * PostgreSQL checks CREATE on the database first.
+ */
+export function translateCreateSchema(tokens: Token[], sql: string): string | null {
+  if (!isKeyword(tokens[0], "create") || !isKeyword(tokens[1], "schema")) return null;
+  if (
+    !isKeyword(tokens[2], "if") ||
+    !isKeyword(tokens[3], "not") ||
+    !isKeyword(tokens[4], "exists")
+  ) {
+    return null;
+  }
+  const name = readQualifiedName(tokens, 5);
+  if (!name || name.parts.length !== 1) return null;
+  const schema = literal(bareName(name));
+  return doBlock(
+    `IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ${schema}) THEN ` +
+      `RAISE NOTICE 'schema "%" exists, skipping', ${schema}; RETURN; END IF; ` +
+      `EXECUTE ${dollarQuote(sql)};`,
+  );
 }

@@ -54,16 +54,31 @@ export function translateSessionParameter(tokens: Token[]): string | null {
 }
 
 /**
- * `WAIT` waits for background DDL to finish. The stand-in has none (every CREATE
- * completes before it returns), so WAIT only checks that a named MV exists.
+ * `WAIT` waits for background DDL to finish; every CREATE of the stand-in completes before it
+ * returns, so only simulated jobs (rw_standin.ddl_progress) are waited for. `WAIT {TABLE |
+ * MATERIALIZED VIEW | SINK | INDEX} x` arrived in v3.0.0 (parse_wait, src/sqlparser/src/parser.rs
+ * @v3.0.0); it finds creating objects too (get_any_table_by_name, handler/wait.rs).
  */
 export function translateWait(tokens: Token[]): string | null {
   if (!isKeyword(tokens[0], "wait")) return null;
-  if (tokens.length === 1) return doBlock("NULL;");
+  const creating = "EXISTS (SELECT 1 FROM rw_standin.ddl_progress)";
+  if (tokens.length === 1)
+    return doBlock(`WHILE ${creating} LOOP PERFORM pg_catalog.pg_sleep(0.02); END LOOP;`);
   const kindWords = isKeyword(tokens[1], "materialized") ? 2 : 1;
   const name = readQualifiedName(tokens, 1 + kindWords);
   if (!name || name.next !== tokens.length) return null;
-  return doBlock(`PERFORM ${literal(nameText(name))}::pg_catalog.regclass;`);
+  const relation = `${literal(nameText(name))}::pg_catalog.regclass`;
+  return doBlock(
+    `IF NOT rw_standin.version_at_least(3, 0) THEN ` +
+      raiseError(
+        `sql parser error: expected end of statement, found: ${(tokens[1] as Token).text}`,
+        {
+          code: "42601",
+        },
+      ) +
+      ` END IF; ` +
+      `WHILE rw_standin.is_creating(${relation}) LOOP PERFORM pg_catalog.pg_sleep(0.02); END LOOP;`,
+  );
 }
 
 /**
@@ -87,4 +102,12 @@ export function translateFlush(tokens: Token[]): string | null {
       `END LOOP;`,
     "mv integer;",
   );
+}
+
+/** `DESCRIBE x`: RisingWave's rows (rw_standin.describe in catalog.sql). */
+export function translateDescribe(tokens: Token[]): string | null {
+  if (!isKeyword(tokens[0], "describe") && !isKeyword(tokens[0], "desc")) return null;
+  const name = readQualifiedName(tokens, 1);
+  if (!name || name.next !== tokens.length) return null;
+  return `SELECT * FROM rw_standin.describe(${literal(nameText(name))}::pg_catalog.regclass)`;
 }

@@ -2,7 +2,7 @@
 // view over what the sink reads, registered in rw_standin.sinks. That is enough
 // for dependency tracking (rw_depend, DROP without CASCADE refusing) and for the
 // catalog views; nothing is ever delivered anywhere.
-import { doBlock, literal, raiseError } from "./plpgsql.js";
+import { doBlock, dollarQuote, literal, raiseError } from "./plpgsql.js";
 import {
   identifierValue,
   isKeyword,
@@ -137,15 +137,21 @@ export function translateDropSink(tokens: Token[]): string | null {
   );
 }
 
-/** `CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [(columns)] AS query` → query. */
-function materializedViewQuery(tokens: Token[], sql: string, at: number): string | null {
+/** `CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [(columns)] AS query` → its schema and query. */
+function materializedViewQuery(
+  tokens: Token[],
+  sql: string,
+  at: number,
+): { schema: string | null; query: string } | null {
   if (!isKeyword(tokens[at], "create") || !isKeyword(tokens[at + 1], "materialized")) return null;
   if (!isKeyword(tokens[at + 2], "view")) return null;
   const name = readQualifiedName(tokens, skipIfNotExists(tokens, at + 3));
   if (!name) return null;
   const asAt = isSymbol(tokens[name.next], "(") ? matchingParen(tokens, name.next) + 1 : name.next;
   const first = tokens[asAt + 1];
-  return isKeyword(tokens[asAt], "as") && first ? sql.slice(first.start) : null;
+  if (!isKeyword(tokens[asAt], "as") || !first) return null;
+  const schema = name.parts.length > 1 ? (name.parts[name.parts.length - 2] as Token) : null;
+  return { schema: schema ? identifierValue(schema) : null, query: sql.slice(first.start) };
 }
 
 /** `CREATE INDEX [IF NOT EXISTS] name ON relation (col [ASC|DESC], ...) ...` → a query over those columns. */
@@ -179,6 +185,8 @@ const EXPLAIN_WORDS = new Set(["verbose", "analyze", "logical", "physical", "dis
 /**
  * `EXPLAIN CREATE ...` plans without creating anything and, on RisingWave, skips
  * the duplicate-name check: plan only the query the object would be built from.
+ * For an MV the schema is looked up and the plan starts with RisingWave's
+ * StreamMaterialize line (rw_standin.explain_create_mv in catalog.sql).
  * RisingWave-specific EXPLAIN options are dropped; errors in the query still surface.
  */
 export function translateExplainCreate(tokens: Token[], sql: string): string | null {
@@ -187,9 +195,11 @@ export function translateExplainCreate(tokens: Token[], sql: string): string | n
   if (isSymbol(tokens[at], "(")) at = matchingParen(tokens, at) + 1;
   while (EXPLAIN_WORDS.has(tokens[at]?.text.toLowerCase() ?? "")) at++;
   if (!isKeyword(tokens[at], "create")) return null;
-  const query =
-    materializedViewQuery(tokens, sql, at) ??
-    parseCreateSink(tokens, sql, at)?.query ??
-    indexQuery(tokens, sql, at);
+  const mv = materializedViewQuery(tokens, sql, at);
+  if (mv) {
+    const schema = mv.schema === null ? "NULL" : literal(mv.schema);
+    return `SELECT * FROM rw_standin.explain_create_mv(${schema}, ${dollarQuote(mv.query)})`;
+  }
+  const query = parseCreateSink(tokens, sql, at)?.query ?? indexQuery(tokens, sql, at);
   return query === null ? null : `EXPLAIN ${query}`;
 }

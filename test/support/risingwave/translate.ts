@@ -6,10 +6,17 @@ import { isKeyword, significant, splitStatements, type Token } from "./sql-lexer
 import {
   guardDropCascade,
   translateCommentOnTable,
+  translateCreateIndex,
+  translateCreateSchema,
   translateGrantObjects,
   translateSwap,
 } from "./translate-ddl.js";
-import { translateFlush, translateSessionParameter, translateWait } from "./translate-session.js";
+import {
+  translateDescribe,
+  translateFlush,
+  translateSessionParameter,
+  translateWait,
+} from "./translate-session.js";
 import {
   translateCreateSink,
   translateDropSink,
@@ -28,6 +35,9 @@ const TRANSLATORS: Translator[] = [
   translateDropSink,
   translateCommentOnTable,
   translateGrantObjects,
+  translateCreateIndex,
+  translateCreateSchema,
+  translateDescribe,
 ];
 
 export function translateStatement(original: string): string {

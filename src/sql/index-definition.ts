@@ -1,0 +1,99 @@
+import { sqlTokens } from "./lexer.js";
+
+/** A CREATE INDEX statement, as rw_indexes.definition keeps it, taken apart. */
+export interface IndexDefinition {
+  /** Everything after `ON <relation>`: the column list, INCLUDE, DISTRIBUTED BY. */
+  rest: string;
+  /** The indexed columns, when each is a plain column (not an expression). */
+  columns?: string[];
+}
+
+interface Piece {
+  kind: "word" | "identifier" | "symbol" | "other";
+  text: string;
+  start: number;
+}
+
+/** Words, quoted identifiers and symbols; strings and numbers as "other"; no spaces or comments. */
+function pieces(sql: string): Piece[] {
+  const out: Piece[] = [];
+  let offset = 0;
+  for (const token of sqlTokens(sql)) {
+    const start = offset;
+    offset += token.text.length;
+    if (token.kind === "space" || token.kind === "comment") continue;
+    if (token.kind === "identifier" || token.kind === "word") {
+      out.push({ kind: token.kind, text: token.text, start });
+    } else {
+      out.push({ kind: token.kind === "other" ? "symbol" : "other", text: token.text, start });
+    }
+  }
+  return out;
+}
+
+const isWord = (piece: Piece | undefined, word: string) =>
+  piece?.kind === "word" && piece.text.toLowerCase() === word;
+
+/** `a.b.c` starting at `at`; returns the index after it, or undefined. */
+function skipName(list: Piece[], at: number): number | undefined {
+  let i = at;
+  for (;;) {
+    const piece = list[i];
+    if (!piece || (piece.kind !== "word" && piece.kind !== "identifier")) return undefined;
+    i++;
+    if (list[i]?.text !== ".") return i;
+    i++;
+  }
+}
+
+function columnName(piece: Piece): string {
+  return piece.kind === "identifier"
+    ? piece.text.slice(1, -1).replace(/""/g, '"')
+    : piece.text.toLowerCase();
+}
+
+/** Undefined when the text is not `CREATE INDEX [IF NOT EXISTS] name ON relation (...)…`. */
+export function parseIndexDefinition(definition: string): IndexDefinition | undefined {
+  const list = pieces(definition.trim().replace(/;\s*$/, ""));
+  if (!isWord(list[0], "create") || !isWord(list[1], "index")) return undefined;
+  let at = 2;
+  if (isWord(list[at], "if") && isWord(list[at + 1], "not") && isWord(list[at + 2], "exists"))
+    at += 3;
+  const afterName = skipName(list, at);
+  if (afterName === undefined || !isWord(list[afterName], "on")) return undefined;
+  const afterRelation = skipName(list, afterName + 1);
+  const open = afterRelation === undefined ? undefined : list[afterRelation];
+  if (afterRelation === undefined || open?.text !== "(") return undefined;
+  const rest = definition.trim().replace(/;\s*$/, "").slice(open.start);
+
+  const columns: string[] = [];
+  let depth = 0;
+  let item: Piece[] = [];
+  let plain = true;
+  const close = () => {
+    const first = item[0];
+    const second = item[1];
+    const ordering = second === undefined || /^(asc|desc|nulls)$/i.test(second.text);
+    if (!first || (first.kind !== "word" && first.kind !== "identifier") || !ordering)
+      plain = false;
+    else columns.push(columnName(first));
+    item = [];
+  };
+  for (const piece of list.slice(afterRelation)) {
+    if (piece.text === "(") {
+      depth++;
+      if (depth === 1) continue;
+    } else if (piece.text === ")") {
+      depth--;
+      if (depth === 0) {
+        close();
+        break;
+      }
+    } else if (piece.text === "," && depth === 1) {
+      close();
+      continue;
+    }
+    item.push(piece);
+  }
+  return plain ? { rest, columns } : { rest };
+}
