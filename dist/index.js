@@ -37402,7 +37402,7 @@ function eventFileProblem() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_event_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6268);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9883);
 // First: it checks the event file before @actions/github reads it (see event-file.ts).
 
 
@@ -37413,7 +37413,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6268:
+/***/ 9883:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66283,6 +66283,7 @@ function sourceTable(sources, source, table) {
 
 /** `materializedview` is dbt-risingwave's deprecated spelling: loaded, flagged, not rebuilt. */
 const MV_MATERIALIZATIONS = new Set(["materialized_view", "materializedview"]);
+const NO_OVERRIDES = new Map();
 /**
  * The model as other modules see it. Its SQL and hooks render on first read and are kept; a
  * render failure is a ProjectError thrown from the getter, naming the file and line.
@@ -66296,6 +66297,11 @@ function compileModel(model, compiler) {
                 "which gets no zero-downtime rebuild. Use 'materialized_view'.",
         ]
         : [];
+    const renderReading = (relations) => {
+        const ctes = [];
+        const sql = renderCompiled(model.template.source, model.file, model, compiler, ctes, relations);
+        return stripStatementEnd(injectCtes(sql, ctes));
+    };
     const render = () => {
         if (rendered)
             return rendered;
@@ -66323,6 +66329,9 @@ function compileModel(model, compiler) {
             const { sql, ctes } = render();
             return { sql, ctes };
         },
+        sqlReading(relations) {
+            return readsAny(model, compiler, relations) ? renderReading(relations) : this.sql;
+        },
         relation: model.relation,
         config: model.config,
         description: model.properties?.description,
@@ -66342,10 +66351,22 @@ function compileModel(model, compiler) {
         warnings,
     };
 }
-function renderCompiled(source, file, model, compiler, ctes) {
+/**
+ * Whether a ref of the model, directly or through the ephemeral models it inlines, is one that
+ * `relations` renders elsewhere.
+ */
+function readsAny(model, compiler, relations) {
+    return model.refNames.some((name) => {
+        if (relations.has(name))
+            return true;
+        const target = compiler.models.get(name);
+        return target?.config.materialized === "ephemeral" && readsAny(target, compiler, relations);
+    });
+}
+function renderCompiled(source, file, model, compiler, ctes, relations = NO_OVERRIDES) {
     try {
         const template = compileTemplate(source, file);
-        return template.renderDbt(new NodeContext(compiler.shared, compileHooks(model, compiler, ctes)));
+        return template.renderDbt(new NodeContext(compiler.shared, compileHooks(model, compiler, ctes, relations)));
     }
     catch (error) {
         throw renderingError(error, { file, modelName: model.name });
@@ -66372,16 +66393,17 @@ function parseOutputHolds(model, compiler) {
     }
     return true;
 }
-function compileHooks(model, compiler, ctes) {
+function compileHooks(model, compiler, ctes, relations) {
     return {
         parsing: false,
         this: nodeRelation(model.relation, compiler.database, compiler.quoting),
         ref: (names, version) => {
             const name = refTarget(names, compiler.projectName, version);
             const target = compiler.models.get(name);
-            if (target?.config.materialized === "ephemeral")
-                return ephemeralRef(target, compiler, ctes);
-            const relation = target?.relation ?? compiler.seeds.get(name)?.relation;
+            if (target?.config.materialized === "ephemeral") {
+                return ephemeralRef(target, compiler, ctes, relations);
+            }
+            const relation = relations.get(name) ?? target?.relation ?? compiler.seeds.get(name)?.relation;
             // Refs were checked after parsing; one only reached now (behind a branch parsing did not
             // take) can still be unknown.
             if (!relation)
@@ -66396,7 +66418,7 @@ function compileHooks(model, compiler, ctes) {
     };
 }
 /** A ref to an ephemeral model: its CTE name, with its SQL (and its own CTEs first) collected. */
-function ephemeralRef(target, compiler, ctes) {
+function ephemeralRef(target, compiler, ctes, relations) {
     const name = `__dbt__cte__${target.name}`;
     if (!ctes.some((cte) => cte.name === name)) {
         const node = compiler.nodes.get(target.name);
@@ -66405,7 +66427,9 @@ function ephemeralRef(target, compiler, ctes) {
                 file: target.file,
             });
         }
-        const inner = node.ephemeralSql;
+        const inner = readsAny(target, compiler, relations)
+            ? ephemeralReading(target, compiler, relations)
+            : node.ephemeralSql;
         for (const cte of inner.ctes)
             if (!ctes.some((known) => known.name === cte.name))
                 ctes.push(cte);
@@ -66419,6 +66443,12 @@ function ephemeralRef(target, compiler, ctes) {
         include: { database: false, schema: false, identifier: true },
         quote: { database: false, schema: false, identifier: false },
     });
+}
+/** An ephemeral model's SQL and CTEs with some refs rendered elsewhere (not cached). */
+function ephemeralReading(target, compiler, relations) {
+    const ctes = [];
+    const sql = renderCompiled(target.template.source, target.file, target, compiler, ctes, relations);
+    return { sql, ctes };
 }
 function stripStatementEnd(rendered) {
     const trimmed = rendered.trim();
@@ -68192,6 +68222,7 @@ function buildPlan(input) {
         const decision = decideAction(model, existing, why, options);
         if (decision.action !== "skip")
             checkStatements(model, issues);
+        const built = onStagedUpstreams(model, rebuilt);
         const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
         const check = input.evidence?.definitions.get(name);
         const described = existing && input.evidence?.described.get(existing.id);
@@ -68204,7 +68235,8 @@ function buildPlan(input) {
             downstreamOf: requested.has(name) ? [] : rebuiltUpstream,
             immediateCleanup,
             readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
-            sql: model.sql,
+            sql: built.sql,
+            ...(built === model ? {} : { checkSql: model.sql }),
             steps: [],
             readers: [],
             warnings: decision.warning ? [decision.warning] : [],
@@ -68215,10 +68247,10 @@ function buildPlan(input) {
             mayDrop: [],
         };
         if (decision.action === "create") {
-            entry.steps = initialCreateSteps(model, options, check?.columns);
+            entry.steps = initialCreateSteps(built, options, check?.columns);
         }
         else if (decision.action === "full-refresh") {
-            entry.steps = fullRefreshSteps(model, options, check?.columns);
+            entry.steps = fullRefreshSteps(built, options, check?.columns);
         }
         else if (decision.action === "zero-downtime" && existing) {
             const tempName = chooseTempName(model.relation.identifier, input.now, (candidate) => taken(model.relation.schema, candidate));
@@ -68245,7 +68277,7 @@ function buildPlan(input) {
             entry.carriedOver = carried.items;
             entry.warnings.push(...carried.warnings.map((warning) => `${model.name}: ${warning}`));
             entry.unchecked.push(...carried.unchecked);
-            entry.steps = zeroDowntimeSteps(model, existing, entry.temp, catalog, { ...options, immediateCleanup: entry.immediateCleanup }, carried, check?.columns);
+            entry.steps = zeroDowntimeSteps(built, existing, entry.temp, catalog, { ...options, immediateCleanup: entry.immediateCleanup }, carried, check?.columns);
         }
         else if (existing && model.isMaterializedView) {
             const inPlace = inPlaceSteps(model, existing, catalog, described);
@@ -68315,6 +68347,22 @@ function buildPlan(input) {
     if (issues.length > 0)
         throw new PlanError(issues);
     return { mode: "deploy", dryRun: options.dryRun, models: planned, failed };
+}
+/**
+ * Issue 12 item 1: every temporary MV is built before any SWAP, so a model that reads another
+ * model this plan rebuilds beside production is built on that model's temporary MV. RisingWave
+ * keeps a dependency on the object id, not the name (a SWAP exchanges names only: alter_swap_rename.rs
+ * and the meta catalog's swap), so after the cut-over the new version reads the new upstream under
+ * its real name. The model is returned unchanged when it reads no such model.
+ */
+function onStagedUpstreams(model, rebuilt) {
+    const temps = new Map(model.refs.flatMap((ref) => {
+        const temp = rebuilt.get(ref)?.temp;
+        return temp ? [[ref, temp]] : [];
+    }));
+    if (temps.size === 0)
+        return model;
+    return { ...model, sql: model.sqlReading(temps) };
 }
 /** One line: what blocks the drop, and the one change that gets past it. */
 function fullRefreshRefusal(entry, outside, project) {
@@ -68638,6 +68686,16 @@ function setDeployOutputs(result) {
     outputs_setOutput("created", names(outcome?.created ?? []));
     outputs_setOutput("preserved-temp-mvs", names(outcome?.preservedTemps.map((temp) => temp.relation) ?? []));
     outputs_setOutput("dropped-temp-mvs", names(outcome?.droppedTemps ?? []));
+    outputs_setOutput("cut-over-ms", outcome?.cutOver ? String(outcome.cutOver.windowMs) : "");
+    outputs_setOutput("kept-failed-temp-mvs", names(outcome?.keptFailedTemps ?? []));
+}
+
+;// CONCATENATED MODULE: ./src/action/rollback-outputs.ts
+
+
+function setRollbackOutputs(result) {
+    outputs_setOutput("swapped", JSON.stringify((result.swapped ?? []).map((unit) => displayName(unit.target))));
+    outputs_setOutput("cut-over-ms", result.windowMs === undefined ? "" : String(result.windowMs));
 }
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -69557,6 +69615,7 @@ async function openDatabase(url, logger) {
     return {
         reader: new RisingWaveReader(client, writer.risingWaveVersion),
         writer: () => writer,
+        openWriter: async () => new RisingWaveSession(await connect({ url, logger }), writer.risingWaveVersion),
         close: () => writer.close(),
     };
 }
@@ -69982,6 +70041,93 @@ function failureOf(model, file, error) {
     return { model, file: error.file || file, line: error.line, message: error.description };
 }
 
+;// CONCATENATED MODULE: ./src/log/prefixed-logger.ts
+/**
+ * Lines of work that runs side by side with other work (one model's staging among several): each
+ * line says whose it is, and no group is opened, as the Actions log cannot interleave groups.
+ */
+function prefixedLogger(logger, prefix) {
+    return {
+        info: (message) => logger.info(`[${prefix}] ${message}`),
+        warning: (message, annotation) => logger.warning(`[${prefix}] ${message}`, annotation),
+        error: (message, annotation) => logger.error(`[${prefix}] ${message}`, annotation),
+        group: (name, work) => {
+            logger.info(`[${prefix}] ${name}`);
+            return work();
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/execute/build-queue.ts
+/**
+ * Issue 12 item 1: independent items run side by side, at most `maxParallel` at once, each on a
+ * lane of its own; an item waits only for the items it comes after. Fail fast: after a failure
+ * nothing new starts (what is running is left to finish or stop). Items are started in the
+ * order given (upstream first). Resolves when nothing runs any more.
+ */
+function runBuildQueue(items, maxParallel) {
+    const known = new Set(items.map((item) => item.key));
+    const succeeded = new Set();
+    const pending = [...items];
+    const freeLanes = Array.from({ length: Math.max(1, maxParallel) }, (_, lane) => lane);
+    let running = 0;
+    let failed = false;
+    return new Promise((resolve) => {
+        const ready = (item) => item.after.every((key) => !known.has(key) || succeeded.has(key));
+        const pump = () => {
+            while (!failed && freeLanes.length > 0) {
+                const next = pending.findIndex(ready);
+                if (next < 0)
+                    break;
+                const [item] = pending.splice(next, 1);
+                const lane = freeLanes.shift();
+                running++;
+                void item
+                    .run(lane)
+                    .catch(() => false)
+                    .then((ok) => {
+                    if (ok)
+                        succeeded.add(item.key);
+                    else
+                        failed = true;
+                    running--;
+                    freeLanes.push(lane);
+                    freeLanes.sort((a, b) => a - b);
+                    pump();
+                });
+            }
+            if (running === 0)
+                resolve();
+        };
+        pump();
+    });
+}
+/**
+ * Whether two of the items could ever run at the same time: neither comes after the other,
+ * directly or through others. A chain never overlaps, whatever max-parallel says.
+ */
+function canOverlap(items) {
+    const after = new Map(items.map((item) => [item.key, item.after]));
+    const upstream = new Map();
+    const reach = (key) => {
+        const known = upstream.get(key);
+        if (known)
+            return known;
+        const found = new Set();
+        upstream.set(key, found);
+        for (const parent of after.get(key) ?? []) {
+            if (!after.has(parent))
+                continue;
+            found.add(parent);
+            for (const further of reach(parent))
+                found.add(further);
+        }
+        return found;
+    };
+    const keys = [...after.keys()];
+    return keys.some((a, i) => keys.slice(i + 1).some((b) => !reach(a).has(b) && !reach(b).has(a)));
+}
+
 ;// CONCATENATED MODULE: ./src/cleanup/drop-unread.ts
 
 
@@ -70143,93 +70289,7 @@ async function describeTemps(session, relations) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/risingwave/backfill.ts
-
-class BackfillError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = "BackfillError";
-    }
-}
-/** Polls after this many rounds with neither the MV nor its job in sight conclude the job failed. */
-const VANISHED_ROUNDS = 3;
-const backfill_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function jobFor(jobs, id, relation) {
-    const quoted = quoteQualified(relation);
-    return jobs.find((job) => (id !== undefined && job.ddlId === id) || job.statement.includes(quoted));
-}
-/**
- * rw_ddl_progress.progress (calculate_progress, src/meta/src/barrier/progress.rs @v2.2.0 and
- * @main): `NN.NN% (consumed/total)` for an MV backfill, `N rows consumed` for a source backfill
- * (no total, so no percentage), and other texts (`Snapshot [..]`, `Unknown`) shown as they are.
- */
-function formatProgress(progress) {
-    const percent = /^\s*(\d+(?:\.\d+)?)%/.exec(progress);
-    if (percent)
-        return `${Number(percent[1]).toFixed(1)}%`;
-    const rows = /^\s*(\d+) rows consumed\s*$/.exec(progress);
-    if (rows)
-        return `${Number(rows[1]).toLocaleString("en-US")} rows consumed`;
-    return progress;
-}
-/**
- * Waits until RisingWave says the MV is usable, and returns its id: it exists, its job has left
- * rw_ddl_progress, its status is 'Created' (v2.8+; the status comes from this frontend's own
- * catalog), and on v3.0+ `WAIT MATERIALIZED VIEW` has returned. A background MV that is still
- * creating cannot be swapped (RisingWave reports it as not found), so this gate is what makes
- * the SWAP safe. Before 2.8 the frontend may learn of the completion a moment after meta does;
- * the executor retries a "not found" right after the wait for that reason.
- */
-async function waitForBackfill(session, wait, logger) {
-    const started = Date.now();
-    const quietLogMs = wait.quietLogMs ?? 30_000;
-    let lastLogged = { text: "", at: 0 };
-    let vanishedRounds = 0;
-    let seenId;
-    for (;;) {
-        const state = await session.materializedView(wait.relation.schema, wait.relation.identifier);
-        const id = state?.id;
-        if (id !== undefined && id !== seenId) {
-            seenId = id;
-            wait.onId?.(id);
-        }
-        const job = jobFor(await session.creatingJobs(), id, wait.relation);
-        const created = state !== undefined && (state.status === undefined || state.status === "Created");
-        if (id !== undefined && !job && created) {
-            if (session.supports(3, 0)) {
-                await session.waitMaterializedView(wait.relation, Math.max(1_000, wait.timeoutMs - (Date.now() - started)));
-            }
-            if (lastLogged.text !== "")
-                logger.info(`${wait.label}: backfill done, created`);
-            return id;
-        }
-        if (id === undefined && !job) {
-            vanishedRounds++;
-            if (vanishedRounds >= VANISHED_ROUNDS) {
-                throw new BackfillError(`${wait.label}: ${quoteQualified(wait.relation)} is neither created nor being created; its ` +
-                    "background job failed or was cancelled (see the RisingWave meta node log).");
-            }
-        }
-        else {
-            vanishedRounds = 0;
-        }
-        const elapsed = Date.now() - started;
-        const text = job
-            ? `${wait.label}: backfill ${formatProgress(job.progress)}`
-            : `${wait.label}: waiting`;
-        if (text !== lastLogged.text || Date.now() - lastLogged.at >= quietLogMs) {
-            logger.info(`${text} (${Math.round(elapsed / 1000)}s elapsed)`);
-            lastLogged = { text, at: Date.now() };
-        }
-        if (elapsed >= wait.timeoutMs) {
-            throw new BackfillError(`${wait.label}: backfill did not finish within wait-timeout (${Math.round(wait.timeoutMs / 1000)}s); ` +
-                `last state: ${text.slice(wait.label.length + 2)}. Raise wait-timeout for large backfills.`);
-        }
-        await backfill_sleep(wait.pollIntervalMs);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deploy/created-objects.ts
+;// CONCATENATED MODULE: ./src/deploy/execute/created-objects.ts
 
 
 const created_objects_key = (relation) => `${relation.schema}\u0000${relation.identifier}`;
@@ -70289,51 +70349,105 @@ async function dropIfPermitted(session, relation, permitted, logger) {
     return "dropped";
 }
 
-;// CONCATENATED MODULE: ./src/deploy/swap-guard.ts
+;// CONCATENATED MODULE: ./src/risingwave/backfill.ts
 
-/** The SWAP would replace something other than what the plan was made for. */
-class SwapRefused extends Error {
+class BackfillError extends Error {
     constructor(message) {
         super(message);
-        this.name = "SwapRefused";
+        this.name = "BackfillError";
     }
+}
+/** The wait was given up on purpose (another model of the deploy failed), not by RisingWave. */
+class WaitStopped extends Error {
+    constructor(label) {
+        super(`${label}: the wait was stopped`);
+        this.name = "WaitStopped";
+    }
+}
+/** Polls after this many rounds with neither the MV nor its job in sight conclude the job failed. */
+const VANISHED_ROUNDS = 3;
+const backfill_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function jobFor(jobs, id, relation) {
+    const quoted = quoteQualified(relation);
+    return jobs.find((job) => (id !== undefined && job.ddlId === id) || job.statement.includes(quoted));
 }
 /**
- * Issue 11 item 8: right before each SWAP, the live name still has the id the plan replaces, the
- * temporary name has the id this run created, and this run still holds the deploy lock. Anything
- * else means another deploy or a colleague got in between: stop without swapping.
+ * rw_ddl_progress.progress (calculate_progress, src/meta/src/barrier/progress.rs @v2.2.0 and
+ * @main): `NN.NN% (consumed/total)` for an MV backfill, `N rows consumed` for a source backfill
+ * (no total, so no percentage), and other texts (`Snapshot [..]`, `Unknown`) shown as they are.
  */
-async function checkBeforeSwap(session, entry, created, stillLocked) {
-    const temp = entry.temp;
-    if (!temp)
-        return;
-    const target = entry.target;
-    const live = await session.materializedViewId(target.schema, target.identifier);
-    if (live !== entry.targetId) {
-        throw new SwapRefused(`${displayName(target)} changed since the plan (id ${entry.targetId} then, ` +
-            `${live === undefined ? "gone" : `id ${live}`} now): another deploy or a colleague replaced it, so it was not swapped`);
-    }
-    const ours = created.idOf(temp);
-    const now = await session.materializedViewId(temp.schema, temp.identifier);
-    if (ours === undefined || now !== ours) {
-        throw new SwapRefused(`${displayName(temp)} is not the MV this run built (id ${ours ?? "unknown"} built, ` +
-            `${now === undefined ? "gone" : `id ${now}`} now), so it was not swapped in`);
-    }
-    if (stillLocked && !(await stillLocked())) {
-        throw new SwapRefused("this run no longer holds the deploy lock (another run released it as stale), so it stopped before the swap");
+function formatProgress(progress) {
+    const percent = /^\s*(\d+(?:\.\d+)?)%/.exec(progress);
+    if (percent)
+        return `${Number(percent[1]).toFixed(1)}%`;
+    const rows = /^\s*(\d+) rows consumed\s*$/.exec(progress);
+    if (rows)
+        return `${Number(rows[1]).toLocaleString("en-US")} rows consumed`;
+    return progress;
+}
+/**
+ * Waits until RisingWave says the MV is usable, and returns its id: it exists, its job has left
+ * rw_ddl_progress, its status is 'Created' (v2.8+; the status comes from this frontend's own
+ * catalog), and on v3.0+ `WAIT MATERIALIZED VIEW` has returned. A background MV that is still
+ * creating cannot be swapped (RisingWave reports it as not found), so this gate is what makes
+ * the SWAP safe. Before 2.8 the frontend may learn of the completion a moment after meta does;
+ * the executor retries a "not found" right after the wait for that reason.
+ */
+async function waitForBackfill(session, wait, logger) {
+    const started = Date.now();
+    const quietLogMs = wait.quietLogMs ?? 30_000;
+    let lastLogged = { text: "", at: 0 };
+    let vanishedRounds = 0;
+    let seenId;
+    for (;;) {
+        if (wait.shouldStop?.())
+            throw new WaitStopped(wait.label);
+        const state = await session.materializedView(wait.relation.schema, wait.relation.identifier);
+        const id = state?.id;
+        if (id !== undefined && id !== seenId) {
+            seenId = id;
+            wait.onId?.(id);
+        }
+        const job = jobFor(await session.creatingJobs(), id, wait.relation);
+        const created = state !== undefined && (state.status === undefined || state.status === "Created");
+        if (id !== undefined && !job && created) {
+            if (session.supports(3, 0)) {
+                await session.waitMaterializedView(wait.relation, Math.max(1_000, wait.timeoutMs - (Date.now() - started)));
+            }
+            if (lastLogged.text !== "")
+                logger.info(`${wait.label}: backfill done, created`);
+            return id;
+        }
+        if (id === undefined && !job) {
+            vanishedRounds++;
+            if (vanishedRounds >= VANISHED_ROUNDS) {
+                throw new BackfillError(`${wait.label}: ${quoteQualified(wait.relation)} is neither created nor being created; its ` +
+                    "background job failed or was cancelled (see the RisingWave meta node log).");
+            }
+        }
+        else {
+            vanishedRounds = 0;
+        }
+        const elapsed = Date.now() - started;
+        const text = job
+            ? `${wait.label}: backfill ${formatProgress(job.progress)}`
+            : `${wait.label}: waiting`;
+        if (text !== lastLogged.text || Date.now() - lastLogged.at >= quietLogMs) {
+            logger.info(`${text} (${Math.round(elapsed / 1000)}s elapsed)`);
+            lastLogged = { text, at: Date.now() };
+        }
+        if (elapsed >= wait.timeoutMs) {
+            throw new BackfillError(`${wait.label}: backfill did not finish within wait-timeout (${Math.round(wait.timeoutMs / 1000)}s); ` +
+                `last state: ${text.slice(wait.label.length + 2)}. Raise wait-timeout for large backfills.`);
+        }
+        await backfill_sleep(wait.pollIntervalMs);
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/execute-plan.ts
+;// CONCATENATED MODULE: ./src/deploy/execute/step-runner.ts
 
 
-
-
-
-
-
-
-
+/** A step failed; `original` is what the session or the wait threw. */
 class StepFailure extends Error {
     step;
     original;
@@ -70343,14 +70457,113 @@ class StepFailure extends Error {
         this.original = original;
     }
 }
+/** Statements that may run as long as a backfill: bounded by wait-timeout, not the short default. */
+const LONG_STEPS = new Set(["create", "create-index", "pre-hook", "post-hook"]);
+/** Steps that name the MV just waited for, which RisingWave may briefly not find yet (< 3.0). */
+const USES_NEW_MV = new Set([
+    "create-index",
+    "grant",
+    "comment",
+    "set-owner",
+    "swap",
+]);
+const step_runner_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Runs one step on the context's session: a statement, or the backfill wait (which records the
+ * new MV's id as this run's). `afterWait`: the model's wait has returned, so a "not found" of
+ * the new MV right after it means "not yet" on RisingWave before 3.0 (rw-sql-audit.md 2.4).
+ */
+async function runStep(step, label, context, afterWait) {
+    const { session, logger } = context;
+    try {
+        if (step.kind === "wait-backfill") {
+            await waitForBackfill(session, {
+                relation: step.relation,
+                label,
+                timeoutMs: context.waitTimeoutMs,
+                pollIntervalMs: context.pollIntervalMs,
+                onId: (id) => context.created.record(step.relation, id),
+                shouldStop: context.stopped,
+            }, logger);
+            return;
+        }
+        logger.info(`> ${step.sql}`);
+        const timeoutMs = LONG_STEPS.has(step.kind) ? context.waitTimeoutMs : undefined;
+        for (let retry = 0;; retry++) {
+            try {
+                await session.execute(step.sql, { timeoutMs });
+                return;
+            }
+            catch (error) {
+                const early = afterWait &&
+                    USES_NEW_MV.has(step.kind) &&
+                    !session.supports(3, 0) &&
+                    !isConnectionLoss(error) &&
+                    /not found/i.test(errorText(error));
+                if (!early || retry >= 3)
+                    throw error;
+                logger.info(`${label}: not visible yet (${errorText(error)}); retrying.`);
+                await step_runner_sleep(context.pollIntervalMs);
+            }
+        }
+    }
+    catch (error) {
+        throw new StepFailure(step, error);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/execute/swap-guard.ts
+
+/** The SWAP would replace something other than what the plan was made for. */
+class SwapRefused extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "SwapRefused";
+    }
+}
+/**
+ * Issue 11 item 8: right before the cut-over, the live name still has the id the plan replaces
+ * and the other name the id of the version to swap in (for a deploy, the MV this run built).
+ * Anything else means another deploy or a colleague got in between: stop without swapping.
+ */
+async function checkIds(session, unit) {
+    const { target, temp } = unit;
+    const live = await session.materializedViewId(target.schema, target.identifier);
+    if (live !== unit.targetId) {
+        throw new SwapRefused(`${displayName(target)} changed since the plan (id ${unit.targetId} then, ` +
+            `${live === undefined ? "gone" : `id ${live}`} now): another deploy or a colleague replaced it, so it was not swapped`);
+    }
+    const now = await session.materializedViewId(temp.schema, temp.identifier);
+    if (unit.tempId === undefined || now !== unit.tempId) {
+        throw new SwapRefused(`${displayName(temp)} is not the MV expected (id ${unit.tempId ?? "unknown"} expected, ` +
+            `${now === undefined ? "gone" : `id ${now}`} now), so it was not swapped in`);
+    }
+}
+/** This run still holds the deploy lock; checked once right before the cut-over. */
+async function checkStillLocked(stillLocked) {
+    if (stillLocked && !(await stillLocked())) {
+        throw new SwapRefused("this run no longer holds the deploy lock (another run released it as stale), so it stopped before the swap");
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/execute/failure-notes.ts
+
+
+
+
+
+
+
 /** A statement (not our own backfill wait) failed because the connection went away. */
 function lostConnectionAt(error) {
     return (error instanceof StepFailure &&
         !(error.original instanceof BackfillError) &&
+        !(error.original instanceof WaitStopped) &&
         !(error.original instanceof NotOursError) &&
         !(error.original instanceof SwapRefused) &&
         isConnectionLoss(error.original));
 }
+/** What a lost connection left of this model, as far as this run can know. */
 function connectionLossNote(error, entry, swapped) {
     const step = error.step.kind;
     const lost = error.original instanceof StatementTimeoutError
@@ -70367,243 +70580,85 @@ function connectionLossNote(error, entry, swapped) {
     }
     return `${lost}: ${target} is untouched; ${sweep}`;
 }
-/** Statements that may run as long as a backfill: bounded by wait-timeout, not the short default. */
-const LONG_STEPS = new Set(["create", "create-index", "pre-hook", "post-hook"]);
-/** Steps that name the MV just waited for, which RisingWave may briefly not find yet (< 3.0). */
-const USES_NEW_MV = new Set([
-    "create-index",
-    "grant",
-    "comment",
-    "set-owner",
-    "swap",
-]);
-const execute_plan_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** `create failed: …`: which step, and what RisingWave said. */
+function failureText(error) {
+    return error instanceof StepFailure
+        ? `${error.step.kind} failed: ${error.message}`
+        : errorText(error);
+}
 const isAlreadyExists = (error) => /already exists|with name \S+ exists/i.test(errorText(error));
+
+;// CONCATENATED MODULE: ./src/deploy/execute/clean-up.ts
+
+
+
+
+
+
+
 /**
- * Runs a plan (DESIGN 2.3 and 2.5): the only code that issues DDL. Fail fast: after a model
- * fails, no new model is started; what each failure left behind is stated in its outcome. A
- * DROP is issued only for what the plan's mayDrop allows, and only while the name has the id it
- * allows (CreatedObjects).
+ * Drops what this run built under `relation` for this model (by id, only ours), and says what
+ * became of it. `cause`: the error of the model's own failure, when it failed.
  */
-async function executePlan(plan, session, logger, options) {
-    const outcome = {
-        models: [],
-        swapped: [],
-        created: [],
-        preservedTemps: [],
-        droppedTemps: [],
-        failed: false,
-    };
-    const created = new CreatedObjects(options.catalog);
-    const runStep = async (step, entry, afterWait) => {
-        try {
-            if (step.kind === "wait-backfill") {
-                await waitForBackfill(session, {
-                    relation: step.relation,
-                    label: entry.model,
-                    timeoutMs: options.waitTimeoutMs,
-                    pollIntervalMs: options.pollIntervalMs,
-                    onId: (id) => created.record(step.relation, id),
-                }, logger);
-                return;
-            }
-            if (step.kind === "swap") {
-                await checkBeforeSwap(session, entry, created, options.stillLocked);
-            }
-            logger.info(`> ${step.sql}`);
-            const timeoutMs = LONG_STEPS.has(step.kind) ? options.waitTimeoutMs : undefined;
-            for (let retry = 0;; retry++) {
-                try {
-                    await session.execute(step.sql, { timeoutMs });
-                    return;
-                }
-                catch (error) {
-                    // Before 3.0 the frontend may learn that the MV is created a moment after meta says so
-                    // (rw-sql-audit.md 2.4): "not found" right after the wait means "not yet".
-                    const early = afterWait &&
-                        USES_NEW_MV.has(step.kind) &&
-                        !session.supports(3, 0) &&
-                        !isConnectionLoss(error) &&
-                        /not found/i.test(errorText(error));
-                    if (!early || retry >= 3)
-                        throw error;
-                    logger.info(`${entry.model}: not visible yet (${errorText(error)}); retrying.`);
-                    await execute_plan_sleep(options.pollIntervalMs);
-                }
-            }
-        }
-        catch (error) {
-            throw new StepFailure(step, error);
-        }
-    };
-    // Full refresh drops leaf-first before anything is created root-first; the plan already
-    // refused any drop that something outside the refreshed set depends on, and every definition
-    // of the set was validated before this point.
-    const refreshDrops = plan.models.flatMap((entry) => entry.steps.filter((step) => step.kind === "drop-for-refresh").map((step) => ({ entry, step })));
-    const dropped = new Set();
-    for (const { entry, step } of refreshDrops.reverse()) {
-        const fail = (error, note) => {
-            outcome.failed = true;
-            outcome.models.push({
-                model: entry.model,
-                file: entry.file,
-                action: entry.action,
-                status: "failed",
-                error,
-                note,
-            });
-        };
-        try {
-            const result = await dropIfPermitted(session, step.relation, created.permittedIds(entry, step.relation), logger);
-            if (result === "refused") {
-                fail(`${displayName(step.relation)} changed since the plan (another deploy or a colleague replaced it)`, "it was not dropped; no further MV was dropped");
-                break;
-            }
-            dropped.add(entry.model);
-        }
-        catch (error) {
-            fail(errorText(error), "it was not dropped and is unchanged; no further MV was dropped");
-            break;
-        }
-    }
-    for (const entry of plan.models) {
-        if (entry.action === "skip") {
-            outcome.models.push({
-                model: entry.model,
-                file: entry.file,
-                action: entry.action,
-                status: "skipped",
-            });
-            continue;
-        }
-        // Even after a failure, an MV this run already dropped for a full refresh is created again:
-        // leaving its name empty is the one thing never to do.
-        const mustRecreate = entry.action === "full-refresh" && dropped.has(entry.model);
-        if (outcome.failed && !mustRecreate) {
-            if (!outcome.models.some((done) => done.model === entry.model)) {
-                outcome.models.push({
-                    model: entry.model,
-                    file: entry.file,
-                    action: entry.action,
-                    status: "not-attempted",
-                });
-            }
-            continue;
-        }
-        const run = await logger.group(`${entry.model}: ${entry.action} ${displayName(entry.target)}`, () => deployModel(entry, session, logger, runStep, created));
-        outcome.models.push(run.outcome);
-        if (run.swapped)
-            outcome.swapped.push(entry.target);
-        if (run.outcome.status === "failed") {
-            outcome.failed = true;
-            logger.error(`${entry.model}: ${run.outcome.error} (${run.outcome.note})`, {
-                file: entry.file,
-                title: `Deploy of ${entry.model} failed`,
-            });
-        }
-        else if (entry.action === "create" || entry.action === "full-refresh") {
-            outcome.created.push(entry.target);
-        }
+async function removeOurs(session, entry, relation, created, logger, cause) {
+    const id = created.idOf(relation);
+    if (id === undefined) {
+        return cause !== undefined && isAlreadyExists(cause)
+            ? `${quoteQualified(relation)} already existed (another deploy, a colleague or dbt made it) and was left alone`
+            : "nothing was created";
     }
     try {
-        await releaseTemps(plan, outcome, session, logger);
+        const result = await dropIfPermitted(session, relation, created.permittedIds(entry, relation), logger);
+        if (result === "dropped")
+            return `the MV this run built (id ${id}) was removed`;
+        if (result === "absent")
+            return "nothing of it is left";
+        return `${quoteQualified(relation)} is no longer the MV this run built and was left alone`;
     }
-    catch (error) {
-        // DESIGN 2.5: a failed cleanup never fails the deploy; what is left is reported.
-        const left = plan.models.flatMap((entry) => entry.temp && outcome.swapped.includes(entry.target) ? [entry.temp] : []);
-        const unreported = left.filter((temp) => !outcome.droppedTemps.includes(temp) &&
-            !outcome.preservedTemps.some((kept) => kept.relation === temp));
-        logger.warning(`Cleanup of temporary MVs failed: ${errorText(error)}`);
-        for (const temp of unreported) {
-            logger.info(`Manual cleanup required: ${dropMaterializedView(temp)};`);
-            outcome.preservedTemps.push({ relation: temp, readers: [], error: errorText(error) });
-        }
-    }
-    return outcome;
-}
-async function deployModel(entry, session, logger, runStep, created) {
-    const started = Date.now();
-    const base = { model: entry.model, file: entry.file, action: entry.action };
-    if (entry.action === "zero-downtime") {
-        logger.info("Using zero downtime rebuild with SWAP for materialized view update.");
-    }
-    let swapped = false;
-    let waited = false;
-    try {
-        for (const step of entry.steps) {
-            if (step.kind === "drop-for-refresh" || step.kind === "cleanup")
-                continue;
-            await runStep(step, entry, waited);
-            if (step.kind === "swap")
-                swapped = true;
-            if (step.kind === "wait-backfill")
-                waited = true;
-        }
-        return { swapped, outcome: { ...base, status: "applied", durationMs: Date.now() - started } };
-    }
-    catch (error) {
-        const failed = (note) => ({
-            swapped,
-            outcome: {
-                ...base,
-                status: "failed",
-                durationMs: Date.now() - started,
-                error: error instanceof StepFailure
-                    ? `${error.step.kind} failed: ${error.message}`
-                    : errorText(error),
-                note,
-            },
-        });
-        if (lostConnectionAt(error))
-            return failed(connectionLossNote(error, entry, swapped));
-        const original = error instanceof StepFailure ? error.original : error;
-        const removeOurs = async (relation) => {
-            const id = created.idOf(relation);
-            if (id === undefined) {
-                return isAlreadyExists(original)
-                    ? `${quoteQualified(relation)} already existed (another deploy, a colleague or dbt made it) and was left alone`
-                    : "nothing was created";
-            }
-            try {
-                const result = await dropIfPermitted(session, relation, created.permittedIds(entry, relation), logger);
-                if (result === "dropped")
-                    return `the MV this run built (id ${id}) was removed`;
-                if (result === "absent")
-                    return "nothing of it is left";
-                return `${quoteQualified(relation)} is no longer the MV this run built and was left alone`;
-            }
-            catch (dropError) {
-                logger.warning(`Could not remove ${quoteQualified(relation)}: ${errorText(dropError)}`);
-                return `remove ${quoteQualified(relation)} (id ${id}) by hand`;
-            }
-        };
-        if (entry.temp && !swapped) {
-            return failed(`the original MV is untouched; ${await removeOurs(entry.temp)}`);
-        }
-        if (swapped) {
-            return failed("swapped: the new version is live, the previous one is kept under the temporary name");
-        }
-        if (entry.action === "in-place") {
-            return failed("the MV itself is unchanged; rerun the deploy to apply what is still missing");
-        }
-        if (!waited) {
-            const removed = await removeOurs(entry.target);
-            return failed(entry.action === "full-refresh"
-                ? `it was dropped for the full refresh and not created again: ${removed}; ${displayName(entry.target)} does not exist now, rerun the deploy`
-                : removed);
-        }
-        return failed("the MV was created; the steps after its creation did not all run (rerun the deploy to complete them)");
+    catch (dropError) {
+        logger.warning(`Could not remove ${quoteQualified(relation)}: ${errorText(dropError)}`);
+        return `remove ${quoteQualified(relation)} (id ${id}) by hand`;
     }
 }
 /**
- * DESIGN 2.3 step 7, run after every model so that rebuilt downstream MVs have let go of the
+ * Issue 12 item 3: a deploy that does not cut over leaves production as it was. What this model's
+ * staging built is removed (only by id, only this run's): its temporary MV (unless kept), a new
+ * model's MV. A full refresh already dropped the live MV, so what it recreated stays; what an
+ * in-place step applied stays too (it changed no definition). Returns what the model is left as.
+ */
+async function undoStaging(session, entry, created, logger, options, outcome) {
+    if (entry.temp) {
+        const id = created.idOf(entry.temp);
+        if (options.keepTemps && id !== undefined) {
+            outcome.keptFailedTemps.push(entry.temp);
+            return `the original MV is untouched; its temporary MV ${quoteQualified(entry.temp)} (id ${id}) is kept (keep-failed-temps)`;
+        }
+        const removed = await removeOurs(session, entry, entry.temp, created, logger, options.cause);
+        return `the original MV is untouched; ${removed}`;
+    }
+    if (entry.action === "create") {
+        return removeOurs(session, entry, entry.target, created, logger, options.cause);
+    }
+    if (entry.action === "in-place") {
+        return options.cause === undefined
+            ? "what it applied in place stays (no definition changed)"
+            : "the MV itself is unchanged; rerun the deploy to apply what is still missing";
+    }
+    if (entry.action === "full-refresh" && !options.waited) {
+        const removed = await removeOurs(session, entry, entry.target, created, logger, options.cause);
+        return `it was dropped for the full refresh and not created again: ${removed}; ${quoteQualified(entry.target)} does not exist now, rerun the deploy`;
+    }
+    return "the MV was created; the steps after its creation did not all run (rerun the deploy to complete them)";
+}
+/**
+ * DESIGN 2.3 step 7, run after the cut-over so that rebuilt downstream MVs have let go of the
  * previous upstream versions: immediate cleanup drops a temp only when nothing reads it, and only
  * while it is still the previous version the plan named.
  */
-async function releaseTemps(plan, outcome, session, logger) {
+async function releaseTemps(models, outcome, session, logger) {
     const isSwapped = (entry) => outcome.swapped.some((target) => target.schema === entry.target.schema && target.identifier === entry.target.identifier);
     const applied = (entry) => outcome.models.find((model) => model.model === entry.model)?.status === "applied";
-    const leafFirst = plan.models.filter((entry) => entry.temp && isSwapped(entry)).reverse();
+    const leafFirst = models.filter((entry) => entry.temp && isSwapped(entry)).reverse();
     const toDrop = leafFirst.filter((entry) => entry.immediateCleanup && applied(entry));
     const toKeep = leafFirst.filter((entry) => !toDrop.includes(entry));
     const result = await dropUnreadTemps(session, toDrop.map((entry) => ({ relation: entry.temp, id: entry.targetId })), logger, (relation) => `Immediately cleaning up temporary materialized view: ${quoteQualified(relation)}`);
@@ -70623,6 +70678,499 @@ async function releaseTemps(plan, outcome, session, logger) {
     for (const kept of [...result.kept, ...preserved]) {
         logger.info(`Manual cleanup required: ${dropMaterializedView(kept.relation)};`);
         outcome.preservedTemps.push(kept);
+    }
+}
+/** DESIGN 2.5: a failed cleanup never fails the deploy; what is left is reported. */
+async function releaseTempsReporting(models, outcome, session, logger) {
+    try {
+        await releaseTemps(models, outcome, session, logger);
+    }
+    catch (error) {
+        const left = models.flatMap((entry) => entry.temp && outcome.swapped.includes(entry.target) ? [entry.temp] : []);
+        const unreported = left.filter((temp) => !outcome.droppedTemps.includes(temp) &&
+            !outcome.preservedTemps.some((kept) => kept.relation === temp));
+        logger.warning(`Cleanup of temporary MVs failed: ${errorText(error)}`);
+        for (const temp of unreported) {
+            logger.info(`Manual cleanup required: ${dropMaterializedView(temp)};`);
+            outcome.preservedTemps.push({ relation: temp, readers: [], error: errorText(error) });
+        }
+    }
+}
+
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+;// CONCATENATED MODULE: ./src/deploy/execute/cut-over.ts
+
+
+
+/**
+ * Issue 12 items 2 and 4: every target still has the id the plan replaces and every version to
+ * swap in the id expected, and the lock is still this run's, checked for all before the first
+ * SWAP; then the SWAPs run back to back, upstream first, on one session, nothing between them.
+ * The window is measured from the start of the first SWAP to the end of the last. Deploys and
+ * rollbacks both cut over here.
+ */
+async function cutOver(units, context, stillLocked, logger) {
+    for (const unit of units) {
+        try {
+            await checkIds(context.session, unit);
+        }
+        catch (error) {
+            if (error instanceof SwapRefused)
+                return { kind: "refused", unit, error };
+            throw error;
+        }
+    }
+    try {
+        await checkStillLocked(stillLocked);
+    }
+    catch (error) {
+        if (error instanceof SwapRefused)
+            return { kind: "refused", error };
+        throw error;
+    }
+    const swapped = [];
+    const started = external_node_perf_hooks_.performance.now();
+    const windowMs = () => Math.round((external_node_perf_hooks_.performance.now() - started) * 10) / 10;
+    for (const unit of units) {
+        try {
+            for (const step of unit.swaps)
+                await runStep(step, unit.model, context, true);
+        }
+        catch (error) {
+            const failure = error instanceof StepFailure ? error : new StepFailure(unit.swaps[0], error);
+            return { kind: "broken", swapped, windowMs: windowMs(), failure: { unit, error: failure } };
+        }
+        swapped.push(unit);
+    }
+    const window = windowMs();
+    logger.info(`Cut-over: ${swapped.length} SWAP${swapped.length === 1 ? "" : "s"} in ${window} ms (first SWAP start to last SWAP end).`);
+    return { kind: "done", swapped, windowMs: window };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/execute/phases.ts
+/** Run by the executor at their own moment: the refresh drops before anything, cleanup after all. */
+const OWN_MOMENT = new Set(["drop-for-refresh", "cleanup"]);
+/**
+ * Pure, issue 12 items 1 and 2: whatever kinds a model's steps are, those before its SWAP are
+ * staging (session settings, pre-hooks, the CREATE and its wait, indexes, grants, comments,
+ * carried-over items); the SWAP is the cut-over; the index renames after it are hand-offs; its
+ * post-hooks run last, so a post-hook sees every model's new version under the real names.
+ */
+function phasesOf(entry) {
+    const phases = { stage: [], swaps: [], handOffs: [], postHooks: [] };
+    for (const step of entry.steps) {
+        if (OWN_MOMENT.has(step.kind))
+            continue;
+        if (step.kind === "swap")
+            phases.swaps.push(step);
+        else if (step.kind === "rename-index")
+            phases.handOffs.push(step);
+        else if (step.kind === "post-hook")
+            phases.postHooks.push(step);
+        else if (phases.swaps.length === 0)
+            phases.stage.push(step);
+        else
+            phases.handOffs.push(step);
+    }
+    return phases;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/execute/refresh-drops.ts
+
+
+
+/**
+ * Full refresh drops leaf-first before anything is created root-first; the plan already refused
+ * any drop that something outside the refreshed set depends on, and every definition of the set
+ * was validated before this point.
+ */
+async function dropForRefresh(plan, session, created, logger) {
+    const drops = plan.models.flatMap((entry) => entry.steps.filter((step) => step.kind === "drop-for-refresh").map((step) => ({ entry, step })));
+    const dropped = new Set();
+    const failed = (entry, error, note) => ({
+        dropped,
+        failure: {
+            model: entry.model,
+            file: entry.file,
+            action: entry.action,
+            status: "failed",
+            error,
+            note,
+        },
+    });
+    for (const { entry, step } of drops.reverse()) {
+        try {
+            const result = await dropIfPermitted(session, step.relation, created.permittedIds(entry, step.relation), logger);
+            if (result === "refused") {
+                return failed(entry, `${displayName(step.relation)} changed since the plan (another deploy or a colleague replaced it)`, "it was not dropped; no further MV was dropped");
+            }
+            dropped.add(entry.model);
+        }
+        catch (error) {
+            return failed(entry, errorText(error), "it was not dropped and is unchanged; no further MV was dropped");
+        }
+    }
+    return { dropped };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/execute/stage.ts
+
+
+/**
+ * Issue 12 item 1: builds one model beside production on its own session: every step before its
+ * SWAP, in order. Before each step it asks whether the deploy gave up (another model failed);
+ * then it stops where it is, and the caller undoes what it built.
+ */
+async function stageModel(entry, steps, context) {
+    const started = Date.now();
+    let waited = false;
+    const elapsed = () => Date.now() - started;
+    for (const step of steps) {
+        if (context.stopped?.())
+            return { ok: false, stopped: true, waited, durationMs: elapsed() };
+        try {
+            await runStep(step, entry.model, context, waited);
+        }
+        catch (error) {
+            const stopped = error instanceof StepFailure && error.original instanceof WaitStopped;
+            return stopped
+                ? { ok: false, stopped, waited, durationMs: elapsed() }
+                : { ok: false, stopped, waited, durationMs: elapsed(), error };
+        }
+        if (step.kind === "wait-backfill")
+            waited = true;
+    }
+    return { ok: true, waited, durationMs: elapsed() };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/execute/execute-plan.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Runs a plan (DESIGN 2.3 and 2.5, issue 12): the only code that issues DDL. Full-refresh drops
+ * first (leaf-first); then every model is staged beside production, side by side up to
+ * max-parallel; only when every model is staged do the SWAPs run back to back, then the index
+ * hand-offs, the post-hooks and the cleanup of previous versions. A failure while staging swaps
+ * nothing and removes what this run built. A DROP is issued only for what the plan's mayDrop
+ * allows, and only while the name has the id it allows (CreatedObjects).
+ */
+async function executePlan(plan, session, logger, options) {
+    const outcome = {
+        models: [],
+        swapped: [],
+        created: [],
+        preservedTemps: [],
+        droppedTemps: [],
+        failed: false,
+        keptFailedTemps: [],
+    };
+    const created = new CreatedObjects(options.catalog);
+    const context = (on, log) => ({
+        session: on,
+        created,
+        logger: log,
+        waitTimeoutMs: options.waitTimeoutMs,
+        pollIntervalMs: options.pollIntervalMs,
+    });
+    const runs = plan.models.map((entry) => ({
+        entry,
+        phases: phasesOf(entry),
+        swapped: false,
+    }));
+    const deployed = runs.filter((run) => run.entry.action !== "skip");
+    for (const run of runs) {
+        if (run.entry.action === "skip")
+            run.outcome = { ...about(run.entry), status: "skipped" };
+    }
+    const drops = await dropForRefresh(plan, session, created, logger);
+    const failedDrop = drops.failure;
+    if (failedDrop) {
+        const run = runs.find((candidate) => candidate.entry.model === failedDrop.model);
+        if (run)
+            run.outcome = failedDrop;
+    }
+    const staging = new Staging(session, logger, options, context);
+    try {
+        if (!failedDrop)
+            await staging.stageAll(deployed);
+        // Even after a failure, an MV this run already dropped for a full refresh is created again:
+        // leaving its name empty is the one thing never to do.
+        await staging.recreate(deployed.filter((run) => drops.dropped.has(run.entry.model)));
+    }
+    finally {
+        await staging.close();
+    }
+    const stagingFailed = failedDrop !== undefined || deployed.some(failedOnItsOwn);
+    if (stagingFailed) {
+        const failedNames = deployed.filter(failedOnItsOwn).map((run) => run.entry.model);
+        const why = failedNames.length > 0 ? failedNames.join(", ") : (failedDrop?.model ?? "");
+        await abandon(deployed, `staging of ${why} failed`, session, logger, options, outcome, created);
+    }
+    else {
+        await cutOverAndFinish(deployed, session, logger, options, outcome, created, context);
+    }
+    for (const run of runs) {
+        const model = run.outcome ?? { ...about(run.entry), status: "not-attempted" };
+        outcome.models.push(model);
+        if (run.swapped)
+            outcome.swapped.push(run.entry.target);
+        if (model.status === "failed") {
+            outcome.failed = true;
+            logger.error(`${model.model}: ${model.error} (${model.note})`, {
+                file: run.entry.file,
+                title: `Deploy of ${model.model} failed`,
+            });
+        }
+        else if (model.status === "applied" &&
+            (run.entry.action === "create" || run.entry.action === "full-refresh")) {
+            outcome.created.push(run.entry.target);
+        }
+    }
+    if (outcome.swapped.length > 0) {
+        await releaseTempsReporting(plan.models, outcome, session, logger);
+    }
+    return outcome;
+}
+const about = (entry) => ({
+    model: entry.model,
+    file: entry.file,
+    action: entry.action,
+});
+const failedOnItsOwn = (run) => run.staged !== undefined && !run.staged.ok && !run.staged.stopped;
+/** The sessions of the staging lanes: lane 0 is the deploy's own, the others opened when needed. */
+class Staging {
+    session;
+    logger;
+    options;
+    context;
+    lanes = new Map();
+    failed = false;
+    constructor(session, logger, options, context) {
+        this.session = session;
+        this.logger = logger;
+        this.options = options;
+        this.context = context;
+    }
+    /** Every model's staging, side by side where they are independent; fail fast. */
+    async stageAll(runs) {
+        const names = new Set(runs.map((run) => run.entry.model));
+        const order = runs.map((run) => ({
+            key: run.entry.model,
+            after: run.entry.readsPlanned.filter((name) => names.has(name)),
+        }));
+        const maxParallel = canOverlap(order)
+            ? Math.min(this.options.maxParallel ?? 1, runs.length)
+            : 1;
+        const work = () => runBuildQueue(runs.map((run, i) => ({
+            ...order[i],
+            run: (lane) => this.stageOne(run, lane, maxParallel > 1),
+        })), maxParallel);
+        if (maxParallel > 1) {
+            await this.logger.group(`Staging ${runs.length} models beside production, up to ${maxParallel} at a time`, work);
+        }
+        else {
+            await work();
+        }
+    }
+    /** Full refreshes dropped but not created yet (a failure stopped the queue): created one by one. */
+    async recreate(runs) {
+        for (const run of runs) {
+            if (run.staged)
+                continue;
+            await this.logger.group(`${run.entry.model}: ${run.entry.action} ${displayName(run.entry.target)}`, async () => {
+                run.staged = await stageModel(run.entry, run.phases.stage, this.context(this.session, this.logger));
+            });
+        }
+    }
+    async stageOne(run, lane, sideBySide) {
+        const entry = run.entry;
+        const title = `${entry.model}: ${entry.action} ${displayName(entry.target)}`;
+        const log = sideBySide ? prefixedLogger(this.logger, entry.model) : this.logger;
+        const work = async () => {
+            if (entry.action === "zero-downtime") {
+                log.info("Using zero downtime rebuild with SWAP for materialized view update.");
+            }
+            let on;
+            try {
+                on = await this.laneSession(lane);
+            }
+            catch (error) {
+                run.staged = { ok: false, stopped: false, waited: false, durationMs: 0, error };
+                return;
+            }
+            const context = this.context(on, log);
+            // A full refresh has already dropped the live MV: it is built to the end regardless.
+            if (entry.action !== "full-refresh")
+                context.stopped = () => this.failed;
+            run.staged = await stageModel(entry, run.phases.stage, context);
+        };
+        if (sideBySide) {
+            log.info(title);
+            await work();
+        }
+        else {
+            await this.logger.group(title, work);
+        }
+        if (run.staged && !run.staged.ok && !run.staged.stopped)
+            this.failed = true;
+        return run.staged?.ok === true;
+    }
+    async laneSession(lane) {
+        if (lane === 0 || !this.options.openSession)
+            return this.session;
+        const open = this.lanes.get(lane);
+        if (open)
+            return open;
+        const opened = await this.options.openSession();
+        this.lanes.set(lane, opened);
+        return opened;
+    }
+    async close() {
+        await Promise.all([...this.lanes.values()].map((lane) => lane.close().catch(() => undefined)));
+    }
+}
+/**
+ * Issue 12 item 3: nothing is swapped. Each model says what it is left as; what this run built is
+ * removed leaf first (or, with keep-failed-temps, its temporary MVs stay).
+ */
+async function abandon(runs, why, session, logger, options, outcome, created) {
+    const keepTemps = options.keepFailedTemps ?? false;
+    for (const run of [...runs].reverse()) {
+        const { entry, staged } = run;
+        if (run.outcome || !staged)
+            continue;
+        const base = { ...about(entry), durationMs: staged.durationMs };
+        if (staged.ok && (entry.action === "full-refresh" || entry.action === "in-place")) {
+            run.outcome = { ...base, status: "applied" };
+            continue;
+        }
+        const cause = !staged.ok ? staged.error : undefined;
+        const ownFailure = !staged.ok && !staged.stopped;
+        const lostWithNothingKnown = ownFailure &&
+            lostConnectionAt(cause) &&
+            created.idOf(entry.temp ?? entry.target) === undefined;
+        const left = lostWithNothingKnown
+            ? connectionLossNote(cause, entry, false)
+            : await undoStaging(session, entry, created, logger, { keepTemps, cause: ownFailure ? cause : undefined, waited: staged.waited }, outcome);
+        run.outcome = ownFailure
+            ? { ...base, status: "failed", error: failureText(cause), note: left }
+            : {
+                ...base,
+                status: "not-attempted",
+                note: `${staged.ok ? "built beside production" : "stopped while building"}, not swapped in (${why}): ${left}`,
+            };
+    }
+    outcome.notCutOver =
+        `${why}: nothing was swapped, production is as it was` +
+            (outcome.keptFailedTemps.length > 0
+                ? `; the temporary MVs this run built are kept (keep-failed-temps): ${outcome.keptFailedTemps.map(displayName).join(", ")}`
+                : "; what this run built beside production was removed");
+    logger.warning(`Deploy stopped before the cut-over: ${outcome.notCutOver}.`);
+}
+async function cutOverAndFinish(runs, session, logger, options, outcome, created, context) {
+    const swapping = runs.filter((run) => run.phases.swaps.length > 0 && run.entry.temp);
+    const units = swapping.map((run) => {
+        const temp = run.entry.temp;
+        return {
+            model: run.entry.model,
+            target: run.entry.target,
+            targetId: run.entry.targetId,
+            temp,
+            tempId: created.idOf(temp),
+            swaps: run.phases.swaps,
+        };
+    });
+    const runOf = (unit) => swapping[units.indexOf(unit)];
+    const onMain = context(session, logger);
+    if (units.length > 0) {
+        const result = await logger.group("Cut-over", () => cutOver(units, onMain, options.stillLocked, logger));
+        if (result.kind === "refused") {
+            const refused = runOf(result.unit ?? units[0]);
+            const left = await undoStaging(session, refused.entry, created, logger, { keepTemps: options.keepFailedTemps ?? false, waited: true }, outcome);
+            refused.outcome = {
+                ...about(refused.entry),
+                status: "failed",
+                error: result.error.message,
+                note: left,
+            };
+            const why = `the cut-over was refused before its first SWAP (${refused.entry.model})`;
+            await abandon(runs, why, session, logger, options, outcome, created);
+            return;
+        }
+        outcome.cutOver = { windowMs: result.windowMs, swaps: result.swapped.length };
+        for (const unit of result.swapped)
+            runOf(unit).swapped = true;
+        if (result.failure) {
+            const { unit, error } = result.failure;
+            const broken = runOf(unit);
+            broken.outcome = {
+                ...about(broken.entry),
+                status: "failed",
+                error: failureText(error),
+                note: lostConnectionAt(error)
+                    ? connectionLossNote(error, broken.entry, false)
+                    : "the original MV is untouched; the cut-over stopped at its SWAP",
+            };
+            for (const run of swapping) {
+                if (run.swapped || run.outcome)
+                    continue;
+                run.outcome = {
+                    ...about(run.entry),
+                    status: "not-attempted",
+                    note: `built beside production, not swapped in: the cut-over stopped at ${unit.model}; ${displayName(run.entry.temp)} stays (the next cleanup sweep removes it once nothing reads it)`,
+                };
+            }
+        }
+    }
+    await finish(runs, onMain);
+}
+/**
+ * After the SWAPs: index names handed over to every new version, then post-hooks, upstream first.
+ * A failure here leaves the model's new version live; the others still get theirs.
+ */
+async function finish(runs, onMain) {
+    const done = runs.filter((run) => !run.outcome && run.staged?.ok === true && (run.swapped || run.phases.swaps.length === 0));
+    const failures = new Map();
+    for (const phase of ["handOffs", "postHooks"]) {
+        for (const run of done) {
+            if (failures.has(run))
+                continue;
+            try {
+                for (const step of run.phases[phase])
+                    await runStep(step, run.entry.model, onMain, true);
+            }
+            catch (error) {
+                failures.set(run, error);
+            }
+        }
+    }
+    for (const run of done) {
+        const base = { ...about(run.entry), durationMs: run.staged?.durationMs };
+        const error = failures.get(run);
+        if (error === undefined) {
+            run.outcome = { ...base, status: "applied" };
+            continue;
+        }
+        run.outcome = {
+            ...base,
+            status: "failed",
+            error: failureText(error),
+            note: lostConnectionAt(error)
+                ? connectionLossNote(error, run.entry, run.swapped)
+                : run.swapped
+                    ? "swapped: the new version is live, the previous one is kept under the temporary name"
+                    : "the MV was created; the steps after its creation did not all run (rerun the deploy to complete them)",
+        };
     }
 }
 
@@ -70728,7 +71276,7 @@ async function checkDefinition(entry, reader, catalog, options) {
                 `${relation.schema} (CREATE on the database) could not be checked`;
     }
     try {
-        const lines = await reader.explain(explainCreateMaterializedView(host, entry.sql));
+        const lines = await reader.explain(explainCreateMaterializedView(host, entry.checkSql ?? entry.sql));
         const columns = streamMaterializeColumns(lines);
         const unknownColumns = columns === undefined
             ? "the new definition's columns could not be read from its plan"
@@ -70745,7 +71293,7 @@ async function checkDefinition(entry, reader, catalog, options) {
         if (!options.dryRun)
             return { cannotCreate: true };
         try {
-            await reader.explain(`EXPLAIN ${entry.sql}`);
+            await reader.explain(`EXPLAIN ${entry.checkSql ?? entry.sql}`);
         }
         catch (batchError) {
             if (isConnectionLoss(batchError))
@@ -70937,6 +71485,9 @@ async function deployWith(run, live) {
             pollIntervalMs: run.pollIntervalMs ?? 2_000,
             catalog: planned.catalog,
             stillLocked: () => held.stillHeld(writer),
+            maxParallel: settings.maxParallel,
+            keepFailedTemps: settings.keepFailedTemps,
+            openSession: () => database.openWriter(),
         });
         return { ...result(), outcome };
     }
@@ -71384,6 +71935,213 @@ function run_cleanup_formatAge(ms) {
     return `${(hours / 24).toFixed(1)}d`;
 }
 
+;// CONCATENATED MODULE: ./src/deploy/rollback/plan-rollback.ts
+
+
+
+/** `orders` or `analytics.orders`; a bare name is in the target schema. */
+function parseName(text, schema) {
+    const dot = text.indexOf(".");
+    return dot < 0
+        ? { schema, identifier: text }
+        : { schema: text.slice(0, dot), identifier: text.slice(dot + 1) };
+}
+/**
+ * Pure, issue 12 item 4. The previous version of an MV is the newest temporary MV named for it
+ * with a smaller id than the live one: a deploy builds the new version after the live one, so
+ * after its SWAP the previous version (older, smaller id) carries the temporary name. A temporary
+ * MV with a larger id was never swapped in (a failed or cut-off deploy's) and is not a version
+ * to go back to. With no names, the whole last deploy: every temporary MV of the newest stamp.
+ */
+function planRollback(catalog, requested, schema, now) {
+    const temps = findTempMvs(catalog, now);
+    const refusals = [];
+    const previous = (target, liveId) => temps
+        .filter((temp) => temp.relation.schema === target.schema &&
+        temp.replaced === target.identifier &&
+        temp.id < liveId)
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    let targets;
+    if (requested.length > 0) {
+        targets = requested.map((name) => parseName(name, schema));
+    }
+    else {
+        const swappedIn = temps.filter((temp) => {
+            const live = catalog.find(temp.relation.schema, temp.replaced);
+            return live !== undefined && temp.id < live.id;
+        });
+        const newest = Math.max(...swappedIn.map((temp) => temp.createdAt.getTime()));
+        targets = swappedIn
+            .filter((temp) => temp.createdAt.getTime() === newest)
+            .map((temp) => ({ schema: temp.relation.schema, identifier: temp.replaced }));
+        if (targets.length === 0) {
+            refusals.push("no deploy to roll back: no temporary MV holds a previous version of a live MV (they were dropped, or nothing was deployed with SWAP)");
+        }
+    }
+    const units = [];
+    for (const target of targets) {
+        const live = catalog.find(target.schema, target.identifier);
+        if (!live || live.type !== "materialized view") {
+            refusals.push(`${displayName(target)} is not a materialized view here: nothing to roll back`);
+            continue;
+        }
+        const temp = previous(target, live.id);
+        if (!temp) {
+            refusals.push(`${displayName(target)} has no previous version to go back to: it was dropped (immediate cleanup or a cleanup sweep) or never existed; redeploy the previous commit instead`);
+            continue;
+        }
+        if (temp.creating || catalog.isCreating(live.id)) {
+            refusals.push(`${displayName(temp.relation)} (the previous version of ${displayName(target)}) is still being created; it cannot be swapped`);
+            continue;
+        }
+        units.push({
+            model: target.identifier,
+            target,
+            targetId: live.id,
+            temp: temp.relation,
+            tempId: temp.id,
+            deployedAt: temp.createdAt,
+            swaps: [
+                {
+                    kind: "swap",
+                    sql: swapMaterializedViews(target, temp.relation),
+                    target,
+                    temp: temp.relation,
+                },
+            ],
+        });
+    }
+    return {
+        units: upstreamFirst(units, catalog),
+        refusals,
+        warnings: readsLeftBehind(units, catalog),
+    };
+}
+/** A unit whose live version reads another unit's live version comes after it. */
+function upstreamFirst(units, catalog) {
+    const ordered = [];
+    const visit = (unit, seen) => {
+        if (ordered.includes(unit) || seen.has(unit))
+            return;
+        seen.add(unit);
+        for (const other of units) {
+            const readsOther = catalog.dependentsOf(other.targetId).some((d) => d.id === unit.targetId);
+            if (readsOther)
+                visit(other, seen);
+        }
+        ordered.push(unit);
+    };
+    for (const unit of units)
+        visit(unit, new Set());
+    return ordered;
+}
+/**
+ * The previous version of a downstream MV reads the previous version of its upstream by id. When
+ * only the upstream is rolled back, the live downstream keeps reading the new upstream (now under
+ * the temporary name): said, so nobody drops that temporary MV expecting nothing to read it.
+ */
+function readsLeftBehind(units, catalog) {
+    const rolled = new Set(units.map((unit) => unit.targetId));
+    return units.flatMap((unit) => catalog
+        .dependentsOf(unit.targetId)
+        .filter((reader) => !rolled.has(reader.id) && reader.type === "materialized view")
+        .map((reader) => `${reader.schema}.${reader.name} reads the version of ${displayName(unit.target)} being rolled back and is not rolled back with it: it keeps reading that version under ${displayName(unit.temp)}`));
+}
+
+;// CONCATENATED MODULE: ./src/deploy/rollback/run-rollback.ts
+
+
+
+
+
+
+
+
+/** The requested names: `models` is a comma or space separated list; empty = the last deploy. */
+function run_rollback_requestedNames(models) {
+    return (models ?? "")
+        .split(/[\s,]+/)
+        .map((name) => name.trim())
+        .filter((name) => name !== "");
+}
+/**
+ * `mode: rollback` (issue 12 item 4): the preserved previous versions swapped back in as one unit
+ * through the deploy's cut-over, under the deploy lock; planned again under the lock, so what
+ * another run changed meanwhile is seen. A dry run plans and writes nothing.
+ */
+async function runRollback(settings, logger, env, now = new Date(), lockHolder = lockHolderOf(env)) {
+    if (!hasCredentials(settings, env)) {
+        throw new Error("No database credentials: set the `database-url` input (or the PG* environment variables) to roll back.");
+    }
+    const requested = run_rollback_requestedNames(settings.models);
+    const database = await openDatabase(settings.databaseUrl, logger);
+    let lock;
+    try {
+        const planned = planRollback(await database.reader.catalog(), requested, settings.targetSchema, now);
+        announce(planned, logger);
+        if (settings.dryRun || planned.refusals.length > 0) {
+            return { dryRun: settings.dryRun, plan: planned, errors: planned.refusals };
+        }
+        const writer = database.writer();
+        lock = await acquireDeployLock(writer, {
+            schema: settings.targetSchema,
+            holder: lockHolder,
+            staleAfterMs: settings.staleLockAfterMs,
+            logger,
+        });
+        const locked = await database.reader.catalog();
+        const plan = planRollback(locked, requested, settings.targetSchema, now);
+        if (plan.refusals.length > 0)
+            return { dryRun: false, plan, errors: plan.refusals };
+        const held = lock;
+        const result = await logger.group("Cut-over (rollback)", () => cutOver(plan.units, {
+            session: writer,
+            created: new CreatedObjects(locked),
+            logger,
+            waitTimeoutMs: settings.waitTimeoutMs,
+            pollIntervalMs: 2_000,
+        }, () => held.stillHeld(writer), logger));
+        if (result.kind === "refused") {
+            return { dryRun: false, plan, errors: [`${result.error.message}; nothing was rolled back`] };
+        }
+        const errors = [];
+        if (result.failure) {
+            const { unit, error } = result.failure;
+            const left = lostConnectionAt(error)
+                ? "the connection was lost during its SWAP: it serves a complete MV, either version; check its id and run the rollback again"
+                : "it is unchanged";
+            const rest = plan.units.filter((other) => !result.swapped.includes(other) && other !== unit);
+            errors.push(`${displayName(unit.target)}: ${failureText(error)} (${left})` +
+                (result.swapped.length > 0
+                    ? `; rolled back already: ${result.swapped.map((done) => displayName(done.target)).join(", ")}`
+                    : "") +
+                (rest.length > 0
+                    ? `; not rolled back: ${rest.map((other) => displayName(other.target)).join(", ")}`
+                    : ""));
+        }
+        return {
+            dryRun: false,
+            plan,
+            swapped: result.swapped,
+            windowMs: result.windowMs,
+            errors,
+        };
+    }
+    finally {
+        await lock?.release(database.writer(), async () => (await openDatabase(settings.databaseUrl, logger)).writer());
+        await database.close();
+    }
+}
+function announce(plan, logger) {
+    for (const unit of plan.units) {
+        logger.info(`${displayName(unit.target)}: back to ${displayName(unit.temp)} (id ${unit.tempId}, the version before the deploy of ${unit.deployedAt.toISOString()}); live id ${unit.targetId}.`);
+    }
+    for (const warning of plan.warnings)
+        logger.warning(warning);
+    for (const refusal of plan.refusals)
+        logger.error(`Rollback refused: ${refusal}`);
+}
+
 ;// CONCATENATED MODULE: ./src/log/actions-logger.ts
 
 
@@ -71464,6 +72222,44 @@ function renderCleanupReport(result) {
     if (result.found.length === 0)
         lines.push("No temporary MVs found.", "");
     return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/report/rollback-markdown.ts
+
+
+/** The rollback job summary: which previous versions were (or would be) swapped back in. */
+function renderRollbackReport(result) {
+    const refused = result.plan.refusals.length > 0;
+    const title = refused
+        ? "❌ Rollback refused"
+        : result.dryRun
+            ? "⚠️ Rollback plan"
+            : result.errors.length > 0
+                ? "❌ Rollback failed"
+                : "✅ Rolled back";
+    const lines = [`### ${title}`, ""];
+    if (result.dryRun && !refused)
+        lines.push("Dry run: no DDL issued.", "");
+    if (result.windowMs !== undefined) {
+        lines.push(`Cut-over window: ${result.windowMs} ms (first SWAP start to last SWAP end).`, "");
+    }
+    if (result.plan.units.length > 0) {
+        const done = new Set(result.swapped ?? []);
+        lines.push("| MV | Previous version | Deployed at | Live id → restored id | Status |", "|---|---|---|---|---|", ...result.plan.units.map((unit) => `| ${[
+            code(displayName(unit.target)),
+            code(displayName(unit.temp)),
+            unit.deployedAt.toISOString(),
+            `${unit.targetId} → ${unit.tempId}`,
+            result.dryRun ? "would swap back" : done.has(unit) ? "rolled back" : "not rolled back",
+        ]
+            .map(cell)
+            .join(" | ")} |`), "");
+    }
+    for (const error of result.errors)
+        lines.push(`- ❌ ${escape_text(error)}`);
+    for (const warning of result.plan.warnings)
+        lines.push(`- ⚠️ ${escape_text(warning)}`);
+    return lines.join("\n") + "\n";
 }
 
 ;// CONCATENATED MODULE: ./src/report/budget.ts
@@ -71904,6 +72700,7 @@ function detailsSection(result, facts, full) {
 
 ;// CONCATENATED MODULE: ./src/report/headline.ts
 
+
 const CAUSE_GROUP = {
     changed: "changed",
     config: "config only",
@@ -71977,7 +72774,7 @@ function modeNote(result, facts) {
             : "No materialized view model was selected or changed.";
     }
     if (!result.plan.dryRun)
-        return "";
+        return cutOverNote(result);
     if (!result.online) {
         return ("Dry run, planned offline (no database credentials): no DDL issued. Whether each MV exists, " +
             "what reads it and whether the new SQL is valid was not checked, so the statements may differ at deploy.");
@@ -71987,6 +72784,16 @@ function modeNote(result, facts) {
         (unchecked > 0
             ? `, except ${plural(unchecked, "model")} that can be checked only once ${unchecked === 1 ? "its" : "their"} changed upstream exists (see details).`
             : "."));
+}
+/** Issue 12: how long readers could see some models new and others old, or why none was swapped. */
+function cutOverNote(result) {
+    const outcome = result.outcome;
+    if (outcome?.notCutOver)
+        return `Nothing was swapped: ${escape_message(outcome.notCutOver)}.`;
+    if (!outcome?.cutOver)
+        return "";
+    const { swaps, windowMs } = outcome.cutOver;
+    return `Cut over in ${windowMs} ms: ${plural(swaps, "SWAP")} back to back, after every model was built beside production.`;
 }
 /** "✅ Deployed", "⚠️ Deploy plan", "❌ Deploy failed": never a plain ✅ while something needs a person. */
 function reportVerdict(result, items) {
@@ -73234,6 +74041,14 @@ function parseChoice(input, raw, allowed) {
         return value;
     throw new SettingsError(input, `must be one of: ${allowed.join(", ")} (got "${raw}").`);
 }
+/** A whole number of at least `min`, written in decimal digits. */
+function parseCount(input, raw, min) {
+    const value = raw.trim();
+    if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+        throw new SettingsError(input, `must be a whole number of at least ${min} (got "${raw}").`);
+    }
+    return Number(value);
+}
 const DURATION_UNITS_MS = {
     ms: 1,
     s: 1_000,
@@ -73336,7 +74151,7 @@ function resolveDryRun(choice, eventName, allowUnmergedDeploy) {
 
 
 
-const MODES = ["deploy", "cleanup"];
+const MODES = ["deploy", "cleanup", "rollback"];
 const DRY_RUN_CHOICES = ["auto", "true", "false"];
 const ZERO_DOWNTIME_CHOICES = ["model-config", "all"];
 const identifierSchema = schemas_string()
@@ -73358,6 +74173,8 @@ const settingsSchema = object({
     immediateCleanup: schemas_boolean(),
     rebuildDownstream: schemas_boolean(),
     backgroundDdl: schemas_boolean(),
+    maxParallel: schemas_number().int().positive(),
+    keepFailedTemps: schemas_boolean(),
     waitTimeoutMs: schemas_number().int().positive(),
     schema: identifierSchema.optional(),
     olderThanMs: schemas_number().int().nonnegative(),
@@ -73397,6 +74214,8 @@ function buildSettings(read, context) {
         immediateCleanup: parseBoolean("immediate-cleanup", withDefault(read("immediate-cleanup"), "false")),
         rebuildDownstream: parseBoolean("rebuild-downstream", withDefault(read("rebuild-downstream"), "true")),
         backgroundDdl: parseBoolean("background-ddl", withDefault(read("background-ddl"), "true")),
+        maxParallel: parseCount("max-parallel", withDefault(read("max-parallel"), "4"), 1),
+        keepFailedTemps: parseBoolean("keep-failed-temps", withDefault(read("keep-failed-temps"), "false")),
         waitTimeoutMs,
         schema: settings_optional(read("schema")),
         olderThanMs: parseDuration("older-than", withDefault(read("older-than"), "0")),
@@ -73484,6 +74303,9 @@ function readActionSettings() {
 
 
 
+
+
+
 async function run(eventProblem) {
     redactProcessOutput(secrets);
     let settings;
@@ -73502,6 +74324,15 @@ async function run(eventProblem) {
             const result = await runCleanup(settings, actionsLogger, process.env);
             setCleanupOutputs(result);
             await writeSummary(renderCleanupReport(result));
+            return;
+        }
+        if (settings.mode === "rollback") {
+            info(`Mode: rollback${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`);
+            const result = await runRollback(settings, actionsLogger, process.env);
+            setRollbackOutputs(result);
+            await writeSummary(renderRollbackReport(result));
+            if (result.errors.length > 0)
+                setFailed(`Rollback: ${result.errors.join("; ")}`);
             return;
         }
         info(`Mode: deploy${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`);

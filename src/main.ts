@@ -4,11 +4,14 @@ import { eventBaseRevision } from "./action/event.js";
 import { failureProblems, reportFailure } from "./action/failure.js";
 import { setCleanupOutputs } from "./action/cleanup-outputs.js";
 import { setDeployOutputs } from "./action/outputs.js";
+import { setRollbackOutputs } from "./action/rollback-outputs.js";
 import { commentKindFor, publishComment, reportContext, writeSummary } from "./action/publish.js";
 import { runCleanup } from "./cleanup/run-cleanup.js";
+import { runRollback } from "./deploy/rollback/run-rollback.js";
 import { runDeploy } from "./deploy/run-deploy.js";
 import { actionsLogger } from "./log/actions-logger.js";
 import { renderCleanupReport } from "./report/cleanup-markdown.js";
+import { renderRollbackReport } from "./report/rollback-markdown.js";
 import { summaryLimit } from "./report/budget.js";
 import { renderFailureReport, renderReport } from "./report/markdown.js";
 import { redactProcessOutput } from "./security/redact-streams.js";
@@ -32,6 +35,14 @@ export async function run(eventProblem?: string): Promise<void> {
       const result = await runCleanup(settings, actionsLogger, process.env);
       setCleanupOutputs(result);
       await writeSummary(renderCleanupReport(result));
+      return;
+    }
+    if (settings.mode === "rollback") {
+      core.info(`Mode: rollback${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`);
+      const result = await runRollback(settings, actionsLogger, process.env);
+      setRollbackOutputs(result);
+      await writeSummary(renderRollbackReport(result));
+      if (result.errors.length > 0) core.setFailed(`Rollback: ${result.errors.join("; ")}`);
       return;
     }
     core.info(`Mode: deploy${settings.dryRun ? " (dry run: no DDL will be issued)" : ""}`);

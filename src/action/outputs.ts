@@ -15,4 +15,6 @@ export function setDeployOutputs(result: DeployResult): void {
     names(outcome?.preservedTemps.map((temp) => temp.relation) ?? []),
   );
   setOutput("dropped-temp-mvs", names(outcome?.droppedTemps ?? []));
+  setOutput("cut-over-ms", outcome?.cutOver ? String(outcome.cutOver.windowMs) : "");
+  setOutput("kept-failed-temp-mvs", names(outcome?.keptFailedTemps ?? []));
 }

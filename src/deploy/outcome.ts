@@ -15,6 +15,14 @@ export interface ModelOutcome {
   note?: string;
 }
 
+/** The SWAPs of the deploy, run back to back once every model was staged. */
+export interface CutOver {
+  /** From the start of the first SWAP to the end of the last, in milliseconds. */
+  windowMs: number;
+  /** How many SWAPs took effect. */
+  swaps: number;
+}
+
 export interface DeployOutcome {
   models: ModelOutcome[];
   swapped: QualifiedName[];
@@ -22,4 +30,13 @@ export interface DeployOutcome {
   preservedTemps: KeptTemp[];
   droppedTemps: QualifiedName[];
   failed: boolean;
+  /** Absent when no SWAP ran. */
+  cutOver?: CutOver;
+  /**
+   * Set when staging failed or the cut-over was refused before its first SWAP: nothing was
+   * swapped, and why.
+   */
+  notCutOver?: string;
+  /** Temporary MVs of a failed deploy left in place by keep-failed-temps. */
+  keptFailedTemps: QualifiedName[];
 }

@@ -81,7 +81,9 @@ async function checkDefinition(
       `${relation.schema} (CREATE on the database) could not be checked`;
   }
   try {
-    const lines = await reader.explain(explainCreateMaterializedView(host, entry.sql));
+    const lines = await reader.explain(
+      explainCreateMaterializedView(host, entry.checkSql ?? entry.sql),
+    );
     const columns = streamMaterializeColumns(lines);
     const unknownColumns =
       columns === undefined
@@ -95,7 +97,7 @@ async function checkDefinition(
     if (!NO_CREATE_ON_SCHEMA.test(message)) return { error: message };
     if (!options.dryRun) return { cannotCreate: true };
     try {
-      await reader.explain(`EXPLAIN ${entry.sql}`);
+      await reader.explain(`EXPLAIN ${entry.checkSql ?? entry.sql}`);
     } catch (batchError) {
       if (isConnectionLoss(batchError)) throw batchError;
       return { cannotCreate: true, error: errorText(batchError) };

@@ -14,7 +14,7 @@ import { projectEnvironment } from "../security/project-env.js";
 import type { Settings } from "../settings/settings.js";
 import { blockingProblems } from "./blocking-problems.js";
 import { collectRequests, type Requests } from "./requests.js";
-import { executePlan } from "./execute-plan.js";
+import { executePlan } from "./execute/execute-plan.js";
 import { planTime } from "./plan-clock.js";
 import type { DeployOutcome } from "./outcome.js";
 import { readEvidence } from "./read-evidence.js";
@@ -184,6 +184,9 @@ async function deployWith(
       pollIntervalMs: run.pollIntervalMs ?? 2_000,
       catalog: planned.catalog,
       stillLocked: () => held.stillHeld(writer),
+      maxParallel: settings.maxParallel,
+      keepFailedTemps: settings.keepFailedTemps,
+      openSession: () => database.openWriter(),
     });
     return { ...result(), outcome };
   } finally {

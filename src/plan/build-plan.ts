@@ -165,6 +165,7 @@ export function buildPlan(input: PlanInput): Plan {
     }
     const decision = decideAction(model, existing, why, options);
     if (decision.action !== "skip") checkStatements(model, issues);
+    const built = onStagedUpstreams(model, rebuilt);
 
     const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
     const check = input.evidence?.definitions.get(name);
@@ -178,7 +179,8 @@ export function buildPlan(input: PlanInput): Plan {
       downstreamOf: requested.has(name) ? [] : rebuiltUpstream,
       immediateCleanup,
       readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
-      sql: model.sql,
+      sql: built.sql,
+      ...(built === model ? {} : { checkSql: model.sql }),
       steps: [],
       readers: [],
       warnings: decision.warning ? [decision.warning] : [],
@@ -189,9 +191,9 @@ export function buildPlan(input: PlanInput): Plan {
       mayDrop: [],
     };
     if (decision.action === "create") {
-      entry.steps = initialCreateSteps(model, options, check?.columns);
+      entry.steps = initialCreateSteps(built, options, check?.columns);
     } else if (decision.action === "full-refresh") {
-      entry.steps = fullRefreshSteps(model, options, check?.columns);
+      entry.steps = fullRefreshSteps(built, options, check?.columns);
     } else if (decision.action === "zero-downtime" && existing) {
       const tempName = chooseTempName(model.relation.identifier, input.now, (candidate) =>
         taken(model.relation.schema, candidate),
@@ -222,7 +224,7 @@ export function buildPlan(input: PlanInput): Plan {
       entry.warnings.push(...carried.warnings.map((warning) => `${model.name}: ${warning}`));
       entry.unchecked.push(...carried.unchecked);
       entry.steps = zeroDowntimeSteps(
-        model,
+        built,
         existing,
         entry.temp,
         catalog,
@@ -302,6 +304,24 @@ export function buildPlan(input: PlanInput): Plan {
 
   if (issues.length > 0) throw new PlanError(issues);
   return { mode: "deploy", dryRun: options.dryRun, models: planned, failed };
+}
+
+/**
+ * Issue 12 item 1: every temporary MV is built before any SWAP, so a model that reads another
+ * model this plan rebuilds beside production is built on that model's temporary MV. RisingWave
+ * keeps a dependency on the object id, not the name (a SWAP exchanges names only: alter_swap_rename.rs
+ * and the meta catalog's swap), so after the cut-over the new version reads the new upstream under
+ * its real name. The model is returned unchanged when it reads no such model.
+ */
+function onStagedUpstreams(model: ModelNode, rebuilt: Map<string, PlannedModel>): ModelNode {
+  const temps = new Map(
+    model.refs.flatMap((ref) => {
+      const temp = rebuilt.get(ref)?.temp;
+      return temp ? [[ref, temp] as const] : [];
+    }),
+  );
+  if (temps.size === 0) return model;
+  return { ...model, sql: model.sqlReading(temps) };
 }
 
 /** One line: what blocks the drop, and the one change that gets past it. */

@@ -63,8 +63,13 @@ export interface PlannedModel {
   immediateCleanup: boolean;
   /** Models earlier in this plan that this one reads: its new SQL sees their new versions only at deploy time. */
   readsPlanned: string[];
-  /** The model's rendered SELECT, as it will be created. */
+  /** The model's rendered SELECT, as it will be created (on the temporary MVs it reads, if any). */
   sql: string;
+  /**
+   * The same SELECT on the live names of what it reads, when `sql` reads temporary MVs that do
+   * not exist before the deploy: what EXPLAIN can check ahead of it.
+   */
+  checkSql?: string;
   steps: PlanStep[];
   /** Objects not rebuilt by this plan that keep reading the previous version through the temp name. */
   readers: Reader[];

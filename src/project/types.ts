@@ -47,6 +47,12 @@ export interface ModelNode {
    * ProjectError thrown from this getter.
    */
   readonly sql: string;
+  /**
+   * The SQL with `ref()` of the named models rendered as the given relations instead of their
+   * own (a staged deploy builds a model on the temporary MVs of the models it reads); the same
+   * as `sql` when it reads none of them.
+   */
+  sqlReading(relations: ReadonlyMap<string, RelationName>): string;
   /** Final schema (generate_schema_name applied) and identifier (alias or name). */
   relation: RelationName;
   config: ModelConfig;

@@ -1,6 +1,7 @@
 import type { DeployResult } from "../deploy/run-deploy.js";
 import type { ActionItem } from "./action-items.js";
 import { targetLine, type ReportContext } from "./context.js";
+import { message } from "./escape.js";
 import type { Cause, ModelFacts, Verdict } from "./model-facts.js";
 
 const CAUSE_GROUP: Record<Cause, string> = {
@@ -84,7 +85,7 @@ function modeNote(result: DeployResult, facts: ModelFacts[]): string {
       ? ""
       : "No materialized view model was selected or changed.";
   }
-  if (!result.plan.dryRun) return "";
+  if (!result.plan.dryRun) return cutOverNote(result);
   if (!result.online) {
     return (
       "Dry run, planned offline (no database credentials): no DDL issued. Whether each MV exists, " +
@@ -98,6 +99,15 @@ function modeNote(result: DeployResult, facts: ModelFacts[]): string {
       ? `, except ${plural(unchecked, "model")} that can be checked only once ${unchecked === 1 ? "its" : "their"} changed upstream exists (see details).`
       : ".")
   );
+}
+
+/** Issue 12: how long readers could see some models new and others old, or why none was swapped. */
+function cutOverNote(result: DeployResult): string {
+  const outcome = result.outcome;
+  if (outcome?.notCutOver) return `Nothing was swapped: ${message(outcome.notCutOver)}.`;
+  if (!outcome?.cutOver) return "";
+  const { swaps, windowMs } = outcome.cutOver;
+  return `Cut over in ${windowMs} ms: ${plural(swaps, "SWAP")} back to back, after every model was built beside production.`;
 }
 
 /** "✅ Deployed", "⚠️ Deploy plan", "❌ Deploy failed": never a plain ✅ while something needs a person. */

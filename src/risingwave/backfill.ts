@@ -20,6 +20,16 @@ export interface BackfillWait {
   quietLogMs?: number;
   /** Told the MV's id as soon as it is seen, even if the wait then fails. */
   onId?: (id: number) => void;
+  /** Asked before each poll: true ends the wait early with a WaitStopped error. */
+  shouldStop?: () => boolean;
+}
+
+/** The wait was given up on purpose (another model of the deploy failed), not by RisingWave. */
+export class WaitStopped extends Error {
+  constructor(label: string) {
+    super(`${label}: the wait was stopped`);
+    this.name = "WaitStopped";
+  }
 }
 
 /** Polls after this many rounds with neither the MV nor its job in sight conclude the job failed. */
@@ -70,6 +80,7 @@ export async function waitForBackfill(
   let vanishedRounds = 0;
   let seenId: number | undefined;
   for (;;) {
+    if (wait.shouldStop?.()) throw new WaitStopped(wait.label);
     const state = await session.materializedView(wait.relation.schema, wait.relation.identifier);
     const id = state?.id;
     if (id !== undefined && id !== seenId) {

@@ -7,6 +7,11 @@ export interface OpenDatabase {
   reader: RisingWaveReader;
   /** The DDL-capable session; only the deploy and cleanup executors ask for it. */
   writer(): RisingWaveSession;
+  /**
+   * Another DDL-capable session on its own connection (staging builds models side by side, each
+   * with its own session settings and backfill wait); the caller closes it.
+   */
+  openWriter(): Promise<RisingWaveSession>;
   close(): Promise<void>;
 }
 
@@ -26,6 +31,8 @@ export async function openDatabase(url: URL | undefined, logger: Logger): Promis
   return {
     reader: new RisingWaveReader(client, writer.risingWaveVersion),
     writer: () => writer,
+    openWriter: async () =>
+      new RisingWaveSession(await connect({ url, logger }), writer.risingWaveVersion),
     close: () => writer.close(),
   };
 }

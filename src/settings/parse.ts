@@ -32,6 +32,15 @@ export function parseChoice<T extends string>(
   throw new SettingsError(input, `must be one of: ${allowed.join(", ")} (got "${raw}").`);
 }
 
+/** A whole number of at least `min`, written in decimal digits. */
+export function parseCount(input: string, raw: string, min: number): number {
+  const value = raw.trim();
+  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new SettingsError(input, `must be a whole number of at least ${min} (got "${raw}").`);
+  }
+  return Number(value);
+}
+
 const DURATION_UNITS_MS: Record<string, number> = {
   ms: 1,
   s: 1_000,

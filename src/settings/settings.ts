@@ -5,13 +5,14 @@ import { resolveDryRun } from "./dry-run.js";
 import {
   parseBoolean,
   parseChoice,
+  parseCount,
   parseDatabaseUrl,
   parseDuration,
   parseVars,
   SettingsError,
 } from "./parse.js";
 
-export const MODES = ["deploy", "cleanup"] as const;
+export const MODES = ["deploy", "cleanup", "rollback"] as const;
 export const DRY_RUN_CHOICES = ["auto", "true", "false"] as const;
 export const ZERO_DOWNTIME_CHOICES = ["model-config", "all"] as const;
 
@@ -36,6 +37,8 @@ export const settingsSchema = z.object({
   immediateCleanup: z.boolean(),
   rebuildDownstream: z.boolean(),
   backgroundDdl: z.boolean(),
+  maxParallel: z.number().int().positive(),
+  keepFailedTemps: z.boolean(),
   waitTimeoutMs: z.number().int().positive(),
   schema: identifierSchema.optional(),
   olderThanMs: z.number().int().nonnegative(),
@@ -106,6 +109,11 @@ export function buildSettings(read: InputReader, context: SettingsContext): Sett
       withDefault(read("rebuild-downstream"), "true"),
     ),
     backgroundDdl: parseBoolean("background-ddl", withDefault(read("background-ddl"), "true")),
+    maxParallel: parseCount("max-parallel", withDefault(read("max-parallel"), "4"), 1),
+    keepFailedTemps: parseBoolean(
+      "keep-failed-temps",
+      withDefault(read("keep-failed-temps"), "false"),
+    ),
     waitTimeoutMs,
     schema: optional(read("schema")),
     olderThanMs: parseDuration("older-than", withDefault(read("older-than"), "0")),

@@ -96,10 +96,16 @@ describe("deploy connection lost mid-rebuild", () => {
         "either the previous or the new version (rerun the deploy to be sure); the next cleanup sweep " +
         "(mode: cleanup) removes the temporary MV once nothing reads it)",
     );
-    // The previous version it is: the SWAP never ran.
+    // The previous version it is: the SWAP never ran. top_kinds was staged on kinds' temp before
+    // the cut-over, which stopped at kinds: its temp stays, unswapped, reading kinds' temp.
+    const topTemp = plannedTemp(faulty, "top_kinds");
     expect(await columnsOf(target, "public.kinds")).toEqual(["kind", "n"]);
     expect(await columnsOf(target, `public."${temp}"`)).toEqual(["kind", "n", "last_id"]);
-    expect(await tempMvs(target)).toEqual([{ name: temp, readers: [] }]);
+    expect(await tempMvs(target)).toEqual([
+      { name: temp, readers: [topTemp] },
+      { name: topTemp, readers: [] },
+    ]);
+    expect(json(faulty.outputs.swapped)).toEqual([]);
 
     await rerunConverges(target, episode);
     const { cleanup } = await sweepRemovesLeftovers(target, episode);
@@ -126,9 +132,14 @@ describe("deploy connection lost mid-rebuild", () => {
     expect(faulty.log).not.toMatch(/untouched/);
     // The new version it is; the index names were never handed over: the canonical name is
     // still on the previous version, which now has the temp name and is read by dash and top_kinds.
+    // top_kinds' new version, staged on kinds' new version (by id), was not swapped in.
+    const topTemp = plannedTemp(faulty, "top_kinds");
     expect(await columnsOf(target, "public.kinds")).toEqual(["kind", "n", "last_id"]);
     expect((await indexes(target))["__dbt_index_kinds_kind"]).toBe(temp);
-    expect(await tempMvs(target)).toEqual([{ name: temp, readers: ["dash", "top_kinds"] }]);
+    expect(await tempMvs(target)).toEqual([
+      { name: temp, readers: ["dash", "top_kinds"] },
+      { name: topTemp, readers: [] },
+    ]);
 
     // The rerun swaps again and also takes the canonical index name back from that temp.
     const rerun = await rerunConverges(target, episode);

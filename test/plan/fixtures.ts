@@ -14,6 +14,7 @@ export function model(
     file: `models/${name}.sql`,
     rawSql: sql,
     sql,
+    sqlReading: () => sql,
     relation: { schema: "analytics", identifier: config.alias ?? name },
     config: {
       materialized: "materialized_view",

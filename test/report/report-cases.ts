@@ -157,6 +157,7 @@ function outcomeOf(
   const tempOf = (name: string) => plan.models.find((entry) => entry.model === name)?.temp;
   return {
     models,
+    keptFailedTemps: [],
     swapped: swappedEntries.map((entry) => entry.target),
     created: plan.models
       .filter((entry) => entry.action === "create" && applied(entry.model))
@@ -239,6 +240,7 @@ export function largeDeploy(count = 200, sqlLines = 12, dryRunToo = false): Depl
   const outcome: DeployOutcome | undefined = dryRunToo
     ? undefined
     : {
+        keptFailedTemps: [],
         models: plan.models.map((entry) => ({
           model: entry.model,
           file: entry.file,

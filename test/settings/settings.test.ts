@@ -65,7 +65,7 @@ describe("buildSettings", () => {
 
   it("names the input and the allowed values for an unknown mode", () => {
     expect(() => settingsFrom({ mode: "bogus" })).toThrow(
-      'Input `mode` must be one of: deploy, cleanup (got "bogus").',
+      'Input `mode` must be one of: deploy, cleanup, rollback (got "bogus").',
     );
     expect(() => settingsFrom({ "zero-downtime": "some" })).toThrow(
       "Input `zero-downtime` must be one of: model-config, all",

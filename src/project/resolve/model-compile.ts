@@ -14,7 +14,7 @@ import {
 import { ProjectError } from "../errors.js";
 import { compileTemplate } from "../jinja/engine.js";
 import { JinjaError, type Value } from "../jinja/values.js";
-import type { ModelNode, SeedNode, SourceTable } from "../types.js";
+import type { ModelNode, RelationName, SeedNode, SourceTable } from "../types.js";
 import { injectCtes } from "./ephemeral.js";
 import { refTarget, sourceTable, THIS } from "./model-parse.js";
 import type { ResolvedModel } from "./resolve.js";
@@ -37,6 +37,11 @@ export interface ModelCompiler {
   nodes: Map<string, ModelNode>;
 }
 
+/** Refs rendered as another relation than the model's own (e.g. the temp MV a deploy builds). */
+type RefRelations = ReadonlyMap<string, RelationName>;
+
+const NO_OVERRIDES: RefRelations = new Map();
+
 interface Cte {
   name: string;
   sql: string;
@@ -56,6 +61,11 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
             "which gets no zero-downtime rebuild. Use 'materialized_view'.",
         ]
       : [];
+  const renderReading = (relations: RefRelations): string => {
+    const ctes: Cte[] = [];
+    const sql = renderCompiled(model.template.source, model.file, model, compiler, ctes, relations);
+    return stripStatementEnd(injectCtes(sql, ctes));
+  };
   const render = (): { sql: string; ctes: Cte[] } => {
     if (rendered) return rendered;
     const ctes: Cte[] = [];
@@ -81,6 +91,9 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
       const { sql, ctes } = render();
       return { sql, ctes };
     },
+    sqlReading(relations) {
+      return readsAny(model, compiler, relations) ? renderReading(relations) : this.sql;
+    },
     relation: model.relation,
     config: model.config,
     description: model.properties?.description,
@@ -102,17 +115,30 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
   };
 }
 
+/**
+ * Whether a ref of the model, directly or through the ephemeral models it inlines, is one that
+ * `relations` renders elsewhere.
+ */
+function readsAny(model: ResolvedModel, compiler: ModelCompiler, relations: RefRelations): boolean {
+  return model.refNames.some((name) => {
+    if (relations.has(name)) return true;
+    const target = compiler.models.get(name);
+    return target?.config.materialized === "ephemeral" && readsAny(target, compiler, relations);
+  });
+}
+
 function renderCompiled(
   source: string,
   file: string,
   model: ResolvedModel,
   compiler: ModelCompiler,
   ctes: Cte[],
+  relations: RefRelations = NO_OVERRIDES,
 ): string {
   try {
     const template = compileTemplate(source, file);
     return template.renderDbt(
-      new NodeContext(compiler.shared, compileHooks(model, compiler, ctes)),
+      new NodeContext(compiler.shared, compileHooks(model, compiler, ctes, relations)),
     );
   } catch (error) {
     throw renderingError(error, { file, modelName: model.name });
@@ -137,15 +163,23 @@ function parseOutputHolds(model: ResolvedModel, compiler: ModelCompiler): boolea
   return true;
 }
 
-function compileHooks(model: ResolvedModel, compiler: ModelCompiler, ctes: Cte[]) {
+function compileHooks(
+  model: ResolvedModel,
+  compiler: ModelCompiler,
+  ctes: Cte[],
+  relations: RefRelations,
+) {
   return {
     parsing: false,
     this: nodeRelation(model.relation, compiler.database, compiler.quoting),
     ref: (names: string[], version: Value | undefined): Value => {
       const name = refTarget(names, compiler.projectName, version);
       const target = compiler.models.get(name);
-      if (target?.config.materialized === "ephemeral") return ephemeralRef(target, compiler, ctes);
-      const relation = target?.relation ?? compiler.seeds.get(name)?.relation;
+      if (target?.config.materialized === "ephemeral") {
+        return ephemeralRef(target, compiler, ctes, relations);
+      }
+      const relation =
+        relations.get(name) ?? target?.relation ?? compiler.seeds.get(name)?.relation;
       // Refs were checked after parsing; one only reached now (behind a branch parsing did not
       // take) can still be unknown.
       if (!relation)
@@ -162,7 +196,12 @@ function compileHooks(model: ResolvedModel, compiler: ModelCompiler, ctes: Cte[]
 }
 
 /** A ref to an ephemeral model: its CTE name, with its SQL (and its own CTEs first) collected. */
-function ephemeralRef(target: ResolvedModel, compiler: ModelCompiler, ctes: Cte[]): Value {
+function ephemeralRef(
+  target: ResolvedModel,
+  compiler: ModelCompiler,
+  ctes: Cte[],
+  relations: RefRelations,
+): Value {
   const name = `__dbt__cte__${target.name}`;
   if (!ctes.some((cte) => cte.name === name)) {
     const node = compiler.nodes.get(target.name);
@@ -171,7 +210,9 @@ function ephemeralRef(target: ResolvedModel, compiler: ModelCompiler, ctes: Cte[
         file: target.file,
       });
     }
-    const inner = node.ephemeralSql;
+    const inner = readsAny(target, compiler, relations)
+      ? ephemeralReading(target, compiler, relations)
+      : node.ephemeralSql;
     for (const cte of inner.ctes)
       if (!ctes.some((known) => known.name === cte.name)) ctes.push(cte);
     ctes.push({ name, sql: inner.sql });
@@ -184,6 +225,24 @@ function ephemeralRef(target: ResolvedModel, compiler: ModelCompiler, ctes: Cte[
     include: { database: false, schema: false, identifier: true },
     quote: { database: false, schema: false, identifier: false },
   });
+}
+
+/** An ephemeral model's SQL and CTEs with some refs rendered elsewhere (not cached). */
+function ephemeralReading(
+  target: ResolvedModel,
+  compiler: ModelCompiler,
+  relations: RefRelations,
+): { sql: string; ctes: Cte[] } {
+  const ctes: Cte[] = [];
+  const sql = renderCompiled(
+    target.template.source,
+    target.file,
+    target,
+    compiler,
+    ctes,
+    relations,
+  );
+  return { sql, ctes };
 }
 
 function stripStatementEnd(rendered: string): string {

@@ -1,9 +1,9 @@
-import type { Logger } from "../log/logger.js";
-import { dropMaterializedView } from "../plan/ddl.js";
-import type { PlannedModel } from "../plan/types.js";
-import type { CatalogSnapshot } from "../risingwave/catalog.js";
-import type { RisingWaveSession } from "../risingwave/session.js";
-import { quoteQualified, type QualifiedName } from "../sql/quote.js";
+import type { Logger } from "../../log/logger.js";
+import { dropMaterializedView } from "../../plan/ddl.js";
+import type { PlannedModel } from "../../plan/types.js";
+import type { CatalogSnapshot } from "../../risingwave/catalog.js";
+import type { RisingWaveSession } from "../../risingwave/session.js";
+import { quoteQualified, type QualifiedName } from "../../sql/quote.js";
 
 const key = (relation: QualifiedName) => `${relation.schema}\u0000${relation.identifier}`;
 

@@ -1,0 +1,35 @@
+import type { PlannedModel, PlanStep } from "../../plan/types.js";
+import { WaitStopped } from "../../risingwave/backfill.js";
+import { runStep, StepFailure, type StepContext } from "./step-runner.js";
+
+export type StagingResult =
+  | { ok: true; waited: boolean; durationMs: number }
+  | { ok: false; stopped: boolean; waited: boolean; durationMs: number; error?: unknown };
+
+/**
+ * Issue 12 item 1: builds one model beside production on its own session: every step before its
+ * SWAP, in order. Before each step it asks whether the deploy gave up (another model failed);
+ * then it stops where it is, and the caller undoes what it built.
+ */
+export async function stageModel(
+  entry: PlannedModel,
+  steps: PlanStep[],
+  context: StepContext,
+): Promise<StagingResult> {
+  const started = Date.now();
+  let waited = false;
+  const elapsed = () => Date.now() - started;
+  for (const step of steps) {
+    if (context.stopped?.()) return { ok: false, stopped: true, waited, durationMs: elapsed() };
+    try {
+      await runStep(step, entry.model, context, waited);
+    } catch (error) {
+      const stopped = error instanceof StepFailure && error.original instanceof WaitStopped;
+      return stopped
+        ? { ok: false, stopped, waited, durationMs: elapsed() }
+        : { ok: false, stopped, waited, durationMs: elapsed(), error };
+    }
+    if (step.kind === "wait-backfill") waited = true;
+  }
+  return { ok: true, waited, durationMs: elapsed() };
+}

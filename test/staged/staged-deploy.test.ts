@@ -1,0 +1,141 @@
+// Issue 12 items 1–3 through dist/index.js on the stand-in: the changed chain is built beside
+// production (each temp on its upstream's temp), then cut over in one short window; a failure
+// while staging swaps nothing.
+import { afterEach, describe, expect, it } from "vitest";
+import { errorsOf, planOf, type Stage } from "../attacks/stage.js";
+import { startRecordingReaders } from "../e2e/readers.js";
+import { slowBackfills } from "../support/risingwave/slow-backfill.js";
+import {
+  bigSpenders,
+  chainIds,
+  deployedChain,
+  orders,
+  tempNames,
+  VERSIONS_SQL,
+  ZERO_DOWNTIME,
+} from "./chain.js";
+
+const BACKFILL_MS = 1_500;
+const isSwap = (sql: string) => /^ALTER MATERIALIZED VIEW .* SWAP WITH /.test(sql);
+const json = (text: string | undefined) => JSON.parse(text ?? "[]") as unknown;
+
+describe("a changed chain deployed as one unit", () => {
+  let stage: Stage | undefined;
+  afterEach(async () => {
+    await stage?.close();
+    stage = undefined;
+  });
+
+  it("readers never see mixed versions outside the cut-over window, which is at most 100 ms; staging takes seconds", async (context) => {
+    const deployed = await deployedChain();
+    stage = deployed.stage;
+    const { target, repo } = stage;
+    if (target.kind !== "standin") context.skip("only the stand-in can slow a backfill down");
+    const before = await chainIds(stage);
+    repo.commit({ "models/orders.sql": orders("v2") }, "orders v2");
+
+    const backfills = slowBackfills(target, BACKFILL_MS, (name) => name.includes("_tmp_"));
+    const swapsArrived: number[] = [];
+    target.injectFault({
+      when: isSwap,
+      at: "before-forward",
+      times: 3,
+      action: { run: async () => void swapsArrived.push(Date.now()) },
+    });
+    const readers = startRecordingReaders(target.url, VERSIONS_SQL);
+    const started = Date.now();
+    const result = await stage.deploy(ZERO_DOWNTIME, deployed.base);
+    const { samples, errors } = await readers.stop();
+    backfills.remove();
+
+    expect(result.exitCode, result.log).toBe(0);
+    expect(json(result.outputs.swapped)).toEqual([
+      "public.orders",
+      "public.customer_totals",
+      "public.big_spenders",
+    ]);
+    // Each temp was built on its upstream's temp, so the swapped names read each other.
+    const plan = planOf(result);
+    const ordersTemp = plan.models.find((m) => m.model === "orders")?.tempRelation as string;
+    const totalsCreate = plan.models
+      .find((m) => m.model === "customer_totals")
+      ?.statements.find((sql) => sql.startsWith("CREATE MATERIALIZED VIEW"));
+    expect(totalsCreate).toContain(` from "public"."${ordersTemp.split(".")[1]}" group by kind`);
+    expect(backfills.built).toHaveLength(3);
+
+    const windowMs = Number(result.outputs["cut-over-ms"]);
+    expect(windowMs).toBeGreaterThan(0);
+    expect(windowMs).toBeLessThanOrEqual(100);
+    expect(swapsArrived).toHaveLength(3);
+    const firstSwap = swapsArrived[0] as number;
+    // Staging: three backfills one after the other (each reads the one before).
+    expect(firstSwap - started).toBeGreaterThan(3 * BACKFILL_MS);
+
+    expect(errors).toEqual([]);
+    const windowEnd = Math.max(swapsArrived[2] as number, firstSwap + windowMs);
+    const mixed = samples.filter((sample) => new Set(sample.values).size > 1);
+    const outside = mixed.filter(
+      (sample) => sample.endedAt < firstSwap || sample.startedAt > windowEnd + 20,
+    );
+    expect(outside).toEqual([]);
+    const versions = samples.map((sample) => sample.values.join());
+    expect(versions).toContain("v1,v1,v1");
+    expect(versions.at(-1)).toBe("v2,v2,v2");
+    // During the staging seconds, every answer was the previous version.
+    expect(
+      samples.filter((s) => s.endedAt < firstSwap).every((s) => s.values.join() === "v1,v1,v1"),
+    ).toBe(true);
+
+    const after = await chainIds(stage);
+    for (const name of ["orders", "customer_totals", "big_spenders"]) {
+      expect(after[name]).not.toBe(before[name]);
+    }
+    expect(result.log).toMatch(/Cut-over: 3 SWAPs in [\d.]+ ms/);
+  });
+
+  it.each([
+    ["the temps it built are dropped", {}, false],
+    ["keep-failed-temps keeps them and says so", { "keep-failed-temps": "true" }, true],
+  ] as const)(
+    "a failing downstream model: nothing is swapped, every id unchanged; %s",
+    async (_what, inputs, kept) => {
+      const deployed = await deployedChain();
+      stage = deployed.stage;
+      const { repo } = stage;
+      const before = await chainIds(stage);
+      repo.commit(
+        {
+          "models/orders.sql": orders("v2"),
+          "models/big_spenders.sql": bigSpenders("SELECT 1 / 0"),
+        },
+        "orders v2, big_spenders with a failing pre-hook",
+      );
+
+      const result = await stage.deploy({ ...ZERO_DOWNTIME, ...inputs }, deployed.base);
+
+      expect(result.exitCode, result.log).toBe(1);
+      expect(errorsOf(result).join("\n")).toMatch(
+        /big_spenders: pre-hook failed: division by zero/,
+      );
+      expect(json(result.outputs.swapped)).toEqual([]);
+      expect(result.outputs["cut-over-ms"]).toBe("");
+      expect(await chainIds(stage)).toEqual(before);
+      const temps = await tempNames(stage);
+      if (kept) {
+        expect(temps).toHaveLength(2);
+        expect(json(result.outputs["kept-failed-temp-mvs"])).toEqual(
+          expect.arrayContaining(temps.map((name) => `public.${name}`)),
+        );
+        expect(result.summary).toMatch(/kept \(keep-failed-temps\)/);
+      } else {
+        expect(temps).toEqual([]);
+        expect(json(result.outputs["kept-failed-temp-mvs"])).toEqual([]);
+      }
+      expect(result.summary).toMatch(/nothing was swapped, production is as it was/);
+      const served = await stage.target.query<{ version: string }>(
+        "SELECT DISTINCT version FROM public.big_spenders",
+      );
+      expect(served.map((row) => row.version)).toEqual(["v1"]);
+    },
+  );
+});
