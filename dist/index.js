@@ -72788,8 +72788,9 @@ function modeNote(result, facts) {
 /** Issue 12: how long readers could see some models new and others old, or why none was swapped. */
 function cutOverNote(result) {
     const outcome = result.outcome;
-    if (outcome?.notCutOver)
-        return `Nothing was swapped: ${escape_message(outcome.notCutOver)}.`;
+    const notCutOver = outcome?.notCutOver;
+    if (notCutOver)
+        return `${escape_message(notCutOver.charAt(0).toUpperCase() + notCutOver.slice(1))}.`;
     if (!outcome?.cutOver)
         return "";
     const { swaps, windowMs } = outcome.cutOver;

@@ -41971,8 +41971,9 @@ function modeNote(result, facts) {
 /** Issue 12: how long readers could see some models new and others old, or why none was swapped. */
 function cutOverNote(result) {
     const outcome = result.outcome;
-    if (outcome?.notCutOver)
-        return `Nothing was swapped: ${message(outcome.notCutOver)}.`;
+    const notCutOver = outcome?.notCutOver;
+    if (notCutOver)
+        return `${message(notCutOver.charAt(0).toUpperCase() + notCutOver.slice(1))}.`;
     if (!outcome?.cutOver)
         return "";
     const { swaps, windowMs } = outcome.cutOver;

@@ -104,7 +104,8 @@ function modeNote(result: DeployResult, facts: ModelFacts[]): string {
 /** Issue 12: how long readers could see some models new and others old, or why none was swapped. */
 function cutOverNote(result: DeployResult): string {
   const outcome = result.outcome;
-  if (outcome?.notCutOver) return `Nothing was swapped: ${message(outcome.notCutOver)}.`;
+  const notCutOver = outcome?.notCutOver;
+  if (notCutOver) return `${message(notCutOver.charAt(0).toUpperCase() + notCutOver.slice(1))}.`;
   if (!outcome?.cutOver) return "";
   const { swaps, windowMs } = outcome.cutOver;
   return `Cut over in ${windowMs} ms: ${plural(swaps, "SWAP")} back to back, after every model was built beside production.`;
