@@ -6,7 +6,9 @@
 //   3. dist/index.js start-up time, to a failing input validation, under the action's Node;
 //   4. reads done, failed and the longest read stall while a zero-downtime deploy swaps one MV
 //      under 8 concurrent readers;
-//   5. the whole action (dist/index.js) planning 10,000 generated models offline, median of 5.
+//   5. the whole action (dist/index.js) planning 10,000 generated models offline, median of 5;
+//   6. issue 12's staged deploy: 4 independent MVs at max-parallel 1 and 4, and the mixed-version
+//      window of a chain under readers, model by model (the release before) and staged.
 // Exits 1 when a claim does not hold or could not be measured (a read failed, catalog reads grew,
 // a dry run wrote, part 1 or part 5 slower than its bound), 2 when the whole bench overruns its time budget. The parts live in
 // scripts/bench/; the TypeScript they call is loaded through Vite's module runner (no build
@@ -22,9 +24,11 @@ import { benchPlanScale } from "./bench/plan-scale.mjs";
 import { checkClaims, renderReport } from "./bench/report.mjs";
 import { benchStartup } from "./bench/startup.mjs";
 import { firstLine } from "./bench/text.mjs";
+import { benchStagedDeploy } from "./bench/staged-deploy.mjs";
+import { checkStagedClaims, renderStagedReport } from "./bench/staged-report.mjs";
 import { benchZeroDowntime } from "./bench/zero-downtime.mjs";
 
-const BUDGET_MS = 12 * 60_000;
+const BUDGET_MS = 14 * 60_000;
 const PLAN_SIZES = [100, 1_000, 10_000];
 const PLAN_REPEATS = 2;
 const DRY_RUN_SIZES = [10, 1_000];
@@ -85,6 +89,7 @@ const api = await support.startGitHubApi();
 let catalog;
 let swap;
 let offline;
+let staged;
 try {
   catalog = await benchCatalogQueries(
     support,
@@ -102,14 +107,17 @@ try {
     progress,
   );
   offline = await benchOfflinePlan(support, api, OFFLINE_PLAN, progress);
+  staged = await benchStagedDeploy(support, upstream, api, progress).catch((error) => ({
+    error: firstLine(error),
+  }));
 } finally {
   await api.close();
   await upstream.stop();
 }
 
 const results = { machine, target, plan, catalog, startup, swap, offline };
-console.log(`\n${renderReport(results)}\n`);
-const checks = checkClaims(results);
+console.log(`\n${renderReport(results)}\n${renderStagedReport(staged).join("\n")}\n`);
+const checks = [...checkClaims(results), ...checkStagedClaims(staged)];
 console.log("checks:");
 for (const check of checks) console.log(`  ${check.ok ? "ok  " : "FAIL"} ${check.text}`);
 console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);

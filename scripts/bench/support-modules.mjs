@@ -12,3 +12,5 @@ export { startGitHubApi } from "../../test/support/github-api/index.ts";
 export { actionNode } from "../../test/support/node-runtime.ts";
 export { startReaders } from "../../test/e2e/readers.ts";
 export { generateProject } from "../../test/project/generate-project.ts";
+export { startRecordingReaders } from "../../test/e2e/readers.ts";
+export { slowBackfills } from "../../test/support/risingwave/slow-backfill.ts";
