@@ -70400,14 +70400,15 @@ async function waitForBackfill(session, wait, logger) {
     let vanishedRounds = 0;
     let seenId;
     for (;;) {
-        if (wait.shouldStop?.())
-            throw new WaitStopped(wait.label);
         const state = await session.materializedView(wait.relation.schema, wait.relation.identifier);
         const id = state?.id;
         if (id !== undefined && id !== seenId) {
             seenId = id;
             wait.onId?.(id);
         }
+        // Only once the id is known: whoever stopped the wait can then remove the MV by it.
+        if (wait.shouldStop?.())
+            throw new WaitStopped(wait.label);
         const job = jobFor(await session.creatingJobs(), id, wait.relation);
         const created = state !== undefined && (state.status === undefined || state.status === "Created");
         if (id !== undefined && !job && created) {
@@ -70825,10 +70826,15 @@ async function dropForRefresh(plan, session, created, logger) {
 async function stageModel(entry, steps, context) {
     const started = Date.now();
     let waited = false;
+    let creating = false;
     const elapsed = () => Date.now() - started;
     for (const step of steps) {
-        if (context.stopped?.())
+        // Between the CREATE and the end of its wait the model does not stop on its own: the wait
+        // learns the new MV's id (and stops then), so what it built can be removed by id.
+        const stoppable = !creating || waited;
+        if (stoppable && context.stopped?.()) {
             return { ok: false, stopped: true, waited, durationMs: elapsed() };
+        }
         try {
             await runStep(step, entry.model, context, waited);
         }
@@ -70838,6 +70844,8 @@ async function stageModel(entry, steps, context) {
                 ? { ok: false, stopped, waited, durationMs: elapsed() }
                 : { ok: false, stopped, waited, durationMs: elapsed(), error };
         }
+        if (step.kind === "create")
+            creating = true;
         if (step.kind === "wait-backfill")
             waited = true;
     }

@@ -80,13 +80,14 @@ export async function waitForBackfill(
   let vanishedRounds = 0;
   let seenId: number | undefined;
   for (;;) {
-    if (wait.shouldStop?.()) throw new WaitStopped(wait.label);
     const state = await session.materializedView(wait.relation.schema, wait.relation.identifier);
     const id = state?.id;
     if (id !== undefined && id !== seenId) {
       seenId = id;
       wait.onId?.(id);
     }
+    // Only once the id is known: whoever stopped the wait can then remove the MV by it.
+    if (wait.shouldStop?.()) throw new WaitStopped(wait.label);
     const job = jobFor(await session.creatingJobs(), id, wait.relation);
     const created =
       state !== undefined && (state.status === undefined || state.status === "Created");

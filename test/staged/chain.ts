@@ -23,11 +23,14 @@ export const VERSIONS_SQL = `SELECT
 export const ZERO_DOWNTIME = { "zero-downtime": "all" };
 
 /** The chain at v1, deployed; returns the stage and the commit to deploy changes from. */
-export async function deployedChain(): Promise<{ stage: Stage; base: string }> {
+export async function deployedChain(
+  more: Record<string, string> = {},
+): Promise<{ stage: Stage; base: string }> {
   const stage = await openStage({
     "models/orders.sql": orders("v1"),
     "models/customer_totals.sql": CUSTOMER_TOTALS,
     "models/big_spenders.sql": bigSpenders(),
+    ...more,
   });
   const first = await stage.deploy({ models: "all", ...ZERO_DOWNTIME });
   if (first.exitCode !== 0) throw new Error(`first deploy failed:\n${first.log}`);

@@ -138,4 +138,47 @@ describe("a changed chain deployed as one unit", () => {
       expect(served.map((row) => row.version)).toEqual(["v1"]);
     },
   );
+
+  it("a model that fails while an independent one backfills stops it: its temp is removed by id, nothing is swapped", async (context) => {
+    const kinds = (preHook = "") =>
+      (preHook ? `{{ config(pre_hook="${preHook}") }}\n` : "") +
+      "select kind, count(*) as n from {{ source('app', 'events') }} group by kind\n";
+    const deployed = await deployedChain({ "models/kinds.sql": kinds() });
+    stage = deployed.stage;
+    const { target, repo } = stage;
+    if (target.kind !== "standin") context.skip("only the stand-in can slow a backfill down");
+    const before = await chainIds(stage);
+    const kindsId = (await stage.relations()).kinds;
+    repo.commit(
+      { "models/orders.sql": orders("v2"), "models/kinds.sql": kinds("SELECT 1 / 0") },
+      "orders v2, kinds with a failing pre-hook",
+    );
+    const backfills = slowBackfills(target, 4_000, (name) => name.includes("_tmp_"));
+    // kinds fails only once orders' temp is being built beside it.
+    target.injectFault({
+      when: (sql) => sql === "SELECT 1 / 0",
+      at: "before-forward",
+      action: {
+        run: async () => {
+          while (!backfills.built.some((name) => name.startsWith("orders_"))) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        },
+      },
+    });
+
+    const result = await stage.deploy({ ...ZERO_DOWNTIME, "max-parallel": "2" }, deployed.base);
+    backfills.remove();
+
+    expect(result.exitCode, result.log).toBe(1);
+    expect(backfills.built.some((name) => name.startsWith("orders_"))).toBe(true);
+    // orders was stopped in its backfill wait, which had learnt its temp's id: dropped by it.
+    expect(result.log).toMatch(
+      /\[orders\] > CREATE MATERIALIZED VIEW "public"\."orders_dbt_zero_down_tmp_[^\n]*\n(.*\n)*> DROP MATERIALIZED VIEW IF EXISTS "public"\."orders_dbt_zero_down_tmp_/,
+    );
+    expect(errorsOf(result).join("\n")).toMatch(/kinds: pre-hook failed: division by zero/);
+    expect(await chainIds(stage)).toEqual(before);
+    expect((await stage.relations()).kinds).toBe(kindsId);
+    expect(await tempNames(stage)).toEqual([]);
+  });
 });

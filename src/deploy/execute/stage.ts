@@ -18,9 +18,15 @@ export async function stageModel(
 ): Promise<StagingResult> {
   const started = Date.now();
   let waited = false;
+  let creating = false;
   const elapsed = () => Date.now() - started;
   for (const step of steps) {
-    if (context.stopped?.()) return { ok: false, stopped: true, waited, durationMs: elapsed() };
+    // Between the CREATE and the end of its wait the model does not stop on its own: the wait
+    // learns the new MV's id (and stops then), so what it built can be removed by id.
+    const stoppable = !creating || waited;
+    if (stoppable && context.stopped?.()) {
+      return { ok: false, stopped: true, waited, durationMs: elapsed() };
+    }
     try {
       await runStep(step, entry.model, context, waited);
     } catch (error) {
@@ -29,6 +35,7 @@ export async function stageModel(
         ? { ok: false, stopped, waited, durationMs: elapsed() }
         : { ok: false, stopped, waited, durationMs: elapsed(), error };
     }
+    if (step.kind === "create") creating = true;
     if (step.kind === "wait-backfill") waited = true;
   }
   return { ok: true, waited, durationMs: elapsed() };
