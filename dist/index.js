@@ -52098,7 +52098,7 @@ class Parser {
                 output = undefined;
                 this.next();
                 if (endTokens && this.current.type === "name" && endTokens.includes(this.current.value)) {
-                    return body;
+                    return compactBody(body);
                 }
                 body.push(this.parseStatement());
                 this.expect("block_end");
@@ -52113,7 +52113,7 @@ class Parser {
                 .map((name) => `'${name}'`)
                 .join(" or ")}.${innermost ? ` The innermost block that needs to be closed is '${innermost}'.` : ""}`);
         }
-        return body;
+        return compactBody(body);
     }
     /** Parses the body after a tag's own tokens, up to (and optionally past) an end tag. */
     parseStatements(endTokens, dropNeedle = false) {
@@ -52405,7 +52405,7 @@ class Parser {
         const items = [first];
         while (this.skipOp("~"))
             items.push(this.parseMath2());
-        return { kind: "concat", items, line };
+        return { kind: "concat", items: compact(items), line };
     }
     parseMath2() {
         const line = this.current.line;
@@ -52521,7 +52521,7 @@ class Parser {
                 this.fail(`Expected an expression, got '${describe(this.current)}'`);
             }
         }
-        return { kind: "tuple", items, line };
+        return { kind: "tuple", items: compact(items), line };
     }
     parseList() {
         const line = this.expectOp("[").line;
@@ -52534,7 +52534,7 @@ class Parser {
             items.push(this.parseExpression());
         }
         this.expectOp("]");
-        return { kind: "list", items, line };
+        return { kind: "list", items: compact(items), line };
     }
     parseDict() {
         const line = this.expectOp("{").line;
@@ -52549,7 +52549,7 @@ class Parser {
             items.push([key, this.parseExpression()]);
         }
         this.expectOp("}");
-        return { kind: "dict", items, line };
+        return { kind: "dict", items: compact(items), line };
     }
     parsePostfix(node) {
         for (;;) {
@@ -52656,6 +52656,8 @@ class Parser {
             requireComma = true;
         }
         this.expectOp(")");
+        args.positional = compact(args.positional);
+        args.keywords = compact(args.keywords);
         return args;
     }
     parseCall(node) {
@@ -52727,6 +52729,20 @@ function describe(token) {
         default:
             return token.type;
     }
+}
+/**
+ * A copy without the spare capacity that pushing leaves (V8 grows a pushed-to array by at least
+ * 16 slots): syntax trees of every model stay in memory for the whole run, and their size is
+ * what each garbage collection has to copy or mark.
+ */
+function compact(items) {
+    return items.length === 0 ? [] : items.slice();
+}
+function compactBody(body) {
+    for (const stmt of body)
+        if (stmt.kind === "output")
+            stmt.nodes = compact(stmt.nodes);
+    return compact(body);
 }
 
 ;// CONCATENATED MODULE: ./src/project/jinja/engine.ts
@@ -66289,6 +66305,7 @@ const MV_MATERIALIZATIONS = new Set(["materialized_view", "materializedview"]);
  */
 function compileModel(model, compiler) {
     let rendered;
+    let sql;
     let hookSql;
     const warnings = model.config.materialized === "materializedview"
         ? [
@@ -66316,8 +66333,11 @@ function compileModel(model, compiler) {
         file: model.file,
         rawSql: model.rawSql,
         get sql() {
-            const { sql, ctes } = render();
-            return stripStatementEnd(injectCtes(sql, ctes));
+            if (sql === undefined) {
+                const { sql: body, ctes } = render();
+                sql = stripStatementEnd(injectCtes(body, ctes));
+            }
+            return sql;
         },
         get ephemeralSql() {
             const { sql, ctes } = render();
@@ -71230,9 +71250,10 @@ async function writeSummary(body) {
  * push: a new result comment on the pull request whose merge produced the commit (a new comment
  * notifies people; an edit does not), and a line on that pull request's plan comment pointing
  * to it. A failure here never fails the deploy: forks get read-only tokens, and the API can be
- * down.
+ * down. The report is rendered only once there is a pull request to put it on: rendering a large
+ * plan costs as much as planning it.
  */
-async function publishComment(report, context, settings, event) {
+async function publishComment(render, context, settings, event) {
     if (!settings.comment)
         return;
     if (!settings.githubToken) {
@@ -71240,18 +71261,29 @@ async function publishComment(report, context, settings, event) {
         return;
     }
     const kind = commentKindFor(event.eventName);
+    let client;
+    let number;
     try {
-        const client = createGitHubClient(settings.githubToken);
+        client = createGitHubClient(settings.githubToken);
         redactRequests(client, secrets);
-        const number = kind === "plan"
-            ? event.payload.pull_request?.number
-            : await findMergedPull(client, event.repo, event.sha);
-        if (number === undefined) {
-            if (kind === "result") {
-                info("No merged pull request produced this commit: the report is in the job summary only.");
-            }
-            return;
+        number =
+            kind === "plan"
+                ? event.payload.pull_request?.number
+                : await findMergedPull(client, event.repo, event.sha);
+    }
+    catch (error) {
+        warnNotWritten(error);
+        return;
+    }
+    if (number === undefined) {
+        if (kind === "result") {
+            info("No merged pull request produced this commit: the report is in the job summary only.");
         }
+        return;
+    }
+    // Outside the API's try: a report that cannot be rendered is the action's failure, not GitHub's.
+    const report = render();
+    try {
         const target = { ...event.repo, issueNumber: number };
         const author = await commentAuthor(client, settings.commentAuthor);
         const comment = await upsertComment(client, target, commentMarker(context, kind), author, redact(report.body));
@@ -71265,10 +71297,13 @@ async function publishComment(report, context, settings, event) {
         }
     }
     catch (error) {
-        const status = error.status;
-        warning(`Could not write the pull request comment${status ? ` (HTTP ${status})` : ""}: ${error.message}. ` +
-            "The deploy itself is unaffected; the report is in the job summary.");
+        warnNotWritten(error);
     }
+}
+function warnNotWritten(error) {
+    const status = error.status;
+    warning(`Could not write the pull request comment${status ? ` (HTTP ${status})` : ""}: ${error.message}. ` +
+        "The deploy itself is unaffected; the report is in the job summary.");
 }
 
 ;// CONCATENATED MODULE: ./src/cleanup/find-temps.ts
@@ -73521,11 +73556,7 @@ async function run(eventProblem) {
         // the summary only when the summary holds everything.
         const summary = renderReport(result, report, { kind, limit: summaryLimit, redact: redact });
         await writeSummary(summary.body);
-        const comment = renderReport(result, report, {
-            kind,
-            summaryComplete: summary.complete,
-            redact: redact,
-        });
+        const comment = () => renderReport(result, report, { kind, summaryComplete: summary.complete, redact: redact });
         await publishComment(comment, report, settings, context);
         for (const failure of result.plan.failed) {
             core_error(failure.message, {
@@ -73557,7 +73588,7 @@ async function run(eventProblem) {
             const problems = failureProblems(error);
             const summary = renderFailureReport(problems, report, { kind, limit: summaryLimit, redact: redact });
             await writeSummary(summary.body);
-            const comment = renderFailureReport(problems, report, {
+            const comment = () => renderFailureReport(problems, report, {
                 kind,
                 redact: redact,
                 summaryComplete: summary.complete,

@@ -22059,7 +22059,7 @@ class Parser {
                 output = undefined;
                 this.next();
                 if (endTokens && this.current.type === "name" && endTokens.includes(this.current.value)) {
-                    return body;
+                    return compactBody(body);
                 }
                 body.push(this.parseStatement());
                 this.expect("block_end");
@@ -22074,7 +22074,7 @@ class Parser {
                 .map((name) => `'${name}'`)
                 .join(" or ")}.${innermost ? ` The innermost block that needs to be closed is '${innermost}'.` : ""}`);
         }
-        return body;
+        return compactBody(body);
     }
     /** Parses the body after a tag's own tokens, up to (and optionally past) an end tag. */
     parseStatements(endTokens, dropNeedle = false) {
@@ -22366,7 +22366,7 @@ class Parser {
         const items = [first];
         while (this.skipOp("~"))
             items.push(this.parseMath2());
-        return { kind: "concat", items, line };
+        return { kind: "concat", items: compact(items), line };
     }
     parseMath2() {
         const line = this.current.line;
@@ -22482,7 +22482,7 @@ class Parser {
                 this.fail(`Expected an expression, got '${describe(this.current)}'`);
             }
         }
-        return { kind: "tuple", items, line };
+        return { kind: "tuple", items: compact(items), line };
     }
     parseList() {
         const line = this.expectOp("[").line;
@@ -22495,7 +22495,7 @@ class Parser {
             items.push(this.parseExpression());
         }
         this.expectOp("]");
-        return { kind: "list", items, line };
+        return { kind: "list", items: compact(items), line };
     }
     parseDict() {
         const line = this.expectOp("{").line;
@@ -22510,7 +22510,7 @@ class Parser {
             items.push([key, this.parseExpression()]);
         }
         this.expectOp("}");
-        return { kind: "dict", items, line };
+        return { kind: "dict", items: compact(items), line };
     }
     parsePostfix(node) {
         for (;;) {
@@ -22617,6 +22617,8 @@ class Parser {
             requireComma = true;
         }
         this.expectOp(")");
+        args.positional = compact(args.positional);
+        args.keywords = compact(args.keywords);
         return args;
     }
     parseCall(node) {
@@ -22688,6 +22690,20 @@ function describe(token) {
         default:
             return token.type;
     }
+}
+/**
+ * A copy without the spare capacity that pushing leaves (V8 grows a pushed-to array by at least
+ * 16 slots): syntax trees of every model stay in memory for the whole run, and their size is
+ * what each garbage collection has to copy or mark.
+ */
+function compact(items) {
+    return items.length === 0 ? [] : items.slice();
+}
+function compactBody(body) {
+    for (const stmt of body)
+        if (stmt.kind === "output")
+            stmt.nodes = compact(stmt.nodes);
+    return compact(body);
 }
 
 ;// CONCATENATED MODULE: ./src/project/jinja/engine.ts
@@ -36250,6 +36266,7 @@ const MV_MATERIALIZATIONS = new Set(["materialized_view", "materializedview"]);
  */
 function compileModel(model, compiler) {
     let rendered;
+    let sql;
     let hookSql;
     const warnings = model.config.materialized === "materializedview"
         ? [
@@ -36277,8 +36294,11 @@ function compileModel(model, compiler) {
         file: model.file,
         rawSql: model.rawSql,
         get sql() {
-            const { sql, ctes } = render();
-            return stripStatementEnd(injectCtes(sql, ctes));
+            if (sql === undefined) {
+                const { sql: body, ctes } = render();
+                sql = stripStatementEnd(injectCtes(body, ctes));
+            }
+            return sql;
         },
         get ephemeralSql() {
             const { sql, ctes } = render();

@@ -48,6 +48,7 @@ interface Cte {
  */
 export function compileModel(model: ResolvedModel, compiler: ModelCompiler): ModelNode {
   let rendered: { sql: string; ctes: Cte[] } | undefined;
+  let sql: string | undefined;
   let hookSql: ModelNode["hookSql"] | undefined;
   const warnings =
     model.config.materialized === "materializedview"
@@ -74,8 +75,11 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
     file: model.file,
     rawSql: model.rawSql,
     get sql() {
-      const { sql, ctes } = render();
-      return stripStatementEnd(injectCtes(sql, ctes));
+      if (sql === undefined) {
+        const { sql: body, ctes } = render();
+        sql = stripStatementEnd(injectCtes(body, ctes));
+      }
+      return sql;
     },
     get ephemeralSql() {
       const { sql, ctes } = render();
