@@ -21443,15 +21443,41 @@ function projectEnvironment(env, allowed) {
  */
 class ContentCache {
     limit;
-    /** Keyed by each part in turn: file texts are not copied into one long key string. */
+    /**
+     * Keyed by each part in turn: file texts are not copied into one long key string. Values for
+     * the last part sit in a Leaf while there is one (a file seen with one content, the usual
+     * case), which saves thousands of one-entry Maps, and in a Map once there are more.
+     */
     entries = new Map();
     size = 0;
     constructor(limit = 50_000) {
         this.limit = limit;
     }
     getOrCreate(keys, create) {
+        // A lone key gets an empty one before it, so that there is always a level above the Slot.
+        const path = keys.length < 2 ? ["", ...keys] : keys;
+        const last = path.length - 1;
         let level = this.entries;
-        for (const key of keys.slice(0, -1)) {
+        for (let i = 0; i < last - 1 && level; i++) {
+            level = level.get(path[i]);
+        }
+        const found = level?.get(path[last - 1])?.get(path[last] ?? "");
+        if (found !== undefined)
+            return found;
+        const value = create();
+        if (this.size >= this.limit) {
+            this.entries = new Map();
+            this.size = 0;
+        }
+        this.store(path, value);
+        this.size++;
+        return value;
+    }
+    store(path, value) {
+        const last = path.length - 1;
+        let level = this.entries;
+        for (let i = 0; i < last - 1; i++) {
+            const key = path[i];
             let next = level.get(key);
             if (!next) {
                 next = new Map();
@@ -21459,19 +21485,40 @@ class ContentCache {
             }
             level = next;
         }
-        const last = keys.at(-1) ?? "";
-        const found = level.get(last);
-        if (found !== undefined)
-            return found;
-        const value = create();
-        if (this.size >= this.limit) {
-            this.entries = new Map();
-            this.size = 0;
-            return this.getOrCreate(keys, () => value);
-        }
-        level.set(last, value);
-        this.size++;
-        return value;
+        const key = path[last - 1];
+        const lastKey = path[last] ?? "";
+        const slot = level.get(key);
+        level.set(key, slot === undefined ? new Leaf(lastKey, value) : slot.with(lastKey, value));
+    }
+}
+class Leaf {
+    key;
+    value;
+    constructor(key, value) {
+        this.key = key;
+        this.value = value;
+    }
+    get(key) {
+        return key === this.key ? this.value : undefined;
+    }
+    with(key, value) {
+        return new Values(new Map([
+            [this.key, this.value],
+            [key, value],
+        ]));
+    }
+}
+class Values {
+    values;
+    constructor(values) {
+        this.values = values;
+    }
+    get(key) {
+        return this.values.get(key);
+    }
+    with(key, value) {
+        this.values.set(key, value);
+        return this;
     }
 }
 /** Freezes a parsed value so that sharing it between loads cannot leak a mutation. */
@@ -23772,10 +23819,12 @@ function renderRelation(relation) {
     return quoteQualified(relation);
 }
 const relationValues = new ContentCache();
+/** A quoting policy as one of eight keys, without building a string per call. */
+const POLICY_KEYS = ["000", "001", "010", "011", "100", "101", "110", "111"];
 /** The relation of a node of this project (a model or seed): `"schema"."identifier"` by default. */
 function nodeRelation(relation, database, quote = ALL_TRUE) {
     const db = "name" in database ? database.name : "\0";
-    const policy = `${quote.database}${quote.schema}${quote.identifier}`;
+    const policy = POLICY_KEYS[(quote.database ? 4 : 0) + (quote.schema ? 2 : 0) + (quote.identifier ? 1 : 0)];
     return relationValues.getOrCreate([db, policy, relation.schema, relation.identifier], () => new Relation({
         database,
         schema: relation.schema,
@@ -24505,30 +24554,17 @@ class ConfigObject extends PyObject {
 class NodeContext {
     shared;
     hooks;
-    members;
     /** The render depended on something only the compile phase knows. */
     provisional = false;
+    // Made on first use: a project renders each model once or twice, and most templates call ref
+    // and nothing else of these.
+    ref;
+    source;
+    config;
+    builtins;
     constructor(shared, hooks) {
         this.shared = shared;
         this.hooks = hooks;
-        const fn = (name, body) => new NativeFunction(name, (args, kwargs) => body(args, kwargs));
-        const ref = fn("ref", (args, kwargs) => hooks.ref(args.map((arg) => str(arg)), kwargs.get("version") ?? kwargs.get("v")));
-        const source = fn("source", (args) => {
-            const [sourceName, table] = args.map((arg) => str(arg));
-            if (sourceName === undefined || table === undefined) {
-                throw new JinjaError("CompilationError", "source() needs a source name and a table name");
-            }
-            return hooks.source(sourceName, table);
-        });
-        const config = new ConfigObject(hooks);
-        this.members = new Map([
-            ["ref", ref],
-            ["source", source],
-            ["config", config],
-            ["this", hooks.this],
-            ["builtins", PyDict.fromObject({ ref, source, config })],
-            ...Object.entries(hooks.names ?? {}),
-        ]);
     }
     get lenient() {
         return this.hooks.parsing;
@@ -24540,10 +24576,25 @@ class NodeContext {
         const macro = this.shared.library.resolve(name);
         if (macro !== undefined)
             return macro;
-        const own = this.members.get(name);
-        if (own !== undefined)
-            return own;
+        const names = this.hooks.names;
+        if (names !== undefined && Object.hasOwn(names, name))
+            return names[name];
         switch (name) {
+            case "ref":
+                return this.refFunction();
+            case "source":
+                return this.sourceFunction();
+            case "config":
+                return this.configObject();
+            case "this":
+                return this.hooks.this;
+            case "builtins":
+                this.builtins ??= PyDict.fromObject({
+                    ref: this.refFunction(),
+                    source: this.sourceFunction(),
+                    config: this.configObject(),
+                });
+                return this.builtins;
             case "execute":
                 if (this.hooks.parsing)
                     this.provisional = true;
@@ -24559,6 +24610,26 @@ class NodeContext {
             default:
                 return this.shared.builtins.get(name) ?? jinjaGlobal(name);
         }
+    }
+    refFunction() {
+        const hooks = this.hooks;
+        this.ref ??= new NativeFunction("ref", (args, kwargs) => hooks.ref(args.map((arg) => str(arg)), kwargs.get("version") ?? kwargs.get("v")));
+        return this.ref;
+    }
+    sourceFunction() {
+        const hooks = this.hooks;
+        this.source ??= new NativeFunction("source", (args) => {
+            const [sourceName, table] = args.map((arg) => str(arg));
+            if (sourceName === undefined || table === undefined) {
+                throw new JinjaError("CompilationError", "source() needs a source name and a table name");
+            }
+            return hooks.source(sourceName, table);
+        });
+        return this.source;
+    }
+    configObject() {
+        this.config ??= new ConfigObject(this.hooks);
+        return this.config;
     }
 }
 /** A context without a node: what naming macros and YAML rendering see. */
@@ -36337,12 +36408,11 @@ function parseOutputHolds(model, compiler) {
     if (model.rendered.provisional)
         return false;
     for (const [name, used] of model.rendered.relations) {
-        const relation = name === THIS
-            ? model.relation
-            : (compiler.models.get(name)?.relation ?? compiler.seeds.get(name)?.relation);
-        if (!relation)
+        const target = name === THIS ? undefined : compiler.models.get(name);
+        if (target?.config.materialized === "ephemeral")
             return false;
-        if (compiler.models.get(name)?.config.materialized === "ephemeral")
+        const relation = name === THIS ? model.relation : (target?.relation ?? compiler.seeds.get(name)?.relation);
+        if (!relation)
             return false;
         if (nodeRelation(relation, compiler.database, compiler.quoting).render() !== used)
             return false;

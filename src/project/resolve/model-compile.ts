@@ -127,12 +127,11 @@ function renderCompiled(
 function parseOutputHolds(model: ResolvedModel, compiler: ModelCompiler): boolean {
   if (model.rendered.provisional) return false;
   for (const [name, used] of model.rendered.relations) {
+    const target = name === THIS ? undefined : compiler.models.get(name);
+    if (target?.config.materialized === "ephemeral") return false;
     const relation =
-      name === THIS
-        ? model.relation
-        : (compiler.models.get(name)?.relation ?? compiler.seeds.get(name)?.relation);
+      name === THIS ? model.relation : (target?.relation ?? compiler.seeds.get(name)?.relation);
     if (!relation) return false;
-    if (compiler.models.get(name)?.config.materialized === "ephemeral") return false;
     if (nodeRelation(relation, compiler.database, compiler.quoting).render() !== used) return false;
   }
   for (const [key, used] of model.rendered.configReads) {
