@@ -65936,7 +65936,11 @@ function match(pattern, sql, index) {
     pattern.lastIndex = index;
     return pattern.exec(sql);
 }
-function* sqlTokens(sql) {
+/** Every token of `sql`, in order: their texts joined give `sql` back. */
+function sqlTokens(sql) {
+    // An array rather than a generator: every caller reads (nearly) all tokens, and a generator's
+    // resumptions and result objects cost more than the tokens themselves.
+    const tokens = [];
     let index = 0;
     let line = 1;
     let previous;
@@ -65963,43 +65967,44 @@ function* sqlTokens(sql) {
             let end = index + 1;
             while (isSpace(sql.charCodeAt(end)))
                 end++;
-            yield token("space", end);
+            tokens.push(token("space", end));
         }
         else if (char === "-" && next === "-") {
-            yield lineComment(sql, index, after("#"), token);
+            tokens.push(lineComment(sql, index, after("#"), token));
         }
         else if (char === "/" && next === "*") {
             const { end, agree } = blockCommentEnd(sql, index);
-            yield token("comment", end ?? sql.length, {
+            tokens.push(token("comment", end ?? sql.length, {
                 unterminated: end === undefined && agree ? "block comment" : undefined,
                 ambiguous: agree ? (after("|") ? PIPE_SLASH : undefined) : NESTING,
-            });
+            }));
         }
         else if (char === "'") {
             const escapes = previous?.kind === "word" && /^[eE]$/.test(previous.text);
             const end = quotedEnd(sql, index, "'", escapes);
             const continued = escapes && end !== undefined && continuesString(sql, end);
-            yield token("string", end ?? sql.length, {
+            tokens.push(token("string", end ?? sql.length, {
                 unterminated: end === undefined ? "string literal" : undefined,
                 ambiguous: continued ? CONTINUED_ESCAPES : undefined,
-            });
+            }));
         }
         else if (char === '"') {
             const end = quotedEnd(sql, index, '"', false);
-            yield token("identifier", end ?? sql.length, {
+            tokens.push(token("identifier", end ?? sql.length, {
                 unterminated: end === undefined ? "quoted identifier" : undefined,
-            });
+            }));
         }
         else if (char === "$") {
-            yield dollar(sql, index, previous, token);
+            tokens.push(dollar(sql, index, previous, token));
         }
         else if (char === ";") {
-            yield token("semicolon", index + 1);
+            tokens.push(token("semicolon", index + 1));
         }
         else {
-            yield codeToken(sql, index, token);
+            tokens.push(codeToken(sql, index, token));
         }
     }
+    return tokens;
 }
 /** A name, a number, or a single character of code. */
 function codeToken(sql, index, token) {
@@ -68525,13 +68530,24 @@ function escape_message(value) {
 }
 /** A code span that holds any text: the fence is longer than every backtick run inside. */
 function code(value) {
-    const inline = value.replace(/\r?\n/g, " ");
+    const inline = value.includes("\n") ? value.replace(/\r?\n/g, " ") : value;
     if (inline === "")
         return "";
-    const longest = Math.max(0, ...(inline.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = "`".repeat(longest + 1);
+    const fence = "`".repeat(longestBacktickRun(inline) + 1);
     const pad = /^[` ]|[` ]$/.test(inline) ? " " : "";
     return `${fence}${pad}${inline}${pad}${fence}`;
+}
+/** The longest run of backticks in `text`, 0 without any (most names and statements). */
+function longestBacktickRun(text) {
+    let longest = 0;
+    for (let at = text.indexOf("`"); at !== -1; at = text.indexOf("`", at)) {
+        let end = at + 1;
+        while (text.charCodeAt(end) === 96)
+            end++;
+        longest = Math.max(longest, end - at);
+        at = end;
+    }
+    return longest;
 }
 /** Inside HTML (a `<summary>`), Markdown is not parsed: a name is shown as `<code>`. */
 function htmlCode(value) {
@@ -68543,8 +68559,7 @@ function cell(markdown) {
 }
 /** A fenced block whose fence no line of the content can close. */
 function fence(content, language) {
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const marker = "`".repeat(Math.max(3, longest + 1));
+    const marker = "`".repeat(Math.max(3, longestBacktickRun(content) + 1));
     return `${marker}${language}\n${content}\n${marker}`;
 }
 /** `schema.name` (type), … as the reports list what reads an MV. */
