@@ -70695,12 +70695,13 @@ class SwapRefused extends Error {
  */
 async function checkIds(session, unit) {
     const { target, temp } = unit;
-    const live = await session.materializedViewId(target.schema, target.identifier);
+    // By name whatever the kind: a view staged beside its live view is swapped here too.
+    const live = await session.relationId(target);
     if (live !== unit.targetId) {
         throw new SwapRefused(`${displayName(target)} changed since the plan (id ${unit.targetId} then, ` +
             `${live === undefined ? "gone" : `id ${live}`} now): another deploy or a colleague replaced it, so it was not swapped`);
     }
-    const now = await session.materializedViewId(temp.schema, temp.identifier);
+    const now = await session.relationId(temp);
     if (unit.tempId === undefined || now !== unit.tempId) {
         throw new SwapRefused(`${displayName(temp)} is not the MV expected (id ${unit.tempId ?? "unknown"} expected, ` +
             `${now === undefined ? "gone" : `id ${now}`} now), so it was not swapped in`);
@@ -70984,6 +70985,19 @@ async function dropForRefresh(plan, session, created, logger) {
 ;// CONCATENATED MODULE: ./src/deploy/execute/stage.ts
 
 
+const waitsFor = (steps, relation) => steps.some((step) => step.kind === "wait-backfill" &&
+    step.relation.schema === relation.schema &&
+    step.relation.identifier === relation.identifier);
+async function recordCreated(step, context) {
+    try {
+        const id = await context.session.relationId(step.relation);
+        if (id !== undefined)
+            context.created.record(step.relation, id);
+    }
+    catch (error) {
+        throw new StepFailure(step, error);
+    }
+}
 /**
  * Issue 12 item 1: builds one model beside production on its own session: every step before its
  * SWAP, in order. Before each step it asks whether the deploy gave up (another model failed);
@@ -71003,6 +71017,10 @@ async function stageModel(entry, steps, context) {
         }
         try {
             await runStep(step, entry.model, context, waited);
+            // Nothing to wait for (a view): its id is read right after its CREATE instead.
+            if (step.kind === "create" && !waitsFor(steps, step.relation)) {
+                await recordCreated(step, context);
+            }
         }
         catch (error) {
             const stopped = error instanceof StepFailure && error.original instanceof WaitStopped;

@@ -2,7 +2,8 @@
 // production (each temp on its upstream's temp), then cut over in one short window; a failure
 // while staging swaps nothing.
 import { afterEach, describe, expect, it } from "vitest";
-import { errorsOf, planOf, type Stage } from "../attacks/stage.js";
+import { changes, errorsOf, planOf, type Stage } from "../attacks/stage.js";
+import { pullRequestEvent } from "../support/action-runner/index.js";
 import { startRecordingReaders } from "../e2e/readers.js";
 import { slowBackfills } from "../support/risingwave/slow-backfill.js";
 import {
@@ -180,5 +181,31 @@ describe("a changed chain deployed as one unit", () => {
     expect(await chainIds(stage)).toEqual(before);
     expect((await stage.relations()).kinds).toBe(kindsId);
     expect(await tempNames(stage)).toEqual([]);
+  });
+
+  it("a pull request's dry run shows the SQL that will run (on the upstream's temp), validates it, and writes nothing", async () => {
+    const deployed = await deployedChain();
+    stage = deployed.stage;
+    const { target, repo } = stage;
+    repo.commit({ "models/orders.sql": orders("v2") }, "orders v2");
+    target.clearStatements();
+
+    const result = await stage.deploy(ZERO_DOWNTIME, undefined, {
+      event: pullRequestEvent({ number: 12, baseSha: deployed.base, headSha: repo.revParse() }),
+    });
+
+    expect(result.exitCode, result.log).toBe(0);
+    expect(changes(target.statements())).toEqual([]);
+    const plan = planOf(result);
+    const ordersTemp = (plan.models.find((m) => m.model === "orders")?.tempRelation ?? "").split(
+      ".",
+    )[1];
+    const totalsCreate = plan.models
+      .find((m) => m.model === "customer_totals")
+      ?.statements.find((sql) => sql.startsWith("CREATE MATERIALIZED VIEW"));
+    expect(totalsCreate).toContain(`from "public"."${ordersTemp}" group by kind`);
+    expect(result.summary).toContain(`from "public"."${ordersTemp}" group by kind`);
+    // Checked with EXPLAIN on the live names, as the temp does not exist before the deploy.
+    expect(result.log).toMatch(/customer_totals: the new definition is valid \(EXPLAIN\)/);
   });
 });

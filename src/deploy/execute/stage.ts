@@ -1,6 +1,27 @@
 import type { PlannedModel, PlanStep } from "../../plan/types.js";
 import { WaitStopped } from "../../risingwave/backfill.js";
+import type { QualifiedName } from "../../sql/quote.js";
 import { runStep, StepFailure, type StepContext } from "./step-runner.js";
+
+const waitsFor = (steps: PlanStep[], relation: QualifiedName) =>
+  steps.some(
+    (step) =>
+      step.kind === "wait-backfill" &&
+      step.relation.schema === relation.schema &&
+      step.relation.identifier === relation.identifier,
+  );
+
+async function recordCreated(
+  step: Extract<PlanStep, { kind: "create" }>,
+  context: StepContext,
+): Promise<void> {
+  try {
+    const id = await context.session.relationId(step.relation);
+    if (id !== undefined) context.created.record(step.relation, id);
+  } catch (error) {
+    throw new StepFailure(step, error);
+  }
+}
 
 export type StagingResult =
   | { ok: true; waited: boolean; durationMs: number }
@@ -29,6 +50,10 @@ export async function stageModel(
     }
     try {
       await runStep(step, entry.model, context, waited);
+      // Nothing to wait for (a view): its id is read right after its CREATE instead.
+      if (step.kind === "create" && !waitsFor(steps, step.relation)) {
+        await recordCreated(step, context);
+      }
     } catch (error) {
       const stopped = error instanceof StepFailure && error.original instanceof WaitStopped;
       return stopped

@@ -19,14 +19,15 @@ export async function checkIds(
   unit: { target: QualifiedName; targetId?: number; temp: QualifiedName; tempId?: number },
 ): Promise<void> {
   const { target, temp } = unit;
-  const live = await session.materializedViewId(target.schema, target.identifier);
+  // By name whatever the kind: a view staged beside its live view is swapped here too.
+  const live = await session.relationId(target);
   if (live !== unit.targetId) {
     throw new SwapRefused(
       `${displayName(target)} changed since the plan (id ${unit.targetId} then, ` +
         `${live === undefined ? "gone" : `id ${live}`} now): another deploy or a colleague replaced it, so it was not swapped`,
     );
   }
-  const now = await session.materializedViewId(temp.schema, temp.identifier);
+  const now = await session.relationId(temp);
   if (unit.tempId === undefined || now !== unit.tempId) {
     throw new SwapRefused(
       `${displayName(temp)} is not the MV expected (id ${unit.tempId ?? "unknown"} expected, ` +
