@@ -208,4 +208,29 @@ describe("a changed chain deployed as one unit", () => {
     // Checked with EXPLAIN on the live names, as the temp does not exist before the deploy.
     expect(result.log).toMatch(/customer_totals: the new definition is valid \(EXPLAIN\)/);
   });
+
+  it("a connection lost during the cut-over is reported model by model with what is live", async () => {
+    const deployed = await deployedChain();
+    stage = deployed.stage;
+    const { target, repo } = stage;
+    repo.commit({ "models/orders.sql": orders("v2") }, "orders v2");
+    target.injectFault({
+      when: (sql) => /^ALTER MATERIALIZED VIEW "public"\."customer_totals" SWAP WITH /.test(sql),
+      at: "before-forward",
+      action: "kill-connection",
+    });
+
+    const result = await stage.deploy(ZERO_DOWNTIME, deployed.base);
+
+    expect(result.exitCode).toBe(1);
+    expect(json(result.outputs.swapped)).toEqual(["public.orders"]);
+    expect(errorsOf(result).join("\n")).toMatch(
+      /customer_totals: swap failed: Connection terminated unexpectedly \(the connection was lost during swap: public\.customer_totals serves a complete MV, either the previous or the new version/,
+    );
+    expect(result.summary).toMatch(
+      /`big_spenders` \| swap \| downstream of `customer_totals` \| ⏭️ not attempted/,
+    );
+    const versions = await target.query<Record<string, string>>(VERSIONS_SQL);
+    expect(versions[0]).toEqual({ orders: "v2", customer_totals: "v1", big_spenders: "v1" });
+  });
 });
