@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { runCleanup } from "./cleanup/run-cleanup.js";
+import { runRollback } from "./deploy/rollback/run-rollback.js";
 import { runDeploy } from "./deploy/run-deploy.js";
 import { consoleLogger } from "./log/console-logger.js";
 import { issuesOf } from "./plan/build-plan.js";
@@ -10,6 +11,7 @@ import { renderCleanupReport } from "./report/cleanup-markdown.js";
 import { noLimit } from "./report/budget.js";
 import { reportTarget } from "./report/context.js";
 import { renderReport } from "./report/markdown.js";
+import { renderRollbackReport } from "./report/rollback-markdown.js";
 import { CLI_EVENT } from "./settings/dry-run.js";
 import { redactProcessOutput } from "./security/redact-streams.js";
 import { environmentSecrets, secrets } from "./security/secrets.js";
@@ -22,6 +24,7 @@ Commands:
   deploy    deploy the selected or changed MV models with zero downtime
   list      list temporary MVs with the model they replaced, age and readers
   cleanup   drop temporary MVs nothing reads (never CASCADE); --dry-run lists only
+  rollback  swap the previous versions of --models (or of the last deploy) back in; --dry-run shows
 
 Options take the action's input names, e.g.:
   --database-url URL     (default: $RISINGWAVE_URL, else the PG* variables)
@@ -31,12 +34,13 @@ Options take the action's input names, e.g.:
   --zero-downtime model-config|all             --immediate-cleanup true|false
   --rebuild-downstream true|false              --background-ddl true|false
   --wait-timeout 2h      --json (print the plan as JSON)
+  --max-parallel 4       --keep-failed-temps true|false
   --schema NAME          --older-than 7d        --dry-run (cleanup)
   --environment NAME     (named in the report's title)
   --stale-lock-after 6h  (a deploy lock older than this is released)
 `;
 
-const COMMANDS = ["plan", "deploy", "list", "cleanup"];
+const COMMANDS = ["plan", "deploy", "list", "cleanup", "rollback"];
 
 const INPUT_NAMES = [
   "database-url",
@@ -52,6 +56,8 @@ const INPUT_NAMES = [
   "rebuild-downstream",
   "background-ddl",
   "wait-timeout",
+  "max-parallel",
+  "keep-failed-temps",
   "schema",
   "older-than",
   "environment",
@@ -79,7 +85,8 @@ async function main(argv: string[]): Promise<number> {
   const dryRun = command === "plan" || command === "list" || values["dry-run"] === true;
   const settings = buildSettings(
     (name) => {
-      if (name === "mode") return cleanup ? "cleanup" : "deploy";
+      if (name === "mode")
+        return command === "rollback" ? "rollback" : cleanup ? "cleanup" : "deploy";
       if (name === "dry-run") return String(dryRun);
       if (name === "database-url") return flags[name] ?? process.env.RISINGWAVE_URL ?? "";
       if (name === "comment") return "false";
@@ -96,6 +103,11 @@ async function main(argv: string[]): Promise<number> {
     const result = await runCleanup(settings, logger, process.env);
     process.stdout.write(renderCleanupReport(result));
     return 0;
+  }
+  if (command === "rollback") {
+    const result = await runRollback(settings, logger, process.env);
+    process.stdout.write(renderRollbackReport(result));
+    return result.errors.length > 0 ? 1 : 0;
   }
   const result = await runDeploy({ repoRoot: process.cwd(), settings, logger, env: process.env });
   process.stdout.write(

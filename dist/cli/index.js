@@ -41429,6 +41429,213 @@ function run_cleanup_formatAge(ms) {
     return `${(hours / 24).toFixed(1)}d`;
 }
 
+;// CONCATENATED MODULE: ./src/deploy/rollback/plan-rollback.ts
+
+
+
+/** `orders` or `analytics.orders`; a bare name is in the target schema. */
+function parseName(text, schema) {
+    const dot = text.indexOf(".");
+    return dot < 0
+        ? { schema, identifier: text }
+        : { schema: text.slice(0, dot), identifier: text.slice(dot + 1) };
+}
+/**
+ * Pure, issue 12 item 4. The previous version of an MV is the newest temporary MV named for it
+ * with a smaller id than the live one: a deploy builds the new version after the live one, so
+ * after its SWAP the previous version (older, smaller id) carries the temporary name. A temporary
+ * MV with a larger id was never swapped in (a failed or cut-off deploy's) and is not a version
+ * to go back to. With no names, the whole last deploy: every temporary MV of the newest stamp.
+ */
+function planRollback(catalog, requested, schema, now) {
+    const temps = findTempMvs(catalog, now);
+    const refusals = [];
+    const previous = (target, liveId) => temps
+        .filter((temp) => temp.relation.schema === target.schema &&
+        temp.replaced === target.identifier &&
+        temp.id < liveId)
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    let targets;
+    if (requested.length > 0) {
+        targets = requested.map((name) => parseName(name, schema));
+    }
+    else {
+        const swappedIn = temps.filter((temp) => {
+            const live = catalog.find(temp.relation.schema, temp.replaced);
+            return live !== undefined && temp.id < live.id;
+        });
+        const newest = Math.max(...swappedIn.map((temp) => temp.createdAt.getTime()));
+        targets = swappedIn
+            .filter((temp) => temp.createdAt.getTime() === newest)
+            .map((temp) => ({ schema: temp.relation.schema, identifier: temp.replaced }));
+        if (targets.length === 0) {
+            refusals.push("no deploy to roll back: no temporary MV holds a previous version of a live MV (they were dropped, or nothing was deployed with SWAP)");
+        }
+    }
+    const units = [];
+    for (const target of targets) {
+        const live = catalog.find(target.schema, target.identifier);
+        if (!live || live.type !== "materialized view") {
+            refusals.push(`${displayName(target)} is not a materialized view here: nothing to roll back`);
+            continue;
+        }
+        const temp = previous(target, live.id);
+        if (!temp) {
+            refusals.push(`${displayName(target)} has no previous version to go back to: it was dropped (immediate cleanup or a cleanup sweep) or never existed; redeploy the previous commit instead`);
+            continue;
+        }
+        if (temp.creating || catalog.isCreating(live.id)) {
+            refusals.push(`${displayName(temp.relation)} (the previous version of ${displayName(target)}) is still being created; it cannot be swapped`);
+            continue;
+        }
+        units.push({
+            model: target.identifier,
+            target,
+            targetId: live.id,
+            temp: temp.relation,
+            tempId: temp.id,
+            deployedAt: temp.createdAt,
+            swaps: [
+                {
+                    kind: "swap",
+                    sql: swapMaterializedViews(target, temp.relation),
+                    target,
+                    temp: temp.relation,
+                },
+            ],
+        });
+    }
+    return {
+        units: upstreamFirst(units, catalog),
+        refusals,
+        warnings: readsLeftBehind(units, catalog),
+    };
+}
+/** A unit whose live version reads another unit's live version comes after it. */
+function upstreamFirst(units, catalog) {
+    const ordered = [];
+    const visit = (unit, seen) => {
+        if (ordered.includes(unit) || seen.has(unit))
+            return;
+        seen.add(unit);
+        for (const other of units) {
+            const readsOther = catalog.dependentsOf(other.targetId).some((d) => d.id === unit.targetId);
+            if (readsOther)
+                visit(other, seen);
+        }
+        ordered.push(unit);
+    };
+    for (const unit of units)
+        visit(unit, new Set());
+    return ordered;
+}
+/**
+ * The previous version of a downstream MV reads the previous version of its upstream by id. When
+ * only the upstream is rolled back, the live downstream keeps reading the new upstream (now under
+ * the temporary name): said, so nobody drops that temporary MV expecting nothing to read it.
+ */
+function readsLeftBehind(units, catalog) {
+    const rolled = new Set(units.map((unit) => unit.targetId));
+    return units.flatMap((unit) => catalog
+        .dependentsOf(unit.targetId)
+        .filter((reader) => !rolled.has(reader.id) && reader.type === "materialized view")
+        .map((reader) => `${reader.schema}.${reader.name} reads the version of ${displayName(unit.target)} being rolled back and is not rolled back with it: it keeps reading that version under ${displayName(unit.temp)}`));
+}
+
+;// CONCATENATED MODULE: ./src/deploy/rollback/run-rollback.ts
+
+
+
+
+
+
+
+
+/** The requested names: `models` is a comma or space separated list; empty = the last deploy. */
+function run_rollback_requestedNames(models) {
+    return (models ?? "")
+        .split(/[\s,]+/)
+        .map((name) => name.trim())
+        .filter((name) => name !== "");
+}
+/**
+ * `mode: rollback` (issue 12 item 4): the preserved previous versions swapped back in as one unit
+ * through the deploy's cut-over, under the deploy lock; planned again under the lock, so what
+ * another run changed meanwhile is seen. A dry run plans and writes nothing.
+ */
+async function runRollback(settings, logger, env, now = new Date(), lockHolder = lockHolderOf(env)) {
+    if (!hasCredentials(settings, env)) {
+        throw new Error("No database credentials: set the `database-url` input (or the PG* environment variables) to roll back.");
+    }
+    const requested = run_rollback_requestedNames(settings.models);
+    const database = await openDatabase(settings.databaseUrl, logger);
+    let lock;
+    try {
+        const planned = planRollback(await database.reader.catalog(), requested, settings.targetSchema, now);
+        announce(planned, logger);
+        if (settings.dryRun || planned.refusals.length > 0) {
+            return { dryRun: settings.dryRun, plan: planned, errors: planned.refusals };
+        }
+        const writer = database.writer();
+        lock = await acquireDeployLock(writer, {
+            schema: settings.targetSchema,
+            holder: lockHolder,
+            staleAfterMs: settings.staleLockAfterMs,
+            logger,
+        });
+        const locked = await database.reader.catalog();
+        const plan = planRollback(locked, requested, settings.targetSchema, now);
+        if (plan.refusals.length > 0)
+            return { dryRun: false, plan, errors: plan.refusals };
+        const held = lock;
+        const result = await logger.group("Cut-over (rollback)", () => cutOver(plan.units, {
+            session: writer,
+            created: new CreatedObjects(locked),
+            logger,
+            waitTimeoutMs: settings.waitTimeoutMs,
+            pollIntervalMs: 2_000,
+        }, () => held.stillHeld(writer), logger));
+        if (result.kind === "refused") {
+            return { dryRun: false, plan, errors: [`${result.error.message}; nothing was rolled back`] };
+        }
+        const errors = [];
+        if (result.failure) {
+            const { unit, error } = result.failure;
+            const left = lostConnectionAt(error)
+                ? "the connection was lost during its SWAP: it serves a complete MV, either version; check its id and run the rollback again"
+                : "it is unchanged";
+            const rest = plan.units.filter((other) => !result.swapped.includes(other) && other !== unit);
+            errors.push(`${displayName(unit.target)}: ${failureText(error)} (${left})` +
+                (result.swapped.length > 0
+                    ? `; rolled back already: ${result.swapped.map((done) => displayName(done.target)).join(", ")}`
+                    : "") +
+                (rest.length > 0
+                    ? `; not rolled back: ${rest.map((other) => displayName(other.target)).join(", ")}`
+                    : ""));
+        }
+        return {
+            dryRun: false,
+            plan,
+            swapped: result.swapped,
+            windowMs: result.windowMs,
+            errors,
+        };
+    }
+    finally {
+        await lock?.release(database.writer(), async () => (await openDatabase(settings.databaseUrl, logger)).writer());
+        await database.close();
+    }
+}
+function announce(plan, logger) {
+    for (const unit of plan.units) {
+        logger.info(`${displayName(unit.target)}: back to ${displayName(unit.temp)} (id ${unit.tempId}, the version before the deploy of ${unit.deployedAt.toISOString()}); live id ${unit.targetId}.`);
+    }
+    for (const warning of plan.warnings)
+        logger.warning(warning);
+    for (const refusal of plan.refusals)
+        logger.error(`Rollback refused: ${refusal}`);
+}
+
 ;// CONCATENATED MODULE: ./src/log/console-logger.ts
 function where(annotation) {
     if (!annotation?.file)
@@ -43366,6 +43573,44 @@ function renderFailureReport(problems, context, options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/rollback-markdown.ts
+
+
+/** The rollback job summary: which previous versions were (or would be) swapped back in. */
+function renderRollbackReport(result) {
+    const refused = result.plan.refusals.length > 0;
+    const title = refused
+        ? "❌ Rollback refused"
+        : result.dryRun
+            ? "⚠️ Rollback plan"
+            : result.errors.length > 0
+                ? "❌ Rollback failed"
+                : "✅ Rolled back";
+    const lines = [`### ${title}`, ""];
+    if (result.dryRun && !refused)
+        lines.push("Dry run: no DDL issued.", "");
+    if (result.windowMs !== undefined) {
+        lines.push(`Cut-over window: ${result.windowMs} ms (first SWAP start to last SWAP end).`, "");
+    }
+    if (result.plan.units.length > 0) {
+        const done = new Set(result.swapped ?? []);
+        lines.push("| MV | Previous version | Deployed at | Live id → restored id | Status |", "|---|---|---|---|---|", ...result.plan.units.map((unit) => `| ${[
+            escape_code(displayName(unit.target)),
+            escape_code(displayName(unit.temp)),
+            unit.deployedAt.toISOString(),
+            `${unit.targetId} → ${unit.tempId}`,
+            result.dryRun ? "would swap back" : done.has(unit) ? "rolled back" : "not rolled back",
+        ]
+            .map(cell)
+            .join(" | ")} |`), "");
+    }
+    for (const error of result.errors)
+        lines.push(`- ❌ ${escape_text(error)}`);
+    for (const warning of result.plan.warnings)
+        lines.push(`- ⚠️ ${escape_text(warning)}`);
+    return lines.join("\n") + "\n";
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/settings/parse.ts
@@ -43766,6 +44011,8 @@ function secretsOf(settings) {
 
 
 
+
+
 const USAGE = `Usage: rw-zero-downtime <command> [options]
 
 Commands:
@@ -43773,6 +44020,7 @@ Commands:
   deploy    deploy the selected or changed MV models with zero downtime
   list      list temporary MVs with the model they replaced, age and readers
   cleanup   drop temporary MVs nothing reads (never CASCADE); --dry-run lists only
+  rollback  swap the previous versions of --models (or of the last deploy) back in; --dry-run shows
 
 Options take the action's input names, e.g.:
   --database-url URL     (default: $RISINGWAVE_URL, else the PG* variables)
@@ -43782,11 +44030,12 @@ Options take the action's input names, e.g.:
   --zero-downtime model-config|all             --immediate-cleanup true|false
   --rebuild-downstream true|false              --background-ddl true|false
   --wait-timeout 2h      --json (print the plan as JSON)
+  --max-parallel 4       --keep-failed-temps true|false
   --schema NAME          --older-than 7d        --dry-run (cleanup)
   --environment NAME     (named in the report's title)
   --stale-lock-after 6h  (a deploy lock older than this is released)
 `;
-const COMMANDS = ["plan", "deploy", "list", "cleanup"];
+const COMMANDS = ["plan", "deploy", "list", "cleanup", "rollback"];
 const INPUT_NAMES = [
     "database-url",
     "project-dir",
@@ -43801,6 +44050,8 @@ const INPUT_NAMES = [
     "rebuild-downstream",
     "background-ddl",
     "wait-timeout",
+    "max-parallel",
+    "keep-failed-temps",
     "schema",
     "older-than",
     "environment",
@@ -43827,7 +44078,7 @@ async function main(argv) {
     const dryRun = command === "plan" || command === "list" || values["dry-run"] === true;
     const settings = buildSettings((name) => {
         if (name === "mode")
-            return cleanup ? "cleanup" : "deploy";
+            return command === "rollback" ? "rollback" : cleanup ? "cleanup" : "deploy";
         if (name === "dry-run")
             return String(dryRun);
         if (name === "database-url")
@@ -43845,6 +44096,11 @@ async function main(argv) {
         const result = await runCleanup(settings, logger, process.env);
         process.stdout.write(renderCleanupReport(result));
         return 0;
+    }
+    if (command === "rollback") {
+        const result = await runRollback(settings, logger, process.env);
+        process.stdout.write(renderRollbackReport(result));
+        return result.errors.length > 0 ? 1 : 0;
     }
     const result = await runDeploy({ repoRoot: process.cwd(), settings, logger, env: process.env });
     process.stdout.write(values.json

@@ -43,6 +43,14 @@ describe("the CLI (dist/cli/index.js)", () => {
     const again = await rwzd("deploy", "--models", "customer_totals", "--zero-downtime", "all");
     expect(again.stdout).toContain("| `customer_totals` | swap |");
 
+    target.clearStatements();
+    const wouldRollBack = await rwzd("rollback", "--dry-run");
+    expect(wouldRollBack.stdout).toContain("### ⚠️ Rollback plan");
+    expect(target.statements().filter((sql) => /^\s*(CREATE|ALTER|DROP)/i.test(sql))).toEqual([]);
+    const rolledBack = await rwzd("rollback");
+    expect(rolledBack.stdout).toContain("### ✅ Rolled back");
+    expect(rolledBack.stdout).toMatch(/\| `public\.customer_totals` \| .* \| rolled back \|/);
+
     const list = await rwzd("list");
     expect(list.stdout).toMatch(
       /`public\.customer_totals_dbt_zero_down_tmp_\d{8}T\d{6}_\d{6}Z` \| `customer_totals`/,
