@@ -37402,7 +37402,7 @@ function eventFileProblem() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_event_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6268);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8465);
 // First: it checks the event file before @actions/github reads it (see event-file.ts).
 
 
@@ -37413,7 +37413,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6268:
+/***/ 8465:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67457,12 +67457,16 @@ function renameIndex(schema, from, to) {
     return `ALTER INDEX ${quoteQualified({ schema, identifier: from })} RENAME TO ${quoteIdent(to)}`;
 }
 const PRIVILEGE = /^[A-Za-z]+( [A-Za-z]+)*$/;
-function grant(privilege, on, grantee, withGrantOption = false) {
+/**
+ * `objectKind` TABLE reaches views on every supported version: GRANT … ON TABLE falls back to a
+ * view of that name (handle_privilege.rs @v2.2.0 and @main); `ON VIEW` arrived in v2.3.0.
+ */
+function grant(privilege, on, grantee, withGrantOption = false, objectKind = "MATERIALIZED VIEW") {
     if (!PRIVILEGE.test(privilege.trim())) {
         throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
     }
     const option = withGrantOption ? " WITH GRANT OPTION" : "";
-    return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
+    return `GRANT ${privilege.trim().toUpperCase()} ON ${objectKind} ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
 }
 /** ALTER MATERIALIZED VIEW … OWNER TO (handler/alter_owner.rs, v2.2+). */
 function setOwner(on, owner) {
@@ -67513,6 +67517,27 @@ function isManagedIndex(indexName, relationName, configured) {
 
 
 
+/**
+ * The live relation's SELECT grants that the new version must be given again (they stay with the
+ * object id on SWAP): not those of superusers, the deploy user or the owner, who read it anyway,
+ * nor a plain SELECT the config grants itself.
+ */
+function liveSelectGrants(existing, catalog, configured) {
+    const me = catalog.currentUser();
+    const owner = catalog.user(existing.owner);
+    return (existing.acl ?? []).flatMap((text) => {
+        const item = parseAclItem(text);
+        const mode = item && selectMode(item);
+        if (!item || !mode)
+            return [];
+        const grantee = catalog.rows.users?.find((user) => user.name === item.grantee);
+        if (grantee?.isSuper || item.grantee === me?.name || item.grantee === owner?.name)
+            return [];
+        if (configured.has(item.grantee) && mode === "select")
+            return [];
+        return [{ grantee: item.grantee, withOption: mode === "select with grant option" }];
+    });
+}
 function parseAclItem(item) {
     const match = /^(.+)=([A-Za-z*]*)\/(.+)$/.exec(item);
     if (!match)
@@ -67552,21 +67577,11 @@ function carryOver(input) {
     const configured = new Set(Object.entries(model.config.grants)
         .filter(([privilege]) => /^(select|all)$/i.test(privilege.trim()))
         .flatMap(([, grantees]) => grantees));
-    for (const text of existing.acl ?? []) {
-        const item = parseAclItem(text);
-        const mode = item && selectMode(item);
-        if (!item || !mode)
-            continue;
-        const grantee = catalog.rows.users?.find((user) => user.name === item.grantee);
-        if (grantee?.isSuper || item.grantee === me?.name || item.grantee === owner?.name)
-            continue;
-        if (configured.has(item.grantee) && mode === "select")
-            continue;
-        const withOption = mode === "select with grant option";
-        result.steps.push({ kind: "grant", sql: grant("select", temp, item.grantee, withOption) });
+    for (const { grantee, withOption } of liveSelectGrants(existing, catalog, configured)) {
+        result.steps.push({ kind: "grant", sql: grant("select", temp, grantee, withOption) });
         result.items.push({
             kind: "grant",
-            detail: `SELECT${withOption ? " WITH GRANT OPTION" : ""} to ${item.grantee}`,
+            detail: `SELECT${withOption ? " WITH GRANT OPTION" : ""} to ${grantee}`,
         });
     }
     if (described) {
@@ -67975,6 +67990,9 @@ function preflight(input) {
     if (!online)
         return result;
     const me = catalog.currentUser();
+    const isView = input.relationType === "view";
+    const kind = isView ? "view" : "MV";
+    const keyword = isView ? "VIEW" : "MATERIALIZED VIEW";
     if (existing && (action === "zero-downtime" || action === "full-refresh")) {
         if (!me || existing.owner === undefined) {
             result.unchecked.push(`who owns ${target} could not be read`);
@@ -67984,9 +68002,9 @@ function preflight(input) {
             const schemaOwned = catalog.schemaOwner(model.relation.schema) === me.id;
             if (action === "zero-downtime") {
                 result.problems.push(`${me.name} does not own ${target} (its owner is ${owner}) and is not a superuser, and ` +
-                    "RisingWave's SWAP needs the deploy user to own both MVs: the deploy would fail after the " +
+                    `RisingWave's SWAP needs the deploy user to own both ${kind}s: the deploy would fail after the ` +
                     `whole backfill. Deploy as ${owner}, or have a superuser run ` +
-                    `ALTER MATERIALIZED VIEW ${quoteQualified(model.relation)} OWNER TO ${quoteIdent(me.name)};`);
+                    `ALTER ${keyword} ${quoteQualified(model.relation)} OWNER TO ${quoteIdent(me.name)};`);
             }
             else if (!schemaOwned) {
                 result.problems.push(`${me.name} may not drop ${target} (its owner is ${owner}; only the owner, the schema's owner ` +
@@ -68057,6 +68075,150 @@ function takenNames(catalog) {
     return (schema, name) => names.has(key(schema, name));
 }
 
+;// CONCATENATED MODULE: ./src/plan/view-ddl.ts
+
+
+/**
+ * SQL text for the statements a plan issues for a dbt view model. Views are not materialized:
+ * creating one binds its query and returns, so a view has no backfill and no indexes.
+ */
+function createView(relation, selectSql) {
+    return `CREATE VIEW ${quoteQualified(relation)} AS ${selectSql}`;
+}
+/** ALTER VIEW … SWAP WITH (handler/alter_swap_rename.rs, v2.1.0+). */
+function swapViews(target, temp) {
+    return `ALTER VIEW ${quoteQualified(target)} SWAP WITH ${quoteQualified(temp)}`;
+}
+/** Never CASCADE, as for MVs. */
+function dropView(relation) {
+    return `DROP VIEW IF EXISTS ${quoteQualified(relation)}`;
+}
+function grantOnView(privilege, on, grantee, withGrantOption = false) {
+    return grant(privilege, on, grantee, withGrantOption, "TABLE");
+}
+/** ALTER VIEW … OWNER TO (AlterViewOperation::ChangeOwner, src/sqlparser/src/ast/ddl.rs @v2.2.0). */
+function setViewOwner(on, owner) {
+    return `ALTER VIEW ${quoteQualified(on)} OWNER TO ${quoteIdent(owner)}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/view-entry.ts
+
+
+
+
+function configuredGrants(model, on) {
+    return Object.entries(model.config.grants).flatMap(([privilege, grantees]) => grantees.map((grantee) => ({
+        kind: "grant",
+        sql: grantOnView(privilege, on, grantee),
+    })));
+}
+function hooks(model, when) {
+    return model.hookSql[when].map((sql) => ({ kind: `${when}-hook`, sql }));
+}
+function view_entry_createSteps(model, relation) {
+    return [
+        ...hooks(model, "pre"),
+        ...(model.config.sqlHeader
+            ? [{ kind: "sql-header", sql: model.config.sqlHeader }]
+            : []),
+        { kind: "create", sql: createView(relation, model.sql), relation },
+    ];
+}
+/**
+ * What the live view had beyond the config and keeps with its id on SWAP: SELECT grants and its
+ * owner (rw-sql-audit.md 2.1, as for MVs), put on the new view before it takes the name.
+ */
+function carriedFromLive(model, existing, temp, catalog) {
+    const steps = [];
+    const items = [];
+    const me = catalog.currentUser();
+    const owner = catalog.user(existing.owner);
+    const configured = new Set(Object.values(model.config.grants).flat());
+    for (const { grantee, withOption } of liveSelectGrants(existing, catalog, configured)) {
+        steps.push({ kind: "grant", sql: grantOnView("select", temp, grantee, withOption) });
+        items.push({
+            kind: "grant",
+            detail: `SELECT${withOption ? " WITH GRANT OPTION" : ""} to ${grantee}`,
+        });
+    }
+    if (owner && me && owner.id !== me.id && me.isSuper) {
+        steps.push({ kind: "set-owner", sql: setViewOwner(temp, owner.name) });
+        items.push({ kind: "owner", detail: owner.name });
+    }
+    return { steps, items };
+}
+/**
+ * Pure: how a dbt view model is deployed. A view reads its upstream by id (RisingWave rewrites a
+ * view's SQL to the new name when what it reads is renamed or swapped: rename_relation_refer,
+ * src/meta/src/controller/utils.rs @v2.2.0), so after an upstream MV's SWAP it would keep
+ * reading the previous version. It is rebuilt the way an MV is: created under a temporary name
+ * reading the new upstream, then swapped in (`ALTER VIEW … SWAP WITH`, v2.1.0+), whatever
+ * zero_downtime says: a view has no backfill, so the swap costs nothing and loses no grant.
+ * RisingWave cannot comment on a view (COMMENT ON TABLE binds tables only, handler/comment.rs
+ * @v2.2.0), so persist_docs is not applied to views.
+ */
+function planView(input) {
+    const { model, existing, why } = input;
+    const warnings = [];
+    if (model.config.persistDocs.relation || model.config.persistDocs.columns) {
+        warnings.push(`${model.name}: persist_docs is not applied to views (RisingWave cannot comment on a view).`);
+    }
+    const base = { carriedOver: [], warnings };
+    if (!existing) {
+        return {
+            ...base,
+            action: "create",
+            reason: why,
+            steps: [
+                ...view_entry_createSteps(model, model.relation),
+                ...configuredGrants(model, model.relation),
+                ...hooks(model, "post"),
+            ],
+        };
+    }
+    if (input.fullRefresh) {
+        return {
+            ...base,
+            action: "full-refresh",
+            reason: `${why}; full refresh requested`,
+            steps: [
+                {
+                    kind: "drop-for-refresh",
+                    sql: dropView(model.relation),
+                    relation: model.relation,
+                },
+                ...view_entry_createSteps(model, model.relation),
+                ...configuredGrants(model, model.relation),
+                ...hooks(model, "post"),
+            ],
+        };
+    }
+    const target = model.relation;
+    const tempName = chooseTempName(target.identifier, input.now, (candidate) => input.taken(target.schema, candidate));
+    if (tempName === undefined) {
+        return {
+            ...base,
+            action: "zero-downtime",
+            reason: why,
+            steps: [],
+            problem: `every temporary name for ${displayName(target)} at this moment is taken; deploy again.`,
+        };
+    }
+    const temp = { schema: target.schema, identifier: tempName };
+    const carried = carriedFromLive(model, existing, temp, input.catalog);
+    const steps = [
+        ...view_entry_createSteps(model, temp),
+        ...configuredGrants(model, temp),
+        ...carried.steps,
+        { kind: "swap", sql: swapViews(target, temp), target, temp },
+        ...hooks(model, "post"),
+    ];
+    if (input.immediateCleanup) {
+        steps.push({ kind: "cleanup", sql: dropView(temp), relation: temp });
+    }
+    return { ...base, action: "zero-downtime", reason: why, temp, steps, carriedOver: carried.items };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/types.ts
 /** Everything that stops a plan before any DDL, collected so one run reports every problem. */
 class PlanError extends Error {
@@ -68073,6 +68235,7 @@ class PlanError extends Error {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/build-plan.ts
+
 
 
 
@@ -68166,11 +68329,16 @@ function buildPlan(input) {
             (rebuiltUpstream.length > 0 ? `downstream of ${rebuiltUpstream.join(", ")}` : undefined);
         if (why === undefined)
             return;
-        if (!model.isMaterializedView && !requested.has(name))
+        const isView = model.config.materialized === "view";
+        if (!model.isMaterializedView && !isView && !requested.has(name))
             return;
         // Rendered first: a model that cannot be rendered fails on its own, before any of its steps.
         void model.sql;
         void model.hookSql;
+        if (isView) {
+            planViewModel(name, model, why, rebuiltUpstream);
+            return;
+        }
         const existing = catalog.find(model.relation.schema, model.relation.identifier);
         if (existing && existing.type !== "materialized view") {
             issues.push({
@@ -68279,6 +68447,74 @@ function buildPlan(input) {
         planned.push(entry);
         if (entry.action !== "skip" && entry.action !== "in-place")
             deployed.add(name);
+        if (REBUILDS.has(entry.action))
+            rebuilt.set(name, entry);
+    }
+    function planViewModel(name, model, why, rebuiltUpstream) {
+        const existing = catalog.find(model.relation.schema, model.relation.identifier);
+        if (existing && existing.type !== "view") {
+            issues.push({
+                file: model.file,
+                message: `${displayName(model.relation)} already exists as a ${existing.type}, not a view; ` +
+                    "it cannot be replaced by a view. Rename the model (alias) or drop that object first.",
+            });
+            return;
+        }
+        checkStatements(model, issues);
+        const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
+        const decision = planView({
+            model,
+            existing,
+            why,
+            catalog,
+            fullRefresh: options.fullRefresh,
+            immediateCleanup,
+            now: input.now,
+            taken,
+        });
+        if (decision.problem)
+            issues.push({ file: model.file, message: decision.problem });
+        const entry = {
+            model: name,
+            file: model.file,
+            target: model.relation,
+            relationType: "view",
+            action: decision.action,
+            reason: decision.reason,
+            downstreamOf: requested.has(name) ? [] : rebuiltUpstream,
+            ...(decision.temp ? { temp: decision.temp } : {}),
+            immediateCleanup,
+            readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
+            sql: model.sql,
+            steps: decision.steps,
+            readers: [],
+            warnings: decision.warnings,
+            ...(existing ? { targetId: existing.id } : {}),
+            carriedOver: decision.carriedOver,
+            problems: [],
+            unchecked: [],
+            mayDrop: [],
+        };
+        const found = preflight({
+            model,
+            action: entry.action,
+            existing,
+            catalog,
+            online,
+            dryRun: options.dryRun,
+            relationType: "view",
+        });
+        entry.problems.push(...found.problems);
+        entry.warnings.push(...found.warnings);
+        entry.unchecked.push(...found.unchecked);
+        entry.mayDrop = permittedDrops(entry, existing);
+        const schema = model.relation.schema;
+        if (!catalog.hasSchema(schema) && !newSchemas.has(schema)) {
+            newSchemas.add(schema);
+            entry.steps.unshift({ kind: "create-schema", sql: createSchema(schema) });
+        }
+        planned.push(entry);
+        deployed.add(name);
         if (REBUILDS.has(entry.action))
             rebuilt.set(name, entry);
     }
@@ -68583,7 +68819,19 @@ function setCleanupOutputs(result) {
     ].map(displayName)));
 }
 
+;// CONCATENATED MODULE: ./src/plan/relation-type.ts
+
+
+function deployedType(entry) {
+    return entry.relationType ?? "materialized view";
+}
+/** The DROP for what a plan deployed: `DROP VIEW` for a view, never MV syntax on a view. */
+function dropStatement(relation, type) {
+    return type === "view" ? dropView(relation) : dropMaterializedView(relation);
+}
+
 ;// CONCATENATED MODULE: ./src/plan/plan-json.ts
+
 
 
 /** The `plan` output (DESIGN 3): field names are a public interface. */
@@ -68595,6 +68843,7 @@ function planToJson(plan) {
             model: model.model,
             file: model.file,
             relation: displayName(model.target),
+            relationType: deployedType(model),
             action: model.action,
             reason: model.reason,
             ...(model.temp ? { tempRelation: displayName(model.temp) } : {}),
@@ -69468,6 +69717,20 @@ class RisingWaveReader {
     async materializedViewId(schema, name) {
         return (await this.materializedView(schema, name))?.id;
     }
+    /** The id of the view under this name, if it is a view. */
+    async viewId(schema, name) {
+        const result = await this.run(`SELECT v.id FROM rw_catalog.rw_views v
+        JOIN rw_catalog.rw_schemas s ON s.id = v.schema_id
+        WHERE s.name = $1 AND v.name = $2`, [schema, name]);
+        const id = result.rows[0]?.id;
+        return id === undefined ? undefined : Number(id);
+    }
+    /** The id under this name when it is an object of `type` (what a plan entry deploys). */
+    idOfType(relation, type) {
+        return type === "view"
+            ? this.viewId(relation.schema, relation.identifier)
+            : this.materializedViewId(relation.schema, relation.identifier);
+    }
     /** The id of any relation (table, view, MV, sink, ...) under this name. */
     async relationId(relation) {
         const result = await this.run(`SELECT r.id FROM rw_catalog.rw_relations r
@@ -69594,6 +69857,12 @@ function blockingProblems(plan, validation) {
     return issues;
 }
 
+;// CONCATENATED MODULE: ./src/project/deployable.ts
+/** What this action deploys: materialized views, and views (rebuilt beside the live one, issue 12). */
+function isDeployable(model) {
+    return model.isMaterializedView || model.config.materialized === "view";
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/changes/sql-normalise.ts
@@ -69675,6 +69944,7 @@ function columnComments(model) {
 
 
 
+
 /**
  * The MV models whose deployment differs between two revisions, whatever file caused it. Models
  * are compared by rendering both revisions; `changedFiles` (repo-relative) only narrows which
@@ -69683,13 +69953,13 @@ function columnComments(model) {
 function computeChangeSet(opts) {
     const { base, head } = opts;
     const compared = opts.changedFiles && modelsToCompare(base, head, opts.changedFiles);
-    const added = mvModels(head).filter((model) => !base.models.has(model.name));
+    const added = deployableModels(head).filter((model) => !base.models.has(model.name));
     const deleted = mvModels(base).filter((model) => !head.models.has(model.name));
     const renames = pairRenames(deleted, added);
     const warnings = [];
     const changed = [];
     const failed = brokenAtHead(base, head);
-    for (const after of mvModels(head)) {
+    for (const after of deployableModels(head)) {
         const renamedFrom = renames.get(after.name);
         const before = base.models.get(after.name) ?? renamedFrom;
         if (!before) {
@@ -69725,7 +69995,7 @@ function computeChangeSet(opts) {
                 });
             }
             const moved = reasons.some((reason) => reason.startsWith("relation changed"));
-            if (moved && before.isMaterializedView) {
+            if (moved && before.isMaterializedView && after.isMaterializedView) {
                 warnings.push(`${after.file}: ${after.name} now builds ${renderRelation(after.relation)}; the materialized ` +
                     `view ${renderRelation(before.relation)} is left in place. ${dropAdvice(before)}`);
             }
@@ -69814,6 +70084,10 @@ function brokenAtHead(base, head) {
         out.push({ model: failure.name, file: failure.file, error: failure.error });
     }
     return out;
+}
+/** MV and view models: what this action deploys (a view is swapped like an MV, issue 12). */
+function deployableModels(project) {
+    return project.order.map((name) => project.models.get(name)).filter(isDeployable);
 }
 function mvModels(project) {
     return project.order.map((name) => project.models.get(name)).filter((m) => m.isMaterializedView);
@@ -69935,6 +70209,7 @@ async function listChangedFiles(repoRoot, base, head) {
 ;// CONCATENATED MODULE: ./src/deploy/requests.ts
 
 
+
 /** What the plan is asked to deploy: the explicit selection, or every MV model the change touches. */
 async function collectRequests(head, source, load) {
     if (source.models) {
@@ -69948,12 +70223,12 @@ async function collectRequests(head, source, load) {
             return { requests: [], failures, warnings };
         const requests = selectModels(head, selectable.join(",")).flatMap((name) => {
             const model = head.models.get(name);
-            if (model?.isMaterializedView)
+            if (model && isDeployable(model))
                 return [{ model: name, reason: "selected" }];
             // Only a model named outright is worth a word; `all` and `name+` sweep in views and tables.
             if (model && named.has(name)) {
-                warnings.push(`${model.file}: ${name} is materialized='${model.config.materialized}', not a materialized view; ` +
-                    "this action only deploys materialized views, so it was left out.");
+                warnings.push(`${model.file}: ${name} is materialized='${model.config.materialized}', not a materialized view or view; ` +
+                    "this action only deploys materialized views and views, so it was left out.");
             }
             return [];
         });
@@ -70063,8 +70338,11 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
     const failed = new Map();
     const notes = new Map(sweep.kept.flatMap((kept) => (kept.note ? [[drop_unread_key(kept.relation), kept.note]] : [])));
     let lost;
+    const typeOf = (relation) => candidates.find((candidate) => drop_unread_key(candidate.relation) === drop_unread_key(relation))?.type ??
+        "materialized view";
     for (const relation of sweep.dropped) {
-        const drop = `${dropMaterializedView(relation)};`;
+        const type = typeOf(relation);
+        const drop = `${dropStatement(relation, type)};`;
         if (lost !== undefined) {
             failed.set(drop_unread_key(relation), `not attempted: the connection was lost before (${lost})`);
             continue;
@@ -70072,7 +70350,9 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
         try {
             // Right before the DROP: still the object the sweep planned for, and still not creating.
             const planned = catalog.find(relation.schema, relation.identifier)?.id;
-            const now = await session.materializedView(relation.schema, relation.identifier);
+            const now = type === "view"
+                ? await viewState(session, relation)
+                : await session.materializedView(relation.schema, relation.identifier);
             if (!now)
                 continue;
             if (now.id !== planned) {
@@ -70083,8 +70363,8 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
                 notes.set(drop_unread_key(relation), creatingNote(undefined));
                 continue;
             }
-            logger.info(announce(relation));
-            await session.execute(dropMaterializedView(relation));
+            logger.info(announce(relation, type));
+            await session.execute(dropStatement(relation, type));
             dropped.push(relation);
         }
         catch (error) {
@@ -70131,6 +70411,11 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
         kept = fromSweep();
     }
     return { dropped, kept: kept.map(withNote) };
+}
+/** A view is never being created: it exists once its CREATE returns. */
+async function viewState(session, relation) {
+    const id = await session.idOfType(relation, "view");
+    return id === undefined ? undefined : { id };
 }
 /** The temporary MVs that still exist among `relations`, each with what reads it; one catalog read. */
 async function describeTemps(session, relations) {
@@ -70275,21 +70560,22 @@ class CreatedObjects {
  * DROP by name only while the name has one of the permitted ids, read right before the DROP:
  * a colleague's or another deploy's MV under the same name is never dropped.
  */
-async function dropIfPermitted(session, relation, permitted, logger) {
-    const id = await session.materializedViewId(relation.schema, relation.identifier);
+async function dropIfPermitted(session, relation, permitted, logger, type = "materialized view") {
+    const id = await session.idOfType(relation, type);
     if (id === undefined)
         return "absent";
     if (!permitted.includes(id)) {
         logger.warning(`Not dropping ${quoteQualified(relation)}: it has id ${id}, not ${permitted.length > 0 ? permitted.join(" or ") : "one this run created"}, so it is not this run's to drop.`);
         return "refused";
     }
-    const sql = dropMaterializedView(relation);
+    const sql = dropStatement(relation, type);
     logger.info(`> ${sql}`);
     await session.execute(sql);
     return "dropped";
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/swap-guard.ts
+
 
 /** The SWAP would replace something other than what the plan was made for. */
 class SwapRefused extends Error {
@@ -70308,13 +70594,14 @@ async function checkBeforeSwap(session, entry, created, stillLocked) {
     if (!temp)
         return;
     const target = entry.target;
-    const live = await session.materializedViewId(target.schema, target.identifier);
+    const type = deployedType(entry);
+    const live = await session.idOfType(target, type);
     if (live !== entry.targetId) {
         throw new SwapRefused(`${displayName(target)} changed since the plan (id ${entry.targetId} then, ` +
             `${live === undefined ? "gone" : `id ${live}`} now): another deploy or a colleague replaced it, so it was not swapped`);
     }
     const ours = created.idOf(temp);
-    const now = await session.materializedViewId(temp.schema, temp.identifier);
+    const now = await session.idOfType(temp, type);
     if (ours === undefined || now !== ours) {
         throw new SwapRefused(`${displayName(temp)} is not the MV this run built (id ${ours ?? "unknown"} built, ` +
             `${now === undefined ? "gone" : `id ${now}`} now), so it was not swapped in`);
@@ -70415,6 +70702,12 @@ async function executePlan(plan, session, logger, options) {
             for (let retry = 0;; retry++) {
                 try {
                     await session.execute(step.sql, { timeoutMs });
+                    // A view has no backfill to wait for: its id is read right after its CREATE.
+                    if (step.kind === "create" && deployedType(entry) === "view") {
+                        const id = await session.idOfType(step.relation, "view");
+                        if (id !== undefined)
+                            created.record(step.relation, id);
+                    }
                     return;
                 }
                 catch (error) {
@@ -70454,7 +70747,7 @@ async function executePlan(plan, session, logger, options) {
             });
         };
         try {
-            const result = await dropIfPermitted(session, step.relation, created.permittedIds(entry, step.relation), logger);
+            const result = await dropIfPermitted(session, step.relation, created.permittedIds(entry, step.relation), logger, deployedType(entry));
             if (result === "refused") {
                 fail(`${displayName(step.relation)} changed since the plan (another deploy or a colleague replaced it)`, "it was not dropped; no further MV was dropped");
                 break;
@@ -70515,7 +70808,9 @@ async function executePlan(plan, session, logger, options) {
             !outcome.preservedTemps.some((kept) => kept.relation === temp));
         logger.warning(`Cleanup of temporary MVs failed: ${errorText(error)}`);
         for (const temp of unreported) {
-            logger.info(`Manual cleanup required: ${dropMaterializedView(temp)};`);
+            const entry = plan.models.find((model) => model.temp === temp);
+            const type = entry ? deployedType(entry) : "materialized view";
+            logger.info(`Manual cleanup required: ${dropStatement(temp, type)};`);
             outcome.preservedTemps.push({ relation: temp, readers: [], error: errorText(error) });
         }
     }
@@ -70565,9 +70860,10 @@ async function deployModel(entry, session, logger, runStep, created) {
                     : "nothing was created";
             }
             try {
-                const result = await dropIfPermitted(session, relation, created.permittedIds(entry, relation), logger);
-                if (result === "dropped")
-                    return `the MV this run built (id ${id}) was removed`;
+                const result = await dropIfPermitted(session, relation, created.permittedIds(entry, relation), logger, deployedType(entry));
+                if (result === "dropped") {
+                    return `the ${deployedType(entry) === "view" ? "view" : "MV"} this run built (id ${id}) was removed`;
+                }
                 if (result === "absent")
                     return "nothing of it is left";
                 return `${quoteQualified(relation)} is no longer the MV this run built and was left alone`;
@@ -70606,7 +70902,11 @@ async function releaseTemps(plan, outcome, session, logger) {
     const leafFirst = plan.models.filter((entry) => entry.temp && isSwapped(entry)).reverse();
     const toDrop = leafFirst.filter((entry) => entry.immediateCleanup && applied(entry));
     const toKeep = leafFirst.filter((entry) => !toDrop.includes(entry));
-    const result = await dropUnreadTemps(session, toDrop.map((entry) => ({ relation: entry.temp, id: entry.targetId })), logger, (relation) => `Immediately cleaning up temporary materialized view: ${quoteQualified(relation)}`);
+    const result = await dropUnreadTemps(session, toDrop.map((entry) => ({
+        relation: entry.temp,
+        id: entry.targetId,
+        type: deployedType(entry),
+    })), logger, (relation, type) => `Immediately cleaning up temporary ${type}: ${quoteQualified(relation)}`);
     outcome.droppedTemps.push(...result.dropped);
     for (const kept of result.kept) {
         if (kept.readers.length > 0) {
@@ -70617,11 +70917,15 @@ async function releaseTemps(plan, outcome, session, logger) {
         }
     }
     const preserved = await describeTemps(session, toKeep.map((entry) => entry.temp));
+    const typeOf = (relation) => {
+        const entry = leafFirst.find((model) => model.temp?.schema === relation.schema && model.temp.identifier === relation.identifier);
+        return entry ? deployedType(entry) : "materialized view";
+    };
     for (const kept of preserved) {
-        logger.info(`Preserving temporary materialized view for downstream dependencies: ${quoteQualified(kept.relation)}`);
+        logger.info(`Preserving temporary ${typeOf(kept.relation)} for downstream dependencies: ${quoteQualified(kept.relation)}`);
     }
     for (const kept of [...result.kept, ...preserved]) {
-        logger.info(`Manual cleanup required: ${dropMaterializedView(kept.relation)};`);
+        logger.info(`Manual cleanup required: ${dropStatement(kept.relation, typeOf(kept.relation))};`);
         outcome.preservedTemps.push(kept);
     }
 }
@@ -70710,6 +71014,8 @@ async function readEvidence(plan, reader, catalog, options) {
  * not create in the schema (a read-only dry-run user) gets the batch plan of the query instead.
  */
 async function checkDefinition(entry, reader, catalog, options) {
+    if (entry.relationType === "view")
+        return checkViewQuery(entry, reader);
     const relation = entry.temp ?? entry.target;
     let host = relation;
     let limitation;
@@ -70757,6 +71063,21 @@ async function checkDefinition(entry, reader, catalog, options) {
             limitation: `this user may not create in schema ${host.schema} (${message}), so the query was planned ` +
                 "as a batch query only: the streaming plan and the new columns were not checked",
         };
+    }
+}
+/**
+ * A view's query need not be streamable (a view is bound at query time), so it is checked as the
+ * batch query it is; it has no columns a plan needs.
+ */
+async function checkViewQuery(entry, reader) {
+    try {
+        await reader.explain(`EXPLAIN ${entry.sql}`);
+        return {};
+    }
+    catch (error) {
+        if (isConnectionLoss(error))
+            throw error;
+        return { error: errorText(error) };
     }
 }
 
@@ -71274,15 +71595,20 @@ async function publishComment(report, context, settings, event) {
 ;// CONCATENATED MODULE: ./src/cleanup/find-temps.ts
 
 /**
- * Every temporary MV in the user schemas (or in `schema`): only materialized views whose whole
- * name has the temporary-name form, so a table or a name that merely contains `_tmp_` is never
- * taken for one. The catalog snapshot holds no system schemas.
+ * Every temporary MV and view in the user schemas (or in `schema`): only materialized views and
+ * views whose whole name has the temporary-name form, so a table or a name that merely contains
+ * `_tmp_` is never taken for one. The catalog snapshot holds no system schemas.
  */
 function findTempMvs(catalog, now, schema) {
     return catalog
         .relationsIn(schema === undefined ? undefined : new Set([schema]))
         .flatMap((relation) => {
-        if (relation.type !== "materialized view")
+        const type = relation.type === "view"
+            ? "view"
+            : relation.type === "materialized view"
+                ? "materialized view"
+                : undefined;
+        if (type === undefined)
             return [];
         const parts = parseTempName(relation.name);
         if (!parts)
@@ -71291,6 +71617,7 @@ function findTempMvs(catalog, now, schema) {
             {
                 relation: { schema: relation.schema, identifier: relation.name },
                 id: relation.id,
+                type,
                 creating: catalog.isCreating(relation.id),
                 replaced: parts.baseName,
                 createdAt: parts.createdAt,
@@ -71343,10 +71670,14 @@ async function runCleanup(settings, logger, env, now = new Date(), lockHolder = 
                         ? `read by ${describeReaders(temp.readers)}`
                         : "nothing reads it"));
         }
-        const relations = candidates.map((temp) => ({ relation: temp.relation, id: temp.id }));
+        const relations = candidates.map((temp) => ({
+            relation: temp.relation,
+            id: temp.id,
+            type: temp.type,
+        }));
         const sweep = settings.dryRun
             ? planSweep(await database.reader.catalog(), relations)
-            : await dropUnreadTemps(database.writer(), relations, logger, (relation) => `Dropping temporary materialized view: ${quoteQualified(relation)}`);
+            : await dropUnreadTemps(database.writer(), relations, logger, (relation, type) => `Dropping temporary ${type}: ${quoteQualified(relation)}`);
         const tempOf = (relation) => candidates.find((temp) => temp.relation.schema === relation.schema &&
             temp.relation.identifier === relation.identifier);
         const result = {
@@ -71422,7 +71753,8 @@ const actionsLogger = {
 
 
 function row(temp, why) {
-    const cells = [code(displayName(temp.relation)), code(temp.replaced), run_cleanup_formatAge(temp.ageMs)];
+    const name = `${code(displayName(temp.relation))}${temp.type === "view" ? " (view)" : ""}`;
+    const cells = [name, code(temp.replaced), run_cleanup_formatAge(temp.ageMs)];
     if (why !== undefined)
         cells.push(why);
     return `| ${cells.map(cell).join(" | ")} |`;
@@ -71458,7 +71790,7 @@ function renderCleanupReport(result) {
         lines.push("#### Preserved", "", "| Temporary MV | Replaced | Age | Why kept |", "|---|---|---|---|", ...kept, "");
         const manual = result.kept.filter((entry) => entry.readers.length > 0);
         if (manual.length > 0) {
-            lines.push("Once their readers are rebuilt or dropped, the next sweep removes them, or by hand:", "", fence(manual.map((entry) => `${dropMaterializedView(entry.relation)};`).join("\n"), "sql"), "");
+            lines.push("Once their readers are rebuilt or dropped, the next sweep removes them, or by hand:", "", fence(manual.map((entry) => `${dropStatement(entry.relation, entry.temp.type)};`).join("\n"), "sql"), "");
         }
     }
     if (result.found.length === 0)

@@ -1,7 +1,7 @@
 import { describeTemps, dropUnreadTemps } from "../cleanup/drop-unread.js";
 import { describeReaders } from "../plan/build-plan.js";
 import type { Logger } from "../log/logger.js";
-import { dropMaterializedView } from "../plan/ddl.js";
+import { deployedType, dropStatement } from "../plan/relation-type.js";
 import type { Plan, PlannedModel, PlanStep } from "../plan/types.js";
 import { BackfillError, waitForBackfill } from "../risingwave/backfill.js";
 import type { CatalogSnapshot } from "../risingwave/catalog.js";
@@ -127,6 +127,11 @@ export async function executePlan(
       for (let retry = 0; ; retry++) {
         try {
           await session.execute(step.sql, { timeoutMs });
+          // A view has no backfill to wait for: its id is read right after its CREATE.
+          if (step.kind === "create" && deployedType(entry) === "view") {
+            const id = await session.idOfType(step.relation, "view");
+            if (id !== undefined) created.record(step.relation, id);
+          }
           return;
         } catch (error) {
           // Before 3.0 the frontend may learn that the MV is created a moment after meta says so
@@ -172,6 +177,7 @@ export async function executePlan(
         step.relation,
         created.permittedIds(entry, step.relation),
         logger,
+        deployedType(entry),
       );
       if (result === "refused") {
         fail(
@@ -242,7 +248,9 @@ export async function executePlan(
     );
     logger.warning(`Cleanup of temporary MVs failed: ${errorText(error)}`);
     for (const temp of unreported) {
-      logger.info(`Manual cleanup required: ${dropMaterializedView(temp)};`);
+      const entry = plan.models.find((model) => model.temp === temp);
+      const type = entry ? deployedType(entry) : "materialized view";
+      logger.info(`Manual cleanup required: ${dropStatement(temp, type)};`);
       outcome.preservedTemps.push({ relation: temp, readers: [], error: errorText(error) });
     }
   }
@@ -300,8 +308,11 @@ async function deployModel(
           relation,
           created.permittedIds(entry, relation),
           logger,
+          deployedType(entry),
         );
-        if (result === "dropped") return `the MV this run built (id ${id}) was removed`;
+        if (result === "dropped") {
+          return `the ${deployedType(entry) === "view" ? "view" : "MV"} this run built (id ${id}) was removed`;
+        }
         if (result === "absent") return "nothing of it is left";
         return `${quoteQualified(relation)} is no longer the MV this run built and was left alone`;
       } catch (dropError) {
@@ -358,10 +369,13 @@ async function releaseTemps(
 
   const result = await dropUnreadTemps(
     session,
-    toDrop.map((entry) => ({ relation: entry.temp as QualifiedName, id: entry.targetId })),
+    toDrop.map((entry) => ({
+      relation: entry.temp as QualifiedName,
+      id: entry.targetId,
+      type: deployedType(entry),
+    })),
     logger,
-    (relation) =>
-      `Immediately cleaning up temporary materialized view: ${quoteQualified(relation)}`,
+    (relation, type) => `Immediately cleaning up temporary ${type}: ${quoteQualified(relation)}`,
   );
   outcome.droppedTemps.push(...result.dropped);
   for (const kept of result.kept) {
@@ -377,13 +391,20 @@ async function releaseTemps(
     session,
     toKeep.map((entry) => entry.temp as QualifiedName),
   );
+  const typeOf = (relation: QualifiedName) => {
+    const entry = leafFirst.find(
+      (model) =>
+        model.temp?.schema === relation.schema && model.temp.identifier === relation.identifier,
+    );
+    return entry ? deployedType(entry) : "materialized view";
+  };
   for (const kept of preserved) {
     logger.info(
-      `Preserving temporary materialized view for downstream dependencies: ${quoteQualified(kept.relation)}`,
+      `Preserving temporary ${typeOf(kept.relation)} for downstream dependencies: ${quoteQualified(kept.relation)}`,
     );
   }
   for (const kept of [...result.kept, ...preserved]) {
-    logger.info(`Manual cleanup required: ${dropMaterializedView(kept.relation)};`);
+    logger.info(`Manual cleanup required: ${dropStatement(kept.relation, typeOf(kept.relation))};`);
     outcome.preservedTemps.push(kept);
   }
 }

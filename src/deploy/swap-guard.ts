@@ -1,3 +1,4 @@
+import { deployedType } from "../plan/relation-type.js";
 import type { PlannedModel } from "../plan/types.js";
 import type { RisingWaveSession } from "../risingwave/session.js";
 import { displayName } from "../sql/quote.js";
@@ -25,7 +26,8 @@ export async function checkBeforeSwap(
   const temp = entry.temp;
   if (!temp) return;
   const target = entry.target;
-  const live = await session.materializedViewId(target.schema, target.identifier);
+  const type = deployedType(entry);
+  const live = await session.idOfType(target, type);
   if (live !== entry.targetId) {
     throw new SwapRefused(
       `${displayName(target)} changed since the plan (id ${entry.targetId} then, ` +
@@ -33,7 +35,7 @@ export async function checkBeforeSwap(
     );
   }
   const ours = created.idOf(temp);
-  const now = await session.materializedViewId(temp.schema, temp.identifier);
+  const now = await session.idOfType(temp, type);
   if (ours === undefined || now !== ours) {
     throw new SwapRefused(
       `${displayName(temp)} is not the MV this run built (id ${ours ?? "unknown"} built, ` +

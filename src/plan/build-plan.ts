@@ -19,6 +19,7 @@ import { permittedDrops } from "./permitted-drops.js";
 import { preflight } from "./preflight.js";
 import { chooseTempName } from "./temp-name.js";
 import { takenNames } from "./taken-names.js";
+import { planView } from "./view-entry.js";
 import {
   PlanError,
   type Plan,
@@ -138,10 +139,15 @@ export function buildPlan(input: PlanInput): Plan {
       requested.get(name) ??
       (rebuiltUpstream.length > 0 ? `downstream of ${rebuiltUpstream.join(", ")}` : undefined);
     if (why === undefined) return;
-    if (!model.isMaterializedView && !requested.has(name)) return;
+    const isView = model.config.materialized === "view";
+    if (!model.isMaterializedView && !isView && !requested.has(name)) return;
     // Rendered first: a model that cannot be rendered fails on its own, before any of its steps.
     void model.sql;
     void model.hookSql;
+    if (isView) {
+      planViewModel(name, model, why, rebuiltUpstream);
+      return;
+    }
 
     const existing = catalog.find(model.relation.schema, model.relation.identifier);
     if (existing && existing.type !== "materialized view") {
@@ -261,6 +267,79 @@ export function buildPlan(input: PlanInput): Plan {
     }
     planned.push(entry);
     if (entry.action !== "skip" && entry.action !== "in-place") deployed.add(name);
+    if (REBUILDS.has(entry.action)) rebuilt.set(name, entry);
+  }
+
+  function planViewModel(
+    name: string,
+    model: ModelNode,
+    why: string,
+    rebuiltUpstream: string[],
+  ): void {
+    const existing = catalog.find(model.relation.schema, model.relation.identifier);
+    if (existing && existing.type !== "view") {
+      issues.push({
+        file: model.file,
+        message:
+          `${displayName(model.relation)} already exists as a ${existing.type}, not a view; ` +
+          "it cannot be replaced by a view. Rename the model (alias) or drop that object first.",
+      });
+      return;
+    }
+    checkStatements(model, issues);
+    const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
+    const decision = planView({
+      model,
+      existing,
+      why,
+      catalog,
+      fullRefresh: options.fullRefresh,
+      immediateCleanup,
+      now: input.now,
+      taken,
+    });
+    if (decision.problem) issues.push({ file: model.file, message: decision.problem });
+    const entry: PlannedModel = {
+      model: name,
+      file: model.file,
+      target: model.relation,
+      relationType: "view",
+      action: decision.action,
+      reason: decision.reason,
+      downstreamOf: requested.has(name) ? [] : rebuiltUpstream,
+      ...(decision.temp ? { temp: decision.temp } : {}),
+      immediateCleanup,
+      readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
+      sql: model.sql,
+      steps: decision.steps,
+      readers: [],
+      warnings: decision.warnings,
+      ...(existing ? { targetId: existing.id } : {}),
+      carriedOver: decision.carriedOver,
+      problems: [],
+      unchecked: [],
+      mayDrop: [],
+    };
+    const found = preflight({
+      model,
+      action: entry.action,
+      existing,
+      catalog,
+      online,
+      dryRun: options.dryRun,
+      relationType: "view",
+    });
+    entry.problems.push(...found.problems);
+    entry.warnings.push(...found.warnings);
+    entry.unchecked.push(...found.unchecked);
+    entry.mayDrop = permittedDrops(entry, existing);
+    const schema = model.relation.schema;
+    if (!catalog.hasSchema(schema) && !newSchemas.has(schema)) {
+      newSchemas.add(schema);
+      entry.steps.unshift({ kind: "create-schema", sql: ddl.createSchema(schema) });
+    }
+    planned.push(entry);
+    deployed.add(name);
     if (REBUILDS.has(entry.action)) rebuilt.set(name, entry);
   }
 

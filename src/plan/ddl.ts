@@ -47,17 +47,22 @@ export function renameIndex(schema: string, from: string, to: string): string {
 
 const PRIVILEGE = /^[A-Za-z]+( [A-Za-z]+)*$/;
 
+/**
+ * `objectKind` TABLE reaches views on every supported version: GRANT … ON TABLE falls back to a
+ * view of that name (handle_privilege.rs @v2.2.0 and @main); `ON VIEW` arrived in v2.3.0.
+ */
 export function grant(
   privilege: string,
   on: QualifiedName,
   grantee: string,
   withGrantOption = false,
+  objectKind: "MATERIALIZED VIEW" | "TABLE" = "MATERIALIZED VIEW",
 ): string {
   if (!PRIVILEGE.test(privilege.trim())) {
     throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
   }
   const option = withGrantOption ? " WITH GRANT OPTION" : "";
-  return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
+  return `GRANT ${privilege.trim().toUpperCase()} ON ${objectKind} ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
 }
 
 /** ALTER MATERIALIZED VIEW … OWNER TO (handler/alter_owner.rs, v2.2+). */

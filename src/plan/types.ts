@@ -1,5 +1,8 @@
 import type { QualifiedName } from "../sql/quote.js";
 
+/** What a plan entry deploys: a dbt model materialized as a materialized view, or as a view. */
+export type DeployedType = "materialized view" | "view";
+
 /** `in-place`: the MV stays; missing indexes, grants and comments of its config are applied to it. */
 export type PlanAction = "create" | "zero-downtime" | "full-refresh" | "in-place" | "skip";
 
@@ -51,6 +54,11 @@ export interface PlannedModel {
   model: string;
   file: string;
   target: QualifiedName;
+  /**
+   * Absent: a materialized view. A view is rebuilt beside the live one too (`CREATE VIEW` under
+   * the temporary name, `ALTER VIEW … SWAP WITH`), so it never keeps reading a previous version.
+   */
+  relationType?: DeployedType;
   action: PlanAction;
   reason: string;
   /**

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { DeployedType } from "../plan/types.js";
 import { quoteQualified, type QualifiedName } from "../sql/quote.js";
 import type { CatalogSnapshot, CreatingJob } from "./catalog.js";
 import { readCatalog } from "./catalog-reader.js";
@@ -107,6 +108,25 @@ export class RisingWaveReader {
 
   async materializedViewId(schema: string, name: string): Promise<number | undefined> {
     return (await this.materializedView(schema, name))?.id;
+  }
+
+  /** The id of the view under this name, if it is a view. */
+  async viewId(schema: string, name: string): Promise<number | undefined> {
+    const result = await this.run(
+      `SELECT v.id FROM rw_catalog.rw_views v
+        JOIN rw_catalog.rw_schemas s ON s.id = v.schema_id
+        WHERE s.name = $1 AND v.name = $2`,
+      [schema, name],
+    );
+    const id = result.rows[0]?.id;
+    return id === undefined ? undefined : Number(id);
+  }
+
+  /** The id under this name when it is an object of `type` (what a plan entry deploys). */
+  idOfType(relation: QualifiedName, type: DeployedType): Promise<number | undefined> {
+    return type === "view"
+      ? this.viewId(relation.schema, relation.identifier)
+      : this.materializedViewId(relation.schema, relation.identifier);
   }
 
   /** The id of any relation (table, view, MV, sink, ...) under this name. */
