@@ -37402,7 +37402,7 @@ function eventFileProblem() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_event_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8465);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(227);
 // First: it checks the event file before @actions/github reads it (see event-file.ts).
 
 
@@ -37413,7 +37413,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8465:
+/***/ 227:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68053,6 +68053,120 @@ function preflight(input) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/plan/reader-moves.ts
+
+
+const asName = (reader) => ({
+    schema: reader.schema,
+    identifier: reader.name,
+});
+/** `<name>_moved`, or the first `_moved_<n>` no relation has. */
+function movedName(reader, taken) {
+    let identifier = `${reader.name}_moved`;
+    for (let n = 2; taken(reader.schema, identifier); n++)
+        identifier = `${reader.name}_moved_${n}`;
+    return { schema: reader.schema, identifier };
+}
+/** What the second sink's duplicates mean for this kind of sink. */
+function overlapNote(facts) {
+    switch (facts?.sinkType) {
+        case "upsert":
+            return "it is an upsert sink, so the destination receives the same upserts and deletes twice and ends in the same state";
+        case "append-only":
+        case "force-append-only":
+            return "it is append-only, so the destination receives those events twice: deduplicate them there, or accept them";
+        default:
+            return "an upsert sink with a primary key ends in the same state; an append-only one delivers those events twice";
+    }
+}
+function sinkMove(entry, reader, facts, replaceSink, taken) {
+    const sink = quoteQualified(asName(reader));
+    const target = quoteQualified(entry.target);
+    const temp = quoteQualified(entry.temp);
+    const moved = quoteQualified(movedName(reader, taken));
+    const options = `<the WITH options of ${sink}>`;
+    const format = facts?.format === false ? "" : `\n  <the FORMAT … ENCODE … clause of ${sink}, if it has one>`;
+    const into = facts?.intoTable ? ` INTO <the table ${sink} writes into>` : "";
+    const from = facts?.source === "query"
+        ? ` AS <the query of ${sink}, reading ${target} where it reads ${temp}>`
+        : ` FROM ${target}`;
+    const dropTemp = dropMaterializedView(entry.temp);
+    const move = {
+        reader,
+        keeps: entry.temp,
+        statements: [
+            `CREATE SINK ${moved}${into}${from}\n  WITH (${options}, snapshot = 'false')${format}`,
+            `ALTER SINK ${sink} SWAP WITH ${moved}`,
+            `DROP SINK ${moved}`,
+            dropTemp,
+        ],
+        effect: `After the swap ${moved} is the old sink, still reading the previous version; drop it, then ` +
+            `${displayName(entry.temp)} once nothing else reads it (or let mode: cleanup do it). ` +
+            "snapshot = 'false' makes the new sink send only changes made after its creation, not the MV's " +
+            "current rows; until the old sink is dropped both send every change, so nothing is lost but that " +
+            `window is delivered twice (${overlapNote(facts)}). Rows the new definition computes differently ` +
+            "(a new column, another filter) reach the destination only when they next change; leave " +
+            "snapshot out to send every row again instead (all of them twice). ALTER SINK … SWAP WITH " +
+            "(RisingWave 2.1+) gives the new sink the old name; both sinks must be owned by the user running it.",
+    };
+    const replaceable = facts !== undefined && facts.source === "relation" && !facts.intoTable;
+    if (replaceSink && replaceable && facts.connector !== "iceberg") {
+        move.alternative = {
+            statements: [`REPLACE SINK ${sink} FROM ${target}\n  WITH (${options})${format}`, dropTemp],
+            effect: "REPLACE SINK (RisingWave 3.1+) moves the sink in place, without a snapshot: changes before it " +
+                "come from the previous version, changes after it from the new one, none twice. It refuses " +
+                "exactly-once sinks, sinks into a table, auto schema change and since_timestamp.",
+        };
+    }
+    return move;
+}
+function subscriptionMove(entry, reader, facts, taken) {
+    const subscription = quoteQualified(asName(reader));
+    const moved = quoteQualified(movedName(reader, taken));
+    const retention = facts?.retention ?? `<the retention of ${subscription}>`;
+    return {
+        reader,
+        keeps: entry.temp,
+        statements: [
+            `CREATE SUBSCRIPTION ${moved} FROM ${quoteQualified(entry.target)} WITH (retention = ${retention})`,
+            `ALTER SUBSCRIPTION ${subscription} SWAP WITH ${moved}`,
+            `DROP SUBSCRIPTION ${moved}`,
+            dropMaterializedView(entry.temp),
+        ],
+        effect: `After the swap ${moved} is the old subscription; drop it once no cursor reads it, then ` +
+            `${displayName(entry.temp)} once nothing else reads it. ` +
+            "The new subscription holds only changes made after its creation. A cursor keeps the " +
+            "subscription and MV it was declared on, so open cursors go on reading the previous version: " +
+            `declare new ones (DECLARE … SUBSCRIPTION CURSOR FOR ${subscription}) after the swap. Changes ` +
+            "made between the CREATE and a consumer's switch are in both subscriptions, so a consumer that " +
+            "switches may read some of them twice.",
+    };
+}
+/**
+ * Pure: for each sink and subscription reading the previous version of a swapped MV, the
+ * statements that move it onto the new one. A SWAP moves neither: they follow the MV's id
+ * (rename_relation_refer, src/meta/src/controller/utils.rs @v2.2.0, rewrites their definitions
+ * to the temporary name).
+ */
+function readerMoves(entry, evidence, catalog, taken) {
+    const temp = entry.temp;
+    if (entry.action !== "zero-downtime" || !temp)
+        return [];
+    const swapped = { ...entry, temp };
+    return entry.readers.flatMap((reader) => {
+        const id = catalog.find(reader.schema, reader.name)?.id;
+        if (reader.type === "sink") {
+            const facts = id === undefined ? undefined : evidence?.sinks?.get(id);
+            return [sinkMove(swapped, reader, facts, evidence?.replaceSink === true, taken)];
+        }
+        if (reader.type === "subscription") {
+            const facts = id === undefined ? undefined : evidence?.subscriptions?.get(id);
+            return [subscriptionMove(swapped, reader, facts, taken)];
+        }
+        return [];
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/plan/taken-names.ts
 /** The temporary names that indexes we name after a temporary MV point back to. */
 const TEMP_IN_INDEX_NAME = /^__dbt_(?:index|carried_index|retired_index)_(.+_dbt_zero_down_tmp_\d{8}T\d{6}_\d{6}Z)_/;
@@ -68235,6 +68349,7 @@ class PlanError extends Error {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/build-plan.ts
+
 
 
 
@@ -68542,10 +68657,15 @@ function buildPlan(input) {
                 const note = `${who} still reads the previous version of ` +
                     `${displayName(entry.target)} via ${displayName(entry.temp)}` +
                     (reader.type === "sink"
-                        ? `; recreate the sink on the new MV (REPLACE SINK … FROM ${displayName(entry.target)} on RisingWave 3.1+, or create a new sink and drop the old one).`
-                        : ".");
+                        ? `; move it with the statements in the report (a new sink FROM ${displayName(entry.target)} with snapshot = 'false', swapped in with ALTER SINK … SWAP WITH, or REPLACE SINK on RisingWave 3.1+).`
+                        : reader.type === "subscription"
+                            ? `; move it with the statements in the report (a new subscription FROM ${displayName(entry.target)}, swapped in with ALTER SUBSCRIPTION … SWAP WITH).`
+                            : ".");
                 entry.warnings.push(note);
             }
+            const moves = readerMoves(entry, input.evidence, catalog, taken);
+            if (moves.length > 0)
+                entry.readerMoves = moves;
         }
     }
     if (issues.length > 0)
@@ -69627,7 +69747,104 @@ function topLevelColumn(name) {
     return /[.[]/.test(name) ? undefined : name;
 }
 
+;// CONCATENATED MODULE: ./src/risingwave/reader-facts.ts
+
+const reader_facts_code = (sql) => [...sqlTokens(sql)].filter((token) => token.kind !== "space" && token.kind !== "comment");
+const reader_facts_isWord = (token, word) => token?.kind === "word" && token.text.toLowerCase() === word;
+const isName = (token) => token?.kind === "word" || token?.kind === "identifier";
+/** The index after a dotted name starting at `at`, or undefined when there is none. */
+function afterName(tokens, at) {
+    if (!isName(tokens[at]))
+        return undefined;
+    let next = at + 1;
+    while (tokens[next]?.text === "." && isName(tokens[next + 1]))
+        next += 2;
+    return next;
+}
+function afterParens(tokens, at) {
+    let depth = 0;
+    for (let i = at; i < tokens.length; i++) {
+        if (tokens[i]?.text === "(")
+            depth++;
+        else if (tokens[i]?.text === ")" && --depth === 0)
+            return i + 1;
+    }
+    return tokens.length;
+}
+/** `rw_sinks.sink_type` is SinkType's proto name (SINK_TYPE_UPSERT, …); either spelling is read. */
+function sinkTypeOf(text) {
+    const value = String(text ?? "").toUpperCase();
+    if (value.includes("FORCE_APPEND_ONLY"))
+        return "force-append-only";
+    if (value.includes("APPEND_ONLY"))
+        return "append-only";
+    if (value.includes("UPSERT"))
+        return "upsert";
+    return "unknown";
+}
+/**
+ * `CREATE SINK [IF NOT EXISTS] name [INTO table [(columns)]] {FROM relation | AS query}
+ * [WITH (…)] [FORMAT … ENCODE …]` (the statement RisingWave keeps for a sink).
+ */
+function sinkShape(definition) {
+    const unknown = { source: "unknown", intoTable: false, format: false };
+    const tokens = reader_facts_code(definition);
+    if (!reader_facts_isWord(tokens[0], "create") || !reader_facts_isWord(tokens[1], "sink"))
+        return unknown;
+    let at = 2;
+    if (reader_facts_isWord(tokens[at], "if") && reader_facts_isWord(tokens[at + 1], "not") && reader_facts_isWord(tokens[at + 2], "exists")) {
+        at += 3;
+    }
+    const afterSink = afterName(tokens, at);
+    if (afterSink === undefined)
+        return unknown;
+    at = afterSink;
+    let intoTable = false;
+    if (reader_facts_isWord(tokens[at], "into")) {
+        const afterTable = afterName(tokens, at + 1);
+        if (afterTable === undefined)
+            return unknown;
+        intoTable = true;
+        at = tokens[afterTable]?.text === "(" ? afterParens(tokens, afterTable) : afterTable;
+    }
+    const source = reader_facts_isWord(tokens[at], "from") ? "relation" : reader_facts_isWord(tokens[at], "as") ? "query" : undefined;
+    if (source === undefined)
+        return unknown;
+    // The options come last but for FORMAT … ENCODE …: a FORMAT right after the top-level WITH (…).
+    let format = false;
+    let depth = 0;
+    for (let i = at; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (token.text === "(")
+            depth++;
+        else if (token.text === ")")
+            depth--;
+        else if (depth === 0 && reader_facts_isWord(token, "with") && tokens[i + 1]?.text === "(") {
+            format = reader_facts_isWord(tokens[afterParens(tokens, i + 1)], "format");
+        }
+    }
+    return { source, intoTable, format };
+}
+const PLAIN_RETENTION = /^'[0-9A-Za-z ]{1,32}'$/;
+/** `CREATE SUBSCRIPTION name FROM relation WITH (retention = '1D')`: the retention as written. */
+function subscriptionRetention(definition) {
+    const tokens = reader_facts_code(definition);
+    for (let i = 0; i + 2 < tokens.length; i++) {
+        const value = tokens[i + 2];
+        if (reader_facts_isWord(tokens[i], "retention") && tokens[i + 1]?.text === "=") {
+            const text = value.kind === "number" ? `'${value.text}'` : value.text;
+            return PLAIN_RETENTION.test(text) ? text : undefined;
+        }
+    }
+    return undefined;
+}
+function connectorName(text) {
+    const value = String(text ?? "");
+    return /^[A-Za-z0-9_-]{1,64}$/.test(value) ? value.toLowerCase() : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/risingwave/session.ts
+
 
 
 
@@ -69730,6 +69947,28 @@ class RisingWaveReader {
         return type === "view"
             ? this.viewId(relation.schema, relation.identifier)
             : this.materializedViewId(relation.schema, relation.identifier);
+    }
+    /** A sink's type and shape; its definition is read here and not kept (it holds its options). */
+    async sinkFacts(id) {
+        const result = await this.run("SELECT id, connector, sink_type, definition FROM rw_catalog.rw_sinks WHERE id = $1", [id]);
+        const row = result.rows[0];
+        if (!row)
+            return undefined;
+        const connector = connectorName(row.connector);
+        return {
+            id,
+            sinkType: sinkTypeOf(row.sink_type),
+            ...(connector ? { connector } : {}),
+            ...sinkShape(String(row.definition ?? "")),
+        };
+    }
+    async subscriptionFacts(id) {
+        const result = await this.run("SELECT id, definition FROM rw_catalog.rw_subscriptions WHERE id = $1", [id]);
+        const row = result.rows[0];
+        if (!row)
+            return undefined;
+        const retention = subscriptionRetention(String(row.definition ?? ""));
+        return { id, ...(retention ? { retention } : {}) };
     }
     /** The id of any relation (table, view, MV, sink, ...) under this name. */
     async relationId(relation) {
@@ -70987,7 +71226,16 @@ const read_evidence_REBUILDS = new Set(["create", "zero-downtime", "full-refresh
  * of every live MV the plan keeps or replaces (its comments). Read-only; one statement per model.
  */
 async function readEvidence(plan, reader, catalog, options) {
-    const evidence = { definitions: new Map(), described: new Map() };
+    const evidence = {
+        definitions: new Map(),
+        described: new Map(),
+        sinks: new Map(),
+        subscriptions: new Map(),
+        // REPLACE SINK: parse_replace in src/sqlparser/src/parser.rs, on main and release-3.1 after
+        // v3.0.3 (#26039); no released tag up to v3.0.3 has it.
+        replaceSink: reader.supports(3, 1),
+    };
+    await readSinksAndSubscriptions(plan, reader, catalog, evidence);
     for (const entry of plan.models) {
         if (read_evidence_REBUILDS.has(entry.action)) {
             evidence.definitions.set(entry.model, await checkDefinition(entry, reader, catalog, options));
@@ -71078,6 +71326,32 @@ async function checkViewQuery(entry, reader) {
         if (isConnectionLoss(error))
             throw error;
         return { error: errorText(error) };
+    }
+}
+/** The sinks and subscriptions reading an MV the plan swaps: their cut-over plans need their shape. */
+async function readSinksAndSubscriptions(plan, reader, catalog, evidence) {
+    for (const entry of plan.models) {
+        if (entry.action !== "zero-downtime" || entry.targetId === undefined)
+            continue;
+        for (const dependent of catalog.dependentsOf(entry.targetId)) {
+            try {
+                if (dependent.type === "sink" && !evidence.sinks?.has(dependent.id)) {
+                    const facts = await reader.sinkFacts(dependent.id);
+                    if (facts)
+                        evidence.sinks?.set(dependent.id, facts);
+                }
+                else if (dependent.type === "subscription" && !evidence.subscriptions?.has(dependent.id)) {
+                    const facts = await reader.subscriptionFacts(dependent.id);
+                    if (facts)
+                        evidence.subscriptions?.set(dependent.id, facts);
+                }
+            }
+            catch (error) {
+                if (isConnectionLoss(error))
+                    throw error;
+                // Without them the cut-over plan keeps placeholders for what it could not read.
+            }
+        }
     }
 }
 
@@ -71866,21 +72140,22 @@ function readerItem(facts, r, dryRun) {
         ? "The previous version is kept until nothing reads it."
         : "Once it moves, nothing reads the previous version and the cleanup sweep (`mode: cleanup`) drops it.";
     const title = `⚠️ ${escape_text(r.type)} ${name} ${previous}`;
-    const target = quoteQualified(facts.entry.target);
     const self = quoteQualified(reader(r));
-    if (r.type === "sink") {
-        const moved = quoteQualified({ schema: r.schema, identifier: `${r.name}_moved` });
+    const move = facts.entry.readerMoves?.find((candidate) => candidate.reader.schema === r.schema && candidate.reader.name === r.name);
+    if (move) {
+        const alternative = move.alternative
+            ? ` Or, on this server: ${move.alternative.statements.map((sql) => code(sql.replace(/\s*\n\s*/g, " "))).join(", then ")}. ${escape_text(move.alternative.effect)}`
+            : "";
         return {
             severity: "warning",
             subject: `${r.schema}.${r.name}`,
             title,
-            detail: `Move the sink to the new version: a second sink from the new MV without a snapshot, swapped in ` +
-                `(copy the connector options from \`SHOW CREATE SINK ${self}\`). ${release}`,
-            statements: [
-                `CREATE SINK ${moved} FROM ${target}\n  WITH (/* the options of ${displayName(reader(r))} */, snapshot = 'false')`,
-                `ALTER SINK ${self} SWAP WITH ${moved}`,
-                `DROP SINK ${moved}`,
-            ],
+            detail: (move.statements.some((sql) => sql.includes("<"))
+                ? `Move it to the new version: fill in each ${code("<…>")} from ${code(`SHOW CREATE ${r.type.toUpperCase()} ${self}`)} ` +
+                    "(its options are not copied here: they may hold credentials). "
+                : "Move it to the new version. ") +
+                `${code(displayName(move.keeps))} stays until it is moved. ${escape_text(move.effect)}${alternative}`,
+            statements: move.statements,
         };
     }
     const kind = r.type === "materialized view" || r.type === "view" || r.type === "subscription";
@@ -72450,6 +72725,11 @@ const STATUS = {
     "not-attempted": "⏭️ not attempted",
     "not-applied": "⚠️ not applied",
 };
+/** "swap", or "swap view" for a dbt view model. */
+function actionLabel(model) {
+    const action = ACTION[model.entry.action];
+    return model.entry.relationType === "view" ? `${action} view` : action;
+}
 function model_table_status(model) {
     switch (model.verdict) {
         case "invalid":
@@ -72508,7 +72788,7 @@ function groupKey(model, level) {
         return undefined;
     if (level === 1 && model.cause !== "downstream")
         return undefined;
-    return `${model.entry.action}\u0000${model.cause === "downstream" ? "downstream" : "direct"}\u0000${model_table_status(model)}`;
+    return `${actionLabel(model)}\u0000${model.cause === "downstream" ? "downstream" : "direct"}\u0000${model_table_status(model)}`;
 }
 function groupWhy(models) {
     if (models.every((model) => model.cause === "downstream")) {
@@ -72544,14 +72824,14 @@ function modelTable(facts, level) {
     for (const item of order) {
         if ("entry" in item || item.models.length === 1) {
             const model = "entry" in item ? item : item.models[0];
-            rows.push(`| ${cell(code(model.entry.model))} | ${ACTION[model.entry.action]} | ${cell(why(model))} | ${model_table_status(model)} |`);
+            rows.push(`| ${cell(code(model.entry.model))} | ${actionLabel(model)} | ${cell(why(model))} | ${model_table_status(model)} |`);
             continue;
         }
         const first = item.models[0];
         const label = `${item.models.length} models`;
-        rows.push(`| ${label} | ${ACTION[first.entry.action]} | ${cell(groupWhy(item.models))} | ${model_table_status(first)} |`);
+        rows.push(`| ${label} | ${actionLabel(first)} | ${cell(groupWhy(item.models))} | ${model_table_status(first)} |`);
         if (level < 3) {
-            lists.push(`<details><summary>${html(label)}: ${html(ACTION[first.entry.action])}, ${html(model_table_status(first))}</summary>\n\n` +
+            lists.push(`<details><summary>${html(label)}: ${html(actionLabel(first))}, ${html(model_table_status(first))}</summary>\n\n` +
                 `${item.models.map((model) => code(model.entry.model)).join(", ")}\n\n</details>`);
         }
     }

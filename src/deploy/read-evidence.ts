@@ -29,7 +29,16 @@ export async function readEvidence(
   catalog: CatalogSnapshot,
   options: EvidenceOptions,
 ): Promise<Evidence> {
-  const evidence: Evidence = { definitions: new Map(), described: new Map() };
+  const evidence: Evidence = {
+    definitions: new Map(),
+    described: new Map(),
+    sinks: new Map(),
+    subscriptions: new Map(),
+    // REPLACE SINK: parse_replace in src/sqlparser/src/parser.rs, on main and release-3.1 after
+    // v3.0.3 (#26039); no released tag up to v3.0.3 has it.
+    replaceSink: reader.supports(3, 1),
+  };
+  await readSinksAndSubscriptions(plan, reader, catalog, evidence);
   for (const entry of plan.models) {
     if (REBUILDS.has(entry.action)) {
       evidence.definitions.set(entry.model, await checkDefinition(entry, reader, catalog, options));
@@ -124,5 +133,34 @@ async function checkViewQuery(
   } catch (error) {
     if (isConnectionLoss(error)) throw error;
     return { error: errorText(error) };
+  }
+}
+
+/** The sinks and subscriptions reading an MV the plan swaps: their cut-over plans need their shape. */
+async function readSinksAndSubscriptions(
+  plan: Plan,
+  reader: RisingWaveReader,
+  catalog: CatalogSnapshot,
+  evidence: Evidence,
+): Promise<void> {
+  for (const entry of plan.models) {
+    if (entry.action !== "zero-downtime" || entry.targetId === undefined) continue;
+    for (const dependent of catalog.dependentsOf(entry.targetId)) {
+      try {
+        if (dependent.type === "sink" && !evidence.sinks?.has(dependent.id)) {
+          const facts = await reader.sinkFacts(dependent.id);
+          if (facts) evidence.sinks?.set(dependent.id, facts);
+        } else if (
+          dependent.type === "subscription" &&
+          !evidence.subscriptions?.has(dependent.id)
+        ) {
+          const facts = await reader.subscriptionFacts(dependent.id);
+          if (facts) evidence.subscriptions?.set(dependent.id, facts);
+        }
+      } catch (error) {
+        if (isConnectionLoss(error)) throw error;
+        // Without them the cut-over plan keeps placeholders for what it could not read.
+      }
+    }
   }
 }

@@ -17,6 +17,7 @@ import {
 } from "./model-steps.js";
 import { permittedDrops } from "./permitted-drops.js";
 import { preflight } from "./preflight.js";
+import { readerMoves } from "./reader-moves.js";
 import { chooseTempName } from "./temp-name.js";
 import { takenNames } from "./taken-names.js";
 import { planView } from "./view-entry.js";
@@ -372,10 +373,14 @@ export function buildPlan(input: PlanInput): Plan {
           `${who} still reads the previous version of ` +
           `${displayName(entry.target)} via ${displayName(entry.temp)}` +
           (reader.type === "sink"
-            ? `; recreate the sink on the new MV (REPLACE SINK … FROM ${displayName(entry.target)} on RisingWave 3.1+, or create a new sink and drop the old one).`
-            : ".");
+            ? `; move it with the statements in the report (a new sink FROM ${displayName(entry.target)} with snapshot = 'false', swapped in with ALTER SINK … SWAP WITH, or REPLACE SINK on RisingWave 3.1+).`
+            : reader.type === "subscription"
+              ? `; move it with the statements in the report (a new subscription FROM ${displayName(entry.target)}, swapped in with ALTER SUBSCRIPTION … SWAP WITH).`
+              : ".");
         entry.warnings.push(note);
       }
+      const moves = readerMoves(entry, input.evidence, catalog, taken);
+      if (moves.length > 0) entry.readerMoves = moves;
     }
   }
 

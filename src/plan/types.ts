@@ -35,6 +35,23 @@ export interface Reader {
   type: string;
 }
 
+/**
+ * How to move a sink or subscription that reads a swapped MV onto the new version (issue 12 item
+ * 8). `<…>` in a statement stands for what must be copied from the object's own definition (its
+ * connector options): never copied here, as they may hold credentials.
+ */
+export interface ReaderMove {
+  reader: Reader;
+  /** In order; the last drops the temporary MV, which stays until the move is done. */
+  statements: string[];
+  /** What the statements do to duplicates and gaps, and what they need. */
+  effect: string;
+  /** Another way, where this server has one (REPLACE SINK). */
+  alternative?: { statements: string[]; effect: string };
+  /** The previous version the object reads until it is moved. */
+  keeps: QualifiedName;
+}
+
 /** Something the live MV had that dbt's config does not declare, applied to its new version. */
 export interface CarriedItem {
   kind: "grant" | "owner" | "comment" | "index";
@@ -76,6 +93,8 @@ export interface PlannedModel {
   steps: PlanStep[];
   /** Objects not rebuilt by this plan that keep reading the previous version through the temp name. */
   readers: Reader[];
+  /** For each sink and subscription among the readers: the statements that move it. */
+  readerMoves?: ReaderMove[];
   warnings: string[];
   /** The id of the live MV this plan replaces or changes; a different id at deploy time stops it. */
   targetId?: number;

@@ -6,6 +6,14 @@ import { readCatalog } from "./catalog-reader.js";
 import { destroyConnection } from "./connection.js";
 import { query } from "./extended-query.js";
 import { parseDescribe, type DescribedRelation } from "./describe.js";
+import {
+  connectorName,
+  sinkShape,
+  sinkTypeOf,
+  subscriptionRetention,
+  type SinkFacts,
+  type SubscriptionFacts,
+} from "./reader-facts.js";
 import { atLeast, type RisingWaveVersion } from "./version.js";
 
 /**
@@ -127,6 +135,34 @@ export class RisingWaveReader {
     return type === "view"
       ? this.viewId(relation.schema, relation.identifier)
       : this.materializedViewId(relation.schema, relation.identifier);
+  }
+
+  /** A sink's type and shape; its definition is read here and not kept (it holds its options). */
+  async sinkFacts(id: number): Promise<SinkFacts | undefined> {
+    const result = await this.run(
+      "SELECT id, connector, sink_type, definition FROM rw_catalog.rw_sinks WHERE id = $1",
+      [id],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const connector = connectorName(row.connector);
+    return {
+      id,
+      sinkType: sinkTypeOf(row.sink_type),
+      ...(connector ? { connector } : {}),
+      ...sinkShape(String(row.definition ?? "")),
+    };
+  }
+
+  async subscriptionFacts(id: number): Promise<SubscriptionFacts | undefined> {
+    const result = await this.run(
+      "SELECT id, definition FROM rw_catalog.rw_subscriptions WHERE id = $1",
+      [id],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const retention = subscriptionRetention(String(row.definition ?? ""));
+    return { id, ...(retention ? { retention } : {}) };
   }
 
   /** The id of any relation (table, view, MV, sink, ...) under this name. */

@@ -146,5 +146,6 @@ describe("dbt views downstream of a rebuilt MV", () => {
       view?.statements.some((sql) => sql.startsWith('ALTER VIEW "public"."kinds_view" SWAP WITH')),
     ).toBe(true);
     expect(await stage.relations()).toEqual(ids);
+    expect(result.summary).toMatch(/\| `kinds_view` \| swap view \| downstream of `kinds` \|/);
   });
 });

@@ -53,8 +53,10 @@ const SWAP_KINDS: Record<string, string> = {
   "materialized view": "MATERIALIZED VIEW",
   table: "TABLE",
   view: "VIEW",
-  // Sinks are emulated as views (see translate-sinks.ts).
+  // Sinks and subscriptions are emulated as views (see translate-sinks.ts); both SWAP WITH
+  // since v2.1.0 (alter_swap_rename.rs).
   sink: "VIEW",
+  subscription: "VIEW",
 };
 
 /**

@@ -19,6 +19,7 @@ import {
 } from "./translate-session.js";
 import {
   translateCreateSink,
+  translateCreateSubscription,
   translateDropSink,
   translateExplainCreate,
 } from "./translate-sinks.js";
@@ -32,6 +33,7 @@ const TRANSLATORS: Translator[] = [
   translateFlush,
   translateExplainCreate,
   translateCreateSink,
+  translateCreateSubscription,
   translateDropSink,
   translateCommentOnTable,
   translateGrantObjects,
