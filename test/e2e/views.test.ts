@@ -133,6 +133,56 @@ describe("dbt views downstream of a rebuilt MV", () => {
     expect(await viewNames(stage)).toEqual(["kinds_view"]);
   });
 
+  it("a full refresh drops the view before its MV and creates it again after, never with CASCADE", async () => {
+    const { base, ids } = await deployedBase();
+    const { target } = stage;
+    target.clearStatements();
+    const result = await stage.deploy({ "full-refresh": "true" }, base);
+    expect(result.exitCode, result.log).toBe(0);
+    const ddl = changes(target.statements()).filter((sql) => /^(DROP|CREATE)/.test(sql));
+    expect(ddl).toEqual([
+      'DROP VIEW IF EXISTS "public"."kinds_view"',
+      'DROP MATERIALIZED VIEW IF EXISTS "public"."kinds"',
+      expect.stringMatching(/^CREATE MATERIALIZED VIEW "public"\."kinds" AS /),
+      'CREATE VIEW "public"."kinds_view" AS select * from "public"."kinds"',
+    ]);
+    expect(target.statements().join("\n")).not.toMatch(/CASCADE/i);
+    const after = await stage.relations();
+    expect(after.kinds_view).not.toBe(ids.kinds_view);
+    expect(await target.query("SELECT kind, last_id FROM public.kinds_view ORDER BY kind")).toEqual(
+      [
+        { kind: "a", last_id: 1 },
+        { kind: "b", last_id: 3 },
+      ],
+    );
+    expect(await stage.canSelect(reader, "public.kinds_view")).toBe(true);
+  });
+
+  it("does not swap a view a colleague replaced after the plan, and removes the view this run built", async () => {
+    const { base } = await deployedBase();
+    const { target } = stage;
+    const replaced = target.injectFault({
+      when: (sql) => sql.startsWith('CREATE VIEW "public"."kinds_view_dbt_zero_down_tmp_'),
+      at: "before-forward",
+      action: {
+        run: async () => {
+          await target.query("DROP VIEW public.kinds_view");
+          await target.query("CREATE VIEW public.kinds_view AS SELECT 'colleague' AS who");
+        },
+      },
+    });
+    const result = await stage.deploy({}, base);
+    expect(replaced.hits).toBe(1);
+    expect(result.exitCode).toBe(1);
+    const colleague = (await stage.relations()).kinds_view;
+    expect(await target.query("SELECT who FROM public.kinds_view")).toEqual([{ who: "colleague" }]);
+    expect(result.log).toMatch(
+      /public\.kinds_view changed since the plan \(id \d+ then, id \d+ now\)/,
+    );
+    expect(await viewNames(stage)).toEqual(["kinds_view"]);
+    expect((await stage.relations()).kinds_view).toBe(colleague);
+  });
+
   it("a dry run shows the view's rebuild and writes nothing", async () => {
     const { base, ids } = await deployedBase();
     const { target } = stage;
