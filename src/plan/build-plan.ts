@@ -2,7 +2,7 @@ import type { DbtProject, ModelNode } from "../project/types.js";
 import { ProjectError } from "../project/errors.js";
 import { refLine } from "../project/index.js";
 import { HIDDEN_TYPE, type CatalogSnapshot } from "../risingwave/catalog.js";
-import { displayName, type QualifiedName } from "../sql/quote.js";
+import { displayName, UnquotableNameError, type QualifiedName } from "../sql/quote.js";
 import { requireSingleStatement, SqlShapeError } from "../sql/single-statement.js";
 import { carryOver } from "./carry-over.js";
 import * as ddl from "./ddl.js";
@@ -121,13 +121,18 @@ export function buildPlan(input: PlanInput): Plan {
     try {
       planModel(name, model);
     } catch (error) {
-      if (!(error instanceof ProjectError)) throw error;
-      failed.push({
-        model: name,
-        file: error.file || model.file,
-        line: error.line,
-        message: error.description,
-      });
+      if (error instanceof UnquotableNameError) {
+        failed.push({ model: name, file: model.file, message: `${error.message} Rename it.` });
+      } else if (error instanceof ProjectError) {
+        failed.push({
+          model: name,
+          file: error.file || model.file,
+          line: error.line,
+          message: error.description,
+        });
+      } else {
+        throw error;
+      }
       failedNames.add(name);
     }
   }
