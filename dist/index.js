@@ -68193,6 +68193,9 @@ function readerMoves(entry, evidence, catalog, taken) {
         return [];
     const swapped = { ...entry, temp };
     return entry.readers.flatMap((reader) => {
+        // A name no supported server can quote gets no statements: the report names it only.
+        if (unquotableName(reader.name) || unquotableName(reader.schema))
+            return [];
         const id = catalog.find(reader.schema, reader.name)?.id;
         if (reader.type === "sink") {
             const facts = id === undefined ? undefined : evidence?.sinks?.get(id);
@@ -69837,7 +69840,9 @@ function sinkShape(definition) {
     if (!reader_facts_isWord(tokens[0], "create") || !reader_facts_isWord(tokens[1], "sink"))
         return unknown;
     let at = 2;
-    if (reader_facts_isWord(tokens[at], "if") && reader_facts_isWord(tokens[at + 1], "not") && reader_facts_isWord(tokens[at + 2], "exists")) {
+    if (reader_facts_isWord(tokens[at], "if") &&
+        reader_facts_isWord(tokens[at + 1], "not") &&
+        reader_facts_isWord(tokens[at + 2], "exists")) {
         at += 3;
     }
     const afterSink = afterName(tokens, at);
@@ -69852,7 +69857,11 @@ function sinkShape(definition) {
         intoTable = true;
         at = tokens[afterTable]?.text === "(" ? afterParens(tokens, afterTable) : afterTable;
     }
-    const source = reader_facts_isWord(tokens[at], "from") ? "relation" : reader_facts_isWord(tokens[at], "as") ? "query" : undefined;
+    const source = reader_facts_isWord(tokens[at], "from")
+        ? "relation"
+        : reader_facts_isWord(tokens[at], "as")
+            ? "query"
+            : undefined;
     if (source === undefined)
         return unknown;
     // The options come last but for FORMAT … ENCODE …: a FORMAT right after the top-level WITH (…).
@@ -71385,7 +71394,8 @@ async function readSinksAndSubscriptions(plan, reader, catalog, evidence) {
                     if (facts)
                         evidence.sinks?.set(dependent.id, facts);
                 }
-                else if (dependent.type === "subscription" && !evidence.subscriptions?.has(dependent.id)) {
+                else if (dependent.type === "subscription" &&
+                    !evidence.subscriptions?.has(dependent.id)) {
                     const facts = await reader.subscriptionFacts(dependent.id);
                     if (facts)
                         evidence.subscriptions?.set(dependent.id, facts);

@@ -1,6 +1,6 @@
 import type { CatalogSnapshot } from "../risingwave/catalog.js";
 import type { SinkFacts, SubscriptionFacts } from "../risingwave/reader-facts.js";
-import { displayName, quoteQualified, type QualifiedName } from "../sql/quote.js";
+import { displayName, quoteQualified, unquotableName, type QualifiedName } from "../sql/quote.js";
 import { dropMaterializedView } from "./ddl.js";
 import type { Evidence } from "./evidence.js";
 import type { PlannedModel, Reader, ReaderMove } from "./types.js";
@@ -130,6 +130,8 @@ export function readerMoves(
   if (entry.action !== "zero-downtime" || !temp) return [];
   const swapped = { ...entry, temp };
   return entry.readers.flatMap((reader): ReaderMove[] => {
+    // A name no supported server can quote gets no statements: the report names it only.
+    if (unquotableName(reader.name) || unquotableName(reader.schema)) return [];
     const id = catalog.find(reader.schema, reader.name)?.id;
     if (reader.type === "sink") {
       const facts = id === undefined ? undefined : evidence?.sinks?.get(id);
