@@ -68997,6 +68997,10 @@ function deployedType(entry) {
 function dropStatement(relation, type) {
     return type === "view" ? dropView(relation) : dropMaterializedView(relation);
 }
+/** The SWAP for what a plan deployed (also a rollback's, with the names the other way round). */
+function swapStatement(target, other, type) {
+    return type === "view" ? swapViews(target, other) : swapMaterializedViews(target, other);
+}
 
 ;// CONCATENATED MODULE: ./src/plan/plan-json.ts
 
@@ -72186,6 +72190,7 @@ class Budget {
 
 
 
+
 const reader = (r) => ({ schema: r.schema, identifier: r.name });
 function readerItem(facts, r, dryRun) {
     const name = code(`${r.schema}.${r.name}`);
@@ -72330,7 +72335,7 @@ function recoveryItem(facts) {
             ? `Not attempted, still on their previous version: ${waiting}. `
             : "") +
             "Go forward (fix and re-run), or back: swap the previous versions in again, leaf first, while they exist (the new versions then carry the temporary names):",
-        statements: rollback.map((model) => swapMaterializedViews(model.entry.target, model.keptTemp.relation)),
+        statements: rollback.map((model) => swapStatement(model.entry.target, model.keptTemp.relation, deployedType(model.entry))),
     };
 }
 function leftInPlaceItems(result) {
@@ -72466,14 +72471,22 @@ function preservedSection(result, facts) {
     lines.push("");
     const rollback = kept.flatMap((temp) => {
         const model = byTemp.get(displayName(temp.relation));
-        return model?.swapped ? [swapMaterializedViews(model.entry.target, temp.relation)] : [];
+        return model?.swapped
+            ? [swapStatement(model.entry.target, temp.relation, deployedType(model.entry))]
+            : [];
     });
     if (rollback.length > 0) {
         lines.push("Roll back to the previous versions (while they exist), leaf first:", "", fence(rollback.map((sql) => `${sql};`).join("\n"), "sql"), "");
     }
     const drops = droppableNow(kept);
     if (drops.length > 0) {
-        lines.push("The scheduled cleanup (`mode: cleanup`) drops them once nothing reads them; to drop the unread ones now, in this order:", "", fence(drops.map((temp) => `${dropMaterializedView(temp.relation)};`).join("\n"), "sql"), "");
+        lines.push("The scheduled cleanup (`mode: cleanup`) drops them once nothing reads them; to drop the unread ones now, in this order:", "", fence(drops
+            .map((temp) => {
+            const model = byTemp.get(displayName(temp.relation));
+            const type = model ? deployedType(model.entry) : "materialized view";
+            return `${dropStatement(temp.relation, type)};`;
+        })
+            .join("\n"), "sql"), "");
     }
     return lines;
 }

@@ -1,5 +1,6 @@
 import type { DeployResult } from "../deploy/run-deploy.js";
-import { dropMaterializedView, swapMaterializedViews } from "../plan/ddl.js";
+import { dropMaterializedView } from "../plan/ddl.js";
+import { deployedType, swapStatement } from "../plan/relation-type.js";
 import type { PlanFailure, Reader } from "../plan/types.js";
 import { displayName, quoteQualified, type QualifiedName } from "../sql/quote.js";
 import { code, message, text } from "./escape.js";
@@ -177,7 +178,7 @@ function recoveryItem(facts: ModelFacts[]): ActionItem | undefined {
         : "") +
       "Go forward (fix and re-run), or back: swap the previous versions in again, leaf first, while they exist (the new versions then carry the temporary names):",
     statements: rollback.map((model) =>
-      swapMaterializedViews(model.entry.target, model.keptTemp!.relation),
+      swapStatement(model.entry.target, model.keptTemp!.relation, deployedType(model.entry)),
     ),
   };
 }

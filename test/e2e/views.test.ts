@@ -122,6 +122,16 @@ describe("dbt views downstream of a rebuilt MV", () => {
       `Manual cleanup required: DROP VIEW IF EXISTS "public"."${viewTemp}";`,
     );
 
+    // The report rolls a view back with ALTER VIEW, and counts the hand-made view as the one
+    // reader left on a previous version (the dbt view itself was rebuilt).
+    expect(result.summary).toContain(
+      `ALTER VIEW "public"."kinds_view" SWAP WITH "public"."${viewTemp}";`,
+    );
+    expect(result.summary).not.toMatch(/ALTER MATERIALIZED VIEW "public"\."kinds_view"/);
+    expect(result.summary).toContain(
+      "2 swapped (1 changed, 1 downstream) · ⚠️ 1 view keeps the previous version",
+    );
+
     await target.query("DROP VIEW public.report");
     target.clearStatements();
     const sweep = await stage.deploy({ mode: "cleanup" });
