@@ -4,6 +4,8 @@
 // statements, their placeholders filled in, do move both on the stand-in.
 import { afterEach, describe, expect, it } from "vitest";
 import { openStage, planOf, type Stage } from "../attacks/stage.js";
+import { pullRequestEvent } from "../support/action-runner/index.js";
+import { startGitHubApi } from "../support/github-api/index.js";
 
 const KINDS_V1 =
   "{{ config(zero_downtime={'enabled': true}) }}\nselect kind, count(*) as n from {{ source('app', 'events') }} group by kind";
@@ -104,6 +106,32 @@ describe("sinks and subscriptions reading a swapped MV", () => {
     expect(await readerOf("kinds_sub")).toEqual([moved.kinds]);
     expect(moved[temp]).toBeUndefined();
     expect(moved.kinds_out_moved).toBeUndefined();
+  });
+
+  it("the pull request comment has the sink's statements and none of its options", async (context) => {
+    const base = await withReaders(context);
+    const api = await startGitHubApi();
+    try {
+      const head = stage.repo.revParse();
+      api.addPull({ number: 3, baseSha: base, headSha: head });
+      const result = await stage.deploy({ comment: "true" }, undefined, {
+        api,
+        event: pullRequestEvent({ number: 3, baseSha: base, headSha: head }),
+      });
+      expect(result.exitCode, result.log).toBe(0);
+      expect(api.state.comments).toHaveLength(1);
+      const body = api.state.comments[0]!.body;
+      expect(body).toContain(
+        `ALTER SINK "public"."kinds_out" SWAP WITH "public"."kinds_out_moved";`,
+      );
+      expect(body).toContain(`ALTER SUBSCRIPTION "public"."kinds_sub" SWAP WITH`);
+      for (const text of [body, result.log, result.summary, JSON.stringify(result.outputs)]) {
+        expect(text).not.toContain(SECRET);
+        expect(text).not.toContain("warehouse:5432");
+      }
+    } finally {
+      await api.close();
+    }
   });
 
   it("offers REPLACE SINK where the server has it (3.1+), and a dry run shows the same plan", async (context) => {
