@@ -1,18 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan, type PlanOptions } from "../../src/plan/build-plan.js";
+import { buildPlan } from "../../src/plan/build-plan.js";
 import type { Evidence } from "../../src/plan/evidence.js";
 import type { SinkFacts } from "../../src/risingwave/reader-facts.js";
-import { catalog, model, mv, project } from "./fixtures.js";
+import { catalog, defaultPlanOptions, model, mv, planNow, project } from "./fixtures.js";
 
-const now = new Date(Date.UTC(2026, 10, 21, 10, 11, 12, 123));
-const options: PlanOptions = {
-  dryRun: false,
-  fullRefresh: false,
-  zeroDowntime: "model-config",
-  immediateCleanup: false,
-  rebuildDownstream: true,
-  backgroundDdl: false,
-};
+const now = planNow;
+const options = defaultPlanOptions;
 
 /** `orders` (id 1) changes; a sink (id 4) and a subscription (id 5) read it. */
 function planWith(sink: Partial<SinkFacts> | undefined, replaceSink = false) {
