@@ -193,6 +193,35 @@ describe("dbt views downstream of a rebuilt MV", () => {
     expect((await stage.relations()).kinds_view).toBe(colleague);
   });
 
+  it("a view whose own SQL changed is swapped on its own; its MV stays", async () => {
+    const { ids } = await deployedBase();
+    const { target, repo } = stage;
+    const base = repo.revParse();
+    repo.commit(
+      {
+        "models/kinds_view.sql": `{{ config(materialized='view', grants={'select': ['${reader}']}) }}\nselect kind, n * 10 as n10 from {{ ref('kinds') }}`,
+      },
+      "kinds_view: n10",
+    );
+    target.clearStatements();
+    const result = await stage.deploy({}, base);
+    expect(result.exitCode, result.log).toBe(0);
+    expect(JSON.parse(result.outputs.swapped ?? "[]")).toEqual(["public.kinds_view"]);
+    const ddl = changes(target.statements());
+    expect(ddl.some((sql) => sql.startsWith("CREATE MATERIALIZED VIEW"))).toBe(false);
+    expect(ddl.some((sql) => sql.startsWith('ALTER VIEW "public"."kinds_view" SWAP WITH'))).toBe(
+      true,
+    );
+    const after = await stage.relations();
+    expect(after.kinds).toBe(ids.kinds);
+    expect(after.kinds_view).not.toBe(ids.kinds_view);
+    expect(await target.query("SELECT kind, n10 FROM public.kinds_view ORDER BY kind")).toEqual([
+      { kind: "a", n10: "10" },
+      { kind: "b", n10: "20" },
+    ]);
+    expect(await stage.canSelect(reader, "public.kinds_view")).toBe(true);
+  });
+
   it("a dry run shows the view's rebuild and writes nothing", async () => {
     const { base, ids } = await deployedBase();
     const { target } = stage;
