@@ -69922,7 +69922,7 @@ function topLevelColumn(name) {
 
 ;// CONCATENATED MODULE: ./src/risingwave/reader-facts.ts
 
-const reader_facts_code = (sql) => [...sqlTokens(sql)].filter((token) => token.kind !== "space" && token.kind !== "comment");
+const reader_facts_code = (sql) => sqlTokens(sql).filter((token) => token.kind !== "space" && token.kind !== "comment");
 const reader_facts_isWord = (token, word) => token?.kind === "word" && token.text.toLowerCase() === word;
 const isName = (token) => token?.kind === "word" || token?.kind === "identifier";
 /** The index after a dotted name starting at `at`, or undefined when there is none. */

@@ -27,7 +27,7 @@ export interface SubscriptionFacts {
 }
 
 const code = (sql: string): SqlToken[] =>
-  [...sqlTokens(sql)].filter((token) => token.kind !== "space" && token.kind !== "comment");
+  sqlTokens(sql).filter((token) => token.kind !== "space" && token.kind !== "comment");
 
 const isWord = (token: SqlToken | undefined, word: string) =>
   token?.kind === "word" && token.text.toLowerCase() === word;
