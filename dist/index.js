@@ -65685,8 +65685,11 @@ function expectedValue(kind) {
 }
 
 ;// CONCATENATED MODULE: ./src/project/resolve/backfill-order.ts
-/** A bare identifier (folded to lower case, as RisingWave folds it) or a double-quoted one. */
-const NAME_PART = /\s*(?:([A-Za-z_][A-Za-z0-9_$]*)|"((?:[^"]|"")+)")\s*/y;
+/**
+ * A bare identifier (folded to lower case, as RisingWave folds it) or a double-quoted one without
+ * a `"` inside (released RisingWave has no `""` escape, see quoteIdent).
+ */
+const NAME_PART = /\s*(?:([A-Za-z_][A-Za-z0-9_$]*)|"([^"]+)")\s*/y;
 function dottedName(text, at) {
     const parts = [];
     let next = at;
@@ -65695,7 +65698,7 @@ function dottedName(text, at) {
         const match = NAME_PART.exec(text);
         if (!match)
             return undefined;
-        parts.push(match[1] !== undefined ? match[1].toLowerCase() : match[2].replaceAll('""', '"'));
+        parts.push(match[1] !== undefined ? match[1].toLowerCase() : match[2]);
         next = NAME_PART.lastIndex;
         if (text[next] !== ".")
             return parts.length <= 3 ? { parts, next } : undefined;
@@ -68823,6 +68826,11 @@ function configWarnings(model) {
     if (model.config.unknownKeys.length > 0) {
         warnings.push(`${model.name}: config ${model.config.unknownKeys.join(", ")} ${model.config.unknownKeys.length === 1 ? "is" : "are"} ` +
             "not a dbt or dbt-risingwave setting and had no effect (a typo?).");
+    }
+    const ignored = model.config.indexes.flatMap((index) => ["unique", "type"].filter((key) => index[key] !== undefined));
+    if (ignored.length > 0) {
+        // dbt-risingwave's RW004 / RW005: RisingWave indexes have neither.
+        warnings.push(`${model.name}: indexes ${[...new Set(ignored)].join(" and ")} ${ignored.length === 1 ? "has" : "have"} no effect on RisingWave; the index is created without ${ignored.length === 1 ? "it" : "them"}.`);
     }
     for (const key of model.config.notApplied) {
         warnings.push(`${model.name}: config ${key} is applied by dbt-risingwave but not by this action.`);

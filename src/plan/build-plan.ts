@@ -333,6 +333,15 @@ function configWarnings(model: ModelNode): string[] {
         "not a dbt or dbt-risingwave setting and had no effect (a typo?).",
     );
   }
+  const ignored = model.config.indexes.flatMap((index) =>
+    (["unique", "type"] as const).filter((key) => index[key] !== undefined),
+  );
+  if (ignored.length > 0) {
+    // dbt-risingwave's RW004 / RW005: RisingWave indexes have neither.
+    warnings.push(
+      `${model.name}: indexes ${[...new Set(ignored)].join(" and ")} ${ignored.length === 1 ? "has" : "have"} no effect on RisingWave; the index is created without ${ignored.length === 1 ? "it" : "them"}.`,
+    );
+  }
   for (const key of model.config.notApplied) {
     warnings.push(
       `${model.name}: config ${key} is applied by dbt-risingwave but not by this action.`,

@@ -83,7 +83,8 @@ describe("RisingWave settings of a model", () => {
     ]) {
       expect(parseBackfillEdge(entry), entry).toBeUndefined();
     }
-    expect(parseBackfillEdge(' s . "A""b" ->t')).toEqual({ from: ["s", 'A"b'], to: ["t"] });
+    expect(parseBackfillEdge(' s . "A b" ->t')).toEqual({ from: ["s", "A b"], to: ["t"] });
+    expect(parseBackfillEdge('s."A""b" -> t')).toBeUndefined();
     expect(configError({ backfill_order: [] })).toHaveLength(1);
     expect(configError({ backfill_order: ["a -> b", "a; b"] })).toEqual([
       expect.stringContaining('config backfill_order entry 2 ("a; b")'),
@@ -159,6 +160,28 @@ describe("RisingWave settings of a model", () => {
       "config backfill_order needs RisingWave 2.5 or newer; this server is 2.4.1. Remove it from the model's config or upgrade.",
     ]);
     expect(plan("2.8.0")).toEqual([]);
+  });
+});
+
+describe("config that reaches nothing", () => {
+  it("is a warning of the plan, never dropped in silence", () => {
+    const orders = model("orders", "select 1 as id", {
+      indexes: [{ columns: ["id"], unique: true, type: "hash" }],
+      unknownKeys: ["streaming_paralelism"],
+      notApplied: ["schema_authorization"],
+    });
+    const plan = buildPlan({
+      project: project(orders),
+      requests: [{ model: "orders", reason: "new model" }],
+      catalog: catalog({}),
+      options,
+      now,
+    });
+    expect(plan.models[0]?.warnings).toEqual([
+      "orders: config streaming_paralelism is not a dbt or dbt-risingwave setting and had no effect (a typo?).",
+      "orders: indexes unique and type have no effect on RisingWave; the index is created without them.",
+      "orders: config schema_authorization is applied by dbt-risingwave but not by this action.",
+    ]);
   });
 });
 

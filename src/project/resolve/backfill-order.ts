@@ -1,7 +1,10 @@
 import type { BackfillEdge } from "../types.js";
 
-/** A bare identifier (folded to lower case, as RisingWave folds it) or a double-quoted one. */
-const NAME_PART = /\s*(?:([A-Za-z_][A-Za-z0-9_$]*)|"((?:[^"]|"")+)")\s*/y;
+/**
+ * A bare identifier (folded to lower case, as RisingWave folds it) or a double-quoted one without
+ * a `"` inside (released RisingWave has no `""` escape, see quoteIdent).
+ */
+const NAME_PART = /\s*(?:([A-Za-z_][A-Za-z0-9_$]*)|"([^"]+)")\s*/y;
 
 function dottedName(text: string, at: number): { parts: string[]; next: number } | undefined {
   const parts: string[] = [];
@@ -10,9 +13,7 @@ function dottedName(text: string, at: number): { parts: string[]; next: number }
     NAME_PART.lastIndex = next;
     const match = NAME_PART.exec(text);
     if (!match) return undefined;
-    parts.push(
-      match[1] !== undefined ? match[1].toLowerCase() : (match[2] as string).replaceAll('""', '"'),
-    );
+    parts.push(match[1] !== undefined ? match[1].toLowerCase() : (match[2] as string));
     next = NAME_PART.lastIndex;
     if (text[next] !== ".") return parts.length <= 3 ? { parts, next } : undefined;
     next++;
