@@ -53591,12 +53591,34 @@ function rejectNul(text, what) {
     if (text.includes("\0"))
         throw new Error(`${what} must not contain NUL characters.`);
 }
-/** Every identifier we generate is quoted, so names with capitals, spaces, quotes or keywords survive. */
-function quoteIdent(name) {
-    rejectNul(name, `Identifier ${JSON.stringify(name)}`);
+/**
+ * Why a name cannot be written as a quoted identifier that every supported RisingWave reads as
+ * we mean it: released RisingWave up to v3.0.3 ends a quoted identifier at the first `"` and has
+ * no `""` escape (src/sqlparser/src/tokenizer.rs, v3.0.3:486-497; the escape arrived on main with
+ * #25601), so `"a""b"` would be read there as two names.
+ */
+function unquotableName(name) {
     if (name === "")
-        throw new Error("An identifier must not be empty.");
-    return `"${name.replace(/"/g, '""')}"`;
+        return "it is empty";
+    if (name.includes("\0"))
+        return "it holds a NUL character";
+    if (name.includes('"')) {
+        return 'it holds a double quote ("), which RisingWave releases up to v3.0.3 cannot quote';
+    }
+    return undefined;
+}
+class UnquotableNameError extends Error {
+    constructor(name, problem) {
+        super(`the name ${JSON.stringify(name)} cannot be used: ${problem}.`);
+        this.name = "UnquotableNameError";
+    }
+}
+/** Every identifier we generate is quoted, so names with capitals, spaces or keywords survive. */
+function quoteIdent(name) {
+    const problem = unquotableName(name);
+    if (problem)
+        throw new UnquotableNameError(name, problem);
+    return `"${name}"`;
 }
 function quoteQualified(name) {
     return `${quoteIdent(name.schema)}.${quoteIdent(name.identifier)}`;
@@ -66069,6 +66091,7 @@ const DIGIT_TAG = "a dollar-quote tag starting with a digit (such as `$1a$`): Ri
 const HASH_MINUS = "`#--`: RisingWave before 2.6 reads the operator `#-`, PostgreSQL the start of a comment";
 const PIPE_SLASH = "`|/*`: RisingWave before 2.6 reads the operator `|/`, PostgreSQL the start of a comment";
 const NUL = "a NUL character: the server would read the text only up to it";
+const DOUBLED_QUOTE = 'a doubled quote ("") inside a quoted identifier: PostgreSQL and RisingWave from v3.1 read one quote, releases up to v3.0.3 end the name there';
 function strayCharacter(char) {
     const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
     return char.charCodeAt(0) < 0x80
@@ -66129,8 +66152,10 @@ function* sqlTokens(sql) {
         }
         else if (char === '"') {
             const end = quotedEnd(sql, index, '"', false);
+            const text = sql.slice(index, end ?? sql.length);
             yield token("identifier", end ?? sql.length, {
                 unterminated: end === undefined ? "quoted identifier" : undefined,
+                ambiguous: text.length > 2 && text.slice(1, -1).includes('""') ? DOUBLED_QUOTE : undefined,
             });
         }
         else if (char === "$") {
@@ -66974,6 +66999,7 @@ class RelationNamer {
 
 
 
+
 /**
  * Final configs and relations; disabled models drop out. A model whose config is invalid fails on
  * its own, and so do two models that would build the same relation.
@@ -66988,6 +67014,7 @@ function resolveModels(parsed, namer, failures, effectiveName) {
             if (!config.enabled)
                 continue;
             const relation = effectiveName(namer.relation(model, "model", config, merged.values));
+            requireQuotableRelation(relation, model.file);
             const key = `${relation.schema}.${relation.identifier}`;
             const clash = byRelation.get(key);
             if (clash !== undefined) {
@@ -67049,6 +67076,18 @@ function resolveSeeds(seedFiles, { projectFile, project, properties, namer, fail
         }
     }
     return seeds;
+}
+/** A model's schema or name that cannot be quoted for every supported server fails that model. */
+function requireQuotableRelation(relation, file) {
+    for (const [part, name] of [
+        ["schema", relation.schema],
+        ["name", relation.identifier],
+    ]) {
+        const problem = unquotableName(name);
+        if (problem) {
+            throw new ProjectError(`the relation's ${part} ${JSON.stringify(name)} cannot be used: ${problem}.`, { file }, `Choose a ${part === "name" ? "model name or alias" : "schema"} without it.`);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/project/load.ts
@@ -68640,14 +68679,20 @@ function buildPlan(input) {
             planModel(name, model);
         }
         catch (error) {
-            if (!(error instanceof ProjectError))
+            if (error instanceof UnquotableNameError) {
+                failed.push({ model: name, file: model.file, message: `${error.message} Rename it.` });
+            }
+            else if (error instanceof ProjectError) {
+                failed.push({
+                    model: name,
+                    file: error.file || model.file,
+                    line: error.line,
+                    message: error.description,
+                });
+            }
+            else {
                 throw error;
-            failed.push({
-                model: name,
-                file: error.file || model.file,
-                line: error.line,
-                message: error.description,
-            });
+            }
             failedNames.add(name);
         }
     }
@@ -71790,6 +71835,7 @@ async function publishComment(report, context, settings, event) {
 
 ;// CONCATENATED MODULE: ./src/cleanup/find-temps.ts
 
+
 /**
  * Every temporary MV in the user schemas (or in `schema`): only materialized views whose whole
  * name has the temporary-name form, so a table or a name that merely contains `_tmp_` is never
@@ -71802,7 +71848,8 @@ function findTempMvs(catalog, now, schema) {
         if (relation.type !== "materialized view")
             return [];
         const parts = parseTempName(relation.name);
-        if (!parts)
+        // A name we cannot quote for every server is not one we made, and a DROP of it could name another.
+        if (!parts || unquotableName(relation.name) || unquotableName(relation.schema))
             return [];
         return [
             {
@@ -73853,12 +73900,15 @@ function resolveDryRun(choice, eventName, allowUnmergedDeploy) {
 
 
 
+
 const MODES = ["deploy", "cleanup"];
 const DRY_RUN_CHOICES = ["auto", "true", "false"];
 const ZERO_DOWNTIME_CHOICES = ["model-config", "all"];
-const identifierSchema = schemas_string()
-    .min(1)
-    .refine((value) => !value.includes("\0"), "must not contain NUL characters");
+const identifierSchema = schemas_string().superRefine((value, context) => {
+    const problem = unquotableName(value);
+    if (problem)
+        context.addIssue({ code: "custom", message: `cannot be used: ${problem}` });
+});
 const settingsSchema = object({
     mode: schemas_enum(MODES),
     dryRun: schemas_boolean(),

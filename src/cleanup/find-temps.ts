@@ -1,7 +1,7 @@
 import type { Reader } from "../plan/types.js";
 import { parseTempName } from "../plan/temp-name.js";
 import type { CatalogSnapshot } from "../risingwave/catalog.js";
-import type { QualifiedName } from "../sql/quote.js";
+import { unquotableName, type QualifiedName } from "../sql/quote.js";
 
 export interface TempMv {
   relation: QualifiedName;
@@ -26,7 +26,8 @@ export function findTempMvs(catalog: CatalogSnapshot, now: Date, schema?: string
     .flatMap((relation) => {
       if (relation.type !== "materialized view") return [];
       const parts = parseTempName(relation.name);
-      if (!parts) return [];
+      // A name we cannot quote for every server is not one we made, and a DROP of it could name another.
+      if (!parts || unquotableName(relation.name) || unquotableName(relation.schema)) return [];
       return [
         {
           relation: { schema: relation.schema, identifier: relation.name },

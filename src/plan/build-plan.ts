@@ -4,7 +4,7 @@ import { refLine } from "../project/index.js";
 import { HIDDEN_TYPE, type CatalogSnapshot } from "../risingwave/catalog.js";
 import { BACKFILL_ORDER_SINCE, SESSION_SETTINGS } from "../risingwave/session-settings.js";
 import { atLeast, type RisingWaveVersion } from "../risingwave/version.js";
-import { displayName, type QualifiedName } from "../sql/quote.js";
+import { displayName, UnquotableNameError, type QualifiedName } from "../sql/quote.js";
 import { requireSingleStatement, SqlShapeError } from "../sql/single-statement.js";
 import { carryOver } from "./carry-over.js";
 import * as ddl from "./ddl.js";
@@ -129,13 +129,18 @@ export function buildPlan(input: PlanInput): Plan {
     try {
       planModel(name, model);
     } catch (error) {
-      if (!(error instanceof ProjectError)) throw error;
-      failed.push({
-        model: name,
-        file: error.file || model.file,
-        line: error.line,
-        message: error.description,
-      });
+      if (error instanceof UnquotableNameError) {
+        failed.push({ model: name, file: model.file, message: `${error.message} Rename it.` });
+      } else if (error instanceof ProjectError) {
+        failed.push({
+          model: name,
+          file: error.file || model.file,
+          line: error.line,
+          message: error.description,
+        });
+      } else {
+        throw error;
+      }
       failedNames.add(name);
     }
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { envVarEntryProblem } from "../security/project-env.js";
+import { unquotableName } from "../sql/quote.js";
 import { databaseUrlSecrets } from "../security/secrets.js";
 import { resolveDryRun } from "./dry-run.js";
 import {
@@ -15,10 +16,10 @@ export const MODES = ["deploy", "cleanup"] as const;
 export const DRY_RUN_CHOICES = ["auto", "true", "false"] as const;
 export const ZERO_DOWNTIME_CHOICES = ["model-config", "all"] as const;
 
-const identifierSchema = z
-  .string()
-  .min(1)
-  .refine((value) => !value.includes("\0"), "must not contain NUL characters");
+const identifierSchema = z.string().superRefine((value, context) => {
+  const problem = unquotableName(value);
+  if (problem) context.addIssue({ code: "custom", message: `cannot be used: ${problem}` });
+});
 
 export const settingsSchema = z.object({
   mode: z.enum(MODES),

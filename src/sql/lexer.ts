@@ -17,6 +17,8 @@
  * - dollar-quote tags: releases up to v3.0.3 take any alphanumeric start, digits included;
  * - before v2.6.0 (#22333) RisingWave read `#-`, `|/` and `||/` as operators even when a comment
  *   starts at their last character;
+ * - a `""` inside a quoted identifier is one quote in PostgreSQL and on main (#25601); releases up
+ *   to v3.0.3 end the identifier at the first `"` (:486-497), reading two names;
  * - names: RisingWave reads only ASCII unquoted names (is_identifier_start), PostgreSQL any
  *   non-ASCII character; PostgreSQL's whitespace includes `\f` and `\v`, RisingWave's does not.
  */
@@ -92,6 +94,8 @@ const HASH_MINUS =
 const PIPE_SLASH =
   "`|/*`: RisingWave before 2.6 reads the operator `|/`, PostgreSQL the start of a comment";
 const NUL = "a NUL character: the server would read the text only up to it";
+const DOUBLED_QUOTE =
+  'a doubled quote ("") inside a quoted identifier: PostgreSQL and RisingWave from v3.1 read one quote, releases up to v3.0.3 end the name there';
 
 function strayCharacter(char: string): string {
   const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
@@ -153,8 +157,10 @@ export function* sqlTokens(sql: string): Generator<SqlToken> {
       });
     } else if (char === '"') {
       const end = quotedEnd(sql, index, '"', false);
+      const text = sql.slice(index, end ?? sql.length);
       yield token("identifier", end ?? sql.length, {
         unterminated: end === undefined ? "quoted identifier" : undefined,
+        ambiguous: text.length > 2 && text.slice(1, -1).includes('""') ? DOUBLED_QUOTE : undefined,
       });
     } else if (char === "$") {
       yield dollar(sql, index, previous, token);

@@ -110,6 +110,18 @@ describe("hostile and broken input through dist/index.js", () => {
       file: "models/a.sql",
       message: /post_hook/,
     },
+    {
+      name: "an alias holding a double quote, which RisingWave up to 3.0.3 cannot quote",
+      files: { "models/a.sql": "{{ config(alias='x\"; drop') }}\nselect 1 as x" },
+      file: "models/a.sql",
+      message: /double quote/,
+    },
+    {
+      name: "a doubled quote in a quoted identifier of the model's SQL",
+      files: { "models/a.sql": 'select 1 as "x"";drop"' },
+      file: "models/a.sql",
+      message: /doubled quote/,
+    },
   ])("refuses $name with the file named and no DDL", async ({ files, file, message }) => {
     const { result, ddl } = await deployFiles(files);
     expect(result.exitCode, result.log).toBe(1);
@@ -154,7 +166,7 @@ describe("hostile and broken input through dist/index.js", () => {
     const files = {
       "dbt_project.yml": PROJECT,
       "models/select.sql":
-        "{{ config(alias='Sales \"Q1\" ünï', schema='Ops Team') }}\nselect kind from public.events",
+        "{{ config(alias='Sales \\'Q1\\' ünï', schema='Ops Team') }}\nselect kind from public.events",
       "models/order.sql": "select * from {{ ref('select') }}",
     };
     const repo = createRepo({ files });
@@ -166,7 +178,7 @@ describe("hostile and broken input through dist/index.js", () => {
       });
       expect(first.exitCode, first.log).toBe(0);
       expect(JSON.parse(first.outputs.created ?? "[]")).toEqual([
-        'public_Ops Team.Sales "Q1" ünï',
+        "public_Ops Team.Sales 'Q1' ünï",
         "public.order",
       ]);
       const before = repo.revParse();
@@ -183,11 +195,11 @@ describe("hostile and broken input through dist/index.js", () => {
       });
       expect(second.exitCode, second.log).toBe(0);
       expect(JSON.parse(second.outputs.swapped ?? "[]")).toEqual([
-        'public_Ops Team.Sales "Q1" ünï',
+        "public_Ops Team.Sales 'Q1' ünï",
         "public.order",
       ]);
       const rows = await target.query(
-        'SELECT id FROM "public_Ops Team"."Sales ""Q1"" ünï" ORDER BY id',
+        'SELECT id FROM "public_Ops Team"."Sales \'Q1\' ünï" ORDER BY id',
       );
       expect(rows).toEqual([{ id: 1 }, { id: 2 }]);
       expect(await target.query('SELECT count(*)::int AS n FROM public."order"')).toEqual([

@@ -249,20 +249,43 @@ describe("buildPlan", () => {
   });
 
   it("quotes hostile names everywhere", () => {
-    const odd = model('we"ird; drop', "select 1", {
-      alias: 'Sales "Q1" ünïcode',
-      grants: { select: ['r"x'] },
+    const odd = model("we'ird; drop", "select 1", {
+      alias: "Sales 'Q1' ünïcode",
+      grants: { select: ["r x; drop"] },
     });
     const plan = buildPlan({
       project: project(odd),
-      requests: [{ model: 'we"ird; drop', reason: "new model" }],
+      requests: [{ model: "we'ird; drop", reason: "new model" }],
       catalog: catalog({}),
       options: { ...options, backgroundDdl: false },
       now,
     });
     expect(planToJson(plan).models[0]?.statements).toEqual([
-      'CREATE MATERIALIZED VIEW "analytics"."Sales ""Q1"" ünïcode" AS select 1',
-      'GRANT SELECT ON MATERIALIZED VIEW "analytics"."Sales ""Q1"" ünïcode" TO "r""x"',
+      `CREATE MATERIALIZED VIEW "analytics"."Sales 'Q1' ünïcode" AS select 1`,
+      `GRANT SELECT ON MATERIALIZED VIEW "analytics"."Sales 'Q1' ünïcode" TO "r x; drop"`,
+    ]);
+  });
+
+  it("fails a model alone when a name it needs holds a double quote", () => {
+    const quoted = model("quoted", "select 1", { grants: { select: ['r"x'] } });
+    const fine = model("fine", "select 2");
+    const plan = buildPlan({
+      project: project(quoted, fine),
+      requests: [
+        { model: "quoted", reason: "new model" },
+        { model: "fine", reason: "new model" },
+      ],
+      catalog: catalog({}),
+      options: { ...options, backgroundDdl: false },
+      now,
+    });
+    expect(plan.models.map((entry) => entry.model)).toEqual(["fine"]);
+    expect(plan.failed).toEqual([
+      {
+        model: "quoted",
+        file: "models/quoted.sql",
+        message: expect.stringMatching(/"r\\"x" cannot be used: .*double quote/),
+      },
     ]);
   });
 

@@ -59,6 +59,12 @@ describe("buildSettings", () => {
     expect(settingsFrom({ "allow-unmerged-deploy": "true" }, event).dryRun).toBe(true);
   });
 
+  it("refuses schema names that not every supported RisingWave can quote", () => {
+    expect(() => settingsFrom({ "target-schema": 'a"b' })).toThrow(/target-schema.*double quote/s);
+    expect(() => settingsFrom({ schema: 'x"' })).toThrow(/schema.*double quote/s);
+    expect(settingsFrom({ "target-schema": "Ops Team ünï" }).targetSchema).toBe("Ops Team ünï");
+  });
+
   it("lets the command line apply when asked to", () => {
     expect(settingsFrom({ "dry-run": "false" }, "cli").dryRun).toBe(false);
   });

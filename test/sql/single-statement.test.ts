@@ -11,6 +11,7 @@ describe("requireSingleStatement", () => {
     ["doubled quote in a string", "select 'it''s; fine'", "select 'it''s; fine'"],
     ["escape string", "select E'back\\'; still' as x", "select E'back\\'; still' as x"],
     ["semicolon in a quoted identifier", 'select 1 as "a;b"', 'select 1 as "a;b"'],
+    ["two quoted identifiers in a row", 'select "a" "b" from t', 'select "a" "b" from t'],
     ["semicolon in a line comment", "select 1 -- a; b\n, 2", "select 1 -- a; b\n, 2"],
     [
       "semicolon in a nested block comment",
@@ -108,6 +109,8 @@ describe("text PostgreSQL and RisingWave read differently is refused, naming the
     ["a $ right after a number", "select 1$a$;drop table t;$a$", /directly after a number/],
     ["a $ right after a hex number", "select 0x1f$a$;drop table t;$a$", /directly after a number/],
     ["Z4 a non-ASCII space", "select 1;\u3000;", /non-ASCII/],
+    ["Q2 a doubled quote in a quoted identifier", 'select 1 as "a""b"', /doubled quote/],
+    ["Q2 an identifier that is one quote", 'select 1 as """"', /doubled quote/],
     ["an unquoted non-ASCII name", "select 1 as café", /café|non-ASCII/],
     ["a form feed", "select 1\f", /control character U\+000C/],
     ["a NUL", "select 'a\0'", /NUL/],

@@ -1,6 +1,7 @@
 import type { DbtProjectFile } from "../files/dbt-project-file.js";
 import type { NodeFile } from "../files/project-layout.js";
 import type { PropertiesIndex } from "../files/properties.js";
+import { unquotableName } from "../../sql/quote.js";
 import { ProjectError } from "../errors.js";
 import type { ModelConfig, ModelFailure, RelationName, SeedNode } from "../types.js";
 import { mergeConfig, propertiesLayer, validateConfig } from "./config.js";
@@ -34,6 +35,7 @@ export function resolveModels(
       const config = validateConfig(merged, model.file);
       if (!config.enabled) continue;
       const relation = effectiveName(namer.relation(model, "model", config, merged.values));
+      requireQuotableRelation(relation, model.file);
       const key = `${relation.schema}.${relation.identifier}`;
       const clash = byRelation.get(key);
       if (clash !== undefined) {
@@ -111,4 +113,21 @@ export function resolveSeeds(
     }
   }
   return seeds;
+}
+
+/** A model's schema or name that cannot be quoted for every supported server fails that model. */
+function requireQuotableRelation(relation: RelationName, file: string): void {
+  for (const [part, name] of [
+    ["schema", relation.schema],
+    ["name", relation.identifier],
+  ] as const) {
+    const problem = unquotableName(name);
+    if (problem) {
+      throw new ProjectError(
+        `the relation's ${part} ${JSON.stringify(name)} cannot be used: ${problem}.`,
+        { file },
+        `Choose a ${part === "name" ? "model name or alias" : "schema"} without it.`,
+      );
+    }
+  }
 }
