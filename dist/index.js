@@ -68728,7 +68728,11 @@ function buildPlan(input) {
             return;
         }
         const request = requests.get(name);
-        const decision = decideAction(model, existing, why, options, request?.metadataOnly);
+        // A model whose upstream is rebuilt must be rebuilt too, or it keeps reading the previous version.
+        const metadataOnly = request?.metadataOnly === true && rebuiltUpstream.length === 0;
+        const decision = decideAction(model, existing, request?.metadataOnly && !metadataOnly
+            ? `${why}; downstream of ${rebuiltUpstream.join(", ")}`
+            : why, options, metadataOnly);
         if (decision.action !== "skip")
             checkStatements(model, issues);
         const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;

@@ -284,6 +284,26 @@ describe("metadata-only changes, in place", () => {
     ]);
   });
 
+  it("rebuilds a metadata-only model anyway when an upstream model is rebuilt", () => {
+    const upstream = model("base_orders", "select 2 as id");
+    const orders = model("orders", "select id from base_orders", { grants: { select: ["x"] } });
+    orders.refs = ["base_orders"];
+    const plan = buildPlan({
+      project: project(upstream, orders),
+      requests: [
+        { model: "base_orders", reason: "SQL changed" },
+        { model: "orders", reason: "config grants changed", metadataOnly: true, previous },
+      ],
+      catalog: catalog({ relations: [mv(1, "orders"), mv(2, "base_orders")] }),
+      options,
+      now,
+    });
+    expect(plan.models.map((entry) => [entry.model, entry.action, entry.reason])).toEqual([
+      ["base_orders", "zero-downtime", "SQL changed"],
+      ["orders", "zero-downtime", "config grants changed; downstream of base_orders"],
+    ]);
+  });
+
   it("revokes nothing when the config grants nothing (dbt-core: an empty grants config is a no-op)", () => {
     const entry = planWith({
       indexes: [
