@@ -68810,6 +68810,9 @@ function buildPlan(input) {
         if (input.serverVersion) {
             entry.problems.push(...versionProblems(model, entry.steps, input.serverVersion));
         }
+        else if (entry.steps.some((step) => step.kind === "set-session" || (step.kind === "create" && model.config.backfillOrder))) {
+            entry.unchecked.push("whether the server's version has the model's RisingWave settings and backfill_order could not be checked (no database)");
+        }
         const found = preflight({
             model,
             action: entry.action,

@@ -160,6 +160,17 @@ describe("RisingWave settings of a model", () => {
       "config backfill_order needs RisingWave 2.5 or newer; this server is 2.4.1. Remove it from the model's config or upgrade.",
     ]);
     expect(plan("2.8.0")).toEqual([]);
+    const offline = buildPlan({
+      project: project(orders),
+      requests: [{ model: "orders", reason: "new model" }],
+      catalog: catalog({}),
+      options,
+      now,
+    }).models[0];
+    expect(offline?.problems).toEqual([]);
+    expect(offline?.unchecked).toContainEqual(
+      expect.stringContaining("has the model's RisingWave settings and backfill_order"),
+    );
   });
 });
 
