@@ -51482,15 +51482,41 @@ function projectEnvironment(env, allowed) {
  */
 class ContentCache {
     limit;
-    /** Keyed by each part in turn: file texts are not copied into one long key string. */
+    /**
+     * Keyed by each part in turn: file texts are not copied into one long key string. Values for
+     * the last part sit in a Leaf while there is one (a file seen with one content, the usual
+     * case), which saves thousands of one-entry Maps, and in a Map once there are more.
+     */
     entries = new Map();
     size = 0;
     constructor(limit = 50_000) {
         this.limit = limit;
     }
     getOrCreate(keys, create) {
+        // A lone key gets an empty one before it, so that there is always a level above the Slot.
+        const path = keys.length < 2 ? ["", ...keys] : keys;
+        const last = path.length - 1;
         let level = this.entries;
-        for (const key of keys.slice(0, -1)) {
+        for (let i = 0; i < last - 1 && level; i++) {
+            level = level.get(path[i]);
+        }
+        const found = level?.get(path[last - 1])?.get(path[last] ?? "");
+        if (found !== undefined)
+            return found;
+        const value = create();
+        if (this.size >= this.limit) {
+            this.entries = new Map();
+            this.size = 0;
+        }
+        this.store(path, value);
+        this.size++;
+        return value;
+    }
+    store(path, value) {
+        const last = path.length - 1;
+        let level = this.entries;
+        for (let i = 0; i < last - 1; i++) {
+            const key = path[i];
             let next = level.get(key);
             if (!next) {
                 next = new Map();
@@ -51498,19 +51524,40 @@ class ContentCache {
             }
             level = next;
         }
-        const last = keys.at(-1) ?? "";
-        const found = level.get(last);
-        if (found !== undefined)
-            return found;
-        const value = create();
-        if (this.size >= this.limit) {
-            this.entries = new Map();
-            this.size = 0;
-            return this.getOrCreate(keys, () => value);
-        }
-        level.set(last, value);
-        this.size++;
-        return value;
+        const key = path[last - 1];
+        const lastKey = path[last] ?? "";
+        const slot = level.get(key);
+        level.set(key, slot === undefined ? new Leaf(lastKey, value) : slot.with(lastKey, value));
+    }
+}
+class Leaf {
+    key;
+    value;
+    constructor(key, value) {
+        this.key = key;
+        this.value = value;
+    }
+    get(key) {
+        return key === this.key ? this.value : undefined;
+    }
+    with(key, value) {
+        return new Values(new Map([
+            [this.key, this.value],
+            [key, value],
+        ]));
+    }
+}
+class Values {
+    values;
+    constructor(values) {
+        this.values = values;
+    }
+    get(key) {
+        return this.values.get(key);
+    }
+    with(key, value) {
+        this.values.set(key, value);
+        return this;
     }
 }
 /** Freezes a parsed value so that sharing it between loads cannot leak a mutation. */
@@ -51710,8 +51757,6 @@ const INTEGER = /0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9]
 const lexer_NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy;
 const STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/sy;
 const WHITESPACE = /\s+/y;
-/** The start of the next tag: `{%`, `{{` or `{#`, with optional whitespace control. */
-const TAG_START = /\{([%{#])([-+]?)/g;
 const RAW_BEGIN = /\{%([-+]?)\s*raw\s*(-%\}\s*|%\})/y;
 const END_RAW = /\{%([-+]?)\s*endraw\s*(\+%\}|-%\}\s*|%\})/g;
 const COMMENT_END = /([+-]?)#\}/g;
@@ -51725,37 +51770,50 @@ function tokenize(input, file, firstLine = 1) {
     };
     let pos = 0;
     while (pos < source.length) {
-        TAG_START.lastIndex = pos;
-        const start = TAG_START.exec(source);
-        if (!start) {
+        const start = tagStart(source, pos);
+        if (start === -1) {
             pushData(source.slice(pos), pos);
             break;
         }
-        const kind = start[1];
-        RAW_BEGIN.lastIndex = start.index;
-        const raw = kind === "%" ? RAW_BEGIN.exec(source) : null;
-        const text = source.slice(pos, start.index);
-        pushData((raw ? raw[1] : start[2]) === "-" ? text.trimEnd() : text, pos);
+        const kind = source.charCodeAt(start + 1);
+        const control = source.charCodeAt(start + 2);
+        const afterStart = control === 45 || control === 43 ? start + 3 : start + 2;
+        RAW_BEGIN.lastIndex = start;
+        const raw = kind === 37 ? RAW_BEGIN.exec(source) : null;
+        const text = source.slice(pos, start);
+        pushData((raw ? raw[1] === "-" : control === 45) ? text.trimEnd() : text, pos);
         if (raw) {
             pos = readRaw(source, raw.index + raw[0].length, lines, file, pushData);
         }
-        else if (kind === "#") {
-            COMMENT_END.lastIndex = start.index + start[0].length;
+        else if (kind === 35) {
+            COMMENT_END.lastIndex = afterStart;
             const end = COMMENT_END.exec(source);
             if (!end)
-                throw new TemplateSyntaxError("Missing end of comment tag", file, lines.at(start.index));
+                throw new TemplateSyntaxError("Missing end of comment tag", file, lines.at(start));
             pos = end.index + end[0].length;
             if (end[1] === "-")
                 pos = skipWhitespace(source, pos);
         }
         else {
-            const block = kind === "%";
-            tokens.push(token(block ? "block_begin" : "variable_begin", "", lines.at(start.index)));
-            pos = lexTag(source, start.index + start[0].length, block, file, tokens, lines);
+            const block = kind === 37;
+            tokens.push(token(block ? "block_begin" : "variable_begin", "", lines.at(start)));
+            pos = lexTag(source, afterStart, block, file, tokens, lines);
         }
     }
     tokens.push(token("eof", "", lines.at(source.length)));
     return tokens;
+}
+/**
+ * Where the next tag (`{%`, `{{` or `{#`) starts at or after `from`, -1 if none does; found by
+ * character, without a match object per tag.
+ */
+function tagStart(source, from) {
+    for (let i = source.indexOf("{", from); i !== -1; i = source.indexOf("{", i + 1)) {
+        const next = source.charCodeAt(i + 1);
+        if (next === 37 || next === 123 || next === 35)
+            return i;
+    }
+    return -1;
 }
 /** Every token has the same shape, which keeps the parser's property reads monomorphic. */
 function token(type, value, line, number) {
@@ -52098,7 +52156,7 @@ class Parser {
                 output = undefined;
                 this.next();
                 if (endTokens && this.current.type === "name" && endTokens.includes(this.current.value)) {
-                    return body;
+                    return compactBody(body);
                 }
                 body.push(this.parseStatement());
                 this.expect("block_end");
@@ -52113,7 +52171,7 @@ class Parser {
                 .map((name) => `'${name}'`)
                 .join(" or ")}.${innermost ? ` The innermost block that needs to be closed is '${innermost}'.` : ""}`);
         }
-        return body;
+        return compactBody(body);
     }
     /** Parses the body after a tag's own tokens, up to (and optionally past) an end tag. */
     parseStatements(endTokens, dropNeedle = false) {
@@ -52405,7 +52463,7 @@ class Parser {
         const items = [first];
         while (this.skipOp("~"))
             items.push(this.parseMath2());
-        return { kind: "concat", items, line };
+        return { kind: "concat", items: compact(items), line };
     }
     parseMath2() {
         const line = this.current.line;
@@ -52521,7 +52579,7 @@ class Parser {
                 this.fail(`Expected an expression, got '${describe(this.current)}'`);
             }
         }
-        return { kind: "tuple", items, line };
+        return { kind: "tuple", items: compact(items), line };
     }
     parseList() {
         const line = this.expectOp("[").line;
@@ -52534,7 +52592,7 @@ class Parser {
             items.push(this.parseExpression());
         }
         this.expectOp("]");
-        return { kind: "list", items, line };
+        return { kind: "list", items: compact(items), line };
     }
     parseDict() {
         const line = this.expectOp("{").line;
@@ -52549,7 +52607,7 @@ class Parser {
             items.push([key, this.parseExpression()]);
         }
         this.expectOp("}");
-        return { kind: "dict", items, line };
+        return { kind: "dict", items: compact(items), line };
     }
     parsePostfix(node) {
         for (;;) {
@@ -52656,6 +52714,8 @@ class Parser {
             requireComma = true;
         }
         this.expectOp(")");
+        args.positional = compact(args.positional);
+        args.keywords = compact(args.keywords);
         return args;
     }
     parseCall(node) {
@@ -52727,6 +52787,20 @@ function describe(token) {
         default:
             return token.type;
     }
+}
+/**
+ * A copy without the spare capacity that pushing leaves (V8 grows a pushed-to array by at least
+ * 16 slots): syntax trees of every model stay in memory for the whole run, and their size is
+ * what each garbage collection has to copy or mark.
+ */
+function compact(items) {
+    return items.length === 0 ? [] : items.slice();
+}
+function compactBody(body) {
+    for (const stmt of body)
+        if (stmt.kind === "output")
+            stmt.nodes = compact(stmt.nodes);
+    return compact(body);
 }
 
 ;// CONCATENATED MODULE: ./src/project/jinja/engine.ts
@@ -53817,10 +53891,12 @@ function renderRelation(relation) {
     return quoteQualified(relation);
 }
 const relationValues = new ContentCache();
+/** A quoting policy as one of eight keys, without building a string per call. */
+const POLICY_KEYS = ["000", "001", "010", "011", "100", "101", "110", "111"];
 /** The relation of a node of this project (a model or seed): `"schema"."identifier"` by default. */
 function nodeRelation(relation, database, quote = ALL_TRUE) {
     const db = "name" in database ? database.name : "\0";
-    const policy = `${quote.database}${quote.schema}${quote.identifier}`;
+    const policy = POLICY_KEYS[(quote.database ? 4 : 0) + (quote.schema ? 2 : 0) + (quote.identifier ? 1 : 0)];
     return relationValues.getOrCreate([db, policy, relation.schema, relation.identifier], () => new Relation({
         database,
         schema: relation.schema,
@@ -54550,30 +54626,17 @@ class ConfigObject extends PyObject {
 class NodeContext {
     shared;
     hooks;
-    members;
     /** The render depended on something only the compile phase knows. */
     provisional = false;
+    // Made on first use: a project renders each model once or twice, and most templates call ref
+    // and nothing else of these.
+    ref;
+    source;
+    config;
+    builtins;
     constructor(shared, hooks) {
         this.shared = shared;
         this.hooks = hooks;
-        const fn = (name, body) => new NativeFunction(name, (args, kwargs) => body(args, kwargs));
-        const ref = fn("ref", (args, kwargs) => hooks.ref(args.map((arg) => str(arg)), kwargs.get("version") ?? kwargs.get("v")));
-        const source = fn("source", (args) => {
-            const [sourceName, table] = args.map((arg) => str(arg));
-            if (sourceName === undefined || table === undefined) {
-                throw new JinjaError("CompilationError", "source() needs a source name and a table name");
-            }
-            return hooks.source(sourceName, table);
-        });
-        const config = new ConfigObject(hooks);
-        this.members = new Map([
-            ["ref", ref],
-            ["source", source],
-            ["config", config],
-            ["this", hooks.this],
-            ["builtins", PyDict.fromObject({ ref, source, config })],
-            ...Object.entries(hooks.names ?? {}),
-        ]);
     }
     get lenient() {
         return this.hooks.parsing;
@@ -54585,10 +54648,25 @@ class NodeContext {
         const macro = this.shared.library.resolve(name);
         if (macro !== undefined)
             return macro;
-        const own = this.members.get(name);
-        if (own !== undefined)
-            return own;
+        const names = this.hooks.names;
+        if (names !== undefined && Object.hasOwn(names, name))
+            return names[name];
         switch (name) {
+            case "ref":
+                return this.refFunction();
+            case "source":
+                return this.sourceFunction();
+            case "config":
+                return this.configObject();
+            case "this":
+                return this.hooks.this;
+            case "builtins":
+                this.builtins ??= PyDict.fromObject({
+                    ref: this.refFunction(),
+                    source: this.sourceFunction(),
+                    config: this.configObject(),
+                });
+                return this.builtins;
             case "execute":
                 if (this.hooks.parsing)
                     this.provisional = true;
@@ -54604,6 +54682,26 @@ class NodeContext {
             default:
                 return this.shared.builtins.get(name) ?? jinjaGlobal(name);
         }
+    }
+    refFunction() {
+        const hooks = this.hooks;
+        this.ref ??= new NativeFunction("ref", (args, kwargs) => hooks.ref(args.map((arg) => str(arg)), kwargs.get("version") ?? kwargs.get("v")));
+        return this.ref;
+    }
+    sourceFunction() {
+        const hooks = this.hooks;
+        this.source ??= new NativeFunction("source", (args) => {
+            const [sourceName, table] = args.map((arg) => str(arg));
+            if (sourceName === undefined || table === undefined) {
+                throw new JinjaError("CompilationError", "source() needs a source name and a table name");
+            }
+            return hooks.source(sourceName, table);
+        });
+        return this.source;
+    }
+    configObject() {
+        this.config ??= new ConfigObject(this.hooks);
+        return this.config;
     }
 }
 /** A context without a node: what naming macros and YAML rendering see. */
@@ -66102,7 +66200,11 @@ function match(pattern, sql, index) {
     pattern.lastIndex = index;
     return pattern.exec(sql);
 }
-function* sqlTokens(sql) {
+/** Every token of `sql`, in order: their texts joined give `sql` back. */
+function sqlTokens(sql) {
+    // An array rather than a generator: every caller reads (nearly) all tokens, and a generator's
+    // resumptions and result objects cost more than the tokens themselves.
+    const tokens = [];
     let index = 0;
     let line = 1;
     let previous;
@@ -66129,45 +66231,46 @@ function* sqlTokens(sql) {
             let end = index + 1;
             while (isSpace(sql.charCodeAt(end)))
                 end++;
-            yield token("space", end);
+            tokens.push(token("space", end));
         }
         else if (char === "-" && next === "-") {
-            yield lineComment(sql, index, after("#"), token);
+            tokens.push(lineComment(sql, index, after("#"), token));
         }
         else if (char === "/" && next === "*") {
             const { end, agree } = blockCommentEnd(sql, index);
-            yield token("comment", end ?? sql.length, {
+            tokens.push(token("comment", end ?? sql.length, {
                 unterminated: end === undefined && agree ? "block comment" : undefined,
                 ambiguous: agree ? (after("|") ? PIPE_SLASH : undefined) : NESTING,
-            });
+            }));
         }
         else if (char === "'") {
             const escapes = previous?.kind === "word" && /^[eE]$/.test(previous.text);
             const end = quotedEnd(sql, index, "'", escapes);
             const continued = escapes && end !== undefined && continuesString(sql, end);
-            yield token("string", end ?? sql.length, {
+            tokens.push(token("string", end ?? sql.length, {
                 unterminated: end === undefined ? "string literal" : undefined,
                 ambiguous: continued ? CONTINUED_ESCAPES : undefined,
-            });
+            }));
         }
         else if (char === '"') {
             const end = quotedEnd(sql, index, '"', false);
             const text = sql.slice(index, end ?? sql.length);
-            yield token("identifier", end ?? sql.length, {
+            tokens.push(token("identifier", end ?? sql.length, {
                 unterminated: end === undefined ? "quoted identifier" : undefined,
                 ambiguous: text.length > 2 && text.slice(1, -1).includes('""') ? DOUBLED_QUOTE : undefined,
-            });
+            }));
         }
         else if (char === "$") {
-            yield dollar(sql, index, previous, token);
+            tokens.push(dollar(sql, index, previous, token));
         }
         else if (char === ";") {
-            yield token("semicolon", index + 1);
+            tokens.push(token("semicolon", index + 1));
         }
         else {
-            yield codeToken(sql, index, token);
+            tokens.push(codeToken(sql, index, token));
         }
     }
+    return tokens;
 }
 /** A name, a number, or a single character of code. */
 function codeToken(sql, index, token) {
@@ -66555,6 +66658,7 @@ const MV_MATERIALIZATIONS = new Set(["materialized_view", "materializedview"]);
  */
 function compileModel(model, compiler) {
     let rendered;
+    let sql;
     let hookSql;
     const warnings = model.config.materialized === "materializedview"
         ? [
@@ -66582,8 +66686,11 @@ function compileModel(model, compiler) {
         file: model.file,
         rawSql: model.rawSql,
         get sql() {
-            const { sql, ctes } = render();
-            return stripStatementEnd(injectCtes(sql, ctes));
+            if (sql === undefined) {
+                const { sql: body, ctes } = render();
+                sql = stripStatementEnd(injectCtes(body, ctes));
+            }
+            return sql;
         },
         get ephemeralSql() {
             const { sql, ctes } = render();
@@ -66622,12 +66729,11 @@ function parseOutputHolds(model, compiler) {
     if (model.rendered.provisional)
         return false;
     for (const [name, used] of model.rendered.relations) {
-        const relation = name === THIS
-            ? model.relation
-            : (compiler.models.get(name)?.relation ?? compiler.seeds.get(name)?.relation);
-        if (!relation)
+        const target = name === THIS ? undefined : compiler.models.get(name);
+        if (target?.config.materialized === "ephemeral")
             return false;
-        if (compiler.models.get(name)?.config.materialized === "ephemeral")
+        const relation = name === THIS ? model.relation : (target?.relation ?? compiler.seeds.get(name)?.relation);
+        if (!relation)
             return false;
         if (nodeRelation(relation, compiler.database, compiler.quoting).render() !== used)
             return false;
@@ -67582,12 +67688,15 @@ class AmbiguousSqlError extends Error {
  */
 function splitSqlStatements(sql) {
     const statements = [];
-    let text = "";
+    // Tokens cover the text end to end, so a statement is the slice from its first token to the
+    // `;` (or the end), cut once rather than rebuilt token by token.
+    let start = 0;
+    let offset = 0;
     let firstLine;
-    const close = () => {
-        if (firstLine !== undefined)
-            statements.push({ text: text.trim(), line: firstLine });
-        text = "";
+    const close = (end) => {
+        if (firstLine !== undefined) {
+            statements.push({ text: sql.slice(start, end).trim(), line: firstLine });
+        }
         firstLine = undefined;
     };
     for (const token of sqlTokens(sql)) {
@@ -67595,16 +67704,18 @@ function splitSqlStatements(sql) {
             throw new UnterminatedSqlError(token.unterminated, token.line);
         if (token.ambiguous)
             throw new AmbiguousSqlError(token.ambiguous, token.line);
+        const end = offset + token.text.length;
         if (token.kind === "semicolon") {
             firstLine ??= token.line;
-            close();
-            continue;
+            close(offset);
+            start = end;
         }
-        if (token.kind !== "space" && token.kind !== "comment")
+        else if (token.kind !== "space" && token.kind !== "comment") {
             firstLine ??= token.line;
-        text += token.text;
+        }
+        offset = end;
     }
-    close();
+    close(offset);
     return statements;
 }
 
@@ -69012,13 +69123,24 @@ function escape_message(value) {
 }
 /** A code span that holds any text: the fence is longer than every backtick run inside. */
 function code(value) {
-    const inline = value.replace(/\r?\n/g, " ");
+    const inline = value.includes("\n") ? value.replace(/\r?\n/g, " ") : value;
     if (inline === "")
         return "";
-    const longest = Math.max(0, ...(inline.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = "`".repeat(longest + 1);
+    const fence = "`".repeat(longestBacktickRun(inline) + 1);
     const pad = /^[` ]|[` ]$/.test(inline) ? " " : "";
     return `${fence}${pad}${inline}${pad}${fence}`;
+}
+/** The longest run of backticks in `text`, 0 without any (most names and statements). */
+function longestBacktickRun(text) {
+    let longest = 0;
+    for (let at = text.indexOf("`"); at !== -1; at = text.indexOf("`", at)) {
+        let end = at + 1;
+        while (text.charCodeAt(end) === 96)
+            end++;
+        longest = Math.max(longest, end - at);
+        at = end;
+    }
+    return longest;
 }
 /** Inside HTML (a `<summary>`), Markdown is not parsed: a name is shown as `<code>`. */
 function htmlCode(value) {
@@ -69030,8 +69152,7 @@ function cell(markdown) {
 }
 /** A fenced block whose fence no line of the content can close. */
 function fence(content, language) {
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const marker = "`".repeat(Math.max(3, longest + 1));
+    const marker = "`".repeat(Math.max(3, longestBacktickRun(content) + 1));
     return `${marker}${language}\n${content}\n${marker}`;
 }
 /** `schema.name` (type), … as the reports list what reads an MV. */
@@ -71799,9 +71920,10 @@ async function writeSummary(body) {
  * push: a new result comment on the pull request whose merge produced the commit (a new comment
  * notifies people; an edit does not), and a line on that pull request's plan comment pointing
  * to it. A failure here never fails the deploy: forks get read-only tokens, and the API can be
- * down.
+ * down. The report is rendered only once there is a pull request to put it on: rendering a large
+ * plan costs as much as planning it.
  */
-async function publishComment(report, context, settings, event) {
+async function publishComment(render, context, settings, event) {
     if (!settings.comment)
         return;
     if (!settings.githubToken) {
@@ -71809,18 +71931,29 @@ async function publishComment(report, context, settings, event) {
         return;
     }
     const kind = commentKindFor(event.eventName);
+    let client;
+    let number;
     try {
-        const client = createGitHubClient(settings.githubToken);
+        client = createGitHubClient(settings.githubToken);
         redactRequests(client, secrets);
-        const number = kind === "plan"
-            ? event.payload.pull_request?.number
-            : await findMergedPull(client, event.repo, event.sha);
-        if (number === undefined) {
-            if (kind === "result") {
-                info("No merged pull request produced this commit: the report is in the job summary only.");
-            }
-            return;
+        number =
+            kind === "plan"
+                ? event.payload.pull_request?.number
+                : await findMergedPull(client, event.repo, event.sha);
+    }
+    catch (error) {
+        warnNotWritten(error);
+        return;
+    }
+    if (number === undefined) {
+        if (kind === "result") {
+            info("No merged pull request produced this commit: the report is in the job summary only.");
         }
+        return;
+    }
+    // Outside the API's try: a report that cannot be rendered is the action's failure, not GitHub's.
+    const report = render();
+    try {
         const target = { ...event.repo, issueNumber: number };
         const author = await commentAuthor(client, settings.commentAuthor);
         const comment = await upsertComment(client, target, commentMarker(context, kind), author, redact(report.body));
@@ -71834,10 +71967,13 @@ async function publishComment(report, context, settings, event) {
         }
     }
     catch (error) {
-        const status = error.status;
-        warning(`Could not write the pull request comment${status ? ` (HTTP ${status})` : ""}: ${error.message}. ` +
-            "The deploy itself is unaffected; the report is in the job summary.");
+        warnNotWritten(error);
     }
+}
+function warnNotWritten(error) {
+    const status = error.status;
+    warning(`Could not write the pull request comment${status ? ` (HTTP ${status})` : ""}: ${error.message}. ` +
+        "The deploy itself is unaffected; the report is in the job summary.");
 }
 
 ;// CONCATENATED MODULE: ./src/cleanup/find-temps.ts
@@ -74095,11 +74231,7 @@ async function run(eventProblem) {
         // the summary only when the summary holds everything.
         const summary = renderReport(result, report, { kind, limit: summaryLimit, redact: redact });
         await writeSummary(summary.body);
-        const comment = renderReport(result, report, {
-            kind,
-            summaryComplete: summary.complete,
-            redact: redact,
-        });
+        const comment = () => renderReport(result, report, { kind, summaryComplete: summary.complete, redact: redact });
         await publishComment(comment, report, settings, context);
         for (const failure of result.plan.failed) {
             core_error(failure.message, {
@@ -74131,7 +74263,7 @@ async function run(eventProblem) {
             const problems = failureProblems(error);
             const summary = renderFailureReport(problems, report, { kind, limit: summaryLimit, redact: redact });
             await writeSummary(summary.body);
-            const comment = renderFailureReport(problems, report, {
+            const comment = () => renderFailureReport(problems, report, {
                 kind,
                 redact: redact,
                 summaryComplete: summary.complete,

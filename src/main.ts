@@ -52,11 +52,8 @@ export async function run(eventProblem?: string): Promise<void> {
     // the summary only when the summary holds everything.
     const summary = renderReport(result, report, { kind, limit: summaryLimit, redact });
     await writeSummary(summary.body);
-    const comment = renderReport(result, report, {
-      kind,
-      summaryComplete: summary.complete,
-      redact,
-    });
+    const comment = () =>
+      renderReport(result, report, { kind, summaryComplete: summary.complete, redact });
     await publishComment(comment, report, settings, context);
     for (const failure of result.plan.failed) {
       core.error(failure.message, {
@@ -93,11 +90,12 @@ export async function run(eventProblem?: string): Promise<void> {
       const problems = failureProblems(error);
       const summary = renderFailureReport(problems, report, { kind, limit: summaryLimit, redact });
       await writeSummary(summary.body);
-      const comment = renderFailureReport(problems, report, {
-        kind,
-        redact,
-        summaryComplete: summary.complete,
-      });
+      const comment = () =>
+        renderFailureReport(problems, report, {
+          kind,
+          redact,
+          summaryComplete: summary.complete,
+        });
       await publishComment(comment, report, settings, github.context);
     }
   }

@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { createGitHubClient } from "../report/github/client.js";
+import { createGitHubClient, type GitHubClient } from "../report/github/client.js";
 import { commentAuthor } from "../report/github/comment-author.js";
 import { upsertComment } from "../report/github/comments.js";
 import { findMergedPull } from "../report/github/merged-pull.js";
@@ -66,10 +66,11 @@ export interface PublishedReport {
  * push: a new result comment on the pull request whose merge produced the commit (a new comment
  * notifies people; an edit does not), and a line on that pull request's plan comment pointing
  * to it. A failure here never fails the deploy: forks get read-only tokens, and the API can be
- * down.
+ * down. The report is rendered only once there is a pull request to put it on: rendering a large
+ * plan costs as much as planning it.
  */
 export async function publishComment(
-  report: PublishedReport,
+  render: () => PublishedReport,
   context: ReportContext,
   settings: Settings,
   event: PublishContext,
@@ -80,21 +81,30 @@ export async function publishComment(
     return;
   }
   const kind = commentKindFor(event.eventName);
+  let client: GitHubClient;
+  let number: number | undefined;
   try {
-    const client = createGitHubClient(settings.githubToken);
+    client = createGitHubClient(settings.githubToken);
     redactRequests(client, secrets);
-    const number =
+    number =
       kind === "plan"
         ? event.payload.pull_request?.number
         : await findMergedPull(client, event.repo, event.sha);
-    if (number === undefined) {
-      if (kind === "result") {
-        core.info(
-          "No merged pull request produced this commit: the report is in the job summary only.",
-        );
-      }
-      return;
+  } catch (error) {
+    warnNotWritten(error);
+    return;
+  }
+  if (number === undefined) {
+    if (kind === "result") {
+      core.info(
+        "No merged pull request produced this commit: the report is in the job summary only.",
+      );
     }
+    return;
+  }
+  // Outside the API's try: a report that cannot be rendered is the action's failure, not GitHub's.
+  const report = render();
+  try {
     const target = { ...event.repo, issueNumber: number };
     const author = await commentAuthor(client, settings.commentAuthor);
     const comment = await upsertComment(
@@ -118,10 +128,14 @@ export async function publishComment(
       if (linked) core.info(`Pull request #${number} plan comment now links the result.`);
     }
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    core.warning(
-      `Could not write the pull request comment${status ? ` (HTTP ${status})` : ""}: ${(error as Error).message}. ` +
-        "The deploy itself is unaffected; the report is in the job summary.",
-    );
+    warnNotWritten(error);
   }
+}
+
+function warnNotWritten(error: unknown): void {
+  const status = (error as { status?: number }).status;
+  core.warning(
+    `Could not write the pull request comment${status ? ` (HTTP ${status})` : ""}: ${(error as Error).message}. ` +
+      "The deploy itself is unaffected; the report is in the job summary.",
+  );
 }

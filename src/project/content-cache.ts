@@ -5,15 +5,41 @@
  * without limit.
  */
 export class ContentCache<V> {
-  /** Keyed by each part in turn: file texts are not copied into one long key string. */
+  /**
+   * Keyed by each part in turn: file texts are not copied into one long key string. Values for
+   * the last part sit in a Leaf while there is one (a file seen with one content, the usual
+   * case), which saves thousands of one-entry Maps, and in a Map once there are more.
+   */
   private entries = new Map<string, unknown>();
   private size = 0;
 
   constructor(private readonly limit = 50_000) {}
 
   getOrCreate(keys: readonly string[], create: () => V): V {
+    // A lone key gets an empty one before it, so that there is always a level above the Slot.
+    const path = keys.length < 2 ? ["", ...keys] : keys;
+    const last = path.length - 1;
+    let level: Map<string, unknown> | undefined = this.entries;
+    for (let i = 0; i < last - 1 && level; i++) {
+      level = level.get(path[i]!) as Map<string, unknown> | undefined;
+    }
+    const found = (level?.get(path[last - 1]!) as Slot<V> | undefined)?.get(path[last] ?? "");
+    if (found !== undefined) return found;
+    const value = create();
+    if (this.size >= this.limit) {
+      this.entries = new Map();
+      this.size = 0;
+    }
+    this.store(path, value);
+    this.size++;
+    return value;
+  }
+
+  private store(path: readonly string[], value: V): void {
+    const last = path.length - 1;
     let level = this.entries;
-    for (const key of keys.slice(0, -1)) {
+    for (let i = 0; i < last - 1; i++) {
+      const key = path[i]!;
       let next = level.get(key) as Map<string, unknown> | undefined;
       if (!next) {
         next = new Map();
@@ -21,18 +47,41 @@ export class ContentCache<V> {
       }
       level = next;
     }
-    const last = keys.at(-1) ?? "";
-    const found = level.get(last) as V | undefined;
-    if (found !== undefined) return found;
-    const value = create();
-    if (this.size >= this.limit) {
-      this.entries = new Map();
-      this.size = 0;
-      return this.getOrCreate(keys, () => value);
-    }
-    level.set(last, value);
-    this.size++;
-    return value;
+    const key = path[last - 1]!;
+    const lastKey = path[last] ?? "";
+    const slot = level.get(key) as Slot<V> | undefined;
+    level.set(key, slot === undefined ? new Leaf(lastKey, value) : slot.with(lastKey, value));
+  }
+}
+
+type Slot<V> = Leaf<V> | Values<V>;
+
+class Leaf<V> {
+  constructor(
+    private readonly key: string,
+    private readonly value: V,
+  ) {}
+  get(key: string): V | undefined {
+    return key === this.key ? this.value : undefined;
+  }
+  with(key: string, value: V): Slot<V> {
+    return new Values(
+      new Map([
+        [this.key, this.value],
+        [key, value],
+      ]),
+    );
+  }
+}
+
+class Values<V> {
+  constructor(private readonly values: Map<string, V>) {}
+  get(key: string): V | undefined {
+    return this.values.get(key);
+  }
+  with(key: string, value: V): Slot<V> {
+    this.values.set(key, value);
+    return this;
   }
 }
 

@@ -29,12 +29,23 @@ export function message(value: string): string {
 
 /** A code span that holds any text: the fence is longer than every backtick run inside. */
 export function code(value: string): string {
-  const inline = value.replace(/\r?\n/g, " ");
+  const inline = value.includes("\n") ? value.replace(/\r?\n/g, " ") : value;
   if (inline === "") return "";
-  const longest = Math.max(0, ...(inline.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
+  const fence = "`".repeat(longestBacktickRun(inline) + 1);
   const pad = /^[` ]|[` ]$/.test(inline) ? " " : "";
   return `${fence}${pad}${inline}${pad}${fence}`;
+}
+
+/** The longest run of backticks in `text`, 0 without any (most names and statements). */
+function longestBacktickRun(text: string): number {
+  let longest = 0;
+  for (let at = text.indexOf("`"); at !== -1; at = text.indexOf("`", at)) {
+    let end = at + 1;
+    while (text.charCodeAt(end) === 96) end++;
+    longest = Math.max(longest, end - at);
+    at = end;
+  }
+  return longest;
 }
 
 /** Inside HTML (a `<summary>`), Markdown is not parsed: a name is shown as `<code>`. */
@@ -49,8 +60,7 @@ export function cell(markdown: string): string {
 
 /** A fenced block whose fence no line of the content can close. */
 export function fence(content: string, language: string): string {
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  const marker = "`".repeat(Math.max(3, longest + 1));
+  const marker = "`".repeat(Math.max(3, longestBacktickRun(content) + 1));
   return `${marker}${language}\n${content}\n${marker}`;
 }
 

@@ -109,7 +109,11 @@ function match(pattern: RegExp, sql: string, index: number): RegExpExecArray | n
   return pattern.exec(sql);
 }
 
-export function* sqlTokens(sql: string): Generator<SqlToken> {
+/** Every token of `sql`, in order: their texts joined give `sql` back. */
+export function sqlTokens(sql: string): SqlToken[] {
+  // An array rather than a generator: every caller reads (nearly) all tokens, and a generator's
+  // resumptions and result objects cost more than the tokens themselves.
+  const tokens: SqlToken[] = [];
   let index = 0;
   let line = 1;
   let previous: SqlToken | undefined;
@@ -138,38 +142,46 @@ export function* sqlTokens(sql: string): Generator<SqlToken> {
     if (isSpace(sql.charCodeAt(index))) {
       let end = index + 1;
       while (isSpace(sql.charCodeAt(end))) end++;
-      yield token("space", end);
+      tokens.push(token("space", end));
     } else if (char === "-" && next === "-") {
-      yield lineComment(sql, index, after("#"), token);
+      tokens.push(lineComment(sql, index, after("#"), token));
     } else if (char === "/" && next === "*") {
       const { end, agree } = blockCommentEnd(sql, index);
-      yield token("comment", end ?? sql.length, {
-        unterminated: end === undefined && agree ? "block comment" : undefined,
-        ambiguous: agree ? (after("|") ? PIPE_SLASH : undefined) : NESTING,
-      });
+      tokens.push(
+        token("comment", end ?? sql.length, {
+          unterminated: end === undefined && agree ? "block comment" : undefined,
+          ambiguous: agree ? (after("|") ? PIPE_SLASH : undefined) : NESTING,
+        }),
+      );
     } else if (char === "'") {
       const escapes = previous?.kind === "word" && /^[eE]$/.test(previous.text);
       const end = quotedEnd(sql, index, "'", escapes);
       const continued = escapes && end !== undefined && continuesString(sql, end);
-      yield token("string", end ?? sql.length, {
-        unterminated: end === undefined ? "string literal" : undefined,
-        ambiguous: continued ? CONTINUED_ESCAPES : undefined,
-      });
+      tokens.push(
+        token("string", end ?? sql.length, {
+          unterminated: end === undefined ? "string literal" : undefined,
+          ambiguous: continued ? CONTINUED_ESCAPES : undefined,
+        }),
+      );
     } else if (char === '"') {
       const end = quotedEnd(sql, index, '"', false);
       const text = sql.slice(index, end ?? sql.length);
-      yield token("identifier", end ?? sql.length, {
-        unterminated: end === undefined ? "quoted identifier" : undefined,
-        ambiguous: text.length > 2 && text.slice(1, -1).includes('""') ? DOUBLED_QUOTE : undefined,
-      });
+      tokens.push(
+        token("identifier", end ?? sql.length, {
+          unterminated: end === undefined ? "quoted identifier" : undefined,
+          ambiguous:
+            text.length > 2 && text.slice(1, -1).includes('""') ? DOUBLED_QUOTE : undefined,
+        }),
+      );
     } else if (char === "$") {
-      yield dollar(sql, index, previous, token);
+      tokens.push(dollar(sql, index, previous, token));
     } else if (char === ";") {
-      yield token("semicolon", index + 1);
+      tokens.push(token("semicolon", index + 1));
     } else {
-      yield codeToken(sql, index, token);
+      tokens.push(codeToken(sql, index, token));
     }
   }
+  return tokens;
 }
 
 /** A name, a number, or a single character of code. */

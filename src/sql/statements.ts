@@ -35,24 +35,30 @@ export class AmbiguousSqlError extends Error {
  */
 export function splitSqlStatements(sql: string): SqlStatement[] {
   const statements: SqlStatement[] = [];
-  let text = "";
+  // Tokens cover the text end to end, so a statement is the slice from its first token to the
+  // `;` (or the end), cut once rather than rebuilt token by token.
+  let start = 0;
+  let offset = 0;
   let firstLine: number | undefined;
-  const close = () => {
-    if (firstLine !== undefined) statements.push({ text: text.trim(), line: firstLine });
-    text = "";
+  const close = (end: number) => {
+    if (firstLine !== undefined) {
+      statements.push({ text: sql.slice(start, end).trim(), line: firstLine });
+    }
     firstLine = undefined;
   };
   for (const token of sqlTokens(sql)) {
     if (token.unterminated) throw new UnterminatedSqlError(token.unterminated, token.line);
     if (token.ambiguous) throw new AmbiguousSqlError(token.ambiguous, token.line);
+    const end = offset + token.text.length;
     if (token.kind === "semicolon") {
       firstLine ??= token.line;
-      close();
-      continue;
+      close(offset);
+      start = end;
+    } else if (token.kind !== "space" && token.kind !== "comment") {
+      firstLine ??= token.line;
     }
-    if (token.kind !== "space" && token.kind !== "comment") firstLine ??= token.line;
-    text += token.text;
+    offset = end;
   }
-  close();
+  close(offset);
   return statements;
 }

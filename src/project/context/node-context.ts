@@ -106,39 +106,19 @@ class ConfigObject extends PyObject {
 }
 
 export class NodeContext implements RenderContext {
-  private readonly members: Map<string, Value>;
   /** The render depended on something only the compile phase knows. */
   provisional = false;
+  // Made on first use: a project renders each model once or twice, and most templates call ref
+  // and nothing else of these.
+  private ref?: NativeFunction;
+  private source?: NativeFunction;
+  private config?: ConfigObject;
+  private builtins?: PyDict;
 
   constructor(
     private readonly shared: SharedContext,
     readonly hooks: NodeHooks,
-  ) {
-    const fn = (name: string, body: (args: Value[], kwargs: Kwargs) => Value) =>
-      new NativeFunction(name, (args, kwargs) => body(args, kwargs));
-    const ref = fn("ref", (args, kwargs) =>
-      hooks.ref(
-        args.map((arg) => str(arg)),
-        kwargs.get("version") ?? kwargs.get("v"),
-      ),
-    );
-    const source = fn("source", (args) => {
-      const [sourceName, table] = args.map((arg) => str(arg));
-      if (sourceName === undefined || table === undefined) {
-        throw new JinjaError("CompilationError", "source() needs a source name and a table name");
-      }
-      return hooks.source(sourceName, table);
-    });
-    const config = new ConfigObject(hooks);
-    this.members = new Map<string, Value>([
-      ["ref", ref],
-      ["source", source],
-      ["config", config],
-      ["this", hooks.this],
-      ["builtins", PyDict.fromObject({ ref, source, config })],
-      ...Object.entries(hooks.names ?? {}),
-    ]);
-  }
+  ) {}
 
   get lenient(): boolean {
     return this.hooks.parsing;
@@ -151,9 +131,24 @@ export class NodeContext implements RenderContext {
   resolve(name: string): Value | undefined {
     const macro = this.shared.library.resolve(name);
     if (macro !== undefined) return macro;
-    const own = this.members.get(name);
-    if (own !== undefined) return own;
+    const names = this.hooks.names;
+    if (names !== undefined && Object.hasOwn(names, name)) return names[name];
     switch (name) {
+      case "ref":
+        return this.refFunction();
+      case "source":
+        return this.sourceFunction();
+      case "config":
+        return this.configObject();
+      case "this":
+        return this.hooks.this;
+      case "builtins":
+        this.builtins ??= PyDict.fromObject({
+          ref: this.refFunction(),
+          source: this.sourceFunction(),
+          config: this.configObject(),
+        });
+        return this.builtins;
       case "execute":
         if (this.hooks.parsing) this.provisional = true;
         return !this.hooks.parsing;
@@ -168,6 +163,34 @@ export class NodeContext implements RenderContext {
       default:
         return this.shared.builtins.get(name) ?? jinjaGlobal(name);
     }
+  }
+
+  private refFunction(): NativeFunction {
+    const hooks = this.hooks;
+    this.ref ??= new NativeFunction("ref", (args, kwargs) =>
+      hooks.ref(
+        args.map((arg) => str(arg)),
+        kwargs.get("version") ?? kwargs.get("v"),
+      ),
+    );
+    return this.ref;
+  }
+
+  private sourceFunction(): NativeFunction {
+    const hooks = this.hooks;
+    this.source ??= new NativeFunction("source", (args) => {
+      const [sourceName, table] = args.map((arg) => str(arg));
+      if (sourceName === undefined || table === undefined) {
+        throw new JinjaError("CompilationError", "source() needs a source name and a table name");
+      }
+      return hooks.source(sourceName, table);
+    });
+    return this.source;
+  }
+
+  private configObject(): ConfigObject {
+    this.config ??= new ConfigObject(this.hooks);
+    return this.config;
   }
 }
 

@@ -236,6 +236,8 @@ export function renderRelation(relation: RelationName): string {
 }
 
 const relationValues = new ContentCache<Relation>();
+/** A quoting policy as one of eight keys, without building a string per call. */
+const POLICY_KEYS = ["000", "001", "010", "011", "100", "101", "110", "111"];
 
 /** The relation of a node of this project (a model or seed): `"schema"."identifier"` by default. */
 export function nodeRelation(
@@ -244,7 +246,8 @@ export function nodeRelation(
   quote: Policy = ALL_TRUE,
 ): Relation {
   const db = "name" in database ? database.name : "\0";
-  const policy = `${quote.database}${quote.schema}${quote.identifier}`;
+  const policy =
+    POLICY_KEYS[(quote.database ? 4 : 0) + (quote.schema ? 2 : 0) + (quote.identifier ? 1 : 0)]!;
   return relationValues.getOrCreate(
     [db, policy, relation.schema, relation.identifier],
     () =>

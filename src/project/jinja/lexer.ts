@@ -68,8 +68,6 @@ const INTEGER =
 const NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy;
 const STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/sy;
 const WHITESPACE = /\s+/y;
-/** The start of the next tag: `{%`, `{{` or `{#`, with optional whitespace control. */
-const TAG_START = /\{([%{#])([-+]?)/g;
 const RAW_BEGIN = /\{%([-+]?)\s*raw\s*(-%\}\s*|%\})/y;
 const END_RAW = /\{%([-+]?)\s*endraw\s*(\+%\}|-%\}\s*|%\})/g;
 const COMMENT_END = /([+-]?)#\}/g;
@@ -83,34 +81,46 @@ export function tokenize(input: string, file: string, firstLine = 1): Token[] {
   };
   let pos = 0;
   while (pos < source.length) {
-    TAG_START.lastIndex = pos;
-    const start = TAG_START.exec(source);
-    if (!start) {
+    const start = tagStart(source, pos);
+    if (start === -1) {
       pushData(source.slice(pos), pos);
       break;
     }
-    const kind = start[1]!;
-    RAW_BEGIN.lastIndex = start.index;
-    const raw = kind === "%" ? RAW_BEGIN.exec(source) : null;
-    const text = source.slice(pos, start.index);
-    pushData((raw ? raw[1] : start[2]) === "-" ? text.trimEnd() : text, pos);
+    const kind = source.charCodeAt(start + 1);
+    const control = source.charCodeAt(start + 2);
+    const afterStart = control === 45 || control === 43 ? start + 3 : start + 2;
+    RAW_BEGIN.lastIndex = start;
+    const raw = kind === 37 ? RAW_BEGIN.exec(source) : null;
+    const text = source.slice(pos, start);
+    pushData((raw ? raw[1] === "-" : control === 45) ? text.trimEnd() : text, pos);
     if (raw) {
       pos = readRaw(source, raw.index + raw[0].length, lines, file, pushData);
-    } else if (kind === "#") {
-      COMMENT_END.lastIndex = start.index + start[0].length;
+    } else if (kind === 35) {
+      COMMENT_END.lastIndex = afterStart;
       const end = COMMENT_END.exec(source);
-      if (!end)
-        throw new TemplateSyntaxError("Missing end of comment tag", file, lines.at(start.index));
+      if (!end) throw new TemplateSyntaxError("Missing end of comment tag", file, lines.at(start));
       pos = end.index + end[0].length;
       if (end[1] === "-") pos = skipWhitespace(source, pos);
     } else {
-      const block = kind === "%";
-      tokens.push(token(block ? "block_begin" : "variable_begin", "", lines.at(start.index)));
-      pos = lexTag(source, start.index + start[0].length, block, file, tokens, lines);
+      const block = kind === 37;
+      tokens.push(token(block ? "block_begin" : "variable_begin", "", lines.at(start)));
+      pos = lexTag(source, afterStart, block, file, tokens, lines);
     }
   }
   tokens.push(token("eof", "", lines.at(source.length)));
   return tokens;
+}
+
+/**
+ * Where the next tag (`{%`, `{{` or `{#`) starts at or after `from`, -1 if none does; found by
+ * character, without a match object per tag.
+ */
+function tagStart(source: string, from: number): number {
+  for (let i = source.indexOf("{", from); i !== -1; i = source.indexOf("{", i + 1)) {
+    const next = source.charCodeAt(i + 1);
+    if (next === 37 || next === 123 || next === 35) return i;
+  }
+  return -1;
 }
 
 /** Every token has the same shape, which keeps the parser's property reads monomorphic. */

@@ -109,7 +109,7 @@ class Parser {
         output = undefined;
         this.next();
         if (endTokens && this.current.type === "name" && endTokens.includes(this.current.value)) {
-          return body;
+          return compactBody(body);
         }
         body.push(this.parseStatement());
         this.expect("block_end");
@@ -127,7 +127,7 @@ class Parser {
           )}.${innermost ? ` The innermost block that needs to be closed is '${innermost}'.` : ""}`,
       );
     }
-    return body;
+    return compactBody(body);
   }
 
   /** Parses the body after a tag's own tokens, up to (and optionally past) an end tag. */
@@ -434,7 +434,7 @@ class Parser {
     if (!this.isOp("~")) return first;
     const items = [first];
     while (this.skipOp("~")) items.push(this.parseMath2());
-    return { kind: "concat", items, line };
+    return { kind: "concat", items: compact(items), line };
   }
 
   private parseMath2(): Expr {
@@ -555,7 +555,7 @@ class Parser {
         this.fail(`Expected an expression, got '${describe(this.current)}'`);
       }
     }
-    return { kind: "tuple", items, line };
+    return { kind: "tuple", items: compact(items), line };
   }
 
   private parseList(): Expr {
@@ -567,7 +567,7 @@ class Parser {
       items.push(this.parseExpression());
     }
     this.expectOp("]");
-    return { kind: "list", items, line };
+    return { kind: "list", items: compact(items), line };
   }
 
   private parseDict(): Expr {
@@ -581,7 +581,7 @@ class Parser {
       items.push([key, this.parseExpression()]);
     }
     this.expectOp("}");
-    return { kind: "dict", items, line };
+    return { kind: "dict", items: compact(items), line };
   }
 
   private parsePostfix(node: Expr): Expr {
@@ -678,6 +678,8 @@ class Parser {
       requireComma = true;
     }
     this.expectOp(")");
+    args.positional = compact(args.positional);
+    args.keywords = compact(args.keywords);
     return args;
   }
 
@@ -751,4 +753,18 @@ function describe(token: Token): string {
     default:
       return token.type;
   }
+}
+
+/**
+ * A copy without the spare capacity that pushing leaves (V8 grows a pushed-to array by at least
+ * 16 slots): syntax trees of every model stay in memory for the whole run, and their size is
+ * what each garbage collection has to copy or mark.
+ */
+function compact<T>(items: T[]): T[] {
+  return items.length === 0 ? [] : items.slice();
+}
+
+function compactBody(body: Stmt[]): Stmt[] {
+  for (const stmt of body) if (stmt.kind === "output") stmt.nodes = compact(stmt.nodes);
+  return compact(body);
 }

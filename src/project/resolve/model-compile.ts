@@ -48,6 +48,7 @@ interface Cte {
  */
 export function compileModel(model: ResolvedModel, compiler: ModelCompiler): ModelNode {
   let rendered: { sql: string; ctes: Cte[] } | undefined;
+  let sql: string | undefined;
   let hookSql: ModelNode["hookSql"] | undefined;
   const warnings =
     model.config.materialized === "materializedview"
@@ -74,8 +75,11 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
     file: model.file,
     rawSql: model.rawSql,
     get sql() {
-      const { sql, ctes } = render();
-      return stripStatementEnd(injectCtes(sql, ctes));
+      if (sql === undefined) {
+        const { sql: body, ctes } = render();
+        sql = stripStatementEnd(injectCtes(body, ctes));
+      }
+      return sql;
     },
     get ephemeralSql() {
       const { sql, ctes } = render();
@@ -123,12 +127,11 @@ function renderCompiled(
 function parseOutputHolds(model: ResolvedModel, compiler: ModelCompiler): boolean {
   if (model.rendered.provisional) return false;
   for (const [name, used] of model.rendered.relations) {
+    const target = name === THIS ? undefined : compiler.models.get(name);
+    if (target?.config.materialized === "ephemeral") return false;
     const relation =
-      name === THIS
-        ? model.relation
-        : (compiler.models.get(name)?.relation ?? compiler.seeds.get(name)?.relation);
+      name === THIS ? model.relation : (target?.relation ?? compiler.seeds.get(name)?.relation);
     if (!relation) return false;
-    if (compiler.models.get(name)?.config.materialized === "ephemeral") return false;
     if (nodeRelation(relation, compiler.database, compiler.quoting).render() !== used) return false;
   }
   for (const [key, used] of model.rendered.configReads) {
