@@ -35701,7 +35701,194 @@ function configsAt(level) {
     return configs;
 }
 
+;// CONCATENATED MODULE: ./src/risingwave/session-settings.ts
+const v = (major, minor) => ({ major, minor });
+/** In the adapter's order, which is the order they are SET in. */
+const SESSION_SETTINGS = [
+    { name: "streaming_parallelism", kind: "parallelism", since: v(2, 2) },
+    { name: "streaming_parallelism_for_backfill", kind: "parallelism", since: v(2, 8) },
+    { name: "streaming_max_parallelism", kind: "count", since: v(2, 2) },
+    { name: "streaming_cache_refill_policy", kind: "cache-refill-policy", since: v(3, 1) },
+    { name: "enable_serverless_backfill", kind: "boolean", since: v(2, 8) },
+    { name: "backfill_rate_limit", kind: "rate-limit", since: v(2, 2) },
+    { name: "source_rate_limit", kind: "rate-limit", since: v(2, 2) },
+    { name: "sink_rate_limit", kind: "rate-limit", since: v(2, 3) },
+    { name: "streaming_parallelism_for_materialized_view", kind: "parallelism", since: v(2, 4) },
+    { name: "streaming_parallelism_for_source", kind: "parallelism", since: v(2, 4) },
+    { name: "streaming_parallelism_for_table", kind: "parallelism", since: v(2, 4) },
+    { name: "streaming_parallelism_for_sink", kind: "parallelism", since: v(2, 4) },
+    { name: "streaming_parallelism_for_index", kind: "parallelism", since: v(2, 4) },
+    { name: "enable_index_selection", kind: "boolean", since: v(2, 7) },
+];
+const SESSION_SETTING_NAMES = new Set(SESSION_SETTINGS.map((setting) => setting.name));
+/** `WITH (backfill_order = FIXED(...))` on CREATE MATERIALIZED VIEW (parse_sql_option, src/sqlparser/src/parser.rs @v2.5.0). */
+const BACKFILL_ORDER_SINCE = v(2, 5);
+const PARALLELISM_WORDS = new Set(["default", "adaptive", "auto"]);
+const CACHE_REFILL_POLICIES = new Set(["enabled", "disabled", "streaming", "serving", "both"]);
+/**
+ * The value as SQL text, or undefined when it is not a plain value of the setting's kind. Config
+ * values come from the pull request: only integers, booleans and a closed set of keywords pass,
+ * so nothing of the text reaches the statement unchecked.
+ */
+function settingValueSql(setting, value) {
+    const integer = (min, max) => typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
+        ? String(value)
+        : undefined;
+    const word = (words) => typeof value === "string" && words.has(value.toLowerCase())
+        ? `'${value.toLowerCase()}'`
+        : undefined;
+    switch (setting.kind) {
+        case "parallelism":
+            return integer(0, 2 ** 31 - 1) ?? word(PARALLELISM_WORDS);
+        case "count":
+            return integer(1, 2 ** 31 - 1);
+        case "rate-limit":
+            return integer(-1, 2 ** 31 - 1) ?? word(new Set(["default"]));
+        case "boolean":
+            return typeof value === "boolean" ? String(value) : undefined;
+        case "cache-refill-policy":
+            return word(CACHE_REFILL_POLICIES);
+    }
+}
+function expectedValue(kind) {
+    switch (kind) {
+        case "parallelism":
+            return "a whole number (0 = adaptive) or 'default', 'adaptive', 'auto'";
+        case "count":
+            return "a positive whole number";
+        case "rate-limit":
+            return "a whole number of rows per second (-1 = no limit, 0 = paused) or 'default'";
+        case "boolean":
+            return "true or false";
+        case "cache-refill-policy":
+            return "one of 'enabled', 'disabled', 'streaming', 'serving', 'both'";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/backfill-order.ts
+/**
+ * A bare identifier (folded to lower case, as RisingWave folds it) or a double-quoted one without
+ * a `"` inside (released RisingWave has no `""` escape, see quoteIdent).
+ */
+const NAME_PART = /\s*(?:([A-Za-z_][A-Za-z0-9_$]*)|"([^"]+)")\s*/y;
+function dottedName(text, at) {
+    const parts = [];
+    let next = at;
+    for (;;) {
+        NAME_PART.lastIndex = next;
+        const match = NAME_PART.exec(text);
+        if (!match)
+            return undefined;
+        parts.push(match[1] !== undefined ? match[1].toLowerCase() : match[2]);
+        next = NAME_PART.lastIndex;
+        if (text[next] !== ".")
+            return parts.length <= 3 ? { parts, next } : undefined;
+        next++;
+    }
+}
+/**
+ * One `backfill_order` entry, `upstream -> downstream`, each a relation name of at most three
+ * parts (parse_fixed_backfill_order, src/sqlparser/src/parser.rs @v2.5.0). Undefined for anything
+ * else: the entry comes from the pull request and reaches the CREATE only as quoted names.
+ */
+function parseBackfillEdge(entry) {
+    const from = dottedName(entry, 0);
+    if (!from || entry.slice(from.next, from.next + 2) !== "->")
+        return undefined;
+    const to = dottedName(entry, from.next + 2);
+    if (!to || to.next !== entry.length)
+        return undefined;
+    return { from: from.parts, to: to.parts };
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/config-keys.ts
+
+/**
+ * Model config keys of dbt itself (dbt-core's NodeConfig and its resource configs, in their
+ * underscore spelling) and of dbt seeds and snapshots that a project tree may set for every
+ * node: none of these is warned about.
+ */
+const DBT_KEYS = [
+    "enabled",
+    "alias",
+    "schema",
+    "database",
+    "tags",
+    "meta",
+    "docs",
+    "group",
+    "access",
+    "materialized",
+    "incremental_strategy",
+    "batch_size",
+    "lookback",
+    "begin",
+    "event_time",
+    "concurrent_batches",
+    "persist_docs",
+    "pre_hook",
+    "post_hook",
+    "quoting",
+    "column_types",
+    "full_refresh",
+    "unique_key",
+    "on_schema_change",
+    "on_configuration_change",
+    "grants",
+    "packages",
+    "contract",
+    "sql_header",
+    "freshness",
+    "delimiter",
+    "quote_columns",
+    "strategy",
+    "updated_at",
+    "check_cols",
+    "snapshot_meta_column_names",
+    "hard_deletes",
+    "target_schema",
+    "target_database",
+];
+/** dbt-risingwave keys this action applies to a materialized view model. */
+const APPLIED_ADAPTER_KEYS = ["zero_downtime", "indexes", "background_ddl", "backfill_order"];
+/**
+ * dbt-risingwave keys of its other materializations (sinks, sources, subscriptions, tables with
+ * connectors, functions): dbt-risingwave ignores them on a materialized view, and so do we.
+ */
+const OTHER_MATERIALIZATION_KEYS = [
+    "connector",
+    "connector_parameters",
+    "data_format",
+    "data_encode",
+    "format_parameters",
+    "retention",
+    "retention_seconds",
+    "subscription_options",
+    "additive_schema_evolution",
+    "table_with_connector_add_columns",
+    "language",
+    "remote_name",
+    "runtime_version",
+    "entry_point",
+];
+/** dbt-risingwave applies these to a materialized view; this action does not. */
+const NOT_APPLIED_KEYS = new Set(["schema_authorization"]);
+const KNOWN = new Set([
+    ...DBT_KEYS,
+    ...APPLIED_ADAPTER_KEYS,
+    ...OTHER_MATERIALIZATION_KEYS,
+    ...SESSION_SETTING_NAMES,
+    ...NOT_APPLIED_KEYS,
+]);
+/** Keys of a merged model config that no one defines (typos, another adapter's keys). */
+function unknownConfigKeys(values) {
+    return Object.keys(values).filter((key) => !KNOWN.has(key));
+}
+
 ;// CONCATENATED MODULE: ./src/project/resolve/config.ts
+
+
+
 
 
 
@@ -35785,8 +35972,10 @@ const VALIDATORS = {
             unique: schemas_boolean().optional(),
             type: schemas_string().optional(),
             name: schemas_string().optional(),
+            include: array(schemas_string()).optional(),
+            distributed_by: array(schemas_string()).min(1).optional(),
         })),
-        "a list like [{'columns': ['id'], 'unique': true}]",
+        "a list like [{'columns': ['id'], 'include': ['name'], 'distributed_by': ['id']}]",
     ],
     grants: [
         record(schemas_string(), union([schemas_string(), array(schemas_string())])),
@@ -35798,6 +35987,12 @@ const VALIDATORS = {
     persist_docs: [
         looseObject({ relation: schemas_boolean().optional(), columns: schemas_boolean().optional() }),
         "{'relation': true, 'columns': true}",
+    ],
+    full_refresh: [schemas_boolean().nullable(), "true or false"],
+    background_ddl: [schemas_boolean().nullable(), "true or false"],
+    backfill_order: [
+        array(schemas_string()).min(1).nullable(),
+        "a non-empty list of edges like ['analytics.history -> analytics.events']",
     ],
 };
 const VALIDATOR_ENTRIES = Object.entries(VALIDATORS);
@@ -35818,12 +36013,51 @@ function validateConfig(merged, fallbackFile) {
         const at = issue && issue.path.length > 0 ? ` at ${key}.${issue.path.join(".")}` : "";
         errors.push(new ProjectError(`config ${key} has an invalid value ${JSON.stringify(value)}${at}: ${issue?.message}.`, merged.origin[key] ?? { file: fallbackFile }, `Expected ${expected}.`));
     }
+    const sessionSettings = checkSessionSettings(merged, fallbackFile, errors);
+    const backfillOrder = checkBackfillOrder(merged, checked.backfill_order, fallbackFile, errors);
     if (errors.length > 0) {
         const [first, ...rest] = errors;
         if (first)
             throw new ProjectError(first.problem, first, first.fix, rest);
     }
-    return toModelConfig(checked);
+    return {
+        ...toModelConfig(checked),
+        sessionSettings,
+        ...(backfillOrder ? { backfillOrder } : {}),
+        unknownKeys: unknownConfigKeys(merged.values),
+        notApplied: Object.keys(merged.values).filter((key) => NOT_APPLIED_KEYS.has(key)),
+    };
+}
+/** Each setting's value must be a plain value of its kind: it becomes part of a SET statement. */
+function checkSessionSettings(merged, fallbackFile, errors) {
+    const settings = [];
+    for (const setting of SESSION_SETTINGS) {
+        const value = merged.values[setting.name];
+        if (value === undefined || value === null)
+            continue;
+        const sql = settingValueSql(setting, value);
+        if (sql === undefined) {
+            errors.push(new ProjectError(`config ${setting.name} has an invalid value ${JSON.stringify(value)}.`, merged.origin[setting.name] ?? { file: fallbackFile }, `Expected ${expectedValue(setting.kind)}.`));
+            continue;
+        }
+        settings.push({ name: setting.name, value: sql });
+    }
+    return settings;
+}
+/** `entries` passed the shape check (a list of strings): each must be one edge. */
+function checkBackfillOrder(merged, entries, fallbackFile, errors) {
+    if (!Array.isArray(entries))
+        return undefined;
+    const edges = [];
+    for (const [at, entry] of entries.entries()) {
+        const edge = typeof entry === "string" ? parseBackfillEdge(entry) : undefined;
+        if (edge) {
+            edges.push(edge);
+            continue;
+        }
+        errors.push(new ProjectError(`config backfill_order entry ${at + 1} (${JSON.stringify(entry)}) is not an edge between two relation names.`, merged.origin.backfill_order ?? { file: fallbackFile }, "Write each entry as 'schema.upstream -> schema.downstream' (names may be double-quoted)."));
+    }
+    return edges;
 }
 /**
  * For a union (a boolean or a dict), the issue from the branch that got furthest: a dict with a
@@ -35855,6 +36089,8 @@ function toModelConfig(c) {
             ...(index.unique === undefined ? {} : { unique: index.unique }),
             ...(index.type === undefined ? {} : { type: index.type }),
             ...(index.name === undefined ? {} : { name: index.name }),
+            ...(index.include && index.include.length > 0 ? { include: index.include } : {}),
+            ...(index.distributed_by ? { distributedBy: index.distributed_by } : {}),
         })),
         grants: Object.fromEntries(Object.entries(c.grants ?? {}).map(([privilege, grantees]) => [
             privilege.replace(/^\+/, ""),
@@ -35867,6 +36103,11 @@ function toModelConfig(c) {
             relation: c.persist_docs?.relation ?? false,
             columns: c.persist_docs?.columns ?? false,
         },
+        ...(typeof c.full_refresh === "boolean" ? { fullRefresh: c.full_refresh } : {}),
+        ...(typeof c.background_ddl === "boolean" ? { backgroundDdl: c.background_ddl } : {}),
+        sessionSettings: [],
+        unknownKeys: [],
+        notApplied: [],
     };
 }
 function hookSql(hook) {
@@ -37546,6 +37787,48 @@ function assumedCatalog(existing) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/risingwave/version.ts
+/** `ALTER MATERIALIZED VIEW … SWAP WITH …` arrived in v2.2.0. */
+const MINIMUM_VERSION = { major: 2, minor: 2, patch: 0 };
+class UnsupportedVersionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "UnsupportedVersionError";
+    }
+}
+/** Matches `PostgreSQL 13.14.0-RisingWave-2.6.0 (sha)`; older builds used other PostgreSQL numbers. */
+function parseRisingWaveVersion(versionText) {
+    const match = /RisingWave-(\d+)\.(\d+)\.(\d+)/.exec(versionText);
+    if (!match)
+        return undefined;
+    return {
+        major: Number(match[1]),
+        minor: Number(match[2]),
+        patch: Number(match[3]),
+        text: `${match[1]}.${match[2]}.${match[3]}`,
+    };
+}
+function atLeast(version, minimum) {
+    if (version.major !== minimum.major)
+        return version.major > minimum.major;
+    if (version.minor !== minimum.minor)
+        return version.minor > minimum.minor;
+    return version.patch >= minimum.patch;
+}
+function requireSupportedVersion(versionText) {
+    const version = parseRisingWaveVersion(versionText);
+    const needed = `${MINIMUM_VERSION.major}.${MINIMUM_VERSION.minor}.${MINIMUM_VERSION.patch}`;
+    if (!version) {
+        throw new UnsupportedVersionError(`The database is not RisingWave: version() returned "${versionText}". ` +
+            `This action needs RisingWave ${needed} or newer (ALTER MATERIALIZED VIEW … SWAP WITH).`);
+    }
+    if (!atLeast(version, MINIMUM_VERSION)) {
+        throw new UnsupportedVersionError(`RisingWave ${version.text} found, but zero-downtime deploys need RisingWave ${needed} or newer ` +
+            `(ALTER MATERIALIZED VIEW … SWAP WITH). Upgrade the cluster; no DDL was issued.`);
+    }
+    return version;
+}
+
 ;// CONCATENATED MODULE: ./src/sql/statements.ts
 
 class UnterminatedSqlError extends Error {
@@ -37708,7 +37991,34 @@ function parseIndexDefinition(definition) {
     if (afterRelation === undefined || open?.text !== "(")
         return undefined;
     const rest = definition.trim().replace(/;\s*$/, "").slice(open.start);
-    const columns = [];
+    const key = readList(list, afterRelation);
+    if (!key.names)
+        return { rest };
+    const shape = { rest, columns: key.names };
+    let next = key.next;
+    if (isWord(list[next], "include")) {
+        const include = readList(list, next + 1);
+        if (!include.names)
+            return { rest };
+        shape.include = include.names;
+        next = include.next;
+    }
+    if (isWord(list[next], "distributed") && isWord(list[next + 1], "by")) {
+        const distributed = readList(list, next + 2);
+        if (!distributed.names)
+            return { rest };
+        shape.distributedBy = distributed.names;
+    }
+    return shape;
+}
+/**
+ * The parenthesised list at `at`: its names when each item is a plain column (ASC, DESC and
+ * NULLS orderings allowed), and the index after its closing parenthesis.
+ */
+function readList(list, at) {
+    if (list[at]?.text !== "(")
+        return { next: at };
+    const names = [];
     let depth = 0;
     let item = [];
     let plain = true;
@@ -37719,10 +38029,11 @@ function parseIndexDefinition(definition) {
         if (!first || (first.kind !== "word" && first.kind !== "identifier") || !ordering)
             plain = false;
         else
-            columns.push(columnName(first));
+            names.push(columnName(first));
         item = [];
     };
-    for (const piece of list.slice(afterRelation)) {
+    for (let i = at; i < list.length; i++) {
+        const piece = list[i];
         if (piece.text === "(") {
             depth++;
             if (depth === 1)
@@ -37732,7 +38043,7 @@ function parseIndexDefinition(definition) {
             depth--;
             if (depth === 0) {
                 close();
-                break;
+                return plain ? { names, next: i + 1 } : { next: i + 1 };
             }
         }
         else if (piece.text === "," && depth === 1) {
@@ -37741,7 +38052,7 @@ function parseIndexDefinition(definition) {
         }
         item.push(piece);
     }
-    return plain ? { rest, columns } : { rest };
+    return { next: list.length };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/ddl.ts
@@ -37751,8 +38062,27 @@ function parseIndexDefinition(definition) {
  * escaped here; DDL never carries bind parameters (RisingWave's extended protocol does not take
  * them in DDL).
  */
-function createMaterializedView(relation, selectSql) {
-    return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)} AS ${selectSql}`;
+function createMaterializedView(relation, selectSql, backfillOrder) {
+    return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)}${backfillOrderOption(backfillOrder)} AS ${selectSql}`;
+}
+/** `WITH (backfill_order = FIXED(a -> b, ...))` (parse_sql_option, src/sqlparser/src/parser.rs @v2.5.0). */
+function backfillOrderOption(edges) {
+    if (!edges || edges.length === 0)
+        return "";
+    const name = (parts) => parts.map(quoteIdent).join(".");
+    const fixed = edges.map((edge) => `${name(edge.from)} -> ${name(edge.to)}`).join(", ");
+    return ` WITH (backfill_order = FIXED(${fixed}))`;
+}
+/**
+ * `value` is SQL text that settingValueSql (risingwave/session-settings.ts) produced from a
+ * checked config value; `name` is one of SESSION_SETTINGS, never text from the project.
+ */
+function setSessionParameter(name, value) {
+    return `SET ${name} = ${value}`;
+}
+/** RisingWave has no RESET before 3.x; `SET x = DEFAULT` (SetVariableValue::Default) is in v2.2.0. */
+function resetSessionParameter(name) {
+    return `SET ${name} = DEFAULT`;
 }
 /** dbt creates a model's schema on first use; so do we, for a new model in a new schema. */
 function createSchema(schema) {
@@ -37772,8 +38102,19 @@ function dropMaterializedView(relation) {
     return `DROP MATERIALIZED VIEW IF EXISTS ${quoteQualified(relation)}`;
 }
 function createIndex(indexName, on, index) {
-    const columns = index.columns.map(quoteIdent).join(", ");
-    return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} (${columns})`;
+    return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} ${indexShape(index)}`;
+}
+/** `(columns) [INCLUDE (...)] [DISTRIBUTED BY (...)]` (parse_create_index, src/sqlparser/src/parser.rs @v2.2.0). */
+function indexShape(index) {
+    const list = (names) => names.map(quoteIdent).join(", ");
+    const include = index.include?.length ? ` INCLUDE (${list(index.include)})` : "";
+    const distributed = index.distributedBy?.length
+        ? ` DISTRIBUTED BY (${list(index.distributedBy)})`
+        : "";
+    return `(${list(index.columns)})${include}${distributed}`;
+}
+function dropIndex(schema, name) {
+    return `DROP INDEX ${quoteQualified({ schema, identifier: name })}`;
 }
 function renameIndex(schema, from, to) {
     return `ALTER INDEX ${quoteQualified({ schema, identifier: from })} RENAME TO ${quoteIdent(to)}`;
@@ -37789,6 +38130,12 @@ function grant(privilege, on, grantee, withGrantOption = false, objectKind = "MA
     }
     const option = withGrantOption ? " WITH GRANT OPTION" : "";
     return `GRANT ${privilege.trim().toUpperCase()} ON ${objectKind} ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
+}
+function revoke(privilege, on, grantee) {
+    if (!PRIVILEGE.test(privilege.trim())) {
+        throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
+    }
+    return `REVOKE ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} FROM ${quoteIdent(grantee)}`;
 }
 /** ALTER MATERIALIZED VIEW … OWNER TO (handler/alter_owner.rs, v2.2+). */
 function setOwner(on, owner) {
@@ -37825,13 +38172,22 @@ function stagedIndexName(tempName, index) {
 function retiredIndexName(tempName, ordinal) {
     return `__dbt_retired_index_${tempName}_${ordinal}`;
 }
+/** The name an index is rebuilt under beside the live one whose shape changed, before it takes its name. */
+function replacementIndexName(relationName, ordinal) {
+    return `${replacementIndexPrefix(relationName)}${ordinal}`;
+}
+function replacementIndexPrefix(relationName) {
+    return `__dbt_replacing_index_${relationName}_`;
+}
 /**
- * dbt's own indexes of this model: those its config names, and any with dbt-risingwave's
- * canonical prefix (a config index since removed). The others on the live MV are hand-made.
+ * dbt's own indexes of this model: those its config names (now, or at the base revision), any
+ * with dbt-risingwave's canonical prefix (a config index since removed), and a replacement a
+ * cut-off run left. The others on the live MV are hand-made.
  */
 function isManagedIndex(indexName, relationName, configured) {
     return (configured.some((index) => canonicalIndexName(relationName, index) === indexName) ||
-        indexName.startsWith(canonicalIndexPrefix(relationName)));
+        indexName.startsWith(canonicalIndexPrefix(relationName)) ||
+        indexName.startsWith(replacementIndexPrefix(relationName)));
 }
 
 ;// CONCATENATED MODULE: ./src/plan/carry-over.ts
@@ -37977,8 +38333,13 @@ function carryComments(model, temp, described, newColumns, result) {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/decide-action.ts
-/** DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on. */
-function decideAction(model, existing, why, options) {
+/**
+ * DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on.
+ * A change of only indexes, grants or comments (`metadataOnly`) rebuilds nothing: it is applied
+ * in place whatever zero_downtime says. A model whose config says `full_refresh: false` is never
+ * dropped by the full-refresh input (dbt's should_full_refresh).
+ */
+function decideAction(model, existing, why, options, metadataOnly = false) {
     if (!model.isMaterializedView) {
         return {
             action: "skip",
@@ -37987,8 +38348,23 @@ function decideAction(model, existing, why, options) {
     }
     if (!existing)
         return { action: "create", reason: why };
-    if (options.fullRefresh)
+    const protectedFromRefresh = options.fullRefresh && model.config.fullRefresh === false;
+    if (options.fullRefresh && !protectedFromRefresh) {
         return { action: "full-refresh", reason: `${why}; full refresh requested` };
+    }
+    const protection = protectedFromRefresh
+        ? "; full_refresh: false in its config, so the full-refresh input does not drop it"
+        : "";
+    if (metadataOnly) {
+        return {
+            action: "in-place",
+            reason: `${why}; only indexes, grants or comments changed, applied in place with no rebuild${protection}`,
+        };
+    }
+    if (protectedFromRefresh) {
+        const decision = decideAction(model, existing, why, { ...options, fullRefresh: false });
+        return { ...decision, reason: `${decision.reason}${protection}` };
+    }
     if (model.config.materialized !== "materialized_view") {
         return {
             action: "skip",
@@ -38068,6 +38444,7 @@ function chooseTempName(baseName, at, taken) {
 
 
 
+
 /**
  * The statements that make `on` what the model says: indexes are separate, they need names. A
  * documented column the new definition lacks gets no comment (preflight warns about it), as dbt
@@ -38097,16 +38474,38 @@ function grantsAndComments(model, on, columns) {
     }
     return steps;
 }
-function createSteps(model, relation, options) {
+/** The model's RisingWave session settings, as SET and reset steps (dbt-risingwave's SQL header). */
+function sessionSteps(model) {
+    const settings = model.config.sessionSettings;
+    return {
+        set: settings.map((setting) => ({
+            kind: "set-session",
+            sql: setSessionParameter(setting.name, setting.value),
+            name: setting.name,
+        })),
+        reset: settings.map((setting) => ({
+            kind: "reset-session",
+            sql: resetSessionParameter(setting.name),
+            name: setting.name,
+        })),
+    };
+}
+/**
+ * The build of `relation` and its indexes: the session settings hold for the CREATE and the
+ * CREATE INDEXes (as dbt-risingwave's header precedes both) and are reset after them.
+ */
+function createSteps(model, relation, options, indexSteps) {
     const steps = model.hookSql.pre.map((sql) => ({ kind: "pre-hook", sql }));
     if (model.config.sqlHeader)
         steps.push({ kind: "sql-header", sql: model.config.sqlHeader });
+    const session = sessionSteps(model);
+    steps.push(...session.set);
     const create = {
         kind: "create",
-        sql: createMaterializedView(relation, model.sql),
+        sql: createMaterializedView(relation, model.sql, model.config.backfillOrder),
         relation,
     };
-    if (options.backgroundDdl) {
+    if (model.config.backgroundDdl ?? options.backgroundDdl) {
         steps.push({ kind: "background-ddl", sql: setBackgroundDdl(true), enabled: true }, create, {
             kind: "background-ddl",
             sql: setBackgroundDdl(false),
@@ -38116,18 +38515,17 @@ function createSteps(model, relation, options) {
     else {
         steps.push(create);
     }
-    steps.push({ kind: "wait-backfill", relation });
+    steps.push({ kind: "wait-backfill", relation }, ...indexSteps, ...session.reset);
     return steps;
 }
 /** Initial creation, and the create half of a full refresh. */
 function initialCreateSteps(model, options, columns) {
     const target = model.relation;
     return [
-        ...createSteps(model, target, options),
-        ...model.config.indexes.map((index) => ({
+        ...createSteps(model, target, options, model.config.indexes.map((index) => ({
             kind: "create-index",
             sql: createIndex(canonicalIndexName(target.identifier, index), target, index),
-        })),
+        }))),
         ...grantsAndComments(model, target, columns),
         ...model.hookSql.post.map((sql) => ({ kind: "post-hook", sql })),
     ];
@@ -38160,11 +38558,10 @@ function zeroDowntimeSteps(model, existing, temp, catalog, options, carried, col
     });
     const retiring = [...onExisting, ...onLeftovers, ...carried.indexes.map((index) => index.live)];
     const steps = [
-        ...createSteps(model, temp, options),
-        ...indexes.map((index) => ({
+        ...createSteps(model, temp, options, indexes.map((index) => ({
             kind: "create-index",
             sql: createIndex(stagedIndexName(temp.identifier, index), temp, index),
-        })),
+        }))),
         ...grantsAndComments(model, temp, columns),
         ...carried.steps,
         ...(carried.ownerStep ? [carried.ownerStep] : []),
@@ -38199,26 +38596,107 @@ function fullRefreshSteps(model, options, columns) {
     ];
 }
 /**
- * DESIGN 2.6 and issue 11 item 10: an MV that stays (its definition is not rebuilt) still gets
- * what its config declares and it lacks: a run cut off after the CREATE leaves an MV without
- * its indexes, grants or comments, and the next run completes it. Only what is missing is
- * issued; comments only when the live ones are known (`described`).
+ * DESIGN 2.6: an MV that stays (its definition is not rebuilt) is made what its config declares:
+ * the indexes, grants and comments it lacks are applied (a run cut off after the CREATE, or a
+ * change of only these), indexes dbt manages that the config no longer declares are dropped
+ * (hand-made ones never are), and grants the base revision's config made and the current one
+ * does not are revoked. Only what differs from the live catalog is issued; comments only when
+ * the live ones are known (`described`).
  */
-function inPlaceSteps(model, existing, catalog, described) {
+function inPlaceSteps(model, existing, catalog, described, previous) {
+    const result = { steps: [], warnings: [], unchecked: [] };
+    const indexSteps = inPlaceIndexSteps(model, existing, catalog, previous, result);
+    if (indexSteps.length > 0) {
+        const session = sessionSteps(model);
+        result.steps.push(...session.set, ...indexSteps, ...session.reset);
+    }
+    result.steps.push(...inPlaceGrantSteps(model, existing, previous));
+    if (described)
+        result.steps.push(...inPlaceCommentSteps(model, described));
+    return result;
+}
+function sameShape(live, wanted) {
+    const same = (a, b) => (a ?? []).join("\u0000") === (b ?? []).join("\u0000");
+    return (same(live.columns, wanted.columns) &&
+        same(live.include, wanted.include) &&
+        same(live.distributedBy, wanted.distributedBy));
+}
+function inPlaceIndexSteps(model, existing, catalog, previous, result) {
     const target = model.relation;
-    const steps = [];
-    const warnings = [];
-    const present = new Set(catalog.indexesOn(existing.id).map((index) => index.name));
-    for (const index of model.config.indexes) {
-        const name = canonicalIndexName(target.identifier, index);
-        if (present.has(name))
-            continue;
-        if (catalog.index(target.schema, name) || catalog.find(target.schema, name)) {
-            warnings.push(`${model.name}: index ${target.schema}.${name} of its config exists on another relation; it was not created.`);
+    const live = catalog.indexesOn(existing.id);
+    const shapeOf = (index) => index.definition ? parseIndexDefinition(index.definition) : undefined;
+    const declared = model.config.indexes.map((index) => ({
+        index,
+        name: canonicalIndexName(target.identifier, index),
+    }));
+    const declaredNames = new Set(declared.map((entry) => entry.name));
+    const managedBefore = previous?.config.indexes ?? [];
+    const spare = live.filter((index) => !declaredNames.has(index.name) &&
+        (isManagedIndex(index.name, target.identifier, model.config.indexes) ||
+            isManagedIndex(index.name, target.identifier, managedBefore)));
+    const creates = [];
+    const drops = [];
+    const renames = [];
+    const drop = (index) => ({
+        kind: "drop-index",
+        sql: dropIndex(index.schema, index.name),
+        index: { schema: index.schema, identifier: index.name },
+    });
+    let replacements = 0;
+    for (const { index, name } of declared) {
+        const current = live.find((candidate) => candidate.name === name);
+        if (current) {
+            const shape = shapeOf(current);
+            if (!shape?.columns) {
+                result.unchecked.push(`whether index ${target.schema}.${name} is as its config declares could not be read from its definition`);
+                continue;
+            }
+            if (sameShape(shape, index))
+                continue;
+            // Built beside the live index, which goes only once it exists: reads keep an index.
+            const staged = replacementIndexName(target.identifier, ++replacements);
+            creates.push({ kind: "create-index", sql: createIndex(staged, target, index) });
+            drops.push(drop(current));
+            renames.push({ kind: "rename-index", sql: renameIndex(target.schema, staged, name) });
             continue;
         }
-        steps.push({ kind: "create-index", sql: createIndex(name, target, index) });
+        if (catalog.index(target.schema, name) || catalog.find(target.schema, name)) {
+            result.warnings.push(`${model.name}: index ${target.schema}.${name} of its config exists on another relation; it was not created.`);
+            continue;
+        }
+        const renamed = spare.find((candidate) => {
+            const shape = shapeOf(candidate);
+            return shape?.columns !== undefined && sameShape(shape, index);
+        });
+        if (renamed) {
+            spare.splice(spare.indexOf(renamed), 1);
+            renames.push({
+                kind: "rename-index",
+                sql: renameIndex(renamed.schema, renamed.name, name),
+            });
+            continue;
+        }
+        creates.push({ kind: "create-index", sql: createIndex(name, target, index) });
     }
+    drops.push(...spare.map(drop));
+    return [...creates, ...drops, ...renames];
+}
+/** SELECT is the one privilege of an MV; `all` on an MV means it (ALL_AVAILABLE_MVIEW_MODES). */
+const READ_PRIVILEGE = /^\s*(select|all)\s*$/i;
+function readersOf(grants) {
+    return new Set(Object.entries(grants)
+        .filter(([privilege]) => READ_PRIVILEGE.test(privilege))
+        .flatMap(([, grantees]) => grantees));
+}
+/**
+ * dbt's apply_grants: what the config grants and the MV lacks is granted; what the MV grants and
+ * the config does not is revoked, but only for grantees the base revision's config granted (a
+ * grant made outside dbt is kept, as a rebuild carries it over), and never when the config grants
+ * nothing (dbt-core: an empty grants config is a no-op).
+ */
+function inPlaceGrantSteps(model, existing, previous) {
+    const target = model.relation;
+    const steps = [];
     const readers = new Set((existing.acl ?? []).flatMap((text) => {
         const item = parseAclItem(text);
         return item && selectMode(item) ? [item.grantee] : [];
@@ -38230,26 +38708,38 @@ function inPlaceSteps(model, existing, catalog, described) {
             steps.push({ kind: "grant", sql: grant(privilege, target, grantee) });
         }
     }
-    if (described) {
-        const docs = model.config.persistDocs;
-        if (docs.relation && model.description && described.comment !== model.description) {
-            steps.push({ kind: "comment", sql: commentOnRelation(target, model.description) });
-        }
-        if (docs.columns) {
-            for (const column of model.columns) {
-                if (!column.description || described.columnComments[column.name] === column.description) {
-                    continue;
-                }
-                if (!described.columns.includes(column.name))
-                    continue;
-                steps.push({
-                    kind: "comment",
-                    sql: commentOnColumn(target, column.name, column.description),
-                });
+    if (!previous || existing.acl === undefined || Object.keys(model.config.grants).length === 0) {
+        return steps;
+    }
+    const wanted = readersOf(model.config.grants);
+    for (const grantee of readersOf(previous.config.grants)) {
+        if (wanted.has(grantee) || !readers.has(grantee))
+            continue;
+        steps.push({ kind: "revoke", sql: revoke("select", target, grantee) });
+    }
+    return steps;
+}
+function inPlaceCommentSteps(model, described) {
+    const target = model.relation;
+    const steps = [];
+    const docs = model.config.persistDocs;
+    if (docs.relation && model.description && described.comment !== model.description) {
+        steps.push({ kind: "comment", sql: commentOnRelation(target, model.description) });
+    }
+    if (docs.columns) {
+        for (const column of model.columns) {
+            if (!column.description || described.columnComments[column.name] === column.description) {
+                continue;
             }
+            if (!described.columns.includes(column.name))
+                continue;
+            steps.push({
+                kind: "comment",
+                sql: commentOnColumn(target, column.name, column.description),
+            });
         }
     }
-    return { steps, warnings };
+    return steps;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/permitted-drops.ts
@@ -38690,6 +39180,8 @@ class PlanError extends Error {
 
 
 
+
+
 const REBUILDS = new Set(["zero-downtime", "full-refresh"]);
 function relationKey(name) {
     return `${name.schema}\u0000${name.identifier}`;
@@ -38721,6 +39213,7 @@ function buildPlan(input) {
     const { project, catalog, options } = input;
     const online = input.online ?? true;
     const taken = takenNames(catalog);
+    const requests = new Map(input.requests.map((request) => [request.model, request]));
     const requested = new Map(input.requests.map((request) => [request.model, request.reason]));
     const issues = [];
     const planned = [];
@@ -38803,7 +39296,12 @@ function buildPlan(input) {
             });
             return;
         }
-        const decision = decideAction(model, existing, why, options);
+        const request = requests.get(name);
+        // A model whose upstream is rebuilt must be rebuilt too, or it keeps reading the previous version.
+        const metadataOnly = request?.metadataOnly === true && rebuiltUpstream.length === 0;
+        const decision = decideAction(model, existing, request?.metadataOnly && !metadataOnly
+            ? `${why}; downstream of ${rebuiltUpstream.join(", ")}`
+            : why, options, metadataOnly);
         if (decision.action !== "skip")
             checkStatements(model, issues);
         const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
@@ -38862,14 +39360,27 @@ function buildPlan(input) {
             entry.steps = zeroDowntimeSteps(model, existing, entry.temp, catalog, { ...options, immediateCleanup: entry.immediateCleanup }, carried, check?.columns);
         }
         else if (existing && model.isMaterializedView) {
-            const inPlace = inPlaceSteps(model, existing, catalog, described);
+            const inPlace = inPlaceSteps(model, existing, catalog, described, request?.previous);
             entry.warnings.push(...inPlace.warnings);
+            entry.unchecked.push(...inPlace.unchecked);
             if (inPlace.steps.length > 0) {
                 checkStatements(model, issues);
-                entry.action = "in-place";
-                entry.reason = `${decision.reason}; what its config declares and the MV lacks is applied in place`;
                 entry.steps = inPlace.steps;
+                if (decision.action !== "in-place") {
+                    entry.action = "in-place";
+                    entry.reason = `${decision.reason}; what its config declares and the MV lacks is applied in place`;
+                }
             }
+            else if (decision.action === "in-place") {
+                entry.reason = `${why}; the MV already has the indexes, grants and comments its config declares, so nothing is issued`;
+            }
+        }
+        entry.warnings.push(...configWarnings(model));
+        if (input.serverVersion) {
+            entry.problems.push(...versionProblems(model, entry.steps, input.serverVersion));
+        }
+        else if (entry.steps.some((step) => step.kind === "set-session" || (step.kind === "create" && model.config.backfillOrder))) {
+            entry.unchecked.push("whether the server's version has the model's RisingWave settings and backfill_order could not be checked (no database)");
         }
         const found = preflight({
             model,
@@ -39002,6 +39513,43 @@ function buildPlan(input) {
     if (issues.length > 0)
         throw new PlanError(issues);
     return { mode: "deploy", dryRun: options.dryRun, models: planned, failed };
+}
+/** Config keys that reach nothing: said once per planned model, never dropped in silence. */
+function configWarnings(model) {
+    const warnings = [];
+    if (model.config.unknownKeys.length > 0) {
+        warnings.push(`${model.name}: config ${model.config.unknownKeys.join(", ")} ${model.config.unknownKeys.length === 1 ? "is" : "are"} ` +
+            "not a dbt or dbt-risingwave setting and had no effect (a typo?).");
+    }
+    const ignored = model.config.indexes.flatMap((index) => ["unique", "type"].filter((key) => index[key] !== undefined));
+    if (ignored.length > 0) {
+        // dbt-risingwave's RW004 / RW005: RisingWave indexes have neither.
+        warnings.push(`${model.name}: indexes ${[...new Set(ignored)].join(" and ")} ${ignored.length === 1 ? "has" : "have"} no effect on RisingWave; the index is created without ${ignored.length === 1 ? "it" : "them"}.`);
+    }
+    for (const key of model.config.notApplied) {
+        warnings.push(`${model.name}: config ${key} is applied by dbt-risingwave but not by this action.`);
+    }
+    return warnings;
+}
+/** A SET of a parameter the server lacks fails (`Unrecognized config entry`): refused before any DDL. */
+function versionProblems(model, steps, version) {
+    const problems = [];
+    const older = (since) => !atLeast(version, { ...since, patch: 0 });
+    for (const step of steps) {
+        if (step.kind !== "set-session")
+            continue;
+        const setting = SESSION_SETTINGS.find((candidate) => candidate.name === step.name);
+        if (setting && older(setting.since)) {
+            problems.push(`config ${setting.name} needs RisingWave ${setting.since.major}.${setting.since.minor} or newer; ` +
+                `this server is ${version.text}. Remove it from the model's config or upgrade.`);
+        }
+    }
+    const creates = steps.some((step) => step.kind === "create");
+    if (creates && model.config.backfillOrder && older(BACKFILL_ORDER_SINCE)) {
+        problems.push(`config backfill_order needs RisingWave ${BACKFILL_ORDER_SINCE.major}.${BACKFILL_ORDER_SINCE.minor} or newer; ` +
+            `this server is ${version.text}. Remove it from the model's config or upgrade.`);
+    }
+    return problems;
 }
 /** One line: what blocks the drop, and the one change that gets past it. */
 function fullRefreshRefusal(entry, outside, project) {
@@ -39299,48 +39847,6 @@ async function connect(options) {
             delay *= 2;
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/risingwave/version.ts
-/** `ALTER MATERIALIZED VIEW … SWAP WITH …` arrived in v2.2.0. */
-const MINIMUM_VERSION = { major: 2, minor: 2, patch: 0 };
-class UnsupportedVersionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = "UnsupportedVersionError";
-    }
-}
-/** Matches `PostgreSQL 13.14.0-RisingWave-2.6.0 (sha)`; older builds used other PostgreSQL numbers. */
-function parseRisingWaveVersion(versionText) {
-    const match = /RisingWave-(\d+)\.(\d+)\.(\d+)/.exec(versionText);
-    if (!match)
-        return undefined;
-    return {
-        major: Number(match[1]),
-        minor: Number(match[2]),
-        patch: Number(match[3]),
-        text: `${match[1]}.${match[2]}.${match[3]}`,
-    };
-}
-function atLeast(version, minimum) {
-    if (version.major !== minimum.major)
-        return version.major > minimum.major;
-    if (version.minor !== minimum.minor)
-        return version.minor > minimum.minor;
-    return version.patch >= minimum.patch;
-}
-function requireSupportedVersion(versionText) {
-    const version = parseRisingWaveVersion(versionText);
-    const needed = `${MINIMUM_VERSION.major}.${MINIMUM_VERSION.minor}.${MINIMUM_VERSION.patch}`;
-    if (!version) {
-        throw new UnsupportedVersionError(`The database is not RisingWave: version() returned "${versionText}". ` +
-            `This action needs RisingWave ${needed} or newer (ALTER MATERIALIZED VIEW … SWAP WITH).`);
-    }
-    if (!atLeast(version, MINIMUM_VERSION)) {
-        throw new UnsupportedVersionError(`RisingWave ${version.text} found, but zero-downtime deploys need RisingWave ${needed} or newer ` +
-            `(ALTER MATERIALIZED VIEW … SWAP WITH). Upgrade the cluster; no DDL was issued.`);
-    }
-    return version;
 }
 
 ;// CONCATENATED MODULE: ./src/risingwave/catalog-reader.ts
@@ -39902,6 +40408,17 @@ function normaliseSql(sql) {
 
 
 
+/** Differences that reach only an MV's indexes, grants and comments: applied in place. */
+const METADATA_REASONS = new Set([
+    "config indexes changed",
+    "config grants changed",
+    "config persist_docs changed",
+    "description changed",
+    "column descriptions changed",
+]);
+function isMetadataOnly(reasons) {
+    return reasons.length > 0 && reasons.every((reason) => METADATA_REASONS.has(reason));
+}
 /**
  * Why a model's deployment differs between two revisions: its SQL (ignoring comments and layout),
  * its relation, or a config that produces DDL. Empty when nothing that reaches the database changed.
@@ -40001,6 +40518,7 @@ function computeChangeSet(opts) {
                     model: after.name,
                     kind: "modified",
                     reasons,
+                    ...(isMetadataOnly(reasons) ? { metadataOnly: true } : {}),
                     baseSql: renderedSql(before),
                 });
             }
@@ -40249,10 +40767,15 @@ async function collectRequests(head, source, load) {
     const base = await loadProject({ ...load, revision: baseSha });
     const changedFiles = await listChangedFiles(load.repoRoot, baseSha);
     const changeSet = await computeChangeSet({ base, head, changedFiles });
-    const requests = changeSet.changed.map((change) => ({
-        model: change.model,
-        reason: change.kind === "added" ? "new model" : change.reasons.join("; "),
-    }));
+    const requests = changeSet.changed.map((change) => {
+        const previous = base.models.get(change.model);
+        return {
+            model: change.model,
+            reason: change.kind === "added" ? "new model" : change.reasons.join("; "),
+            ...(change.metadataOnly ? { metadataOnly: true } : {}),
+            ...(previous ? { previous } : {}),
+        };
+    });
     const warnings = [
         ...changeSet.warnings,
         ...changeSet.deleted.map((deleted) => `Model ${deleted.model} (${deleted.file}) was deleted; ${deleted.relation.schema}.${deleted.relation.identifier} ` +
@@ -40277,7 +40800,7 @@ function creatingNote(progress) {
         "cancel its build, so it is left alone");
 }
 const drop_unread_key = (name) => `${name.schema}\u0000${name.identifier}`;
-function readersOf(catalog, id, gone) {
+function drop_unread_readersOf(catalog, id, gone) {
     return catalog
         .dependentsOf(id)
         .filter((reader) => !gone.has(reader.id))
@@ -40305,7 +40828,7 @@ function planSweep(catalog, candidates) {
         if (catalog.isCreating(found.id)) {
             held.push({
                 relation,
-                readers: readersOf(catalog, found.id, new Set()),
+                readers: drop_unread_readersOf(catalog, found.id, new Set()),
                 note: creatingNote(catalog.creatingJob(found.id)?.progress),
             });
             return [];
@@ -40318,7 +40841,7 @@ function planSweep(catalog, candidates) {
     while (progress) {
         progress = false;
         for (const candidate of present) {
-            if (gone.has(candidate.id) || readersOf(catalog, candidate.id, gone).length > 0)
+            if (gone.has(candidate.id) || drop_unread_readersOf(catalog, candidate.id, gone).length > 0)
                 continue;
             gone.add(candidate.id);
             dropped.push(candidate.relation);
@@ -40329,7 +40852,7 @@ function planSweep(catalog, candidates) {
         .filter((candidate) => !gone.has(candidate.id))
         .map((candidate) => ({
         relation: candidate.relation,
-        readers: readersOf(catalog, candidate.id, gone),
+        readers: drop_unread_readersOf(catalog, candidate.id, gone),
     }));
     return { dropped, kept: [...held, ...kept] };
 }
@@ -40434,7 +40957,7 @@ async function describeTemps(session, relations) {
     const catalog = await session.catalog();
     return relations.flatMap((relation) => {
         const found = catalog.find(relation.schema, relation.identifier);
-        return found ? [{ relation, readers: readersOf(catalog, found.id, new Set()) }] : [];
+        return found ? [{ relation, readers: drop_unread_readersOf(catalog, found.id, new Set()) }] : [];
     });
 }
 
@@ -41257,6 +41780,7 @@ async function deployWith(run, live) {
             failures: requests.failures,
             options: planOptions,
             now,
+            serverVersion: database.reader.risingWaveVersion,
         };
         const planAgainst = async (catalog) => {
             const draft = buildPlan({ ...input, catalog });

@@ -1,7 +1,7 @@
 import { ProjectError, renderRelation } from "../project/index.js";
 import { isDeployable } from "../project/deployable.js";
 import type { DbtProject, ModelNode } from "../project/types.js";
-import { modelDifferences } from "./model-diff.js";
+import { isMetadataOnly, modelDifferences } from "./model-diff.js";
 import { normaliseSql } from "./sql-normalise.js";
 import type { ChangeSet, ModelChange } from "./types.js";
 
@@ -54,6 +54,7 @@ export function computeChangeSet(opts: {
           model: after.name,
           kind: "modified",
           reasons,
+          ...(isMetadataOnly(reasons) ? { metadataOnly: true } : {}),
           baseSql: renderedSql(before),
         });
       }

@@ -60,10 +60,15 @@ export async function collectRequests(
   const base = await loadProject({ ...load, revision: baseSha });
   const changedFiles = await listChangedFiles(load.repoRoot, baseSha);
   const changeSet = await computeChangeSet({ base, head, changedFiles });
-  const requests = changeSet.changed.map((change): PlanRequest => ({
-    model: change.model,
-    reason: change.kind === "added" ? "new model" : change.reasons.join("; "),
-  }));
+  const requests = changeSet.changed.map((change): PlanRequest => {
+    const previous = base.models.get(change.model);
+    return {
+      model: change.model,
+      reason: change.kind === "added" ? "new model" : change.reasons.join("; "),
+      ...(change.metadataOnly ? { metadataOnly: true } : {}),
+      ...(previous ? { previous } : {}),
+    };
+  });
   const warnings = [
     ...changeSet.warnings,
     ...changeSet.deleted.map(

@@ -3,7 +3,10 @@ import type { QualifiedName } from "../sql/quote.js";
 /** What a plan entry deploys: a dbt model materialized as a materialized view, or as a view. */
 export type DeployedType = "materialized view" | "view";
 
-/** `in-place`: the MV stays; missing indexes, grants and comments of its config are applied to it. */
+/**
+ * `in-place`: the MV stays; its indexes, grants and comments are made what its config declares
+ * (created, dropped, renamed, granted, revoked, commented), with no rebuild.
+ */
 export type PlanAction = "create" | "zero-downtime" | "full-refresh" | "in-place" | "skip";
 
 /**
@@ -16,10 +19,16 @@ export type PlanStep =
   | { kind: "pre-hook"; sql: string }
   | { kind: "sql-header"; sql: string }
   | { kind: "background-ddl"; sql: string; enabled: boolean }
+  /** A model's RisingWave session setting, SET before its CREATE and reset after its indexes. */
+  | { kind: "set-session"; sql: string; name: string }
+  | { kind: "reset-session"; sql: string; name: string }
   | { kind: "create"; sql: string; relation: QualifiedName }
   | { kind: "wait-backfill"; relation: QualifiedName }
   | { kind: "create-index"; sql: string }
   | { kind: "grant"; sql: string }
+  | { kind: "revoke"; sql: string }
+  /** Only of an index dbt manages (a canonical name, or one the config declared). */
+  | { kind: "drop-index"; sql: string; index: QualifiedName }
   | { kind: "comment"; sql: string }
   | { kind: "set-owner"; sql: string }
   | { kind: "swap"; sql: string; target: QualifiedName; temp: QualifiedName }

@@ -23,6 +23,12 @@ CREATE TABLE rw_standin.subscriptions (
   definition text NOT NULL
 );
 
+-- DISTRIBUTED BY of an index, which PostgreSQL has no place for (translateCreateIndex).
+CREATE TABLE rw_standin.index_distribution (
+  index_oid oid PRIMARY KEY,
+  columns text NOT NULL
+);
+
 -- Identifiers over 63 bytes reach PostgreSQL as aliases (long-identifiers.ts).
 CREATE TABLE rw_standin.long_names (
   alias name PRIMARY KEY,
@@ -182,10 +188,12 @@ CREATE VIEW rw_standin.materialized_views AS
 CREATE VIEW rw_catalog.rw_indexes AS
   SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, i.indrelid::int AS primary_table_id,
     i.indkey::smallint[] AS indkey, c.relnamespace::int AS schema_id, c.relowner::int AS owner,
-    pg_catalog.replace(pg_catalog.pg_get_indexdef(c.oid), ' USING btree ', ' ')::varchar AS definition,
+    (pg_catalog.replace(pg_catalog.pg_get_indexdef(c.oid), ' USING btree ', ' ')
+      || coalesce(' DISTRIBUTED BY (' || d.columns || ')', ''))::varchar AS definition,
     '{}'::varchar[] AS acl
   FROM rw_standin.accessible_relations c
   JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+  LEFT JOIN rw_standin.index_distribution d ON d.index_oid = c.oid
   WHERE c.relkind = 'i'
     AND NOT EXISTS (
       SELECT 1 FROM pg_catalog.pg_constraint k
@@ -362,4 +370,5 @@ GRANT SELECT ON rw_standin.reported_version TO PUBLIC;
 GRANT SELECT, INSERT ON rw_standin.long_names TO PUBLIC;
 GRANT SELECT, INSERT, DELETE ON rw_standin.sinks TO PUBLIC;
 GRANT SELECT, INSERT, DELETE ON rw_standin.subscriptions TO PUBLIC;
+GRANT SELECT, INSERT, DELETE ON rw_standin.index_distribution TO PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON rw_standin.ddl_progress TO PUBLIC;

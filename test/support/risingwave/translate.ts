@@ -7,6 +7,7 @@ import {
   guardDropCascade,
   translateCommentOnTable,
   translateCreateIndex,
+  translateCreateMaterializedViewOptions,
   translateCreateSchema,
   translateGrantObjects,
   translateSwap,
@@ -38,6 +39,7 @@ const TRANSLATORS: Translator[] = [
   translateCommentOnTable,
   translateGrantObjects,
   translateCreateIndex,
+  translateCreateMaterializedViewOptions,
   translateCreateSchema,
   translateDescribe,
 ];
