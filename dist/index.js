@@ -37402,7 +37402,7 @@ function eventFileProblem() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_event_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9883);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8263);
 // First: it checks the event file before @actions/github reads it (see event-file.ts).
 
 
@@ -37413,7 +37413,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9883:
+/***/ 8263:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65740,7 +65740,194 @@ function configsAt(level) {
     return configs;
 }
 
+;// CONCATENATED MODULE: ./src/risingwave/session-settings.ts
+const v = (major, minor) => ({ major, minor });
+/** In the adapter's order, which is the order they are SET in. */
+const SESSION_SETTINGS = [
+    { name: "streaming_parallelism", kind: "parallelism", since: v(2, 2) },
+    { name: "streaming_parallelism_for_backfill", kind: "parallelism", since: v(2, 8) },
+    { name: "streaming_max_parallelism", kind: "count", since: v(2, 2) },
+    { name: "streaming_cache_refill_policy", kind: "cache-refill-policy", since: v(3, 1) },
+    { name: "enable_serverless_backfill", kind: "boolean", since: v(2, 8) },
+    { name: "backfill_rate_limit", kind: "rate-limit", since: v(2, 2) },
+    { name: "source_rate_limit", kind: "rate-limit", since: v(2, 2) },
+    { name: "sink_rate_limit", kind: "rate-limit", since: v(2, 3) },
+    { name: "streaming_parallelism_for_materialized_view", kind: "parallelism", since: v(2, 4) },
+    { name: "streaming_parallelism_for_source", kind: "parallelism", since: v(2, 4) },
+    { name: "streaming_parallelism_for_table", kind: "parallelism", since: v(2, 4) },
+    { name: "streaming_parallelism_for_sink", kind: "parallelism", since: v(2, 4) },
+    { name: "streaming_parallelism_for_index", kind: "parallelism", since: v(2, 4) },
+    { name: "enable_index_selection", kind: "boolean", since: v(2, 7) },
+];
+const SESSION_SETTING_NAMES = new Set(SESSION_SETTINGS.map((setting) => setting.name));
+/** `WITH (backfill_order = FIXED(...))` on CREATE MATERIALIZED VIEW (parse_sql_option, src/sqlparser/src/parser.rs @v2.5.0). */
+const BACKFILL_ORDER_SINCE = v(2, 5);
+const PARALLELISM_WORDS = new Set(["default", "adaptive", "auto"]);
+const CACHE_REFILL_POLICIES = new Set(["enabled", "disabled", "streaming", "serving", "both"]);
+/**
+ * The value as SQL text, or undefined when it is not a plain value of the setting's kind. Config
+ * values come from the pull request: only integers, booleans and a closed set of keywords pass,
+ * so nothing of the text reaches the statement unchecked.
+ */
+function settingValueSql(setting, value) {
+    const integer = (min, max) => typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
+        ? String(value)
+        : undefined;
+    const word = (words) => typeof value === "string" && words.has(value.toLowerCase())
+        ? `'${value.toLowerCase()}'`
+        : undefined;
+    switch (setting.kind) {
+        case "parallelism":
+            return integer(0, 2 ** 31 - 1) ?? word(PARALLELISM_WORDS);
+        case "count":
+            return integer(1, 2 ** 31 - 1);
+        case "rate-limit":
+            return integer(-1, 2 ** 31 - 1) ?? word(new Set(["default"]));
+        case "boolean":
+            return typeof value === "boolean" ? String(value) : undefined;
+        case "cache-refill-policy":
+            return word(CACHE_REFILL_POLICIES);
+    }
+}
+function expectedValue(kind) {
+    switch (kind) {
+        case "parallelism":
+            return "a whole number (0 = adaptive) or 'default', 'adaptive', 'auto'";
+        case "count":
+            return "a positive whole number";
+        case "rate-limit":
+            return "a whole number of rows per second (-1 = no limit, 0 = paused) or 'default'";
+        case "boolean":
+            return "true or false";
+        case "cache-refill-policy":
+            return "one of 'enabled', 'disabled', 'streaming', 'serving', 'both'";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/backfill-order.ts
+/**
+ * A bare identifier (folded to lower case, as RisingWave folds it) or a double-quoted one without
+ * a `"` inside (released RisingWave has no `""` escape, see quoteIdent).
+ */
+const NAME_PART = /\s*(?:([A-Za-z_][A-Za-z0-9_$]*)|"([^"]+)")\s*/y;
+function dottedName(text, at) {
+    const parts = [];
+    let next = at;
+    for (;;) {
+        NAME_PART.lastIndex = next;
+        const match = NAME_PART.exec(text);
+        if (!match)
+            return undefined;
+        parts.push(match[1] !== undefined ? match[1].toLowerCase() : match[2]);
+        next = NAME_PART.lastIndex;
+        if (text[next] !== ".")
+            return parts.length <= 3 ? { parts, next } : undefined;
+        next++;
+    }
+}
+/**
+ * One `backfill_order` entry, `upstream -> downstream`, each a relation name of at most three
+ * parts (parse_fixed_backfill_order, src/sqlparser/src/parser.rs @v2.5.0). Undefined for anything
+ * else: the entry comes from the pull request and reaches the CREATE only as quoted names.
+ */
+function parseBackfillEdge(entry) {
+    const from = dottedName(entry, 0);
+    if (!from || entry.slice(from.next, from.next + 2) !== "->")
+        return undefined;
+    const to = dottedName(entry, from.next + 2);
+    if (!to || to.next !== entry.length)
+        return undefined;
+    return { from: from.parts, to: to.parts };
+}
+
+;// CONCATENATED MODULE: ./src/project/resolve/config-keys.ts
+
+/**
+ * Model config keys of dbt itself (dbt-core's NodeConfig and its resource configs, in their
+ * underscore spelling) and of dbt seeds and snapshots that a project tree may set for every
+ * node: none of these is warned about.
+ */
+const DBT_KEYS = [
+    "enabled",
+    "alias",
+    "schema",
+    "database",
+    "tags",
+    "meta",
+    "docs",
+    "group",
+    "access",
+    "materialized",
+    "incremental_strategy",
+    "batch_size",
+    "lookback",
+    "begin",
+    "event_time",
+    "concurrent_batches",
+    "persist_docs",
+    "pre_hook",
+    "post_hook",
+    "quoting",
+    "column_types",
+    "full_refresh",
+    "unique_key",
+    "on_schema_change",
+    "on_configuration_change",
+    "grants",
+    "packages",
+    "contract",
+    "sql_header",
+    "freshness",
+    "delimiter",
+    "quote_columns",
+    "strategy",
+    "updated_at",
+    "check_cols",
+    "snapshot_meta_column_names",
+    "hard_deletes",
+    "target_schema",
+    "target_database",
+];
+/** dbt-risingwave keys this action applies to a materialized view model. */
+const APPLIED_ADAPTER_KEYS = ["zero_downtime", "indexes", "background_ddl", "backfill_order"];
+/**
+ * dbt-risingwave keys of its other materializations (sinks, sources, subscriptions, tables with
+ * connectors, functions): dbt-risingwave ignores them on a materialized view, and so do we.
+ */
+const OTHER_MATERIALIZATION_KEYS = [
+    "connector",
+    "connector_parameters",
+    "data_format",
+    "data_encode",
+    "format_parameters",
+    "retention",
+    "retention_seconds",
+    "subscription_options",
+    "additive_schema_evolution",
+    "table_with_connector_add_columns",
+    "language",
+    "remote_name",
+    "runtime_version",
+    "entry_point",
+];
+/** dbt-risingwave applies these to a materialized view; this action does not. */
+const NOT_APPLIED_KEYS = new Set(["schema_authorization"]);
+const KNOWN = new Set([
+    ...DBT_KEYS,
+    ...APPLIED_ADAPTER_KEYS,
+    ...OTHER_MATERIALIZATION_KEYS,
+    ...SESSION_SETTING_NAMES,
+    ...NOT_APPLIED_KEYS,
+]);
+/** Keys of a merged model config that no one defines (typos, another adapter's keys). */
+function unknownConfigKeys(values) {
+    return Object.keys(values).filter((key) => !KNOWN.has(key));
+}
+
 ;// CONCATENATED MODULE: ./src/project/resolve/config.ts
+
+
+
 
 
 
@@ -65824,8 +66011,10 @@ const VALIDATORS = {
             unique: schemas_boolean().optional(),
             type: schemas_string().optional(),
             name: schemas_string().optional(),
+            include: array(schemas_string()).optional(),
+            distributed_by: array(schemas_string()).min(1).optional(),
         })),
-        "a list like [{'columns': ['id'], 'unique': true}]",
+        "a list like [{'columns': ['id'], 'include': ['name'], 'distributed_by': ['id']}]",
     ],
     grants: [
         record(schemas_string(), union([schemas_string(), array(schemas_string())])),
@@ -65837,6 +66026,12 @@ const VALIDATORS = {
     persist_docs: [
         looseObject({ relation: schemas_boolean().optional(), columns: schemas_boolean().optional() }),
         "{'relation': true, 'columns': true}",
+    ],
+    full_refresh: [schemas_boolean().nullable(), "true or false"],
+    background_ddl: [schemas_boolean().nullable(), "true or false"],
+    backfill_order: [
+        array(schemas_string()).min(1).nullable(),
+        "a non-empty list of edges like ['analytics.history -> analytics.events']",
     ],
 };
 const VALIDATOR_ENTRIES = Object.entries(VALIDATORS);
@@ -65857,12 +66052,51 @@ function validateConfig(merged, fallbackFile) {
         const at = issue && issue.path.length > 0 ? ` at ${key}.${issue.path.join(".")}` : "";
         errors.push(new ProjectError(`config ${key} has an invalid value ${JSON.stringify(value)}${at}: ${issue?.message}.`, merged.origin[key] ?? { file: fallbackFile }, `Expected ${expected}.`));
     }
+    const sessionSettings = checkSessionSettings(merged, fallbackFile, errors);
+    const backfillOrder = checkBackfillOrder(merged, checked.backfill_order, fallbackFile, errors);
     if (errors.length > 0) {
         const [first, ...rest] = errors;
         if (first)
             throw new ProjectError(first.problem, first, first.fix, rest);
     }
-    return toModelConfig(checked);
+    return {
+        ...toModelConfig(checked),
+        sessionSettings,
+        ...(backfillOrder ? { backfillOrder } : {}),
+        unknownKeys: unknownConfigKeys(merged.values),
+        notApplied: Object.keys(merged.values).filter((key) => NOT_APPLIED_KEYS.has(key)),
+    };
+}
+/** Each setting's value must be a plain value of its kind: it becomes part of a SET statement. */
+function checkSessionSettings(merged, fallbackFile, errors) {
+    const settings = [];
+    for (const setting of SESSION_SETTINGS) {
+        const value = merged.values[setting.name];
+        if (value === undefined || value === null)
+            continue;
+        const sql = settingValueSql(setting, value);
+        if (sql === undefined) {
+            errors.push(new ProjectError(`config ${setting.name} has an invalid value ${JSON.stringify(value)}.`, merged.origin[setting.name] ?? { file: fallbackFile }, `Expected ${expectedValue(setting.kind)}.`));
+            continue;
+        }
+        settings.push({ name: setting.name, value: sql });
+    }
+    return settings;
+}
+/** `entries` passed the shape check (a list of strings): each must be one edge. */
+function checkBackfillOrder(merged, entries, fallbackFile, errors) {
+    if (!Array.isArray(entries))
+        return undefined;
+    const edges = [];
+    for (const [at, entry] of entries.entries()) {
+        const edge = typeof entry === "string" ? parseBackfillEdge(entry) : undefined;
+        if (edge) {
+            edges.push(edge);
+            continue;
+        }
+        errors.push(new ProjectError(`config backfill_order entry ${at + 1} (${JSON.stringify(entry)}) is not an edge between two relation names.`, merged.origin.backfill_order ?? { file: fallbackFile }, "Write each entry as 'schema.upstream -> schema.downstream' (names may be double-quoted)."));
+    }
+    return edges;
 }
 /**
  * For a union (a boolean or a dict), the issue from the branch that got furthest: a dict with a
@@ -65894,6 +66128,8 @@ function toModelConfig(c) {
             ...(index.unique === undefined ? {} : { unique: index.unique }),
             ...(index.type === undefined ? {} : { type: index.type }),
             ...(index.name === undefined ? {} : { name: index.name }),
+            ...(index.include && index.include.length > 0 ? { include: index.include } : {}),
+            ...(index.distributed_by ? { distributedBy: index.distributed_by } : {}),
         })),
         grants: Object.fromEntries(Object.entries(c.grants ?? {}).map(([privilege, grantees]) => [
             privilege.replace(/^\+/, ""),
@@ -65906,6 +66142,11 @@ function toModelConfig(c) {
             relation: c.persist_docs?.relation ?? false,
             columns: c.persist_docs?.columns ?? false,
         },
+        ...(typeof c.full_refresh === "boolean" ? { fullRefresh: c.full_refresh } : {}),
+        ...(typeof c.background_ddl === "boolean" ? { backgroundDdl: c.background_ddl } : {}),
+        sessionSettings: [],
+        unknownKeys: [],
+        notApplied: [],
     };
 }
 function hookSql(hook) {
@@ -67404,6 +67645,48 @@ function assumedCatalog(existing) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/risingwave/version.ts
+/** `ALTER MATERIALIZED VIEW … SWAP WITH …` arrived in v2.2.0. */
+const MINIMUM_VERSION = { major: 2, minor: 2, patch: 0 };
+class UnsupportedVersionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "UnsupportedVersionError";
+    }
+}
+/** Matches `PostgreSQL 13.14.0-RisingWave-2.6.0 (sha)`; older builds used other PostgreSQL numbers. */
+function parseRisingWaveVersion(versionText) {
+    const match = /RisingWave-(\d+)\.(\d+)\.(\d+)/.exec(versionText);
+    if (!match)
+        return undefined;
+    return {
+        major: Number(match[1]),
+        minor: Number(match[2]),
+        patch: Number(match[3]),
+        text: `${match[1]}.${match[2]}.${match[3]}`,
+    };
+}
+function atLeast(version, minimum) {
+    if (version.major !== minimum.major)
+        return version.major > minimum.major;
+    if (version.minor !== minimum.minor)
+        return version.minor > minimum.minor;
+    return version.patch >= minimum.patch;
+}
+function requireSupportedVersion(versionText) {
+    const version = parseRisingWaveVersion(versionText);
+    const needed = `${MINIMUM_VERSION.major}.${MINIMUM_VERSION.minor}.${MINIMUM_VERSION.patch}`;
+    if (!version) {
+        throw new UnsupportedVersionError(`The database is not RisingWave: version() returned "${versionText}". ` +
+            `This action needs RisingWave ${needed} or newer (ALTER MATERIALIZED VIEW … SWAP WITH).`);
+    }
+    if (!atLeast(version, MINIMUM_VERSION)) {
+        throw new UnsupportedVersionError(`RisingWave ${version.text} found, but zero-downtime deploys need RisingWave ${needed} or newer ` +
+            `(ALTER MATERIALIZED VIEW … SWAP WITH). Upgrade the cluster; no DDL was issued.`);
+    }
+    return version;
+}
+
 ;// CONCATENATED MODULE: ./src/sql/statements.ts
 
 class UnterminatedSqlError extends Error {
@@ -67566,7 +67849,34 @@ function parseIndexDefinition(definition) {
     if (afterRelation === undefined || open?.text !== "(")
         return undefined;
     const rest = definition.trim().replace(/;\s*$/, "").slice(open.start);
-    const columns = [];
+    const key = readList(list, afterRelation);
+    if (!key.names)
+        return { rest };
+    const shape = { rest, columns: key.names };
+    let next = key.next;
+    if (isWord(list[next], "include")) {
+        const include = readList(list, next + 1);
+        if (!include.names)
+            return { rest };
+        shape.include = include.names;
+        next = include.next;
+    }
+    if (isWord(list[next], "distributed") && isWord(list[next + 1], "by")) {
+        const distributed = readList(list, next + 2);
+        if (!distributed.names)
+            return { rest };
+        shape.distributedBy = distributed.names;
+    }
+    return shape;
+}
+/**
+ * The parenthesised list at `at`: its names when each item is a plain column (ASC, DESC and
+ * NULLS orderings allowed), and the index after its closing parenthesis.
+ */
+function readList(list, at) {
+    if (list[at]?.text !== "(")
+        return { next: at };
+    const names = [];
     let depth = 0;
     let item = [];
     let plain = true;
@@ -67577,10 +67887,11 @@ function parseIndexDefinition(definition) {
         if (!first || (first.kind !== "word" && first.kind !== "identifier") || !ordering)
             plain = false;
         else
-            columns.push(columnName(first));
+            names.push(columnName(first));
         item = [];
     };
-    for (const piece of list.slice(afterRelation)) {
+    for (let i = at; i < list.length; i++) {
+        const piece = list[i];
         if (piece.text === "(") {
             depth++;
             if (depth === 1)
@@ -67590,7 +67901,7 @@ function parseIndexDefinition(definition) {
             depth--;
             if (depth === 0) {
                 close();
-                break;
+                return plain ? { names, next: i + 1 } : { next: i + 1 };
             }
         }
         else if (piece.text === "," && depth === 1) {
@@ -67599,7 +67910,7 @@ function parseIndexDefinition(definition) {
         }
         item.push(piece);
     }
-    return plain ? { rest, columns } : { rest };
+    return { next: list.length };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/ddl.ts
@@ -67609,8 +67920,27 @@ function parseIndexDefinition(definition) {
  * escaped here; DDL never carries bind parameters (RisingWave's extended protocol does not take
  * them in DDL).
  */
-function createMaterializedView(relation, selectSql) {
-    return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)} AS ${selectSql}`;
+function createMaterializedView(relation, selectSql, backfillOrder) {
+    return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)}${backfillOrderOption(backfillOrder)} AS ${selectSql}`;
+}
+/** `WITH (backfill_order = FIXED(a -> b, ...))` (parse_sql_option, src/sqlparser/src/parser.rs @v2.5.0). */
+function backfillOrderOption(edges) {
+    if (!edges || edges.length === 0)
+        return "";
+    const name = (parts) => parts.map(quoteIdent).join(".");
+    const fixed = edges.map((edge) => `${name(edge.from)} -> ${name(edge.to)}`).join(", ");
+    return ` WITH (backfill_order = FIXED(${fixed}))`;
+}
+/**
+ * `value` is SQL text that settingValueSql (risingwave/session-settings.ts) produced from a
+ * checked config value; `name` is one of SESSION_SETTINGS, never text from the project.
+ */
+function setSessionParameter(name, value) {
+    return `SET ${name} = ${value}`;
+}
+/** RisingWave has no RESET before 3.x; `SET x = DEFAULT` (SetVariableValue::Default) is in v2.2.0. */
+function resetSessionParameter(name) {
+    return `SET ${name} = DEFAULT`;
 }
 /** dbt creates a model's schema on first use; so do we, for a new model in a new schema. */
 function createSchema(schema) {
@@ -67630,19 +67960,40 @@ function dropMaterializedView(relation) {
     return `DROP MATERIALIZED VIEW IF EXISTS ${quoteQualified(relation)}`;
 }
 function createIndex(indexName, on, index) {
-    const columns = index.columns.map(quoteIdent).join(", ");
-    return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} (${columns})`;
+    return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} ${indexShape(index)}`;
+}
+/** `(columns) [INCLUDE (...)] [DISTRIBUTED BY (...)]` (parse_create_index, src/sqlparser/src/parser.rs @v2.2.0). */
+function indexShape(index) {
+    const list = (names) => names.map(quoteIdent).join(", ");
+    const include = index.include?.length ? ` INCLUDE (${list(index.include)})` : "";
+    const distributed = index.distributedBy?.length
+        ? ` DISTRIBUTED BY (${list(index.distributedBy)})`
+        : "";
+    return `(${list(index.columns)})${include}${distributed}`;
+}
+function dropIndex(schema, name) {
+    return `DROP INDEX ${quoteQualified({ schema, identifier: name })}`;
 }
 function renameIndex(schema, from, to) {
     return `ALTER INDEX ${quoteQualified({ schema, identifier: from })} RENAME TO ${quoteIdent(to)}`;
 }
 const PRIVILEGE = /^[A-Za-z]+( [A-Za-z]+)*$/;
-function grant(privilege, on, grantee, withGrantOption = false) {
+/**
+ * `objectKind` TABLE reaches views on every supported version: GRANT … ON TABLE falls back to a
+ * view of that name (handle_privilege.rs @v2.2.0 and @main); `ON VIEW` arrived in v2.3.0.
+ */
+function grant(privilege, on, grantee, withGrantOption = false, objectKind = "MATERIALIZED VIEW") {
     if (!PRIVILEGE.test(privilege.trim())) {
         throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
     }
     const option = withGrantOption ? " WITH GRANT OPTION" : "";
-    return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
+    return `GRANT ${privilege.trim().toUpperCase()} ON ${objectKind} ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
+}
+function revoke(privilege, on, grantee) {
+    if (!PRIVILEGE.test(privilege.trim())) {
+        throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
+    }
+    return `REVOKE ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} FROM ${quoteIdent(grantee)}`;
 }
 /** ALTER MATERIALIZED VIEW … OWNER TO (handler/alter_owner.rs, v2.2+). */
 function setOwner(on, owner) {
@@ -67679,13 +68030,22 @@ function stagedIndexName(tempName, index) {
 function retiredIndexName(tempName, ordinal) {
     return `__dbt_retired_index_${tempName}_${ordinal}`;
 }
+/** The name an index is rebuilt under beside the live one whose shape changed, before it takes its name. */
+function replacementIndexName(relationName, ordinal) {
+    return `${replacementIndexPrefix(relationName)}${ordinal}`;
+}
+function replacementIndexPrefix(relationName) {
+    return `__dbt_replacing_index_${relationName}_`;
+}
 /**
- * dbt's own indexes of this model: those its config names, and any with dbt-risingwave's
- * canonical prefix (a config index since removed). The others on the live MV are hand-made.
+ * dbt's own indexes of this model: those its config names (now, or at the base revision), any
+ * with dbt-risingwave's canonical prefix (a config index since removed), and a replacement a
+ * cut-off run left. The others on the live MV are hand-made.
  */
 function isManagedIndex(indexName, relationName, configured) {
     return (configured.some((index) => canonicalIndexName(relationName, index) === indexName) ||
-        indexName.startsWith(canonicalIndexPrefix(relationName)));
+        indexName.startsWith(canonicalIndexPrefix(relationName)) ||
+        indexName.startsWith(replacementIndexPrefix(relationName)));
 }
 
 ;// CONCATENATED MODULE: ./src/plan/carry-over.ts
@@ -67693,6 +68053,27 @@ function isManagedIndex(indexName, relationName, configured) {
 
 
 
+/**
+ * The live relation's SELECT grants that the new version must be given again (they stay with the
+ * object id on SWAP): not those of superusers, the deploy user or the owner, who read it anyway,
+ * nor a plain SELECT the config grants itself.
+ */
+function liveSelectGrants(existing, catalog, configured) {
+    const me = catalog.currentUser();
+    const owner = catalog.user(existing.owner);
+    return (existing.acl ?? []).flatMap((text) => {
+        const item = parseAclItem(text);
+        const mode = item && selectMode(item);
+        if (!item || !mode)
+            return [];
+        const grantee = catalog.rows.users?.find((user) => user.name === item.grantee);
+        if (grantee?.isSuper || item.grantee === me?.name || item.grantee === owner?.name)
+            return [];
+        if (configured.has(item.grantee) && mode === "select")
+            return [];
+        return [{ grantee: item.grantee, withOption: mode === "select with grant option" }];
+    });
+}
 function parseAclItem(item) {
     const match = /^(.+)=([A-Za-z*]*)\/(.+)$/.exec(item);
     if (!match)
@@ -67732,21 +68113,11 @@ function carryOver(input) {
     const configured = new Set(Object.entries(model.config.grants)
         .filter(([privilege]) => /^(select|all)$/i.test(privilege.trim()))
         .flatMap(([, grantees]) => grantees));
-    for (const text of existing.acl ?? []) {
-        const item = parseAclItem(text);
-        const mode = item && selectMode(item);
-        if (!item || !mode)
-            continue;
-        const grantee = catalog.rows.users?.find((user) => user.name === item.grantee);
-        if (grantee?.isSuper || item.grantee === me?.name || item.grantee === owner?.name)
-            continue;
-        if (configured.has(item.grantee) && mode === "select")
-            continue;
-        const withOption = mode === "select with grant option";
-        result.steps.push({ kind: "grant", sql: grant("select", temp, item.grantee, withOption) });
+    for (const { grantee, withOption } of liveSelectGrants(existing, catalog, configured)) {
+        result.steps.push({ kind: "grant", sql: grant("select", temp, grantee, withOption) });
         result.items.push({
             kind: "grant",
-            detail: `SELECT${withOption ? " WITH GRANT OPTION" : ""} to ${item.grantee}`,
+            detail: `SELECT${withOption ? " WITH GRANT OPTION" : ""} to ${grantee}`,
         });
     }
     if (described) {
@@ -67820,8 +68191,13 @@ function carryComments(model, temp, described, newColumns, result) {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/decide-action.ts
-/** DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on. */
-function decideAction(model, existing, why, options) {
+/**
+ * DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on.
+ * A change of only indexes, grants or comments (`metadataOnly`) rebuilds nothing: it is applied
+ * in place whatever zero_downtime says. A model whose config says `full_refresh: false` is never
+ * dropped by the full-refresh input (dbt's should_full_refresh).
+ */
+function decideAction(model, existing, why, options, metadataOnly = false) {
     if (!model.isMaterializedView) {
         return {
             action: "skip",
@@ -67830,8 +68206,23 @@ function decideAction(model, existing, why, options) {
     }
     if (!existing)
         return { action: "create", reason: why };
-    if (options.fullRefresh)
+    const protectedFromRefresh = options.fullRefresh && model.config.fullRefresh === false;
+    if (options.fullRefresh && !protectedFromRefresh) {
         return { action: "full-refresh", reason: `${why}; full refresh requested` };
+    }
+    const protection = protectedFromRefresh
+        ? "; full_refresh: false in its config, so the full-refresh input does not drop it"
+        : "";
+    if (metadataOnly) {
+        return {
+            action: "in-place",
+            reason: `${why}; only indexes, grants or comments changed, applied in place with no rebuild${protection}`,
+        };
+    }
+    if (protectedFromRefresh) {
+        const decision = decideAction(model, existing, why, { ...options, fullRefresh: false });
+        return { ...decision, reason: `${decision.reason}${protection}` };
+    }
     if (model.config.materialized !== "materialized_view") {
         return {
             action: "skip",
@@ -67911,6 +68302,7 @@ function chooseTempName(baseName, at, taken) {
 
 
 
+
 /**
  * The statements that make `on` what the model says: indexes are separate, they need names. A
  * documented column the new definition lacks gets no comment (preflight warns about it), as dbt
@@ -67940,16 +68332,38 @@ function grantsAndComments(model, on, columns) {
     }
     return steps;
 }
-function createSteps(model, relation, options) {
+/** The model's RisingWave session settings, as SET and reset steps (dbt-risingwave's SQL header). */
+function sessionSteps(model) {
+    const settings = model.config.sessionSettings;
+    return {
+        set: settings.map((setting) => ({
+            kind: "set-session",
+            sql: setSessionParameter(setting.name, setting.value),
+            name: setting.name,
+        })),
+        reset: settings.map((setting) => ({
+            kind: "reset-session",
+            sql: resetSessionParameter(setting.name),
+            name: setting.name,
+        })),
+    };
+}
+/**
+ * The build of `relation` and its indexes: the session settings hold for the CREATE and the
+ * CREATE INDEXes (as dbt-risingwave's header precedes both) and are reset after them.
+ */
+function createSteps(model, relation, options, indexSteps) {
     const steps = model.hookSql.pre.map((sql) => ({ kind: "pre-hook", sql }));
     if (model.config.sqlHeader)
         steps.push({ kind: "sql-header", sql: model.config.sqlHeader });
+    const session = sessionSteps(model);
+    steps.push(...session.set);
     const create = {
         kind: "create",
-        sql: createMaterializedView(relation, model.sql),
+        sql: createMaterializedView(relation, model.sql, model.config.backfillOrder),
         relation,
     };
-    if (options.backgroundDdl) {
+    if (model.config.backgroundDdl ?? options.backgroundDdl) {
         steps.push({ kind: "background-ddl", sql: setBackgroundDdl(true), enabled: true }, create, {
             kind: "background-ddl",
             sql: setBackgroundDdl(false),
@@ -67959,18 +68373,17 @@ function createSteps(model, relation, options) {
     else {
         steps.push(create);
     }
-    steps.push({ kind: "wait-backfill", relation });
+    steps.push({ kind: "wait-backfill", relation }, ...indexSteps, ...session.reset);
     return steps;
 }
 /** Initial creation, and the create half of a full refresh. */
 function initialCreateSteps(model, options, columns) {
     const target = model.relation;
     return [
-        ...createSteps(model, target, options),
-        ...model.config.indexes.map((index) => ({
+        ...createSteps(model, target, options, model.config.indexes.map((index) => ({
             kind: "create-index",
             sql: createIndex(canonicalIndexName(target.identifier, index), target, index),
-        })),
+        }))),
         ...grantsAndComments(model, target, columns),
         ...model.hookSql.post.map((sql) => ({ kind: "post-hook", sql })),
     ];
@@ -68003,11 +68416,10 @@ function zeroDowntimeSteps(model, existing, temp, catalog, options, carried, col
     });
     const retiring = [...onExisting, ...onLeftovers, ...carried.indexes.map((index) => index.live)];
     const steps = [
-        ...createSteps(model, temp, options),
-        ...indexes.map((index) => ({
+        ...createSteps(model, temp, options, indexes.map((index) => ({
             kind: "create-index",
             sql: createIndex(stagedIndexName(temp.identifier, index), temp, index),
-        })),
+        }))),
         ...grantsAndComments(model, temp, columns),
         ...carried.steps,
         ...(carried.ownerStep ? [carried.ownerStep] : []),
@@ -68042,26 +68454,107 @@ function fullRefreshSteps(model, options, columns) {
     ];
 }
 /**
- * DESIGN 2.6 and issue 11 item 10: an MV that stays (its definition is not rebuilt) still gets
- * what its config declares and it lacks: a run cut off after the CREATE leaves an MV without
- * its indexes, grants or comments, and the next run completes it. Only what is missing is
- * issued; comments only when the live ones are known (`described`).
+ * DESIGN 2.6: an MV that stays (its definition is not rebuilt) is made what its config declares:
+ * the indexes, grants and comments it lacks are applied (a run cut off after the CREATE, or a
+ * change of only these), indexes dbt manages that the config no longer declares are dropped
+ * (hand-made ones never are), and grants the base revision's config made and the current one
+ * does not are revoked. Only what differs from the live catalog is issued; comments only when
+ * the live ones are known (`described`).
  */
-function inPlaceSteps(model, existing, catalog, described) {
+function inPlaceSteps(model, existing, catalog, described, previous) {
+    const result = { steps: [], warnings: [], unchecked: [] };
+    const indexSteps = inPlaceIndexSteps(model, existing, catalog, previous, result);
+    if (indexSteps.length > 0) {
+        const session = sessionSteps(model);
+        result.steps.push(...session.set, ...indexSteps, ...session.reset);
+    }
+    result.steps.push(...inPlaceGrantSteps(model, existing, previous));
+    if (described)
+        result.steps.push(...inPlaceCommentSteps(model, described));
+    return result;
+}
+function sameShape(live, wanted) {
+    const same = (a, b) => (a ?? []).join("\u0000") === (b ?? []).join("\u0000");
+    return (same(live.columns, wanted.columns) &&
+        same(live.include, wanted.include) &&
+        same(live.distributedBy, wanted.distributedBy));
+}
+function inPlaceIndexSteps(model, existing, catalog, previous, result) {
     const target = model.relation;
-    const steps = [];
-    const warnings = [];
-    const present = new Set(catalog.indexesOn(existing.id).map((index) => index.name));
-    for (const index of model.config.indexes) {
-        const name = canonicalIndexName(target.identifier, index);
-        if (present.has(name))
-            continue;
-        if (catalog.index(target.schema, name) || catalog.find(target.schema, name)) {
-            warnings.push(`${model.name}: index ${target.schema}.${name} of its config exists on another relation; it was not created.`);
+    const live = catalog.indexesOn(existing.id);
+    const shapeOf = (index) => index.definition ? parseIndexDefinition(index.definition) : undefined;
+    const declared = model.config.indexes.map((index) => ({
+        index,
+        name: canonicalIndexName(target.identifier, index),
+    }));
+    const declaredNames = new Set(declared.map((entry) => entry.name));
+    const managedBefore = previous?.config.indexes ?? [];
+    const spare = live.filter((index) => !declaredNames.has(index.name) &&
+        (isManagedIndex(index.name, target.identifier, model.config.indexes) ||
+            isManagedIndex(index.name, target.identifier, managedBefore)));
+    const creates = [];
+    const drops = [];
+    const renames = [];
+    const drop = (index) => ({
+        kind: "drop-index",
+        sql: dropIndex(index.schema, index.name),
+        index: { schema: index.schema, identifier: index.name },
+    });
+    let replacements = 0;
+    for (const { index, name } of declared) {
+        const current = live.find((candidate) => candidate.name === name);
+        if (current) {
+            const shape = shapeOf(current);
+            if (!shape?.columns) {
+                result.unchecked.push(`whether index ${target.schema}.${name} is as its config declares could not be read from its definition`);
+                continue;
+            }
+            if (sameShape(shape, index))
+                continue;
+            // Built beside the live index, which goes only once it exists: reads keep an index.
+            const staged = replacementIndexName(target.identifier, ++replacements);
+            creates.push({ kind: "create-index", sql: createIndex(staged, target, index) });
+            drops.push(drop(current));
+            renames.push({ kind: "rename-index", sql: renameIndex(target.schema, staged, name) });
             continue;
         }
-        steps.push({ kind: "create-index", sql: createIndex(name, target, index) });
+        if (catalog.index(target.schema, name) || catalog.find(target.schema, name)) {
+            result.warnings.push(`${model.name}: index ${target.schema}.${name} of its config exists on another relation; it was not created.`);
+            continue;
+        }
+        const renamed = spare.find((candidate) => {
+            const shape = shapeOf(candidate);
+            return shape?.columns !== undefined && sameShape(shape, index);
+        });
+        if (renamed) {
+            spare.splice(spare.indexOf(renamed), 1);
+            renames.push({
+                kind: "rename-index",
+                sql: renameIndex(renamed.schema, renamed.name, name),
+            });
+            continue;
+        }
+        creates.push({ kind: "create-index", sql: createIndex(name, target, index) });
     }
+    drops.push(...spare.map(drop));
+    return [...creates, ...drops, ...renames];
+}
+/** SELECT is the one privilege of an MV; `all` on an MV means it (ALL_AVAILABLE_MVIEW_MODES). */
+const READ_PRIVILEGE = /^\s*(select|all)\s*$/i;
+function readersOf(grants) {
+    return new Set(Object.entries(grants)
+        .filter(([privilege]) => READ_PRIVILEGE.test(privilege))
+        .flatMap(([, grantees]) => grantees));
+}
+/**
+ * dbt's apply_grants: what the config grants and the MV lacks is granted; what the MV grants and
+ * the config does not is revoked, but only for grantees the base revision's config granted (a
+ * grant made outside dbt is kept, as a rebuild carries it over), and never when the config grants
+ * nothing (dbt-core: an empty grants config is a no-op).
+ */
+function inPlaceGrantSteps(model, existing, previous) {
+    const target = model.relation;
+    const steps = [];
     const readers = new Set((existing.acl ?? []).flatMap((text) => {
         const item = parseAclItem(text);
         return item && selectMode(item) ? [item.grantee] : [];
@@ -68073,26 +68566,38 @@ function inPlaceSteps(model, existing, catalog, described) {
             steps.push({ kind: "grant", sql: grant(privilege, target, grantee) });
         }
     }
-    if (described) {
-        const docs = model.config.persistDocs;
-        if (docs.relation && model.description && described.comment !== model.description) {
-            steps.push({ kind: "comment", sql: commentOnRelation(target, model.description) });
-        }
-        if (docs.columns) {
-            for (const column of model.columns) {
-                if (!column.description || described.columnComments[column.name] === column.description) {
-                    continue;
-                }
-                if (!described.columns.includes(column.name))
-                    continue;
-                steps.push({
-                    kind: "comment",
-                    sql: commentOnColumn(target, column.name, column.description),
-                });
+    if (!previous || existing.acl === undefined || Object.keys(model.config.grants).length === 0) {
+        return steps;
+    }
+    const wanted = readersOf(model.config.grants);
+    for (const grantee of readersOf(previous.config.grants)) {
+        if (wanted.has(grantee) || !readers.has(grantee))
+            continue;
+        steps.push({ kind: "revoke", sql: revoke("select", target, grantee) });
+    }
+    return steps;
+}
+function inPlaceCommentSteps(model, described) {
+    const target = model.relation;
+    const steps = [];
+    const docs = model.config.persistDocs;
+    if (docs.relation && model.description && described.comment !== model.description) {
+        steps.push({ kind: "comment", sql: commentOnRelation(target, model.description) });
+    }
+    if (docs.columns) {
+        for (const column of model.columns) {
+            if (!column.description || described.columnComments[column.name] === column.description) {
+                continue;
             }
+            if (!described.columns.includes(column.name))
+                continue;
+            steps.push({
+                kind: "comment",
+                sql: commentOnColumn(target, column.name, column.description),
+            });
         }
     }
-    return { steps, warnings };
+    return steps;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/permitted-drops.ts
@@ -68155,6 +68660,9 @@ function preflight(input) {
     if (!online)
         return result;
     const me = catalog.currentUser();
+    const isView = input.relationType === "view";
+    const kind = isView ? "view" : "MV";
+    const keyword = isView ? "VIEW" : "MATERIALIZED VIEW";
     if (existing && (action === "zero-downtime" || action === "full-refresh")) {
         if (!me || existing.owner === undefined) {
             result.unchecked.push(`who owns ${target} could not be read`);
@@ -68164,9 +68672,9 @@ function preflight(input) {
             const schemaOwned = catalog.schemaOwner(model.relation.schema) === me.id;
             if (action === "zero-downtime") {
                 result.problems.push(`${me.name} does not own ${target} (its owner is ${owner}) and is not a superuser, and ` +
-                    "RisingWave's SWAP needs the deploy user to own both MVs: the deploy would fail after the " +
+                    `RisingWave's SWAP needs the deploy user to own both ${kind}s: the deploy would fail after the ` +
                     `whole backfill. Deploy as ${owner}, or have a superuser run ` +
-                    `ALTER MATERIALIZED VIEW ${quoteQualified(model.relation)} OWNER TO ${quoteIdent(me.name)};`);
+                    `ALTER ${keyword} ${quoteQualified(model.relation)} OWNER TO ${quoteIdent(me.name)};`);
             }
             else if (!schemaOwned) {
                 result.problems.push(`${me.name} may not drop ${target} (its owner is ${owner}; only the owner, the schema's owner ` +
@@ -68215,6 +68723,123 @@ function preflight(input) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/plan/reader-moves.ts
+
+
+const asName = (reader) => ({
+    schema: reader.schema,
+    identifier: reader.name,
+});
+/** `<name>_moved`, or the first `_moved_<n>` no relation has. */
+function movedName(reader, taken) {
+    let identifier = `${reader.name}_moved`;
+    for (let n = 2; taken(reader.schema, identifier); n++)
+        identifier = `${reader.name}_moved_${n}`;
+    return { schema: reader.schema, identifier };
+}
+/** What the second sink's duplicates mean for this kind of sink. */
+function overlapNote(facts) {
+    switch (facts?.sinkType) {
+        case "upsert":
+            return "it is an upsert sink, so the destination receives the same upserts and deletes twice and ends in the same state";
+        case "append-only":
+        case "force-append-only":
+            return "it is append-only, so the destination receives those events twice: deduplicate them there, or accept them";
+        default:
+            return "an upsert sink with a primary key ends in the same state; an append-only one delivers those events twice";
+    }
+}
+function sinkMove(entry, reader, facts, replaceSink, taken) {
+    const sink = quoteQualified(asName(reader));
+    const target = quoteQualified(entry.target);
+    const temp = quoteQualified(entry.temp);
+    const moved = quoteQualified(movedName(reader, taken));
+    const options = `<the WITH options of ${sink}>`;
+    const format = facts?.format === false ? "" : `\n  <the FORMAT … ENCODE … clause of ${sink}, if it has one>`;
+    const into = facts?.intoTable ? ` INTO <the table ${sink} writes into>` : "";
+    const from = facts?.source === "query"
+        ? ` AS <the query of ${sink}, reading ${target} where it reads ${temp}>`
+        : ` FROM ${target}`;
+    const dropTemp = dropMaterializedView(entry.temp);
+    const move = {
+        reader,
+        keeps: entry.temp,
+        statements: [
+            `CREATE SINK ${moved}${into}${from}\n  WITH (${options}, snapshot = 'false')${format}`,
+            `ALTER SINK ${sink} SWAP WITH ${moved}`,
+            `DROP SINK ${moved}`,
+            dropTemp,
+        ],
+        effect: `After the swap ${moved} is the old sink, still reading the previous version; drop it, then ` +
+            `${displayName(entry.temp)} once nothing else reads it (or let mode: cleanup do it). ` +
+            "snapshot = 'false' makes the new sink send only changes made after its creation, not the MV's " +
+            "current rows; until the old sink is dropped both send every change, so nothing is lost but that " +
+            `window is delivered twice (${overlapNote(facts)}). Rows the new definition computes differently ` +
+            "(a new column, another filter) reach the destination only when they next change; leave " +
+            "snapshot out to send every row again instead (all of them twice). ALTER SINK … SWAP WITH " +
+            "(RisingWave 2.1+) gives the new sink the old name; both sinks must be owned by the user running it.",
+    };
+    const replaceable = facts !== undefined && facts.source === "relation" && !facts.intoTable;
+    if (replaceSink && replaceable && facts.connector !== "iceberg") {
+        move.alternative = {
+            statements: [`REPLACE SINK ${sink} FROM ${target}\n  WITH (${options})${format}`, dropTemp],
+            effect: "REPLACE SINK (RisingWave 3.1+) moves the sink in place, without a snapshot: changes before it " +
+                "come from the previous version, changes after it from the new one, none twice. It refuses " +
+                "exactly-once sinks, sinks into a table, auto schema change and since_timestamp.",
+        };
+    }
+    return move;
+}
+function subscriptionMove(entry, reader, facts, taken) {
+    const subscription = quoteQualified(asName(reader));
+    const moved = quoteQualified(movedName(reader, taken));
+    const retention = facts?.retention ?? `<the retention of ${subscription}>`;
+    return {
+        reader,
+        keeps: entry.temp,
+        statements: [
+            `CREATE SUBSCRIPTION ${moved} FROM ${quoteQualified(entry.target)} WITH (retention = ${retention})`,
+            `ALTER SUBSCRIPTION ${subscription} SWAP WITH ${moved}`,
+            `DROP SUBSCRIPTION ${moved}`,
+            dropMaterializedView(entry.temp),
+        ],
+        effect: `After the swap ${moved} is the old subscription; drop it once no cursor reads it, then ` +
+            `${displayName(entry.temp)} once nothing else reads it. ` +
+            "The new subscription holds only changes made after its creation. A cursor keeps the " +
+            "subscription and MV it was declared on, so open cursors go on reading the previous version: " +
+            `declare new ones (DECLARE … SUBSCRIPTION CURSOR FOR ${subscription}) after the swap. Changes ` +
+            "made between the CREATE and a consumer's switch are in both subscriptions, so a consumer that " +
+            "switches may read some of them twice.",
+    };
+}
+/**
+ * Pure: for each sink and subscription reading the previous version of a swapped MV, the
+ * statements that move it onto the new one. A SWAP moves neither: they follow the MV's id
+ * (rename_relation_refer, src/meta/src/controller/utils.rs @v2.2.0, rewrites their definitions
+ * to the temporary name).
+ */
+function readerMoves(entry, evidence, catalog, taken) {
+    const temp = entry.temp;
+    if (entry.action !== "zero-downtime" || !temp)
+        return [];
+    const swapped = { ...entry, temp };
+    return entry.readers.flatMap((reader) => {
+        // A name no supported server can quote gets no statements: the report names it only.
+        if (unquotableName(reader.name) || unquotableName(reader.schema))
+            return [];
+        const id = catalog.find(reader.schema, reader.name)?.id;
+        if (reader.type === "sink") {
+            const facts = id === undefined ? undefined : evidence?.sinks?.get(id);
+            return [sinkMove(swapped, reader, facts, evidence?.replaceSink === true, taken)];
+        }
+        if (reader.type === "subscription") {
+            const facts = id === undefined ? undefined : evidence?.subscriptions?.get(id);
+            return [subscriptionMove(swapped, reader, facts, taken)];
+        }
+        return [];
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/plan/taken-names.ts
 /** The temporary names that indexes we name after a temporary MV point back to. */
 const TEMP_IN_INDEX_NAME = /^__dbt_(?:index|carried_index|retired_index)_(.+_dbt_zero_down_tmp_\d{8}T\d{6}_\d{6}Z)_/;
@@ -68237,6 +68862,150 @@ function takenNames(catalog) {
     return (schema, name) => names.has(key(schema, name));
 }
 
+;// CONCATENATED MODULE: ./src/plan/view-ddl.ts
+
+
+/**
+ * SQL text for the statements a plan issues for a dbt view model. Views are not materialized:
+ * creating one binds its query and returns, so a view has no backfill and no indexes.
+ */
+function createView(relation, selectSql) {
+    return `CREATE VIEW ${quoteQualified(relation)} AS ${selectSql}`;
+}
+/** ALTER VIEW … SWAP WITH (handler/alter_swap_rename.rs, v2.1.0+). */
+function swapViews(target, temp) {
+    return `ALTER VIEW ${quoteQualified(target)} SWAP WITH ${quoteQualified(temp)}`;
+}
+/** Never CASCADE, as for MVs. */
+function dropView(relation) {
+    return `DROP VIEW IF EXISTS ${quoteQualified(relation)}`;
+}
+function grantOnView(privilege, on, grantee, withGrantOption = false) {
+    return grant(privilege, on, grantee, withGrantOption, "TABLE");
+}
+/** ALTER VIEW … OWNER TO (AlterViewOperation::ChangeOwner, src/sqlparser/src/ast/ddl.rs @v2.2.0). */
+function setViewOwner(on, owner) {
+    return `ALTER VIEW ${quoteQualified(on)} OWNER TO ${quoteIdent(owner)}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/view-entry.ts
+
+
+
+
+function configuredGrants(model, on) {
+    return Object.entries(model.config.grants).flatMap(([privilege, grantees]) => grantees.map((grantee) => ({
+        kind: "grant",
+        sql: grantOnView(privilege, on, grantee),
+    })));
+}
+function hooks(model, when) {
+    return model.hookSql[when].map((sql) => ({ kind: `${when}-hook`, sql }));
+}
+function view_entry_createSteps(model, relation) {
+    return [
+        ...hooks(model, "pre"),
+        ...(model.config.sqlHeader
+            ? [{ kind: "sql-header", sql: model.config.sqlHeader }]
+            : []),
+        { kind: "create", sql: createView(relation, model.sql), relation },
+    ];
+}
+/**
+ * What the live view had beyond the config and keeps with its id on SWAP: SELECT grants and its
+ * owner (rw-sql-audit.md 2.1, as for MVs), put on the new view before it takes the name.
+ */
+function carriedFromLive(model, existing, temp, catalog) {
+    const steps = [];
+    const items = [];
+    const me = catalog.currentUser();
+    const owner = catalog.user(existing.owner);
+    const configured = new Set(Object.values(model.config.grants).flat());
+    for (const { grantee, withOption } of liveSelectGrants(existing, catalog, configured)) {
+        steps.push({ kind: "grant", sql: grantOnView("select", temp, grantee, withOption) });
+        items.push({
+            kind: "grant",
+            detail: `SELECT${withOption ? " WITH GRANT OPTION" : ""} to ${grantee}`,
+        });
+    }
+    if (owner && me && owner.id !== me.id && me.isSuper) {
+        steps.push({ kind: "set-owner", sql: setViewOwner(temp, owner.name) });
+        items.push({ kind: "owner", detail: owner.name });
+    }
+    return { steps, items };
+}
+/**
+ * Pure: how a dbt view model is deployed. A view reads its upstream by id (RisingWave rewrites a
+ * view's SQL to the new name when what it reads is renamed or swapped: rename_relation_refer,
+ * src/meta/src/controller/utils.rs @v2.2.0), so after an upstream MV's SWAP it would keep
+ * reading the previous version. It is rebuilt the way an MV is: created under a temporary name
+ * reading the new upstream, then swapped in (`ALTER VIEW … SWAP WITH`, v2.1.0+), whatever
+ * zero_downtime says: a view has no backfill, so the swap costs nothing and loses no grant.
+ * RisingWave cannot comment on a view (COMMENT ON TABLE binds tables only, handler/comment.rs
+ * @v2.2.0), so persist_docs is not applied to views.
+ */
+function planView(input) {
+    const { model, existing, why } = input;
+    const warnings = [];
+    if (model.config.persistDocs.relation || model.config.persistDocs.columns) {
+        warnings.push(`${model.name}: persist_docs is not applied to views (RisingWave cannot comment on a view).`);
+    }
+    const base = { carriedOver: [], warnings };
+    if (!existing) {
+        return {
+            ...base,
+            action: "create",
+            reason: why,
+            steps: [
+                ...view_entry_createSteps(model, model.relation),
+                ...configuredGrants(model, model.relation),
+                ...hooks(model, "post"),
+            ],
+        };
+    }
+    if (input.fullRefresh) {
+        return {
+            ...base,
+            action: "full-refresh",
+            reason: `${why}; full refresh requested`,
+            steps: [
+                {
+                    kind: "drop-for-refresh",
+                    sql: dropView(model.relation),
+                    relation: model.relation,
+                },
+                ...view_entry_createSteps(model, model.relation),
+                ...configuredGrants(model, model.relation),
+                ...hooks(model, "post"),
+            ],
+        };
+    }
+    const target = model.relation;
+    const tempName = chooseTempName(target.identifier, input.now, (candidate) => input.taken(target.schema, candidate));
+    if (tempName === undefined) {
+        return {
+            ...base,
+            action: "zero-downtime",
+            reason: why,
+            steps: [],
+            problem: `every temporary name for ${displayName(target)} at this moment is taken; deploy again.`,
+        };
+    }
+    const temp = { schema: target.schema, identifier: tempName };
+    const carried = carriedFromLive(model, existing, temp, input.catalog);
+    const steps = [
+        ...view_entry_createSteps(model, temp),
+        ...configuredGrants(model, temp),
+        ...carried.steps,
+        { kind: "swap", sql: swapViews(target, temp), target, temp },
+        ...hooks(model, "post"),
+    ];
+    if (input.immediateCleanup) {
+        steps.push({ kind: "cleanup", sql: dropView(temp), relation: temp });
+    }
+    return { ...base, action: "zero-downtime", reason: why, temp, steps, carriedOver: carried.items };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/types.ts
 /** Everything that stops a plan before any DDL, collected so one run reports every problem. */
 class PlanError extends Error {
@@ -68253,6 +69022,10 @@ class PlanError extends Error {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/build-plan.ts
+
+
+
+
 
 
 
@@ -68298,6 +69071,7 @@ function buildPlan(input) {
     const { project, catalog, options } = input;
     const online = input.online ?? true;
     const taken = takenNames(catalog);
+    const requests = new Map(input.requests.map((request) => [request.model, request]));
     const requested = new Map(input.requests.map((request) => [request.model, request.reason]));
     const issues = [];
     const planned = [];
@@ -68352,11 +69126,16 @@ function buildPlan(input) {
             (rebuiltUpstream.length > 0 ? `downstream of ${rebuiltUpstream.join(", ")}` : undefined);
         if (why === undefined)
             return;
-        if (!model.isMaterializedView && !requested.has(name))
+        const isView = model.config.materialized === "view";
+        if (!model.isMaterializedView && !isView && !requested.has(name))
             return;
         // Rendered first: a model that cannot be rendered fails on its own, before any of its steps.
         void model.sql;
         void model.hookSql;
+        if (isView) {
+            planViewModel(name, model, why, rebuiltUpstream);
+            return;
+        }
         const existing = catalog.find(model.relation.schema, model.relation.identifier);
         if (existing && existing.type !== "materialized view") {
             issues.push({
@@ -68375,7 +69154,12 @@ function buildPlan(input) {
             });
             return;
         }
-        const decision = decideAction(model, existing, why, options);
+        const request = requests.get(name);
+        // A model whose upstream is rebuilt must be rebuilt too, or it keeps reading the previous version.
+        const metadataOnly = request?.metadataOnly === true && rebuiltUpstream.length === 0;
+        const decision = decideAction(model, existing, request?.metadataOnly && !metadataOnly
+            ? `${why}; downstream of ${rebuiltUpstream.join(", ")}`
+            : why, options, metadataOnly);
         if (decision.action !== "skip")
             checkStatements(model, issues);
         const built = onStagedUpstreams(model, rebuilt);
@@ -68436,14 +69220,27 @@ function buildPlan(input) {
             entry.steps = zeroDowntimeSteps(built, existing, entry.temp, catalog, { ...options, immediateCleanup: entry.immediateCleanup }, carried, check?.columns);
         }
         else if (existing && model.isMaterializedView) {
-            const inPlace = inPlaceSteps(model, existing, catalog, described);
+            const inPlace = inPlaceSteps(model, existing, catalog, described, request?.previous);
             entry.warnings.push(...inPlace.warnings);
+            entry.unchecked.push(...inPlace.unchecked);
             if (inPlace.steps.length > 0) {
                 checkStatements(model, issues);
-                entry.action = "in-place";
-                entry.reason = `${decision.reason}; what its config declares and the MV lacks is applied in place`;
                 entry.steps = inPlace.steps;
+                if (decision.action !== "in-place") {
+                    entry.action = "in-place";
+                    entry.reason = `${decision.reason}; what its config declares and the MV lacks is applied in place`;
+                }
             }
+            else if (decision.action === "in-place") {
+                entry.reason = `${why}; the MV already has the indexes, grants and comments its config declares, so nothing is issued`;
+            }
+        }
+        entry.warnings.push(...configWarnings(model));
+        if (input.serverVersion) {
+            entry.problems.push(...versionProblems(model, entry.steps, input.serverVersion));
+        }
+        else if (entry.steps.some((step) => step.kind === "set-session" || (step.kind === "create" && model.config.backfillOrder))) {
+            entry.unchecked.push("whether the server's version has the model's RisingWave settings and backfill_order could not be checked (no database)");
         }
         const found = preflight({
             model,
@@ -68467,6 +69264,77 @@ function buildPlan(input) {
         planned.push(entry);
         if (entry.action !== "skip" && entry.action !== "in-place")
             deployed.add(name);
+        if (REBUILDS.has(entry.action))
+            rebuilt.set(name, entry);
+    }
+    function planViewModel(name, model, why, rebuiltUpstream) {
+        const existing = catalog.find(model.relation.schema, model.relation.identifier);
+        if (existing && existing.type !== "view") {
+            issues.push({
+                file: model.file,
+                message: `${displayName(model.relation)} already exists as a ${existing.type}, not a view; ` +
+                    "it cannot be replaced by a view. Rename the model (alias) or drop that object first.",
+            });
+            return;
+        }
+        checkStatements(model, issues);
+        const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
+        // A view is staged like an MV: built on the temporary MVs of what it reads.
+        const built = onStagedUpstreams(model, rebuilt);
+        const decision = planView({
+            model: built,
+            existing,
+            why,
+            catalog,
+            fullRefresh: options.fullRefresh,
+            immediateCleanup,
+            now: input.now,
+            taken,
+        });
+        if (decision.problem)
+            issues.push({ file: model.file, message: decision.problem });
+        const entry = {
+            model: name,
+            file: model.file,
+            target: model.relation,
+            relationType: "view",
+            action: decision.action,
+            reason: decision.reason,
+            downstreamOf: requested.has(name) ? [] : rebuiltUpstream,
+            ...(decision.temp ? { temp: decision.temp } : {}),
+            immediateCleanup,
+            readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
+            sql: built.sql,
+            ...(built === model ? {} : { checkSql: model.sql }),
+            steps: decision.steps,
+            readers: [],
+            warnings: decision.warnings,
+            ...(existing ? { targetId: existing.id } : {}),
+            carriedOver: decision.carriedOver,
+            problems: [],
+            unchecked: [],
+            mayDrop: [],
+        };
+        const found = preflight({
+            model,
+            action: entry.action,
+            existing,
+            catalog,
+            online,
+            dryRun: options.dryRun,
+            relationType: "view",
+        });
+        entry.problems.push(...found.problems);
+        entry.warnings.push(...found.warnings);
+        entry.unchecked.push(...found.unchecked);
+        entry.mayDrop = permittedDrops(entry, existing);
+        const schema = model.relation.schema;
+        if (!catalog.hasSchema(schema) && !newSchemas.has(schema)) {
+            newSchemas.add(schema);
+            entry.steps.unshift({ kind: "create-schema", sql: createSchema(schema) });
+        }
+        planned.push(entry);
+        deployed.add(name);
         if (REBUILDS.has(entry.action))
             rebuilt.set(name, entry);
     }
@@ -68494,10 +69362,15 @@ function buildPlan(input) {
                 const note = `${who} still reads the previous version of ` +
                     `${displayName(entry.target)} via ${displayName(entry.temp)}` +
                     (reader.type === "sink"
-                        ? `; recreate the sink on the new MV (REPLACE SINK … FROM ${displayName(entry.target)} on RisingWave 3.1+, or create a new sink and drop the old one).`
-                        : ".");
+                        ? `; move it with the statements in the report (a new sink FROM ${displayName(entry.target)} with snapshot = 'false', swapped in with ALTER SINK … SWAP WITH, or REPLACE SINK on RisingWave 3.1+).`
+                        : reader.type === "subscription"
+                            ? `; move it with the statements in the report (a new subscription FROM ${displayName(entry.target)}, swapped in with ALTER SUBSCRIPTION … SWAP WITH).`
+                            : ".");
                 entry.warnings.push(note);
             }
+            const moves = readerMoves(entry, input.evidence, catalog, taken);
+            if (moves.length > 0)
+                entry.readerMoves = moves;
         }
     }
     if (issues.length > 0)
@@ -68519,6 +69392,43 @@ function onStagedUpstreams(model, rebuilt) {
     if (temps.size === 0)
         return model;
     return { ...model, sql: model.sqlReading(temps) };
+}
+/** Config keys that reach nothing: said once per planned model, never dropped in silence. */
+function configWarnings(model) {
+    const warnings = [];
+    if (model.config.unknownKeys.length > 0) {
+        warnings.push(`${model.name}: config ${model.config.unknownKeys.join(", ")} ${model.config.unknownKeys.length === 1 ? "is" : "are"} ` +
+            "not a dbt or dbt-risingwave setting and had no effect (a typo?).");
+    }
+    const ignored = model.config.indexes.flatMap((index) => ["unique", "type"].filter((key) => index[key] !== undefined));
+    if (ignored.length > 0) {
+        // dbt-risingwave's RW004 / RW005: RisingWave indexes have neither.
+        warnings.push(`${model.name}: indexes ${[...new Set(ignored)].join(" and ")} ${ignored.length === 1 ? "has" : "have"} no effect on RisingWave; the index is created without ${ignored.length === 1 ? "it" : "them"}.`);
+    }
+    for (const key of model.config.notApplied) {
+        warnings.push(`${model.name}: config ${key} is applied by dbt-risingwave but not by this action.`);
+    }
+    return warnings;
+}
+/** A SET of a parameter the server lacks fails (`Unrecognized config entry`): refused before any DDL. */
+function versionProblems(model, steps, version) {
+    const problems = [];
+    const older = (since) => !atLeast(version, { ...since, patch: 0 });
+    for (const step of steps) {
+        if (step.kind !== "set-session")
+            continue;
+        const setting = SESSION_SETTINGS.find((candidate) => candidate.name === step.name);
+        if (setting && older(setting.since)) {
+            problems.push(`config ${setting.name} needs RisingWave ${setting.since.major}.${setting.since.minor} or newer; ` +
+                `this server is ${version.text}. Remove it from the model's config or upgrade.`);
+        }
+    }
+    const creates = steps.some((step) => step.kind === "create");
+    if (creates && model.config.backfillOrder && older(BACKFILL_ORDER_SINCE)) {
+        problems.push(`config backfill_order needs RisingWave ${BACKFILL_ORDER_SINCE.major}.${BACKFILL_ORDER_SINCE.minor} or newer; ` +
+            `this server is ${version.text}. Remove it from the model's config or upgrade.`);
+    }
+    return problems;
 }
 /** One line: what blocks the drop, and the one change that gets past it. */
 function fullRefreshRefusal(entry, outside, project) {
@@ -68797,7 +69707,23 @@ function setCleanupOutputs(result) {
     ].map(displayName)));
 }
 
+;// CONCATENATED MODULE: ./src/plan/relation-type.ts
+
+
+function deployedType(entry) {
+    return entry.relationType ?? "materialized view";
+}
+/** The DROP for what a plan deployed: `DROP VIEW` for a view, never MV syntax on a view. */
+function dropStatement(relation, type) {
+    return type === "view" ? dropView(relation) : dropMaterializedView(relation);
+}
+/** The SWAP for what a plan deployed (also a rollback's, with the names the other way round). */
+function swapStatement(target, other, type) {
+    return type === "view" ? swapViews(target, other) : swapMaterializedViews(target, other);
+}
+
 ;// CONCATENATED MODULE: ./src/plan/plan-json.ts
+
 
 
 /** The `plan` output (DESIGN 3): field names are a public interface. */
@@ -68809,6 +69735,7 @@ function planToJson(plan) {
             model: model.model,
             file: model.file,
             relation: displayName(model.target),
+            relationType: deployedType(model),
             action: model.action,
             reason: model.reason,
             ...(model.temp ? { tempRelation: displayName(model.temp) } : {}),
@@ -69389,48 +70316,6 @@ async function connect(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/risingwave/version.ts
-/** `ALTER MATERIALIZED VIEW … SWAP WITH …` arrived in v2.2.0. */
-const MINIMUM_VERSION = { major: 2, minor: 2, patch: 0 };
-class UnsupportedVersionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = "UnsupportedVersionError";
-    }
-}
-/** Matches `PostgreSQL 13.14.0-RisingWave-2.6.0 (sha)`; older builds used other PostgreSQL numbers. */
-function parseRisingWaveVersion(versionText) {
-    const match = /RisingWave-(\d+)\.(\d+)\.(\d+)/.exec(versionText);
-    if (!match)
-        return undefined;
-    return {
-        major: Number(match[1]),
-        minor: Number(match[2]),
-        patch: Number(match[3]),
-        text: `${match[1]}.${match[2]}.${match[3]}`,
-    };
-}
-function atLeast(version, minimum) {
-    if (version.major !== minimum.major)
-        return version.major > minimum.major;
-    if (version.minor !== minimum.minor)
-        return version.minor > minimum.minor;
-    return version.patch >= minimum.patch;
-}
-function requireSupportedVersion(versionText) {
-    const version = parseRisingWaveVersion(versionText);
-    const needed = `${MINIMUM_VERSION.major}.${MINIMUM_VERSION.minor}.${MINIMUM_VERSION.patch}`;
-    if (!version) {
-        throw new UnsupportedVersionError(`The database is not RisingWave: version() returned "${versionText}". ` +
-            `This action needs RisingWave ${needed} or newer (ALTER MATERIALIZED VIEW … SWAP WITH).`);
-    }
-    if (!atLeast(version, MINIMUM_VERSION)) {
-        throw new UnsupportedVersionError(`RisingWave ${version.text} found, but zero-downtime deploys need RisingWave ${needed} or newer ` +
-            `(ALTER MATERIALIZED VIEW … SWAP WITH). Upgrade the cluster; no DDL was issued.`);
-    }
-    return version;
-}
-
 ;// CONCATENATED MODULE: ./src/risingwave/catalog-reader.ts
 
 
@@ -69602,7 +70487,110 @@ function topLevelColumn(name) {
     return /[.[]/.test(name) ? undefined : name;
 }
 
+;// CONCATENATED MODULE: ./src/risingwave/reader-facts.ts
+
+const reader_facts_code = (sql) => sqlTokens(sql).filter((token) => token.kind !== "space" && token.kind !== "comment");
+const reader_facts_isWord = (token, word) => token?.kind === "word" && token.text.toLowerCase() === word;
+const isName = (token) => token?.kind === "word" || token?.kind === "identifier";
+/** The index after a dotted name starting at `at`, or undefined when there is none. */
+function afterName(tokens, at) {
+    if (!isName(tokens[at]))
+        return undefined;
+    let next = at + 1;
+    while (tokens[next]?.text === "." && isName(tokens[next + 1]))
+        next += 2;
+    return next;
+}
+function afterParens(tokens, at) {
+    let depth = 0;
+    for (let i = at; i < tokens.length; i++) {
+        if (tokens[i]?.text === "(")
+            depth++;
+        else if (tokens[i]?.text === ")" && --depth === 0)
+            return i + 1;
+    }
+    return tokens.length;
+}
+/** `rw_sinks.sink_type` is SinkType's proto name (SINK_TYPE_UPSERT, …); either spelling is read. */
+function sinkTypeOf(text) {
+    const value = String(text ?? "").toUpperCase();
+    if (value.includes("FORCE_APPEND_ONLY"))
+        return "force-append-only";
+    if (value.includes("APPEND_ONLY"))
+        return "append-only";
+    if (value.includes("UPSERT"))
+        return "upsert";
+    return "unknown";
+}
+/**
+ * `CREATE SINK [IF NOT EXISTS] name [INTO table [(columns)]] {FROM relation | AS query}
+ * [WITH (…)] [FORMAT … ENCODE …]` (the statement RisingWave keeps for a sink).
+ */
+function sinkShape(definition) {
+    const unknown = { source: "unknown", intoTable: false, format: false };
+    const tokens = reader_facts_code(definition);
+    if (!reader_facts_isWord(tokens[0], "create") || !reader_facts_isWord(tokens[1], "sink"))
+        return unknown;
+    let at = 2;
+    if (reader_facts_isWord(tokens[at], "if") &&
+        reader_facts_isWord(tokens[at + 1], "not") &&
+        reader_facts_isWord(tokens[at + 2], "exists")) {
+        at += 3;
+    }
+    const afterSink = afterName(tokens, at);
+    if (afterSink === undefined)
+        return unknown;
+    at = afterSink;
+    let intoTable = false;
+    if (reader_facts_isWord(tokens[at], "into")) {
+        const afterTable = afterName(tokens, at + 1);
+        if (afterTable === undefined)
+            return unknown;
+        intoTable = true;
+        at = tokens[afterTable]?.text === "(" ? afterParens(tokens, afterTable) : afterTable;
+    }
+    const source = reader_facts_isWord(tokens[at], "from")
+        ? "relation"
+        : reader_facts_isWord(tokens[at], "as")
+            ? "query"
+            : undefined;
+    if (source === undefined)
+        return unknown;
+    // The options come last but for FORMAT … ENCODE …: a FORMAT right after the top-level WITH (…).
+    let format = false;
+    let depth = 0;
+    for (let i = at; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (token.text === "(")
+            depth++;
+        else if (token.text === ")")
+            depth--;
+        else if (depth === 0 && reader_facts_isWord(token, "with") && tokens[i + 1]?.text === "(") {
+            format = reader_facts_isWord(tokens[afterParens(tokens, i + 1)], "format");
+        }
+    }
+    return { source, intoTable, format };
+}
+const PLAIN_RETENTION = /^'[0-9A-Za-z ]{1,32}'$/;
+/** `CREATE SUBSCRIPTION name FROM relation WITH (retention = '1D')`: the retention as written. */
+function subscriptionRetention(definition) {
+    const tokens = reader_facts_code(definition);
+    for (let i = 0; i + 2 < tokens.length; i++) {
+        const value = tokens[i + 2];
+        if (reader_facts_isWord(tokens[i], "retention") && tokens[i + 1]?.text === "=") {
+            const text = value.kind === "number" ? `'${value.text}'` : value.text;
+            return PLAIN_RETENTION.test(text) ? text : undefined;
+        }
+    }
+    return undefined;
+}
+function connectorName(text) {
+    const value = String(text ?? "");
+    return /^[A-Za-z0-9_-]{1,64}$/.test(value) ? value.toLowerCase() : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/risingwave/session.ts
+
 
 
 
@@ -69691,6 +70679,42 @@ class RisingWaveReader {
     }
     async materializedViewId(schema, name) {
         return (await this.materializedView(schema, name))?.id;
+    }
+    /** The id of the view under this name, if it is a view. */
+    async viewId(schema, name) {
+        const result = await this.run(`SELECT v.id FROM rw_catalog.rw_views v
+        JOIN rw_catalog.rw_schemas s ON s.id = v.schema_id
+        WHERE s.name = $1 AND v.name = $2`, [schema, name]);
+        const id = result.rows[0]?.id;
+        return id === undefined ? undefined : Number(id);
+    }
+    /** The id under this name when it is an object of `type` (what a plan entry deploys). */
+    idOfType(relation, type) {
+        return type === "view"
+            ? this.viewId(relation.schema, relation.identifier)
+            : this.materializedViewId(relation.schema, relation.identifier);
+    }
+    /** A sink's type and shape; its definition is read here and not kept (it holds its options). */
+    async sinkFacts(id) {
+        const result = await this.run("SELECT id, connector, sink_type, definition FROM rw_catalog.rw_sinks WHERE id = $1", [id]);
+        const row = result.rows[0];
+        if (!row)
+            return undefined;
+        const connector = connectorName(row.connector);
+        return {
+            id,
+            sinkType: sinkTypeOf(row.sink_type),
+            ...(connector ? { connector } : {}),
+            ...sinkShape(String(row.definition ?? "")),
+        };
+    }
+    async subscriptionFacts(id) {
+        const result = await this.run("SELECT id, definition FROM rw_catalog.rw_subscriptions WHERE id = $1", [id]);
+        const row = result.rows[0];
+        if (!row)
+            return undefined;
+        const retention = subscriptionRetention(String(row.definition ?? ""));
+        return { id, ...(retention ? { retention } : {}) };
     }
     /** The id of any relation (table, view, MV, sink, ...) under this name. */
     async relationId(relation) {
@@ -69819,6 +70843,12 @@ function blockingProblems(plan, validation) {
     return issues;
 }
 
+;// CONCATENATED MODULE: ./src/project/deployable.ts
+/** What this action deploys: materialized views, and views (rebuilt beside the live one, issue 12). */
+function isDeployable(model) {
+    return model.isMaterializedView || model.config.materialized === "view";
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/changes/sql-normalise.ts
@@ -69848,6 +70878,17 @@ function normaliseSql(sql) {
 
 
 
+/** Differences that reach only an MV's indexes, grants and comments: applied in place. */
+const METADATA_REASONS = new Set([
+    "config indexes changed",
+    "config grants changed",
+    "config persist_docs changed",
+    "description changed",
+    "column descriptions changed",
+]);
+function isMetadataOnly(reasons) {
+    return reasons.length > 0 && reasons.every((reason) => METADATA_REASONS.has(reason));
+}
 /**
  * Why a model's deployment differs between two revisions: its SQL (ignoring comments and layout),
  * its relation, or a config that produces DDL. Empty when nothing that reaches the database changed.
@@ -69900,6 +70941,7 @@ function columnComments(model) {
 
 
 
+
 /**
  * The MV models whose deployment differs between two revisions, whatever file caused it. Models
  * are compared by rendering both revisions; `changedFiles` (repo-relative) only narrows which
@@ -69908,13 +70950,13 @@ function columnComments(model) {
 function computeChangeSet(opts) {
     const { base, head } = opts;
     const compared = opts.changedFiles && modelsToCompare(base, head, opts.changedFiles);
-    const added = mvModels(head).filter((model) => !base.models.has(model.name));
+    const added = deployableModels(head).filter((model) => !base.models.has(model.name));
     const deleted = mvModels(base).filter((model) => !head.models.has(model.name));
     const renames = pairRenames(deleted, added);
     const warnings = [];
     const changed = [];
     const failed = brokenAtHead(base, head);
-    for (const after of mvModels(head)) {
+    for (const after of deployableModels(head)) {
         const renamedFrom = renames.get(after.name);
         const before = base.models.get(after.name) ?? renamedFrom;
         if (!before) {
@@ -69946,11 +70988,12 @@ function computeChangeSet(opts) {
                     model: after.name,
                     kind: "modified",
                     reasons,
+                    ...(isMetadataOnly(reasons) ? { metadataOnly: true } : {}),
                     baseSql: renderedSql(before),
                 });
             }
             const moved = reasons.some((reason) => reason.startsWith("relation changed"));
-            if (moved && before.isMaterializedView) {
+            if (moved && before.isMaterializedView && after.isMaterializedView) {
                 warnings.push(`${after.file}: ${after.name} now builds ${renderRelation(after.relation)}; the materialized ` +
                     `view ${renderRelation(before.relation)} is left in place. ${dropAdvice(before)}`);
             }
@@ -70039,6 +71082,10 @@ function brokenAtHead(base, head) {
         out.push({ model: failure.name, file: failure.file, error: failure.error });
     }
     return out;
+}
+/** MV and view models: what this action deploys (a view is swapped like an MV, issue 12). */
+function deployableModels(project) {
+    return project.order.map((name) => project.models.get(name)).filter(isDeployable);
 }
 function mvModels(project) {
     return project.order.map((name) => project.models.get(name)).filter((m) => m.isMaterializedView);
@@ -70160,6 +71207,7 @@ async function listChangedFiles(repoRoot, base, head) {
 ;// CONCATENATED MODULE: ./src/deploy/requests.ts
 
 
+
 /** What the plan is asked to deploy: the explicit selection, or every MV model the change touches. */
 async function collectRequests(head, source, load) {
     if (source.models) {
@@ -70173,12 +71221,12 @@ async function collectRequests(head, source, load) {
             return { requests: [], failures, warnings };
         const requests = selectModels(head, selectable.join(",")).flatMap((name) => {
             const model = head.models.get(name);
-            if (model?.isMaterializedView)
+            if (model && isDeployable(model))
                 return [{ model: name, reason: "selected" }];
             // Only a model named outright is worth a word; `all` and `name+` sweep in views and tables.
             if (model && named.has(name)) {
-                warnings.push(`${model.file}: ${name} is materialized='${model.config.materialized}', not a materialized view; ` +
-                    "this action only deploys materialized views, so it was left out.");
+                warnings.push(`${model.file}: ${name} is materialized='${model.config.materialized}', not a materialized view or view; ` +
+                    "this action only deploys materialized views and views, so it was left out.");
             }
             return [];
         });
@@ -70189,10 +71237,15 @@ async function collectRequests(head, source, load) {
     const base = await loadProject({ ...load, revision: baseSha });
     const changedFiles = await listChangedFiles(load.repoRoot, baseSha);
     const changeSet = await computeChangeSet({ base, head, changedFiles });
-    const requests = changeSet.changed.map((change) => ({
-        model: change.model,
-        reason: change.kind === "added" ? "new model" : change.reasons.join("; "),
-    }));
+    const requests = changeSet.changed.map((change) => {
+        const previous = base.models.get(change.model);
+        return {
+            model: change.model,
+            reason: change.kind === "added" ? "new model" : change.reasons.join("; "),
+            ...(change.metadataOnly ? { metadataOnly: true } : {}),
+            ...(previous ? { previous } : {}),
+        };
+    });
     const warnings = [
         ...changeSet.warnings,
         ...changeSet.deleted.map((deleted) => `Model ${deleted.model} (${deleted.file}) was deleted; ${deleted.relation.schema}.${deleted.relation.identifier} ` +
@@ -70304,7 +71357,7 @@ function creatingNote(progress) {
         "cancel its build, so it is left alone");
 }
 const drop_unread_key = (name) => `${name.schema}\u0000${name.identifier}`;
-function readersOf(catalog, id, gone) {
+function drop_unread_readersOf(catalog, id, gone) {
     return catalog
         .dependentsOf(id)
         .filter((reader) => !gone.has(reader.id))
@@ -70332,7 +71385,7 @@ function planSweep(catalog, candidates) {
         if (catalog.isCreating(found.id)) {
             held.push({
                 relation,
-                readers: readersOf(catalog, found.id, new Set()),
+                readers: drop_unread_readersOf(catalog, found.id, new Set()),
                 note: creatingNote(catalog.creatingJob(found.id)?.progress),
             });
             return [];
@@ -70345,7 +71398,7 @@ function planSweep(catalog, candidates) {
     while (progress) {
         progress = false;
         for (const candidate of present) {
-            if (gone.has(candidate.id) || readersOf(catalog, candidate.id, gone).length > 0)
+            if (gone.has(candidate.id) || drop_unread_readersOf(catalog, candidate.id, gone).length > 0)
                 continue;
             gone.add(candidate.id);
             dropped.push(candidate.relation);
@@ -70356,7 +71409,7 @@ function planSweep(catalog, candidates) {
         .filter((candidate) => !gone.has(candidate.id))
         .map((candidate) => ({
         relation: candidate.relation,
-        readers: readersOf(catalog, candidate.id, gone),
+        readers: drop_unread_readersOf(catalog, candidate.id, gone),
     }));
     return { dropped, kept: [...held, ...kept] };
 }
@@ -70375,8 +71428,11 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
     const failed = new Map();
     const notes = new Map(sweep.kept.flatMap((kept) => (kept.note ? [[drop_unread_key(kept.relation), kept.note]] : [])));
     let lost;
+    const typeOf = (relation) => candidates.find((candidate) => drop_unread_key(candidate.relation) === drop_unread_key(relation))?.type ??
+        "materialized view";
     for (const relation of sweep.dropped) {
-        const drop = `${dropMaterializedView(relation)};`;
+        const type = typeOf(relation);
+        const drop = `${dropStatement(relation, type)};`;
         if (lost !== undefined) {
             failed.set(drop_unread_key(relation), `not attempted: the connection was lost before (${lost})`);
             continue;
@@ -70384,7 +71440,9 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
         try {
             // Right before the DROP: still the object the sweep planned for, and still not creating.
             const planned = catalog.find(relation.schema, relation.identifier)?.id;
-            const now = await session.materializedView(relation.schema, relation.identifier);
+            const now = type === "view"
+                ? await viewState(session, relation)
+                : await session.materializedView(relation.schema, relation.identifier);
             if (!now)
                 continue;
             if (now.id !== planned) {
@@ -70395,8 +71453,8 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
                 notes.set(drop_unread_key(relation), creatingNote(undefined));
                 continue;
             }
-            logger.info(announce(relation));
-            await session.execute(dropMaterializedView(relation));
+            logger.info(announce(relation, type));
+            await session.execute(dropStatement(relation, type));
             dropped.push(relation);
         }
         catch (error) {
@@ -70444,6 +71502,11 @@ async function dropUnreadTemps(session, candidates, logger, announce) {
     }
     return { dropped, kept: kept.map(withNote) };
 }
+/** A view is never being created: it exists once its CREATE returns. */
+async function viewState(session, relation) {
+    const id = await session.idOfType(relation, "view");
+    return id === undefined ? undefined : { id };
+}
 /** The temporary MVs that still exist among `relations`, each with what reads it; one catalog read. */
 async function describeTemps(session, relations) {
     if (relations.length === 0)
@@ -70451,7 +71514,7 @@ async function describeTemps(session, relations) {
     const catalog = await session.catalog();
     return relations.flatMap((relation) => {
         const found = catalog.find(relation.schema, relation.identifier);
-        return found ? [{ relation, readers: readersOf(catalog, found.id, new Set()) }] : [];
+        return found ? [{ relation, readers: drop_unread_readersOf(catalog, found.id, new Set()) }] : [];
     });
 }
 
@@ -70501,15 +71564,15 @@ class CreatedObjects {
  * DROP by name only while the name has one of the permitted ids, read right before the DROP:
  * a colleague's or another deploy's MV under the same name is never dropped.
  */
-async function dropIfPermitted(session, relation, permitted, logger) {
-    const id = await session.materializedViewId(relation.schema, relation.identifier);
+async function dropIfPermitted(session, relation, permitted, logger, type = "materialized view") {
+    const id = await session.idOfType(relation, type);
     if (id === undefined)
         return "absent";
     if (!permitted.includes(id)) {
         logger.warning(`Not dropping ${quoteQualified(relation)}: it has id ${id}, not ${permitted.length > 0 ? permitted.join(" or ") : "one this run created"}, so it is not this run's to drop.`);
         return "refused";
     }
-    const sql = dropMaterializedView(relation);
+    const sql = dropStatement(relation, type);
     logger.info(`> ${sql}`);
     await session.execute(sql);
     return "dropped";
@@ -70695,13 +71758,12 @@ class SwapRefused extends Error {
  */
 async function checkIds(session, unit) {
     const { target, temp } = unit;
-    // By name whatever the kind: a view staged beside its live view is swapped here too.
-    const live = await session.relationId(target);
+    const live = await session.idOfType(target, unit.type);
     if (live !== unit.targetId) {
         throw new SwapRefused(`${displayName(target)} changed since the plan (id ${unit.targetId} then, ` +
             `${live === undefined ? "gone" : `id ${live}`} now): another deploy or a colleague replaced it, so it was not swapped`);
     }
-    const now = await session.relationId(temp);
+    const now = await session.idOfType(temp, unit.type);
     if (unit.tempId === undefined || now !== unit.tempId) {
         throw new SwapRefused(`${displayName(temp)} is not the MV expected (id ${unit.tempId ?? "unknown"} expected, ` +
             `${now === undefined ? "gone" : `id ${now}`} now), so it was not swapped in`);
@@ -70776,9 +71838,10 @@ async function removeOurs(session, entry, relation, created, logger, cause) {
             : "nothing was created";
     }
     try {
-        const result = await dropIfPermitted(session, relation, created.permittedIds(entry, relation), logger);
-        if (result === "dropped")
-            return `the MV this run built (id ${id}) was removed`;
+        const result = await dropIfPermitted(session, relation, created.permittedIds(entry, relation), logger, deployedType(entry));
+        if (result === "dropped") {
+            return `the ${deployedType(entry) === "view" ? "view" : "MV"} this run built (id ${id}) was removed`;
+        }
         if (result === "absent")
             return "nothing of it is left";
         return `${quoteQualified(relation)} is no longer the MV this run built and was left alone`;
@@ -70829,7 +71892,11 @@ async function releaseTemps(models, outcome, session, logger) {
     const leafFirst = models.filter((entry) => entry.temp && isSwapped(entry)).reverse();
     const toDrop = leafFirst.filter((entry) => entry.immediateCleanup && applied(entry));
     const toKeep = leafFirst.filter((entry) => !toDrop.includes(entry));
-    const result = await dropUnreadTemps(session, toDrop.map((entry) => ({ relation: entry.temp, id: entry.targetId })), logger, (relation) => `Immediately cleaning up temporary materialized view: ${quoteQualified(relation)}`);
+    const result = await dropUnreadTemps(session, toDrop.map((entry) => ({
+        relation: entry.temp,
+        id: entry.targetId,
+        type: deployedType(entry),
+    })), logger, (relation, type) => `Immediately cleaning up temporary ${type}: ${quoteQualified(relation)}`);
     outcome.droppedTemps.push(...result.dropped);
     for (const kept of result.kept) {
         if (kept.readers.length > 0) {
@@ -70840,11 +71907,15 @@ async function releaseTemps(models, outcome, session, logger) {
         }
     }
     const preserved = await describeTemps(session, toKeep.map((entry) => entry.temp));
+    const typeOf = (relation) => {
+        const entry = leafFirst.find((model) => model.temp?.schema === relation.schema && model.temp.identifier === relation.identifier);
+        return entry ? deployedType(entry) : "materialized view";
+    };
     for (const kept of preserved) {
-        logger.info(`Preserving temporary materialized view for downstream dependencies: ${quoteQualified(kept.relation)}`);
+        logger.info(`Preserving temporary ${typeOf(kept.relation)} for downstream dependencies: ${quoteQualified(kept.relation)}`);
     }
     for (const kept of [...result.kept, ...preserved]) {
-        logger.info(`Manual cleanup required: ${dropMaterializedView(kept.relation)};`);
+        logger.info(`Manual cleanup required: ${dropStatement(kept.relation, typeOf(kept.relation))};`);
         outcome.preservedTemps.push(kept);
     }
 }
@@ -70859,7 +71930,9 @@ async function releaseTempsReporting(models, outcome, session, logger) {
             !outcome.preservedTemps.some((kept) => kept.relation === temp));
         logger.warning(`Cleanup of temporary MVs failed: ${errorText(error)}`);
         for (const temp of unreported) {
-            logger.info(`Manual cleanup required: ${dropMaterializedView(temp)};`);
+            const entry = models.find((model) => model.temp === temp);
+            const type = entry ? deployedType(entry) : "materialized view";
+            logger.info(`Manual cleanup required: ${dropStatement(temp, type)};`);
             outcome.preservedTemps.push({ relation: temp, readers: [], error: errorText(error) });
         }
     }
@@ -70948,6 +72021,7 @@ function phasesOf(entry) {
 
 
 
+
 /**
  * Full refresh drops leaf-first before anything is created root-first; the plan already refused
  * any drop that something outside the refreshed set depends on, and every definition of the set
@@ -70969,7 +72043,7 @@ async function dropForRefresh(plan, session, created, logger) {
     });
     for (const { entry, step } of drops.reverse()) {
         try {
-            const result = await dropIfPermitted(session, step.relation, created.permittedIds(entry, step.relation), logger);
+            const result = await dropIfPermitted(session, step.relation, created.permittedIds(entry, step.relation), logger, deployedType(entry));
             if (result === "refused") {
                 return failed(entry, `${displayName(step.relation)} changed since the plan (another deploy or a colleague replaced it)`, "it was not dropped; no further MV was dropped");
             }
@@ -70985,12 +72059,13 @@ async function dropForRefresh(plan, session, created, logger) {
 ;// CONCATENATED MODULE: ./src/deploy/execute/stage.ts
 
 
+
 const waitsFor = (steps, relation) => steps.some((step) => step.kind === "wait-backfill" &&
     step.relation.schema === relation.schema &&
     step.relation.identifier === relation.identifier);
-async function recordCreated(step, context) {
+async function recordCreated(step, type, context) {
     try {
-        const id = await context.session.relationId(step.relation);
+        const id = await context.session.idOfType(step.relation, type);
         if (id !== undefined)
             context.created.record(step.relation, id);
     }
@@ -71019,7 +72094,7 @@ async function stageModel(entry, steps, context) {
             await runStep(step, entry.model, context, waited);
             // Nothing to wait for (a view): its id is read right after its CREATE instead.
             if (step.kind === "create" && !waitsFor(steps, step.relation)) {
-                await recordCreated(step, context);
+                await recordCreated(step, deployedType(entry), context);
             }
         }
         catch (error) {
@@ -71037,6 +72112,7 @@ async function stageModel(entry, steps, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/execute/execute-plan.ts
+
 
 
 
@@ -71280,6 +72356,7 @@ async function cutOverAndFinish(runs, session, logger, options, outcome, created
             temp,
             tempId: created.idOf(temp),
             swaps: run.phases.swaps,
+            type: deployedType(run.entry),
         };
     });
     const runOf = (unit) => swapping[units.indexOf(unit)];
@@ -71423,7 +72500,16 @@ const read_evidence_REBUILDS = new Set(["create", "zero-downtime", "full-refresh
  * of every live MV the plan keeps or replaces (its comments). Read-only; one statement per model.
  */
 async function readEvidence(plan, reader, catalog, options) {
-    const evidence = { definitions: new Map(), described: new Map() };
+    const evidence = {
+        definitions: new Map(),
+        described: new Map(),
+        sinks: new Map(),
+        subscriptions: new Map(),
+        // REPLACE SINK: parse_replace in src/sqlparser/src/parser.rs, on main and release-3.1 after
+        // v3.0.3 (#26039); no released tag up to v3.0.3 has it.
+        replaceSink: reader.supports(3, 1),
+    };
+    await readSinksAndSubscriptions(plan, reader, catalog, evidence);
     for (const entry of plan.models) {
         if (read_evidence_REBUILDS.has(entry.action)) {
             evidence.definitions.set(entry.model, await checkDefinition(entry, reader, catalog, options));
@@ -71450,6 +72536,8 @@ async function readEvidence(plan, reader, catalog, options) {
  * not create in the schema (a read-only dry-run user) gets the batch plan of the query instead.
  */
 async function checkDefinition(entry, reader, catalog, options) {
+    if (entry.relationType === "view")
+        return checkViewQuery(entry, reader);
     const relation = entry.temp ?? entry.target;
     let host = relation;
     let limitation;
@@ -71497,6 +72585,48 @@ async function checkDefinition(entry, reader, catalog, options) {
             limitation: `this user may not create in schema ${host.schema} (${message}), so the query was planned ` +
                 "as a batch query only: the streaming plan and the new columns were not checked",
         };
+    }
+}
+/**
+ * A view's query need not be streamable (a view is bound at query time), so it is checked as the
+ * batch query it is; it has no columns a plan needs.
+ */
+async function checkViewQuery(entry, reader) {
+    try {
+        await reader.explain(`EXPLAIN ${entry.sql}`);
+        return {};
+    }
+    catch (error) {
+        if (isConnectionLoss(error))
+            throw error;
+        return { error: errorText(error) };
+    }
+}
+/** The sinks and subscriptions reading an MV the plan swaps: their cut-over plans need their shape. */
+async function readSinksAndSubscriptions(plan, reader, catalog, evidence) {
+    for (const entry of plan.models) {
+        if (entry.action !== "zero-downtime" || entry.targetId === undefined)
+            continue;
+        for (const dependent of catalog.dependentsOf(entry.targetId)) {
+            try {
+                if (dependent.type === "sink" && !evidence.sinks?.has(dependent.id)) {
+                    const facts = await reader.sinkFacts(dependent.id);
+                    if (facts)
+                        evidence.sinks?.set(dependent.id, facts);
+                }
+                else if (dependent.type === "subscription" &&
+                    !evidence.subscriptions?.has(dependent.id)) {
+                    const facts = await reader.subscriptionFacts(dependent.id);
+                    if (facts)
+                        evidence.subscriptions?.set(dependent.id, facts);
+                }
+            }
+            catch (error) {
+                if (isConnectionLoss(error))
+                    throw error;
+                // Without them the cut-over plan keeps placeholders for what it could not read.
+            }
+        }
     }
 }
 
@@ -71630,6 +72760,7 @@ async function deployWith(run, live) {
             failures: requests.failures,
             options: planOptions,
             now,
+            serverVersion: database.reader.risingWaveVersion,
         };
         const planAgainst = async (catalog) => {
             const draft = buildPlan({ ...input, catalog });
@@ -72033,15 +73164,20 @@ function warnNotWritten(error) {
 
 
 /**
- * Every temporary MV in the user schemas (or in `schema`): only materialized views whose whole
- * name has the temporary-name form, so a table or a name that merely contains `_tmp_` is never
- * taken for one. The catalog snapshot holds no system schemas.
+ * Every temporary MV and view in the user schemas (or in `schema`): only materialized views and
+ * views whose whole name has the temporary-name form, so a table or a name that merely contains
+ * `_tmp_` is never taken for one. The catalog snapshot holds no system schemas.
  */
 function findTempMvs(catalog, now, schema) {
     return catalog
         .relationsIn(schema === undefined ? undefined : new Set([schema]))
         .flatMap((relation) => {
-        if (relation.type !== "materialized view")
+        const type = relation.type === "view"
+            ? "view"
+            : relation.type === "materialized view"
+                ? "materialized view"
+                : undefined;
+        if (type === undefined)
             return [];
         const parts = parseTempName(relation.name);
         // A name we cannot quote for every server is not one we made, and a DROP of it could name another.
@@ -72051,6 +73187,7 @@ function findTempMvs(catalog, now, schema) {
             {
                 relation: { schema: relation.schema, identifier: relation.name },
                 id: relation.id,
+                type,
                 creating: catalog.isCreating(relation.id),
                 replaced: parts.baseName,
                 createdAt: parts.createdAt,
@@ -72103,10 +73240,14 @@ async function runCleanup(settings, logger, env, now = new Date(), lockHolder = 
                         ? `read by ${describeReaders(temp.readers)}`
                         : "nothing reads it"));
         }
-        const relations = candidates.map((temp) => ({ relation: temp.relation, id: temp.id }));
+        const relations = candidates.map((temp) => ({
+            relation: temp.relation,
+            id: temp.id,
+            type: temp.type,
+        }));
         const sweep = settings.dryRun
             ? planSweep(await database.reader.catalog(), relations)
-            : await dropUnreadTemps(database.writer(), relations, logger, (relation) => `Dropping temporary materialized view: ${quoteQualified(relation)}`);
+            : await dropUnreadTemps(database.writer(), relations, logger, (relation, type) => `Dropping temporary ${type}: ${quoteQualified(relation)}`);
         const tempOf = (relation) => candidates.find((temp) => temp.relation.schema === relation.schema &&
             temp.relation.identifier === relation.identifier);
         const result = {
@@ -72165,9 +73306,10 @@ function parseName(text, schema) {
 function planRollback(catalog, requested, schema, now) {
     const temps = findTempMvs(catalog, now);
     const refusals = [];
-    const previous = (target, liveId) => temps
+    const previous = (target, liveId, type) => temps
         .filter((temp) => temp.relation.schema === target.schema &&
         temp.replaced === target.identifier &&
+        temp.type === type &&
         temp.id < liveId)
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
     let targets;
@@ -72177,7 +73319,7 @@ function planRollback(catalog, requested, schema, now) {
     else {
         const swappedIn = temps.filter((temp) => {
             const live = catalog.find(temp.relation.schema, temp.replaced);
-            return live !== undefined && temp.id < live.id;
+            return live !== undefined && live.type === temp.type && temp.id < live.id;
         });
         const newest = Math.max(...swappedIn.map((temp) => temp.createdAt.getTime()));
         targets = swappedIn
@@ -72190,11 +73332,16 @@ function planRollback(catalog, requested, schema, now) {
     const units = [];
     for (const target of targets) {
         const live = catalog.find(target.schema, target.identifier);
-        if (!live || live.type !== "materialized view") {
-            refusals.push(`${displayName(target)} is not a materialized view here: nothing to roll back`);
+        const type = live?.type === "view"
+            ? "view"
+            : live?.type === "materialized view"
+                ? "materialized view"
+                : undefined;
+        if (!live || type === undefined) {
+            refusals.push(`${displayName(target)} is not a materialized view or view here: nothing to roll back`);
             continue;
         }
-        const temp = previous(target, live.id);
+        const temp = previous(target, live.id, type);
         if (!temp) {
             refusals.push(`${displayName(target)} has no previous version to go back to: it was dropped (immediate cleanup or a cleanup sweep) or never existed; redeploy the previous commit instead`);
             continue;
@@ -72210,10 +73357,11 @@ function planRollback(catalog, requested, schema, now) {
             temp: temp.relation,
             tempId: temp.id,
             deployedAt: temp.createdAt,
+            type,
             swaps: [
                 {
                     kind: "swap",
-                    sql: swapMaterializedViews(target, temp.relation),
+                    sql: swapStatement(target, temp.relation, type),
                     target,
                     temp: temp.relation,
                 },
@@ -72253,7 +73401,7 @@ function readsLeftBehind(units, catalog) {
     const rolled = new Set(units.map((unit) => unit.targetId));
     return units.flatMap((unit) => catalog
         .dependentsOf(unit.targetId)
-        .filter((reader) => !rolled.has(reader.id) && reader.type === "materialized view")
+        .filter((reader) => !rolled.has(reader.id) && (reader.type === "materialized view" || reader.type === "view"))
         .map((reader) => `${reader.schema}.${reader.name} reads the version of ${displayName(unit.target)} being rolled back and is not rolled back with it: it keeps reading that version under ${displayName(unit.temp)}`));
 }
 
@@ -72389,7 +73537,8 @@ const actionsLogger = {
 
 
 function row(temp, why) {
-    const cells = [code(displayName(temp.relation)), code(temp.replaced), run_cleanup_formatAge(temp.ageMs)];
+    const name = `${code(displayName(temp.relation))}${temp.type === "view" ? " (view)" : ""}`;
+    const cells = [name, code(temp.replaced), run_cleanup_formatAge(temp.ageMs)];
     if (why !== undefined)
         cells.push(why);
     return `| ${cells.map(cell).join(" | ")} |`;
@@ -72425,7 +73574,7 @@ function renderCleanupReport(result) {
         lines.push("#### Preserved", "", "| Temporary MV | Replaced | Age | Why kept |", "|---|---|---|---|", ...kept, "");
         const manual = result.kept.filter((entry) => entry.readers.length > 0);
         if (manual.length > 0) {
-            lines.push("Once their readers are rebuilt or dropped, the next sweep removes them, or by hand:", "", fence(manual.map((entry) => `${dropMaterializedView(entry.relation)};`).join("\n"), "sql"), "");
+            lines.push("Once their readers are rebuilt or dropped, the next sweep removes them, or by hand:", "", fence(manual.map((entry) => `${dropStatement(entry.relation, entry.temp.type)};`).join("\n"), "sql"), "");
         }
     }
     if (result.found.length === 0)
@@ -72528,6 +73677,7 @@ class Budget {
 
 
 
+
 const reader = (r) => ({ schema: r.schema, identifier: r.name });
 function readerItem(facts, r, dryRun) {
     const name = code(`${r.schema}.${r.name}`);
@@ -72539,21 +73689,22 @@ function readerItem(facts, r, dryRun) {
         ? "The previous version is kept until nothing reads it."
         : "Once it moves, nothing reads the previous version and the cleanup sweep (`mode: cleanup`) drops it.";
     const title = `⚠️ ${escape_text(r.type)} ${name} ${previous}`;
-    const target = quoteQualified(facts.entry.target);
     const self = quoteQualified(reader(r));
-    if (r.type === "sink") {
-        const moved = quoteQualified({ schema: r.schema, identifier: `${r.name}_moved` });
+    const move = facts.entry.readerMoves?.find((candidate) => candidate.reader.schema === r.schema && candidate.reader.name === r.name);
+    if (move) {
+        const alternative = move.alternative
+            ? ` Or, on this server: ${move.alternative.statements.map((sql) => code(sql.replace(/\s*\n\s*/g, " "))).join(", then ")}. ${escape_text(move.alternative.effect)}`
+            : "";
         return {
             severity: "warning",
             subject: `${r.schema}.${r.name}`,
             title,
-            detail: `Move the sink to the new version: a second sink from the new MV without a snapshot, swapped in ` +
-                `(copy the connector options from \`SHOW CREATE SINK ${self}\`). ${release}`,
-            statements: [
-                `CREATE SINK ${moved} FROM ${target}\n  WITH (/* the options of ${displayName(reader(r))} */, snapshot = 'false')`,
-                `ALTER SINK ${self} SWAP WITH ${moved}`,
-                `DROP SINK ${moved}`,
-            ],
+            detail: (move.statements.some((sql) => sql.includes("<"))
+                ? `Move it to the new version: fill in each ${code("<…>")} from ${code(`SHOW CREATE ${r.type.toUpperCase()} ${self}`)} ` +
+                    "(its options are not copied here: they may hold credentials). "
+                : "Move it to the new version. ") +
+                `${code(displayName(move.keeps))} stays until it is moved. ${escape_text(move.effect)}${alternative}`,
+            statements: move.statements,
         };
     }
     const kind = r.type === "materialized view" || r.type === "view" || r.type === "subscription";
@@ -72671,7 +73822,7 @@ function recoveryItem(facts) {
             ? `Not attempted, still on their previous version: ${waiting}. `
             : "") +
             "Go forward (fix and re-run), or back: swap the previous versions in again, leaf first, while they exist (the new versions then carry the temporary names):",
-        statements: rollback.map((model) => swapMaterializedViews(model.entry.target, model.keptTemp.relation)),
+        statements: rollback.map((model) => swapStatement(model.entry.target, model.keptTemp.relation, deployedType(model.entry))),
     };
 }
 function leftInPlaceItems(result) {
@@ -72807,14 +73958,22 @@ function preservedSection(result, facts) {
     lines.push("");
     const rollback = kept.flatMap((temp) => {
         const model = byTemp.get(displayName(temp.relation));
-        return model?.swapped ? [swapMaterializedViews(model.entry.target, temp.relation)] : [];
+        return model?.swapped
+            ? [swapStatement(model.entry.target, temp.relation, deployedType(model.entry))]
+            : [];
     });
     if (rollback.length > 0) {
         lines.push("Roll back to the previous versions (while they exist), leaf first:", "", fence(rollback.map((sql) => `${sql};`).join("\n"), "sql"), "");
     }
     const drops = droppableNow(kept);
     if (drops.length > 0) {
-        lines.push("The scheduled cleanup (`mode: cleanup`) drops them once nothing reads them; to drop the unread ones now, in this order:", "", fence(drops.map((temp) => `${dropMaterializedView(temp.relation)};`).join("\n"), "sql"), "");
+        lines.push("The scheduled cleanup (`mode: cleanup`) drops them once nothing reads them; to drop the unread ones now, in this order:", "", fence(drops
+            .map((temp) => {
+            const model = byTemp.get(displayName(temp.relation));
+            const type = model ? deployedType(model.entry) : "materialized view";
+            return `${dropStatement(temp.relation, type)};`;
+        })
+            .join("\n"), "sql"), "");
     }
     return lines;
 }
@@ -73135,6 +74294,11 @@ const STATUS = {
     "not-attempted": "⏭️ not attempted",
     "not-applied": "⚠️ not applied",
 };
+/** "swap", or "swap view" for a dbt view model. */
+function actionLabel(model) {
+    const action = ACTION[model.entry.action];
+    return model.entry.relationType === "view" ? `${action} view` : action;
+}
 function model_table_status(model) {
     switch (model.verdict) {
         case "invalid":
@@ -73193,7 +74357,7 @@ function groupKey(model, level) {
         return undefined;
     if (level === 1 && model.cause !== "downstream")
         return undefined;
-    return `${model.entry.action}\u0000${model.cause === "downstream" ? "downstream" : "direct"}\u0000${model_table_status(model)}`;
+    return `${actionLabel(model)}\u0000${model.cause === "downstream" ? "downstream" : "direct"}\u0000${model_table_status(model)}`;
 }
 function groupWhy(models) {
     if (models.every((model) => model.cause === "downstream")) {
@@ -73229,14 +74393,14 @@ function modelTable(facts, level) {
     for (const item of order) {
         if ("entry" in item || item.models.length === 1) {
             const model = "entry" in item ? item : item.models[0];
-            rows.push(`| ${cell(code(model.entry.model))} | ${ACTION[model.entry.action]} | ${cell(why(model))} | ${model_table_status(model)} |`);
+            rows.push(`| ${cell(code(model.entry.model))} | ${actionLabel(model)} | ${cell(why(model))} | ${model_table_status(model)} |`);
             continue;
         }
         const first = item.models[0];
         const label = `${item.models.length} models`;
-        rows.push(`| ${label} | ${ACTION[first.entry.action]} | ${cell(groupWhy(item.models))} | ${model_table_status(first)} |`);
+        rows.push(`| ${label} | ${actionLabel(first)} | ${cell(groupWhy(item.models))} | ${model_table_status(first)} |`);
         if (level < 3) {
-            lists.push(`<details><summary>${html(label)}: ${html(ACTION[first.entry.action])}, ${html(model_table_status(first))}</summary>\n\n` +
+            lists.push(`<details><summary>${html(label)}: ${html(actionLabel(first))}, ${html(model_table_status(first))}</summary>\n\n` +
                 `${item.models.map((model) => code(model.entry.model)).join(", ")}\n\n</details>`);
         }
     }

@@ -1,6 +1,7 @@
 import { ProjectError, renderRelation } from "../project/index.js";
+import { isDeployable } from "../project/deployable.js";
 import type { DbtProject, ModelNode } from "../project/types.js";
-import { modelDifferences } from "./model-diff.js";
+import { isMetadataOnly, modelDifferences } from "./model-diff.js";
 import { normaliseSql } from "./sql-normalise.js";
 import type { ChangeSet, ModelChange } from "./types.js";
 
@@ -16,14 +17,14 @@ export function computeChangeSet(opts: {
 }): ChangeSet {
   const { base, head } = opts;
   const compared = opts.changedFiles && modelsToCompare(base, head, opts.changedFiles);
-  const added = mvModels(head).filter((model) => !base.models.has(model.name));
+  const added = deployableModels(head).filter((model) => !base.models.has(model.name));
   const deleted = mvModels(base).filter((model) => !head.models.has(model.name));
   const renames = pairRenames(deleted, added);
   const warnings: string[] = [];
   const changed: ModelChange[] = [];
   const failed: ChangeSet["failed"] = brokenAtHead(base, head);
 
-  for (const after of mvModels(head)) {
+  for (const after of deployableModels(head)) {
     const renamedFrom = renames.get(after.name);
     const before = base.models.get(after.name) ?? renamedFrom;
     if (!before) {
@@ -53,11 +54,12 @@ export function computeChangeSet(opts: {
           model: after.name,
           kind: "modified",
           reasons,
+          ...(isMetadataOnly(reasons) ? { metadataOnly: true } : {}),
           baseSql: renderedSql(before),
         });
       }
       const moved = reasons.some((reason) => reason.startsWith("relation changed"));
-      if (moved && before.isMaterializedView) {
+      if (moved && before.isMaterializedView && after.isMaterializedView) {
         warnings.push(
           `${after.file}: ${after.name} now builds ${renderRelation(after.relation)}; the materialized ` +
             `view ${renderRelation(before.relation)} is left in place. ${dropAdvice(before)}`,
@@ -148,6 +150,11 @@ function brokenAtHead(base: DbtProject, head: DbtProject): ChangeSet["failed"] {
     out.push({ model: failure.name, file: failure.file, error: failure.error });
   }
   return out;
+}
+
+/** MV and view models: what this action deploys (a view is swapped like an MV, issue 12). */
+function deployableModels(project: DbtProject): ModelNode[] {
+  return project.order.map((name) => project.models.get(name)!).filter(isDeployable);
 }
 
 function mvModels(project: DbtProject): ModelNode[] {

@@ -3,6 +3,19 @@ import { renderRelation } from "../project/index.js";
 import type { ModelNode } from "../project/types.js";
 import { normaliseSql } from "./sql-normalise.js";
 
+/** Differences that reach only an MV's indexes, grants and comments: applied in place. */
+const METADATA_REASONS = new Set([
+  "config indexes changed",
+  "config grants changed",
+  "config persist_docs changed",
+  "description changed",
+  "column descriptions changed",
+]);
+
+export function isMetadataOnly(reasons: string[]): boolean {
+  return reasons.length > 0 && reasons.every((reason) => METADATA_REASONS.has(reason));
+}
+
 /**
  * Why a model's deployment differs between two revisions: its SQL (ignoring comments and layout),
  * its relation, or a config that produces DDL. Empty when nothing that reaches the database changed.

@@ -6,6 +6,8 @@ export interface ModelChange {
   kind: "added" | "modified";
   /** e.g. "SQL changed", "config zero_downtime changed", "config indexes changed". */
   reasons: string[];
+  /** Only indexes, grants or comments differ: nothing needs rebuilding. */
+  metadataOnly?: boolean;
   /** The rendered SQL at the base revision (under the old name for a rename): what the report diffs against. */
   baseSql?: string;
 }

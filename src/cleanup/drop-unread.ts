@@ -3,8 +3,8 @@ import type { CatalogSnapshot } from "../risingwave/catalog.js";
 import { errorText, isConnectionLoss } from "../risingwave/errors.js";
 import type { RisingWaveSession, RisingWaveReader } from "../risingwave/session.js";
 import { quoteQualified, type QualifiedName } from "../sql/quote.js";
-import { dropMaterializedView } from "../plan/ddl.js";
-import type { Reader } from "../plan/types.js";
+import { dropStatement } from "../plan/relation-type.js";
+import type { DeployedType, Reader } from "../plan/types.js";
 
 export interface KeptTemp {
   relation: QualifiedName;
@@ -20,6 +20,8 @@ export interface SweepCandidate {
   relation: QualifiedName;
   /** Absent: whatever id the name has in the catalog read right before the sweep. */
   id?: number;
+  /** Absent: a materialized view. A view is dropped with DROP VIEW. */
+  type?: DeployedType;
 }
 
 /** DROP of an MV still being created cancels its job (src/frontend/src/handler/drop_mv.rs @v2.2.0). */
@@ -103,7 +105,7 @@ export async function dropUnreadTemps(
   session: RisingWaveSession,
   candidates: SweepCandidate[],
   logger: Logger,
-  announce: (relation: QualifiedName) => string,
+  announce: (relation: QualifiedName, type: DeployedType) => string,
 ): Promise<DropResult> {
   if (candidates.length === 0) return { dropped: [], kept: [] };
   const catalog = await session.catalog();
@@ -114,8 +116,12 @@ export async function dropUnreadTemps(
     sweep.kept.flatMap((kept) => (kept.note ? [[key(kept.relation), kept.note] as const] : [])),
   );
   let lost: string | undefined;
+  const typeOf = (relation: QualifiedName): DeployedType =>
+    candidates.find((candidate) => key(candidate.relation) === key(relation))?.type ??
+    "materialized view";
   for (const relation of sweep.dropped) {
-    const drop = `${dropMaterializedView(relation)};`;
+    const type = typeOf(relation);
+    const drop = `${dropStatement(relation, type)};`;
     if (lost !== undefined) {
       failed.set(key(relation), `not attempted: the connection was lost before (${lost})`);
       continue;
@@ -123,7 +129,10 @@ export async function dropUnreadTemps(
     try {
       // Right before the DROP: still the object the sweep planned for, and still not creating.
       const planned = catalog.find(relation.schema, relation.identifier)?.id;
-      const now = await session.materializedView(relation.schema, relation.identifier);
+      const now =
+        type === "view"
+          ? await viewState(session, relation)
+          : await session.materializedView(relation.schema, relation.identifier);
       if (!now) continue;
       if (now.id !== planned) {
         notes.set(
@@ -136,8 +145,8 @@ export async function dropUnreadTemps(
         notes.set(key(relation), creatingNote(undefined));
         continue;
       }
-      logger.info(announce(relation));
-      await session.execute(dropMaterializedView(relation));
+      logger.info(announce(relation, type));
+      await session.execute(dropStatement(relation, type));
       dropped.push(relation);
     } catch (error) {
       const message = errorText(error);
@@ -188,6 +197,15 @@ export async function dropUnreadTemps(
     kept = fromSweep();
   }
   return { dropped, kept: kept.map(withNote) };
+}
+
+/** A view is never being created: it exists once its CREATE returns. */
+async function viewState(
+  session: RisingWaveSession,
+  relation: QualifiedName,
+): Promise<{ id: number; status?: string } | undefined> {
+  const id = await session.idOfType(relation, "view");
+  return id === undefined ? undefined : { id };
 }
 
 /** The temporary MVs that still exist among `relations`, each with what reads it; one catalog read. */

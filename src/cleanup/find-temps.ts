@@ -1,4 +1,4 @@
-import type { Reader } from "../plan/types.js";
+import type { DeployedType, Reader } from "../plan/types.js";
 import { parseTempName } from "../plan/temp-name.js";
 import type { CatalogSnapshot } from "../risingwave/catalog.js";
 import { unquotableName, type QualifiedName } from "../sql/quote.js";
@@ -6,6 +6,8 @@ import { unquotableName, type QualifiedName } from "../sql/quote.js";
 export interface TempMv {
   relation: QualifiedName;
   id: number;
+  /** A temporary view is a dbt view model's previous version (or one not yet swapped in). */
+  type: DeployedType;
   /** Its job is still running (rw_ddl_progress, or status 'Creating' on 2.8+): never dropped. */
   creating: boolean;
   /** The MV it was made for (the name before the temporary-name marker). */
@@ -16,15 +18,21 @@ export interface TempMv {
 }
 
 /**
- * Every temporary MV in the user schemas (or in `schema`): only materialized views whose whole
- * name has the temporary-name form, so a table or a name that merely contains `_tmp_` is never
- * taken for one. The catalog snapshot holds no system schemas.
+ * Every temporary MV and view in the user schemas (or in `schema`): only materialized views and
+ * views whose whole name has the temporary-name form, so a table or a name that merely contains
+ * `_tmp_` is never taken for one. The catalog snapshot holds no system schemas.
  */
 export function findTempMvs(catalog: CatalogSnapshot, now: Date, schema?: string): TempMv[] {
   return catalog
     .relationsIn(schema === undefined ? undefined : new Set([schema]))
     .flatMap((relation) => {
-      if (relation.type !== "materialized view") return [];
+      const type: DeployedType | undefined =
+        relation.type === "view"
+          ? "view"
+          : relation.type === "materialized view"
+            ? "materialized view"
+            : undefined;
+      if (type === undefined) return [];
       const parts = parseTempName(relation.name);
       // A name we cannot quote for every server is not one we made, and a DROP of it could name another.
       if (!parts || unquotableName(relation.name) || unquotableName(relation.schema)) return [];
@@ -32,6 +40,7 @@ export function findTempMvs(catalog: CatalogSnapshot, now: Date, schema?: string
         {
           relation: { schema: relation.schema, identifier: relation.name },
           id: relation.id,
+          type,
           creating: catalog.isCreating(relation.id),
           replaced: parts.baseName,
           createdAt: parts.createdAt,

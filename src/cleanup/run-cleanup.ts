@@ -66,14 +66,18 @@ export async function runCleanup(
       );
     }
 
-    const relations = candidates.map((temp) => ({ relation: temp.relation, id: temp.id }));
+    const relations = candidates.map((temp) => ({
+      relation: temp.relation,
+      id: temp.id,
+      type: temp.type,
+    }));
     const sweep = settings.dryRun
       ? planSweep(await database.reader.catalog(), relations)
       : await dropUnreadTemps(
           database.writer(),
           relations,
           logger,
-          (relation) => `Dropping temporary materialized view: ${quoteQualified(relation)}`,
+          (relation, type) => `Dropping temporary ${type}: ${quoteQualified(relation)}`,
         );
     const tempOf = (relation: { schema: string; identifier: string }) =>
       candidates.find(

@@ -29,7 +29,16 @@ export async function readEvidence(
   catalog: CatalogSnapshot,
   options: EvidenceOptions,
 ): Promise<Evidence> {
-  const evidence: Evidence = { definitions: new Map(), described: new Map() };
+  const evidence: Evidence = {
+    definitions: new Map(),
+    described: new Map(),
+    sinks: new Map(),
+    subscriptions: new Map(),
+    // REPLACE SINK: parse_replace in src/sqlparser/src/parser.rs, on main and release-3.1 after
+    // v3.0.3 (#26039); no released tag up to v3.0.3 has it.
+    replaceSink: reader.supports(3, 1),
+  };
+  await readSinksAndSubscriptions(plan, reader, catalog, evidence);
   for (const entry of plan.models) {
     if (REBUILDS.has(entry.action)) {
       evidence.definitions.set(entry.model, await checkDefinition(entry, reader, catalog, options));
@@ -62,6 +71,7 @@ async function checkDefinition(
   catalog: CatalogSnapshot,
   options: EvidenceOptions,
 ): Promise<DefinitionCheck> {
+  if (entry.relationType === "view") return checkViewQuery(entry, reader);
   const relation = entry.temp ?? entry.target;
   let host: QualifiedName = relation;
   let limitation: string | undefined;
@@ -108,5 +118,51 @@ async function checkDefinition(
         `this user may not create in schema ${host.schema} (${message}), so the query was planned ` +
         "as a batch query only: the streaming plan and the new columns were not checked",
     };
+  }
+}
+
+/**
+ * A view's query need not be streamable (a view is bound at query time), so it is checked as the
+ * batch query it is; it has no columns a plan needs.
+ */
+async function checkViewQuery(
+  entry: PlannedModel,
+  reader: RisingWaveReader,
+): Promise<DefinitionCheck> {
+  try {
+    await reader.explain(`EXPLAIN ${entry.sql}`);
+    return {};
+  } catch (error) {
+    if (isConnectionLoss(error)) throw error;
+    return { error: errorText(error) };
+  }
+}
+
+/** The sinks and subscriptions reading an MV the plan swaps: their cut-over plans need their shape. */
+async function readSinksAndSubscriptions(
+  plan: Plan,
+  reader: RisingWaveReader,
+  catalog: CatalogSnapshot,
+  evidence: Evidence,
+): Promise<void> {
+  for (const entry of plan.models) {
+    if (entry.action !== "zero-downtime" || entry.targetId === undefined) continue;
+    for (const dependent of catalog.dependentsOf(entry.targetId)) {
+      try {
+        if (dependent.type === "sink" && !evidence.sinks?.has(dependent.id)) {
+          const facts = await reader.sinkFacts(dependent.id);
+          if (facts) evidence.sinks?.set(dependent.id, facts);
+        } else if (
+          dependent.type === "subscription" &&
+          !evidence.subscriptions?.has(dependent.id)
+        ) {
+          const facts = await reader.subscriptionFacts(dependent.id);
+          if (facts) evidence.subscriptions?.set(dependent.id, facts);
+        }
+      } catch (error) {
+        if (isConnectionLoss(error)) throw error;
+        // Without them the cut-over plan keeps placeholders for what it could not read.
+      }
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { computeChangeSet, listChangedFiles, resolveBaseRevision } from "../changes/index.js";
+import { isDeployable } from "../project/deployable.js";
 import type { ChangeSet } from "../changes/types.js";
 import { loadProject, type ProjectError, selectModels } from "../project/index.js";
 import type { DbtProject, LoadOptions } from "../project/types.js";
@@ -42,12 +43,12 @@ export async function collectRequests(
     if (selectable.length === 0) return { requests: [], failures, warnings };
     const requests = selectModels(head, selectable.join(",")).flatMap((name): PlanRequest[] => {
       const model = head.models.get(name);
-      if (model?.isMaterializedView) return [{ model: name, reason: "selected" }];
+      if (model && isDeployable(model)) return [{ model: name, reason: "selected" }];
       // Only a model named outright is worth a word; `all` and `name+` sweep in views and tables.
       if (model && named.has(name)) {
         warnings.push(
-          `${model.file}: ${name} is materialized='${model.config.materialized}', not a materialized view; ` +
-            "this action only deploys materialized views, so it was left out.",
+          `${model.file}: ${name} is materialized='${model.config.materialized}', not a materialized view or view; ` +
+            "this action only deploys materialized views and views, so it was left out.",
         );
       }
       return [];
@@ -59,10 +60,15 @@ export async function collectRequests(
   const base = await loadProject({ ...load, revision: baseSha });
   const changedFiles = await listChangedFiles(load.repoRoot, baseSha);
   const changeSet = await computeChangeSet({ base, head, changedFiles });
-  const requests = changeSet.changed.map((change): PlanRequest => ({
-    model: change.model,
-    reason: change.kind === "added" ? "new model" : change.reasons.join("; "),
-  }));
+  const requests = changeSet.changed.map((change): PlanRequest => {
+    const previous = base.models.get(change.model);
+    return {
+      model: change.model,
+      reason: change.kind === "added" ? "new model" : change.reasons.join("; "),
+      ...(change.metadataOnly ? { metadataOnly: true } : {}),
+      ...(previous ? { previous } : {}),
+    };
+  });
   const warnings = [
     ...changeSet.warnings,
     ...changeSet.deleted.map(

@@ -138,6 +138,7 @@ async function deployWith(
       failures: requests.failures,
       options: planOptions,
       now,
+      serverVersion: database.reader.risingWaveVersion,
     };
     const planAgainst = async (catalog: CatalogSnapshot) => {
       const draft = buildPlan({ ...input, catalog });

@@ -2,6 +2,8 @@ import type { DbtProject, ModelNode } from "../project/types.js";
 import { ProjectError } from "../project/errors.js";
 import { refLine } from "../project/index.js";
 import { HIDDEN_TYPE, type CatalogSnapshot } from "../risingwave/catalog.js";
+import { BACKFILL_ORDER_SINCE, SESSION_SETTINGS } from "../risingwave/session-settings.js";
+import { atLeast, type RisingWaveVersion } from "../risingwave/version.js";
 import { displayName, UnquotableNameError, type QualifiedName } from "../sql/quote.js";
 import { requireSingleStatement, SqlShapeError } from "../sql/single-statement.js";
 import { carryOver } from "./carry-over.js";
@@ -17,14 +19,17 @@ import {
 } from "./model-steps.js";
 import { permittedDrops } from "./permitted-drops.js";
 import { preflight } from "./preflight.js";
+import { readerMoves } from "./reader-moves.js";
 import { chooseTempName } from "./temp-name.js";
 import { takenNames } from "./taken-names.js";
+import { planView } from "./view-entry.js";
 import {
   PlanError,
   type Plan,
   type PlanFailure,
   type PlanIssue,
   type PlannedModel,
+  type PlanStep,
   type Reader,
 } from "./types.js";
 
@@ -32,6 +37,10 @@ export interface PlanRequest {
   model: string;
   /** Why the model is in the plan, e.g. "definition changed", "new model", "selected". */
   reason: string;
+  /** Only indexes, grants or comments differ from the base revision: applied in place. */
+  metadataOnly?: boolean;
+  /** The model at the base revision, when the request came from a diff: whose grants dbt made. */
+  previous?: ModelNode;
 }
 
 export interface PlanOptions extends ActionOptions, StepOptions {
@@ -56,6 +65,8 @@ export interface PlanInput {
   evidence?: Evidence;
   /** False when planning without a database (its catalog is assumed). */
   online?: boolean;
+  /** The server's version, when connected: settings it does not have are refused. */
+  serverVersion?: RisingWaveVersion;
 }
 
 const REBUILDS = new Set(["zero-downtime", "full-refresh"]);
@@ -89,6 +100,7 @@ export function buildPlan(input: PlanInput): Plan {
   const { project, catalog, options } = input;
   const online = input.online ?? true;
   const taken = takenNames(catalog);
+  const requests = new Map(input.requests.map((request) => [request.model, request]));
   const requested = new Map(input.requests.map((request) => [request.model, request.reason]));
   const issues: PlanIssue[] = [];
   const planned: PlannedModel[] = [];
@@ -143,10 +155,15 @@ export function buildPlan(input: PlanInput): Plan {
       requested.get(name) ??
       (rebuiltUpstream.length > 0 ? `downstream of ${rebuiltUpstream.join(", ")}` : undefined);
     if (why === undefined) return;
-    if (!model.isMaterializedView && !requested.has(name)) return;
+    const isView = model.config.materialized === "view";
+    if (!model.isMaterializedView && !isView && !requested.has(name)) return;
     // Rendered first: a model that cannot be rendered fails on its own, before any of its steps.
     void model.sql;
     void model.hookSql;
+    if (isView) {
+      planViewModel(name, model, why, rebuiltUpstream);
+      return;
+    }
 
     const existing = catalog.find(model.relation.schema, model.relation.identifier);
     if (existing && existing.type !== "materialized view") {
@@ -168,7 +185,18 @@ export function buildPlan(input: PlanInput): Plan {
       });
       return;
     }
-    const decision = decideAction(model, existing, why, options);
+    const request = requests.get(name);
+    // A model whose upstream is rebuilt must be rebuilt too, or it keeps reading the previous version.
+    const metadataOnly = request?.metadataOnly === true && rebuiltUpstream.length === 0;
+    const decision = decideAction(
+      model,
+      existing,
+      request?.metadataOnly && !metadataOnly
+        ? `${why}; downstream of ${rebuiltUpstream.join(", ")}`
+        : why,
+      options,
+      metadataOnly,
+    );
     if (decision.action !== "skip") checkStatements(model, issues);
     const built = onStagedUpstreams(model, rebuilt);
 
@@ -238,14 +266,32 @@ export function buildPlan(input: PlanInput): Plan {
         check?.columns,
       );
     } else if (existing && model.isMaterializedView) {
-      const inPlace = inPlaceSteps(model, existing, catalog, described);
+      const inPlace = inPlaceSteps(model, existing, catalog, described, request?.previous);
       entry.warnings.push(...inPlace.warnings);
+      entry.unchecked.push(...inPlace.unchecked);
       if (inPlace.steps.length > 0) {
         checkStatements(model, issues);
-        entry.action = "in-place";
-        entry.reason = `${decision.reason}; what its config declares and the MV lacks is applied in place`;
         entry.steps = inPlace.steps;
+        if (decision.action !== "in-place") {
+          entry.action = "in-place";
+          entry.reason = `${decision.reason}; what its config declares and the MV lacks is applied in place`;
+        }
+      } else if (decision.action === "in-place") {
+        entry.reason = `${why}; the MV already has the indexes, grants and comments its config declares, so nothing is issued`;
       }
+    }
+    entry.warnings.push(...configWarnings(model));
+    if (input.serverVersion) {
+      entry.problems.push(...versionProblems(model, entry.steps, input.serverVersion));
+    } else if (
+      entry.steps.some(
+        (step) =>
+          step.kind === "set-session" || (step.kind === "create" && model.config.backfillOrder),
+      )
+    ) {
+      entry.unchecked.push(
+        "whether the server's version has the model's RisingWave settings and backfill_order could not be checked (no database)",
+      );
     }
     const found = preflight({
       model,
@@ -268,6 +314,82 @@ export function buildPlan(input: PlanInput): Plan {
     }
     planned.push(entry);
     if (entry.action !== "skip" && entry.action !== "in-place") deployed.add(name);
+    if (REBUILDS.has(entry.action)) rebuilt.set(name, entry);
+  }
+
+  function planViewModel(
+    name: string,
+    model: ModelNode,
+    why: string,
+    rebuiltUpstream: string[],
+  ): void {
+    const existing = catalog.find(model.relation.schema, model.relation.identifier);
+    if (existing && existing.type !== "view") {
+      issues.push({
+        file: model.file,
+        message:
+          `${displayName(model.relation)} already exists as a ${existing.type}, not a view; ` +
+          "it cannot be replaced by a view. Rename the model (alias) or drop that object first.",
+      });
+      return;
+    }
+    checkStatements(model, issues);
+    const immediateCleanup = model.config.zeroDowntime.immediateCleanup ?? options.immediateCleanup;
+    // A view is staged like an MV: built on the temporary MVs of what it reads.
+    const built = onStagedUpstreams(model, rebuilt);
+    const decision = planView({
+      model: built,
+      existing,
+      why,
+      catalog,
+      fullRefresh: options.fullRefresh,
+      immediateCleanup,
+      now: input.now,
+      taken,
+    });
+    if (decision.problem) issues.push({ file: model.file, message: decision.problem });
+    const entry: PlannedModel = {
+      model: name,
+      file: model.file,
+      target: model.relation,
+      relationType: "view",
+      action: decision.action,
+      reason: decision.reason,
+      downstreamOf: requested.has(name) ? [] : rebuiltUpstream,
+      ...(decision.temp ? { temp: decision.temp } : {}),
+      immediateCleanup,
+      readsPlanned: model.refs.filter((ref) => deployed.has(ref)),
+      sql: built.sql,
+      ...(built === model ? {} : { checkSql: model.sql }),
+      steps: decision.steps,
+      readers: [],
+      warnings: decision.warnings,
+      ...(existing ? { targetId: existing.id } : {}),
+      carriedOver: decision.carriedOver,
+      problems: [],
+      unchecked: [],
+      mayDrop: [],
+    };
+    const found = preflight({
+      model,
+      action: entry.action,
+      existing,
+      catalog,
+      online,
+      dryRun: options.dryRun,
+      relationType: "view",
+    });
+    entry.problems.push(...found.problems);
+    entry.warnings.push(...found.warnings);
+    entry.unchecked.push(...found.unchecked);
+    entry.mayDrop = permittedDrops(entry, existing);
+    const schema = model.relation.schema;
+    if (!catalog.hasSchema(schema) && !newSchemas.has(schema)) {
+      newSchemas.add(schema);
+      entry.steps.unshift({ kind: "create-schema", sql: ddl.createSchema(schema) });
+    }
+    planned.push(entry);
+    deployed.add(name);
     if (REBUILDS.has(entry.action)) rebuilt.set(name, entry);
   }
 
@@ -300,10 +422,14 @@ export function buildPlan(input: PlanInput): Plan {
           `${who} still reads the previous version of ` +
           `${displayName(entry.target)} via ${displayName(entry.temp)}` +
           (reader.type === "sink"
-            ? `; recreate the sink on the new MV (REPLACE SINK … FROM ${displayName(entry.target)} on RisingWave 3.1+, or create a new sink and drop the old one).`
-            : ".");
+            ? `; move it with the statements in the report (a new sink FROM ${displayName(entry.target)} with snapshot = 'false', swapped in with ALTER SINK … SWAP WITH, or REPLACE SINK on RisingWave 3.1+).`
+            : reader.type === "subscription"
+              ? `; move it with the statements in the report (a new subscription FROM ${displayName(entry.target)}, swapped in with ALTER SUBSCRIPTION … SWAP WITH).`
+              : ".");
         entry.warnings.push(note);
       }
+      const moves = readerMoves(entry, input.evidence, catalog, taken);
+      if (moves.length > 0) entry.readerMoves = moves;
     }
   }
 
@@ -327,6 +453,61 @@ function onStagedUpstreams(model: ModelNode, rebuilt: Map<string, PlannedModel>)
   );
   if (temps.size === 0) return model;
   return { ...model, sql: model.sqlReading(temps) };
+}
+
+/** Config keys that reach nothing: said once per planned model, never dropped in silence. */
+function configWarnings(model: ModelNode): string[] {
+  const warnings: string[] = [];
+  if (model.config.unknownKeys.length > 0) {
+    warnings.push(
+      `${model.name}: config ${model.config.unknownKeys.join(", ")} ${model.config.unknownKeys.length === 1 ? "is" : "are"} ` +
+        "not a dbt or dbt-risingwave setting and had no effect (a typo?).",
+    );
+  }
+  const ignored = model.config.indexes.flatMap((index) =>
+    (["unique", "type"] as const).filter((key) => index[key] !== undefined),
+  );
+  if (ignored.length > 0) {
+    // dbt-risingwave's RW004 / RW005: RisingWave indexes have neither.
+    warnings.push(
+      `${model.name}: indexes ${[...new Set(ignored)].join(" and ")} ${ignored.length === 1 ? "has" : "have"} no effect on RisingWave; the index is created without ${ignored.length === 1 ? "it" : "them"}.`,
+    );
+  }
+  for (const key of model.config.notApplied) {
+    warnings.push(
+      `${model.name}: config ${key} is applied by dbt-risingwave but not by this action.`,
+    );
+  }
+  return warnings;
+}
+
+/** A SET of a parameter the server lacks fails (`Unrecognized config entry`): refused before any DDL. */
+function versionProblems(
+  model: ModelNode,
+  steps: PlanStep[],
+  version: RisingWaveVersion,
+): string[] {
+  const problems: string[] = [];
+  const older = (since: { major: number; minor: number }) =>
+    !atLeast(version, { ...since, patch: 0 });
+  for (const step of steps) {
+    if (step.kind !== "set-session") continue;
+    const setting = SESSION_SETTINGS.find((candidate) => candidate.name === step.name);
+    if (setting && older(setting.since)) {
+      problems.push(
+        `config ${setting.name} needs RisingWave ${setting.since.major}.${setting.since.minor} or newer; ` +
+          `this server is ${version.text}. Remove it from the model's config or upgrade.`,
+      );
+    }
+  }
+  const creates = steps.some((step) => step.kind === "create");
+  if (creates && model.config.backfillOrder && older(BACKFILL_ORDER_SINCE)) {
+    problems.push(
+      `config backfill_order needs RisingWave ${BACKFILL_ORDER_SINCE.major}.${BACKFILL_ORDER_SINCE.minor} or newer; ` +
+        `this server is ${version.text}. Remove it from the model's config or upgrade.`,
+    );
+  }
+  return problems;
 }
 
 /** One line: what blocks the drop, and the one change that gets past it. */

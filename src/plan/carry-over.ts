@@ -7,6 +7,29 @@ import * as ddl from "./ddl.js";
 import { isManagedIndex } from "./index-names.js";
 import type { CarriedItem, PlanStep } from "./types.js";
 
+/**
+ * The live relation's SELECT grants that the new version must be given again (they stay with the
+ * object id on SWAP): not those of superusers, the deploy user or the owner, who read it anyway,
+ * nor a plain SELECT the config grants itself.
+ */
+export function liveSelectGrants(
+  existing: CatalogRelation,
+  catalog: CatalogSnapshot,
+  configured: ReadonlySet<string>,
+): { grantee: string; withOption: boolean }[] {
+  const me = catalog.currentUser();
+  const owner = catalog.user(existing.owner);
+  return (existing.acl ?? []).flatMap((text) => {
+    const item = parseAclItem(text);
+    const mode = item && selectMode(item);
+    if (!item || !mode) return [];
+    const grantee = catalog.rows.users?.find((user) => user.name === item.grantee);
+    if (grantee?.isSuper || item.grantee === me?.name || item.grantee === owner?.name) return [];
+    if (configured.has(item.grantee) && mode === "select") return [];
+    return [{ grantee: item.grantee, withOption: mode === "select with grant option" }];
+  });
+}
+
 /** One acl item of RisingWave's form `grantee=<modes>/<grantor>` (get_acl_items, system_catalog/mod.rs). */
 export interface AclItem {
   grantee: string;
@@ -88,18 +111,11 @@ export function carryOver(input: CarryOverInput): CarryOver {
       .flatMap(([, grantees]) => grantees),
   );
 
-  for (const text of existing.acl ?? []) {
-    const item = parseAclItem(text);
-    const mode = item && selectMode(item);
-    if (!item || !mode) continue;
-    const grantee = catalog.rows.users?.find((user) => user.name === item.grantee);
-    if (grantee?.isSuper || item.grantee === me?.name || item.grantee === owner?.name) continue;
-    if (configured.has(item.grantee) && mode === "select") continue;
-    const withOption = mode === "select with grant option";
-    result.steps.push({ kind: "grant", sql: ddl.grant("select", temp, item.grantee, withOption) });
+  for (const { grantee, withOption } of liveSelectGrants(existing, catalog, configured)) {
+    result.steps.push({ kind: "grant", sql: ddl.grant("select", temp, grantee, withOption) });
     result.items.push({
       kind: "grant",
-      detail: `SELECT${withOption ? " WITH GRANT OPTION" : ""} to ${item.grantee}`,
+      detail: `SELECT${withOption ? " WITH GRANT OPTION" : ""} to ${grantee}`,
     });
   }
 

@@ -1,4 +1,4 @@
-import type { IndexConfig } from "../project/types.js";
+import type { BackfillEdge, IndexConfig } from "../project/types.js";
 import { quoteIdent, quoteLiteral, quoteQualified, type QualifiedName } from "../sql/quote.js";
 
 /**
@@ -6,8 +6,33 @@ import { quoteIdent, quoteLiteral, quoteQualified, type QualifiedName } from "..
  * escaped here; DDL never carries bind parameters (RisingWave's extended protocol does not take
  * them in DDL).
  */
-export function createMaterializedView(relation: QualifiedName, selectSql: string): string {
-  return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)} AS ${selectSql}`;
+export function createMaterializedView(
+  relation: QualifiedName,
+  selectSql: string,
+  backfillOrder?: BackfillEdge[],
+): string {
+  return `CREATE MATERIALIZED VIEW ${quoteQualified(relation)}${backfillOrderOption(backfillOrder)} AS ${selectSql}`;
+}
+
+/** `WITH (backfill_order = FIXED(a -> b, ...))` (parse_sql_option, src/sqlparser/src/parser.rs @v2.5.0). */
+function backfillOrderOption(edges: BackfillEdge[] | undefined): string {
+  if (!edges || edges.length === 0) return "";
+  const name = (parts: string[]) => parts.map(quoteIdent).join(".");
+  const fixed = edges.map((edge) => `${name(edge.from)} -> ${name(edge.to)}`).join(", ");
+  return ` WITH (backfill_order = FIXED(${fixed}))`;
+}
+
+/**
+ * `value` is SQL text that settingValueSql (risingwave/session-settings.ts) produced from a
+ * checked config value; `name` is one of SESSION_SETTINGS, never text from the project.
+ */
+export function setSessionParameter(name: string, value: string): string {
+  return `SET ${name} = ${value}`;
+}
+
+/** RisingWave has no RESET before 3.x; `SET x = DEFAULT` (SetVariableValue::Default) is in v2.2.0. */
+export function resetSessionParameter(name: string): string {
+  return `SET ${name} = DEFAULT`;
 }
 
 /** dbt creates a model's schema on first use; so do we, for a new model in a new schema. */
@@ -35,10 +60,25 @@ export function dropMaterializedView(relation: QualifiedName): string {
 export function createIndex(
   indexName: string,
   on: QualifiedName,
-  index: Pick<IndexConfig, "columns">,
+  index: Pick<IndexConfig, "columns" | "include" | "distributedBy">,
 ): string {
-  const columns = index.columns.map(quoteIdent).join(", ");
-  return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} (${columns})`;
+  return `CREATE INDEX ${quoteIdent(indexName)} ON ${quoteQualified(on)} ${indexShape(index)}`;
+}
+
+/** `(columns) [INCLUDE (...)] [DISTRIBUTED BY (...)]` (parse_create_index, src/sqlparser/src/parser.rs @v2.2.0). */
+export function indexShape(
+  index: Pick<IndexConfig, "columns" | "include" | "distributedBy">,
+): string {
+  const list = (names: string[]) => names.map(quoteIdent).join(", ");
+  const include = index.include?.length ? ` INCLUDE (${list(index.include)})` : "";
+  const distributed = index.distributedBy?.length
+    ? ` DISTRIBUTED BY (${list(index.distributedBy)})`
+    : "";
+  return `(${list(index.columns)})${include}${distributed}`;
+}
+
+export function dropIndex(schema: string, name: string): string {
+  return `DROP INDEX ${quoteQualified({ schema, identifier: name })}`;
 }
 
 export function renameIndex(schema: string, from: string, to: string): string {
@@ -47,17 +87,29 @@ export function renameIndex(schema: string, from: string, to: string): string {
 
 const PRIVILEGE = /^[A-Za-z]+( [A-Za-z]+)*$/;
 
+/**
+ * `objectKind` TABLE reaches views on every supported version: GRANT … ON TABLE falls back to a
+ * view of that name (handle_privilege.rs @v2.2.0 and @main); `ON VIEW` arrived in v2.3.0.
+ */
 export function grant(
   privilege: string,
   on: QualifiedName,
   grantee: string,
   withGrantOption = false,
+  objectKind: "MATERIALIZED VIEW" | "TABLE" = "MATERIALIZED VIEW",
 ): string {
   if (!PRIVILEGE.test(privilege.trim())) {
     throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
   }
   const option = withGrantOption ? " WITH GRANT OPTION" : "";
-  return `GRANT ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
+  return `GRANT ${privilege.trim().toUpperCase()} ON ${objectKind} ${quoteQualified(on)} TO ${quoteIdent(grantee)}${option}`;
+}
+
+export function revoke(privilege: string, on: QualifiedName, grantee: string): string {
+  if (!PRIVILEGE.test(privilege.trim())) {
+    throw new Error(`"${privilege}" is not a privilege name (grants: {select: [role, ...]}).`);
+  }
+  return `REVOKE ${privilege.trim().toUpperCase()} ON MATERIALIZED VIEW ${quoteQualified(on)} FROM ${quoteIdent(grantee)}`;
 }
 
 /** ALTER MATERIALIZED VIEW … OWNER TO (handler/alter_owner.rs, v2.2+). */

@@ -13,12 +13,18 @@ export interface Decision {
   warning?: string;
 }
 
-/** DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on. */
+/**
+ * DESIGN 2.2: a zero-downtime rebuild needs an existing MV, no full refresh, and zero_downtime on.
+ * A change of only indexes, grants or comments (`metadataOnly`) rebuilds nothing: it is applied
+ * in place whatever zero_downtime says. A model whose config says `full_refresh: false` is never
+ * dropped by the full-refresh input (dbt's should_full_refresh).
+ */
 export function decideAction(
   model: ModelNode,
   existing: CatalogRelation | undefined,
   why: string,
   options: ActionOptions,
+  metadataOnly = false,
 ): Decision {
   if (!model.isMaterializedView) {
     return {
@@ -27,8 +33,23 @@ export function decideAction(
     };
   }
   if (!existing) return { action: "create", reason: why };
-  if (options.fullRefresh)
+  const protectedFromRefresh = options.fullRefresh && model.config.fullRefresh === false;
+  if (options.fullRefresh && !protectedFromRefresh) {
     return { action: "full-refresh", reason: `${why}; full refresh requested` };
+  }
+  const protection = protectedFromRefresh
+    ? "; full_refresh: false in its config, so the full-refresh input does not drop it"
+    : "";
+  if (metadataOnly) {
+    return {
+      action: "in-place",
+      reason: `${why}; only indexes, grants or comments changed, applied in place with no rebuild${protection}`,
+    };
+  }
+  if (protectedFromRefresh) {
+    const decision = decideAction(model, existing, why, { ...options, fullRefresh: false });
+    return { ...decision, reason: `${decision.reason}${protection}` };
+  }
   if (model.config.materialized !== "materialized_view") {
     return {
       action: "skip",

@@ -1,4 +1,5 @@
 import type { DescribedRelation } from "../risingwave/describe.js";
+import type { SinkFacts, SubscriptionFacts } from "../risingwave/reader-facts.js";
 
 /** What EXPLAIN CREATE MATERIALIZED VIEW said about one model's new definition. */
 export interface DefinitionCheck {
@@ -21,4 +22,9 @@ export interface Evidence {
   definitions: Map<string, DefinitionCheck>;
   /** By relation id. */
   described: Map<number, DescribedRelation>;
+  /** Sinks and subscriptions reading a replaced MV, by id: what their cut-over plan needs. */
+  sinks?: Map<number, SinkFacts>;
+  subscriptions?: Map<number, SubscriptionFacts>;
+  /** REPLACE SINK exists on this server (RisingWave 3.1+). */
+  replaceSink?: boolean;
 }

@@ -19,9 +19,19 @@ export function retiredIndexName(tempName: string, ordinal: number): string {
   return `__dbt_retired_index_${tempName}_${ordinal}`;
 }
 
+/** The name an index is rebuilt under beside the live one whose shape changed, before it takes its name. */
+export function replacementIndexName(relationName: string, ordinal: number): string {
+  return `${replacementIndexPrefix(relationName)}${ordinal}`;
+}
+
+function replacementIndexPrefix(relationName: string): string {
+  return `__dbt_replacing_index_${relationName}_`;
+}
+
 /**
- * dbt's own indexes of this model: those its config names, and any with dbt-risingwave's
- * canonical prefix (a config index since removed). The others on the live MV are hand-made.
+ * dbt's own indexes of this model: those its config names (now, or at the base revision), any
+ * with dbt-risingwave's canonical prefix (a config index since removed), and a replacement a
+ * cut-off run left. The others on the live MV are hand-made.
  */
 export function isManagedIndex(
   indexName: string,
@@ -30,6 +40,7 @@ export function isManagedIndex(
 ): boolean {
   return (
     configured.some((index) => canonicalIndexName(relationName, index) === indexName) ||
-    indexName.startsWith(canonicalIndexPrefix(relationName))
+    indexName.startsWith(canonicalIndexPrefix(relationName)) ||
+    indexName.startsWith(replacementIndexPrefix(relationName))
   );
 }

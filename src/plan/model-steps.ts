@@ -1,12 +1,15 @@
-import type { ModelNode } from "../project/types.js";
-import type { CatalogRelation, CatalogSnapshot } from "../risingwave/catalog.js";
+import type { IndexConfig, ModelNode } from "../project/types.js";
+import type { CatalogIndex, CatalogRelation, CatalogSnapshot } from "../risingwave/catalog.js";
 import type { DescribedRelation } from "../risingwave/describe.js";
 import type { QualifiedName } from "../sql/quote.js";
 import { parseAclItem, selectMode, type CarryOver } from "./carry-over.js";
 import * as ddl from "./ddl.js";
+import { parseIndexDefinition, type IndexDefinition } from "../sql/index-definition.js";
 import {
   canonicalIndexName,
   canonicalIndexPrefix,
+  isManagedIndex,
+  replacementIndexName,
   retiredIndexName,
   stagedIndexName,
 } from "./index-names.js";
@@ -45,15 +48,43 @@ function grantsAndComments(model: ModelNode, on: QualifiedName, columns?: string
   return steps;
 }
 
-function createSteps(model: ModelNode, relation: QualifiedName, options: StepOptions): PlanStep[] {
+/** The model's RisingWave session settings, as SET and reset steps (dbt-risingwave's SQL header). */
+function sessionSteps(model: ModelNode): { set: PlanStep[]; reset: PlanStep[] } {
+  const settings = model.config.sessionSettings;
+  return {
+    set: settings.map((setting): PlanStep => ({
+      kind: "set-session",
+      sql: ddl.setSessionParameter(setting.name, setting.value),
+      name: setting.name,
+    })),
+    reset: settings.map((setting): PlanStep => ({
+      kind: "reset-session",
+      sql: ddl.resetSessionParameter(setting.name),
+      name: setting.name,
+    })),
+  };
+}
+
+/**
+ * The build of `relation` and its indexes: the session settings hold for the CREATE and the
+ * CREATE INDEXes (as dbt-risingwave's header precedes both) and are reset after them.
+ */
+function createSteps(
+  model: ModelNode,
+  relation: QualifiedName,
+  options: StepOptions,
+  indexSteps: PlanStep[],
+): PlanStep[] {
   const steps: PlanStep[] = model.hookSql.pre.map((sql) => ({ kind: "pre-hook", sql }));
   if (model.config.sqlHeader) steps.push({ kind: "sql-header", sql: model.config.sqlHeader });
+  const session = sessionSteps(model);
+  steps.push(...session.set);
   const create: PlanStep = {
     kind: "create",
-    sql: ddl.createMaterializedView(relation, model.sql),
+    sql: ddl.createMaterializedView(relation, model.sql, model.config.backfillOrder),
     relation,
   };
-  if (options.backgroundDdl) {
+  if (model.config.backgroundDdl ?? options.backgroundDdl) {
     steps.push({ kind: "background-ddl", sql: ddl.setBackgroundDdl(true), enabled: true }, create, {
       kind: "background-ddl",
       sql: ddl.setBackgroundDdl(false),
@@ -62,7 +93,7 @@ function createSteps(model: ModelNode, relation: QualifiedName, options: StepOpt
   } else {
     steps.push(create);
   }
-  steps.push({ kind: "wait-backfill", relation });
+  steps.push({ kind: "wait-backfill", relation }, ...indexSteps, ...session.reset);
   return steps;
 }
 
@@ -74,11 +105,15 @@ export function initialCreateSteps(
 ): PlanStep[] {
   const target = model.relation;
   return [
-    ...createSteps(model, target, options),
-    ...model.config.indexes.map((index): PlanStep => ({
-      kind: "create-index",
-      sql: ddl.createIndex(canonicalIndexName(target.identifier, index), target, index),
-    })),
+    ...createSteps(
+      model,
+      target,
+      options,
+      model.config.indexes.map((index): PlanStep => ({
+        kind: "create-index",
+        sql: ddl.createIndex(canonicalIndexName(target.identifier, index), target, index),
+      })),
+    ),
     ...grantsAndComments(model, target, columns),
     ...model.hookSql.post.map((sql): PlanStep => ({ kind: "post-hook", sql })),
   ];
@@ -126,11 +161,15 @@ export function zeroDowntimeSteps(
   const retiring = [...onExisting, ...onLeftovers, ...carried.indexes.map((index) => index.live)];
 
   const steps: PlanStep[] = [
-    ...createSteps(model, temp, options),
-    ...indexes.map((index): PlanStep => ({
-      kind: "create-index",
-      sql: ddl.createIndex(stagedIndexName(temp.identifier, index), temp, index),
-    })),
+    ...createSteps(
+      model,
+      temp,
+      options,
+      indexes.map((index): PlanStep => ({
+        kind: "create-index",
+        sql: ddl.createIndex(stagedIndexName(temp.identifier, index), temp, index),
+      })),
+    ),
     ...grantsAndComments(model, temp, columns),
     ...carried.steps,
     ...(carried.ownerStep ? [carried.ownerStep] : []),
@@ -178,33 +217,148 @@ export function fullRefreshSteps(
   ];
 }
 
+export interface InPlace {
+  steps: PlanStep[];
+  warnings: string[];
+  unchecked: string[];
+}
+
 /**
- * DESIGN 2.6 and issue 11 item 10: an MV that stays (its definition is not rebuilt) still gets
- * what its config declares and it lacks: a run cut off after the CREATE leaves an MV without
- * its indexes, grants or comments, and the next run completes it. Only what is missing is
- * issued; comments only when the live ones are known (`described`).
+ * DESIGN 2.6: an MV that stays (its definition is not rebuilt) is made what its config declares:
+ * the indexes, grants and comments it lacks are applied (a run cut off after the CREATE, or a
+ * change of only these), indexes dbt manages that the config no longer declares are dropped
+ * (hand-made ones never are), and grants the base revision's config made and the current one
+ * does not are revoked. Only what differs from the live catalog is issued; comments only when
+ * the live ones are known (`described`).
  */
 export function inPlaceSteps(
   model: ModelNode,
   existing: CatalogRelation,
   catalog: CatalogSnapshot,
   described: DescribedRelation | undefined,
-): { steps: PlanStep[]; warnings: string[] } {
+  previous?: ModelNode,
+): InPlace {
+  const result: InPlace = { steps: [], warnings: [], unchecked: [] };
+  const indexSteps = inPlaceIndexSteps(model, existing, catalog, previous, result);
+  if (indexSteps.length > 0) {
+    const session = sessionSteps(model);
+    result.steps.push(...session.set, ...indexSteps, ...session.reset);
+  }
+  result.steps.push(...inPlaceGrantSteps(model, existing, previous));
+  if (described) result.steps.push(...inPlaceCommentSteps(model, described));
+  return result;
+}
+
+type IndexShape = Pick<IndexConfig, "columns" | "include" | "distributedBy">;
+
+function sameShape(live: IndexDefinition, wanted: IndexShape): boolean {
+  const same = (a: string[] | undefined, b: string[] | undefined) =>
+    (a ?? []).join("\u0000") === (b ?? []).join("\u0000");
+  return (
+    same(live.columns, wanted.columns) &&
+    same(live.include, wanted.include) &&
+    same(live.distributedBy, wanted.distributedBy)
+  );
+}
+
+function inPlaceIndexSteps(
+  model: ModelNode,
+  existing: CatalogRelation,
+  catalog: CatalogSnapshot,
+  previous: ModelNode | undefined,
+  result: InPlace,
+): PlanStep[] {
   const target = model.relation;
-  const steps: PlanStep[] = [];
-  const warnings: string[] = [];
-  const present = new Set(catalog.indexesOn(existing.id).map((index) => index.name));
-  for (const index of model.config.indexes) {
-    const name = canonicalIndexName(target.identifier, index);
-    if (present.has(name)) continue;
+  const live = catalog.indexesOn(existing.id);
+  const shapeOf = (index: CatalogIndex) =>
+    index.definition ? parseIndexDefinition(index.definition) : undefined;
+  const declared = model.config.indexes.map((index) => ({
+    index,
+    name: canonicalIndexName(target.identifier, index),
+  }));
+  const declaredNames = new Set(declared.map((entry) => entry.name));
+  const managedBefore = previous?.config.indexes ?? [];
+  const spare = live.filter(
+    (index) =>
+      !declaredNames.has(index.name) &&
+      (isManagedIndex(index.name, target.identifier, model.config.indexes) ||
+        isManagedIndex(index.name, target.identifier, managedBefore)),
+  );
+  const creates: PlanStep[] = [];
+  const drops: PlanStep[] = [];
+  const renames: PlanStep[] = [];
+  const drop = (index: CatalogIndex): PlanStep => ({
+    kind: "drop-index",
+    sql: ddl.dropIndex(index.schema, index.name),
+    index: { schema: index.schema, identifier: index.name },
+  });
+  let replacements = 0;
+  for (const { index, name } of declared) {
+    const current = live.find((candidate) => candidate.name === name);
+    if (current) {
+      const shape = shapeOf(current);
+      if (!shape?.columns) {
+        result.unchecked.push(
+          `whether index ${target.schema}.${name} is as its config declares could not be read from its definition`,
+        );
+        continue;
+      }
+      if (sameShape(shape, index)) continue;
+      // Built beside the live index, which goes only once it exists: reads keep an index.
+      const staged = replacementIndexName(target.identifier, ++replacements);
+      creates.push({ kind: "create-index", sql: ddl.createIndex(staged, target, index) });
+      drops.push(drop(current));
+      renames.push({ kind: "rename-index", sql: ddl.renameIndex(target.schema, staged, name) });
+      continue;
+    }
     if (catalog.index(target.schema, name) || catalog.find(target.schema, name)) {
-      warnings.push(
+      result.warnings.push(
         `${model.name}: index ${target.schema}.${name} of its config exists on another relation; it was not created.`,
       );
       continue;
     }
-    steps.push({ kind: "create-index", sql: ddl.createIndex(name, target, index) });
+    const renamed = spare.find((candidate) => {
+      const shape = shapeOf(candidate);
+      return shape?.columns !== undefined && sameShape(shape, index);
+    });
+    if (renamed) {
+      spare.splice(spare.indexOf(renamed), 1);
+      renames.push({
+        kind: "rename-index",
+        sql: ddl.renameIndex(renamed.schema, renamed.name, name),
+      });
+      continue;
+    }
+    creates.push({ kind: "create-index", sql: ddl.createIndex(name, target, index) });
   }
+  drops.push(...spare.map(drop));
+  return [...creates, ...drops, ...renames];
+}
+
+/** SELECT is the one privilege of an MV; `all` on an MV means it (ALL_AVAILABLE_MVIEW_MODES). */
+const READ_PRIVILEGE = /^\s*(select|all)\s*$/i;
+
+function readersOf(grants: Record<string, string[]>): Set<string> {
+  return new Set(
+    Object.entries(grants)
+      .filter(([privilege]) => READ_PRIVILEGE.test(privilege))
+      .flatMap(([, grantees]) => grantees),
+  );
+}
+
+/**
+ * dbt's apply_grants: what the config grants and the MV lacks is granted; what the MV grants and
+ * the config does not is revoked, but only for grantees the base revision's config granted (a
+ * grant made outside dbt is kept, as a rebuild carries it over), and never when the config grants
+ * nothing (dbt-core: an empty grants config is a no-op).
+ */
+function inPlaceGrantSteps(
+  model: ModelNode,
+  existing: CatalogRelation,
+  previous: ModelNode | undefined,
+): PlanStep[] {
+  const target = model.relation;
+  const steps: PlanStep[] = [];
   const readers = new Set(
     (existing.acl ?? []).flatMap((text) => {
       const item = parseAclItem(text);
@@ -217,23 +371,35 @@ export function inPlaceSteps(
       steps.push({ kind: "grant", sql: ddl.grant(privilege, target, grantee) });
     }
   }
-  if (described) {
-    const docs = model.config.persistDocs;
-    if (docs.relation && model.description && described.comment !== model.description) {
-      steps.push({ kind: "comment", sql: ddl.commentOnRelation(target, model.description) });
-    }
-    if (docs.columns) {
-      for (const column of model.columns) {
-        if (!column.description || described.columnComments[column.name] === column.description) {
-          continue;
-        }
-        if (!described.columns.includes(column.name)) continue;
-        steps.push({
-          kind: "comment",
-          sql: ddl.commentOnColumn(target, column.name, column.description),
-        });
+  if (!previous || existing.acl === undefined || Object.keys(model.config.grants).length === 0) {
+    return steps;
+  }
+  const wanted = readersOf(model.config.grants);
+  for (const grantee of readersOf(previous.config.grants)) {
+    if (wanted.has(grantee) || !readers.has(grantee)) continue;
+    steps.push({ kind: "revoke", sql: ddl.revoke("select", target, grantee) });
+  }
+  return steps;
+}
+
+function inPlaceCommentSteps(model: ModelNode, described: DescribedRelation): PlanStep[] {
+  const target = model.relation;
+  const steps: PlanStep[] = [];
+  const docs = model.config.persistDocs;
+  if (docs.relation && model.description && described.comment !== model.description) {
+    steps.push({ kind: "comment", sql: ddl.commentOnRelation(target, model.description) });
+  }
+  if (docs.columns) {
+    for (const column of model.columns) {
+      if (!column.description || described.columnComments[column.name] === column.description) {
+        continue;
       }
+      if (!described.columns.includes(column.name)) continue;
+      steps.push({
+        kind: "comment",
+        sql: ddl.commentOnColumn(target, column.name, column.description),
+      });
     }
   }
-  return { steps, warnings };
+  return steps;
 }

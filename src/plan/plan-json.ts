@@ -1,5 +1,6 @@
 import { displayName } from "../sql/quote.js";
 import { planWarnings } from "./build-plan.js";
+import { deployedType } from "./relation-type.js";
 import type { Plan } from "./types.js";
 
 /** The `plan` output (DESIGN 3): field names are a public interface. */
@@ -11,6 +12,7 @@ export function planToJson(plan: Plan) {
       model: model.model,
       file: model.file,
       relation: displayName(model.target),
+      relationType: deployedType(model),
       action: model.action,
       reason: model.reason,
       ...(model.temp ? { tempRelation: displayName(model.temp) } : {}),

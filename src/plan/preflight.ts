@@ -3,7 +3,7 @@ import type { CatalogRelation, CatalogSnapshot } from "../risingwave/catalog.js"
 import type { DescribedRelation } from "../risingwave/describe.js";
 import { displayName, quoteIdent, quoteQualified } from "../sql/quote.js";
 import type { DefinitionCheck } from "./evidence.js";
-import type { PlanAction } from "./types.js";
+import type { DeployedType, PlanAction } from "./types.js";
 
 export interface PreflightInput {
   model: ModelNode;
@@ -17,6 +17,8 @@ export interface PreflightInput {
   /** False: planned without a database, nothing here can be checked. */
   online: boolean;
   dryRun: boolean;
+  /** Absent: a materialized view. */
+  relationType?: DeployedType;
 }
 
 export interface PreflightResult {
@@ -50,6 +52,9 @@ export function preflight(input: PreflightInput): PreflightResult {
   if (!online) return result;
 
   const me = catalog.currentUser();
+  const isView = input.relationType === "view";
+  const kind = isView ? "view" : "MV";
+  const keyword = isView ? "VIEW" : "MATERIALIZED VIEW";
   if (existing && (action === "zero-downtime" || action === "full-refresh")) {
     if (!me || existing.owner === undefined) {
       result.unchecked.push(`who owns ${target} could not be read`);
@@ -59,9 +64,9 @@ export function preflight(input: PreflightInput): PreflightResult {
       if (action === "zero-downtime") {
         result.problems.push(
           `${me.name} does not own ${target} (its owner is ${owner}) and is not a superuser, and ` +
-            "RisingWave's SWAP needs the deploy user to own both MVs: the deploy would fail after the " +
+            `RisingWave's SWAP needs the deploy user to own both ${kind}s: the deploy would fail after the ` +
             `whole backfill. Deploy as ${owner}, or have a superuser run ` +
-            `ALTER MATERIALIZED VIEW ${quoteQualified(model.relation)} OWNER TO ${quoteIdent(me.name)};`,
+            `ALTER ${keyword} ${quoteQualified(model.relation)} OWNER TO ${quoteIdent(me.name)};`,
         );
       } else if (!schemaOwned) {
         result.problems.push(

@@ -1,6 +1,12 @@
 import type { QualifiedName } from "../sql/quote.js";
 
-/** `in-place`: the MV stays; missing indexes, grants and comments of its config are applied to it. */
+/** What a plan entry deploys: a dbt model materialized as a materialized view, or as a view. */
+export type DeployedType = "materialized view" | "view";
+
+/**
+ * `in-place`: the MV stays; its indexes, grants and comments are made what its config declares
+ * (created, dropped, renamed, granted, revoked, commented), with no rebuild.
+ */
 export type PlanAction = "create" | "zero-downtime" | "full-refresh" | "in-place" | "skip";
 
 /**
@@ -13,10 +19,16 @@ export type PlanStep =
   | { kind: "pre-hook"; sql: string }
   | { kind: "sql-header"; sql: string }
   | { kind: "background-ddl"; sql: string; enabled: boolean }
+  /** A model's RisingWave session setting, SET before its CREATE and reset after its indexes. */
+  | { kind: "set-session"; sql: string; name: string }
+  | { kind: "reset-session"; sql: string; name: string }
   | { kind: "create"; sql: string; relation: QualifiedName }
   | { kind: "wait-backfill"; relation: QualifiedName }
   | { kind: "create-index"; sql: string }
   | { kind: "grant"; sql: string }
+  | { kind: "revoke"; sql: string }
+  /** Only of an index dbt manages (a canonical name, or one the config declared). */
+  | { kind: "drop-index"; sql: string; index: QualifiedName }
   | { kind: "comment"; sql: string }
   | { kind: "set-owner"; sql: string }
   | { kind: "swap"; sql: string; target: QualifiedName; temp: QualifiedName }
@@ -30,6 +42,23 @@ export interface Reader {
   schema: string;
   name: string;
   type: string;
+}
+
+/**
+ * How to move a sink or subscription that reads a swapped MV onto the new version (issue 12 item
+ * 8). `<…>` in a statement stands for what must be copied from the object's own definition (its
+ * connector options): never copied here, as they may hold credentials.
+ */
+export interface ReaderMove {
+  reader: Reader;
+  /** In order; the last drops the temporary MV, which stays until the move is done. */
+  statements: string[];
+  /** What the statements do to duplicates and gaps, and what they need. */
+  effect: string;
+  /** Another way, where this server has one (REPLACE SINK). */
+  alternative?: { statements: string[]; effect: string };
+  /** The previous version the object reads until it is moved. */
+  keeps: QualifiedName;
 }
 
 /** Something the live MV had that dbt's config does not declare, applied to its new version. */
@@ -51,6 +80,11 @@ export interface PlannedModel {
   model: string;
   file: string;
   target: QualifiedName;
+  /**
+   * Absent: a materialized view. A view is rebuilt beside the live one too (`CREATE VIEW` under
+   * the temporary name, `ALTER VIEW … SWAP WITH`), so it never keeps reading a previous version.
+   */
+  relationType?: DeployedType;
   action: PlanAction;
   reason: string;
   /**
@@ -73,6 +107,8 @@ export interface PlannedModel {
   steps: PlanStep[];
   /** Objects not rebuilt by this plan that keep reading the previous version through the temp name. */
   readers: Reader[];
+  /** For each sink and subscription among the readers: the statements that move it. */
+  readerMoves?: ReaderMove[];
   warnings: string[];
   /** The id of the live MV this plan replaces or changes; a different id at deploy time stops it. */
   targetId?: number;

@@ -18,6 +18,16 @@ export interface IndexConfig {
   unique?: boolean;
   type?: string;
   name?: string;
+  /** `INCLUDE (...)`: columns the index stores besides its key (dbt-risingwave's `include`). */
+  include?: string[];
+  /** `DISTRIBUTED BY (...)` (dbt-risingwave's `distributed_by`). */
+  distributedBy?: string[];
+}
+
+/** One `FIXED` edge of `backfill_order`: `from` is backfilled before `to`; each a dotted name. */
+export interface BackfillEdge {
+  from: string[];
+  to: string[];
 }
 
 export interface ModelConfig {
@@ -32,6 +42,17 @@ export interface ModelConfig {
   postHook: string[];
   sqlHeader?: string;
   persistDocs: { relation: boolean; columns: boolean };
+  /** The model's `full_refresh`: false means a full refresh never drops it. */
+  fullRefresh?: boolean;
+  /** The model's `background_ddl`; undefined: the `background-ddl` input decides. */
+  backgroundDdl?: boolean;
+  /** dbt-risingwave's native session settings the model sets, as SQL values, in SET order. */
+  sessionSettings: { name: string; value: string }[];
+  backfillOrder?: BackfillEdge[];
+  /** Config keys neither dbt nor dbt-risingwave defines for a model: reported, not applied. */
+  unknownKeys: string[];
+  /** Keys dbt-risingwave reads that this action does not apply to a materialized view. */
+  notApplied: string[];
 }
 
 export interface ModelNode {

@@ -1,5 +1,6 @@
 import type { DeployResult } from "../deploy/run-deploy.js";
-import { dropMaterializedView, swapMaterializedViews } from "../plan/ddl.js";
+import { dropMaterializedView } from "../plan/ddl.js";
+import { deployedType, swapStatement } from "../plan/relation-type.js";
 import type { PlanFailure, Reader } from "../plan/types.js";
 import { displayName, quoteQualified, type QualifiedName } from "../sql/quote.js";
 import { code, message, text } from "./escape.js";
@@ -34,22 +35,25 @@ function readerItem(facts: ModelFacts, r: Reader, dryRun: boolean): ActionItem {
     ? "The previous version is kept until nothing reads it."
     : "Once it moves, nothing reads the previous version and the cleanup sweep (`mode: cleanup`) drops it.";
   const title = `⚠️ ${text(r.type)} ${name} ${previous}`;
-  const target = quoteQualified(facts.entry.target);
   const self = quoteQualified(reader(r));
-  if (r.type === "sink") {
-    const moved = quoteQualified({ schema: r.schema, identifier: `${r.name}_moved` });
+  const move = facts.entry.readerMoves?.find(
+    (candidate) => candidate.reader.schema === r.schema && candidate.reader.name === r.name,
+  );
+  if (move) {
+    const alternative = move.alternative
+      ? ` Or, on this server: ${move.alternative.statements.map((sql) => code(sql.replace(/\s*\n\s*/g, " "))).join(", then ")}. ${text(move.alternative.effect)}`
+      : "";
     return {
       severity: "warning",
       subject: `${r.schema}.${r.name}`,
       title,
       detail:
-        `Move the sink to the new version: a second sink from the new MV without a snapshot, swapped in ` +
-        `(copy the connector options from \`SHOW CREATE SINK ${self}\`). ${release}`,
-      statements: [
-        `CREATE SINK ${moved} FROM ${target}\n  WITH (/* the options of ${displayName(reader(r))} */, snapshot = 'false')`,
-        `ALTER SINK ${self} SWAP WITH ${moved}`,
-        `DROP SINK ${moved}`,
-      ],
+        (move.statements.some((sql) => sql.includes("<"))
+          ? `Move it to the new version: fill in each ${code("<…>")} from ${code(`SHOW CREATE ${r.type.toUpperCase()} ${self}`)} ` +
+            "(its options are not copied here: they may hold credentials). "
+          : "Move it to the new version. ") +
+        `${code(displayName(move.keeps))} stays until it is moved. ${text(move.effect)}${alternative}`,
+      statements: move.statements,
     };
   }
   const kind = r.type === "materialized view" || r.type === "view" || r.type === "subscription";
@@ -174,7 +178,7 @@ function recoveryItem(facts: ModelFacts[]): ActionItem | undefined {
         : "") +
       "Go forward (fix and re-run), or back: swap the previous versions in again, leaf first, while they exist (the new versions then carry the temporary names):",
     statements: rollback.map((model) =>
-      swapMaterializedViews(model.entry.target, model.keptTemp!.relation),
+      swapStatement(model.entry.target, model.keptTemp!.relation, deployedType(model.entry)),
     ),
   };
 }

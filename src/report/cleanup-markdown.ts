@@ -1,11 +1,12 @@
 import { formatAge, type CleanupResult } from "../cleanup/run-cleanup.js";
 import type { TempMv } from "../cleanup/find-temps.js";
-import { dropMaterializedView } from "../plan/ddl.js";
+import { dropStatement } from "../plan/relation-type.js";
 import { displayName } from "../sql/quote.js";
 import { cell, code, fence, readerList, text } from "./escape.js";
 
 function row(temp: TempMv, why?: string): string {
-  const cells = [code(displayName(temp.relation)), code(temp.replaced), formatAge(temp.ageMs)];
+  const name = `${code(displayName(temp.relation))}${temp.type === "view" ? " (view)" : ""}`;
+  const cells = [name, code(temp.replaced), formatAge(temp.ageMs)];
   if (why !== undefined) cells.push(why);
   return `| ${cells.map(cell).join(" | ")} |`;
 }
@@ -73,7 +74,10 @@ export function renderCleanupReport(result: CleanupResult): string {
       lines.push(
         "Once their readers are rebuilt or dropped, the next sweep removes them, or by hand:",
         "",
-        fence(manual.map((entry) => `${dropMaterializedView(entry.relation)};`).join("\n"), "sql"),
+        fence(
+          manual.map((entry) => `${dropStatement(entry.relation, entry.temp.type)};`).join("\n"),
+          "sql",
+        ),
         "",
       );
     }

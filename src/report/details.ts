@@ -1,6 +1,6 @@
 import type { KeptTemp } from "../cleanup/drop-unread.js";
 import type { DeployResult } from "../deploy/run-deploy.js";
-import { dropMaterializedView, swapMaterializedViews } from "../plan/ddl.js";
+import { deployedType, dropStatement, swapStatement } from "../plan/relation-type.js";
 import { displayName } from "../sql/quote.js";
 import { code, fence, readerList, text } from "./escape.js";
 import type { ModelFacts } from "./model-facts.js";
@@ -80,7 +80,9 @@ function preservedSection(result: DeployResult, facts: ModelFacts[]): string[] {
   lines.push("");
   const rollback = kept.flatMap((temp) => {
     const model = byTemp.get(displayName(temp.relation));
-    return model?.swapped ? [swapMaterializedViews(model.entry.target, temp.relation)] : [];
+    return model?.swapped
+      ? [swapStatement(model.entry.target, temp.relation, deployedType(model.entry))]
+      : [];
   });
   if (rollback.length > 0) {
     lines.push(
@@ -95,7 +97,16 @@ function preservedSection(result: DeployResult, facts: ModelFacts[]): string[] {
     lines.push(
       "The scheduled cleanup (`mode: cleanup`) drops them once nothing reads them; to drop the unread ones now, in this order:",
       "",
-      fence(drops.map((temp) => `${dropMaterializedView(temp.relation)};`).join("\n"), "sql"),
+      fence(
+        drops
+          .map((temp) => {
+            const model = byTemp.get(displayName(temp.relation));
+            const type = model ? deployedType(model.entry) : "materialized view";
+            return `${dropStatement(temp.relation, type)};`;
+          })
+          .join("\n"),
+        "sql",
+      ),
       "",
     );
   }

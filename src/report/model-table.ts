@@ -22,6 +22,12 @@ const STATUS: Record<Exclude<Verdict, "applied" | "invalid">, string> = {
   "not-applied": "⚠️ not applied",
 };
 
+/** "swap", or "swap view" for a dbt view model. */
+function actionLabel(model: ModelFacts): string {
+  const action = ACTION[model.entry.action];
+  return model.entry.relationType === "view" ? `${action} view` : action;
+}
+
 function status(model: ModelFacts): string {
   switch (model.verdict) {
     case "invalid":
@@ -96,7 +102,7 @@ interface Group {
 function groupKey(model: ModelFacts, level: TableLevel): string | undefined {
   if (level === 0 || !ROUTINE.has(model.verdict)) return undefined;
   if (level === 1 && model.cause !== "downstream") return undefined;
-  return `${model.entry.action}\u0000${model.cause === "downstream" ? "downstream" : "direct"}\u0000${status(model)}`;
+  return `${actionLabel(model)}\u0000${model.cause === "downstream" ? "downstream" : "direct"}\u0000${status(model)}`;
 }
 
 function groupWhy(models: ModelFacts[]): string {
@@ -134,18 +140,18 @@ export function modelTable(facts: ModelFacts[], level: TableLevel): string {
     if ("entry" in item || item.models.length === 1) {
       const model = "entry" in item ? item : item.models[0]!;
       rows.push(
-        `| ${cell(code(model.entry.model))} | ${ACTION[model.entry.action]} | ${cell(why(model))} | ${status(model)} |`,
+        `| ${cell(code(model.entry.model))} | ${actionLabel(model)} | ${cell(why(model))} | ${status(model)} |`,
       );
       continue;
     }
     const first = item.models[0]!;
     const label = `${item.models.length} models`;
     rows.push(
-      `| ${label} | ${ACTION[first.entry.action]} | ${cell(groupWhy(item.models))} | ${status(first)} |`,
+      `| ${label} | ${actionLabel(first)} | ${cell(groupWhy(item.models))} | ${status(first)} |`,
     );
     if (level < 3) {
       lists.push(
-        `<details><summary>${html(label)}: ${html(ACTION[first.entry.action])}, ${html(status(first))}</summary>\n\n` +
+        `<details><summary>${html(label)}: ${html(actionLabel(first))}, ${html(status(first))}</summary>\n\n` +
           `${item.models.map((model) => code(model.entry.model)).join(", ")}\n\n</details>`,
       );
     }

@@ -1,10 +1,19 @@
 import type pg from "pg";
+import type { DeployedType } from "../plan/types.js";
 import { quoteQualified, type QualifiedName } from "../sql/quote.js";
 import type { CatalogSnapshot, CreatingJob } from "./catalog.js";
 import { readCatalog } from "./catalog-reader.js";
 import { destroyConnection } from "./connection.js";
 import { query } from "./extended-query.js";
 import { parseDescribe, type DescribedRelation } from "./describe.js";
+import {
+  connectorName,
+  sinkShape,
+  sinkTypeOf,
+  subscriptionRetention,
+  type SinkFacts,
+  type SubscriptionFacts,
+} from "./reader-facts.js";
 import { atLeast, type RisingWaveVersion } from "./version.js";
 
 /**
@@ -107,6 +116,53 @@ export class RisingWaveReader {
 
   async materializedViewId(schema: string, name: string): Promise<number | undefined> {
     return (await this.materializedView(schema, name))?.id;
+  }
+
+  /** The id of the view under this name, if it is a view. */
+  async viewId(schema: string, name: string): Promise<number | undefined> {
+    const result = await this.run(
+      `SELECT v.id FROM rw_catalog.rw_views v
+        JOIN rw_catalog.rw_schemas s ON s.id = v.schema_id
+        WHERE s.name = $1 AND v.name = $2`,
+      [schema, name],
+    );
+    const id = result.rows[0]?.id;
+    return id === undefined ? undefined : Number(id);
+  }
+
+  /** The id under this name when it is an object of `type` (what a plan entry deploys). */
+  idOfType(relation: QualifiedName, type: DeployedType): Promise<number | undefined> {
+    return type === "view"
+      ? this.viewId(relation.schema, relation.identifier)
+      : this.materializedViewId(relation.schema, relation.identifier);
+  }
+
+  /** A sink's type and shape; its definition is read here and not kept (it holds its options). */
+  async sinkFacts(id: number): Promise<SinkFacts | undefined> {
+    const result = await this.run(
+      "SELECT id, connector, sink_type, definition FROM rw_catalog.rw_sinks WHERE id = $1",
+      [id],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const connector = connectorName(row.connector);
+    return {
+      id,
+      sinkType: sinkTypeOf(row.sink_type),
+      ...(connector ? { connector } : {}),
+      ...sinkShape(String(row.definition ?? "")),
+    };
+  }
+
+  async subscriptionFacts(id: number): Promise<SubscriptionFacts | undefined> {
+    const result = await this.run(
+      "SELECT id, definition FROM rw_catalog.rw_subscriptions WHERE id = $1",
+      [id],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const retention = subscriptionRetention(String(row.definition ?? ""));
+    return { id, ...(retention ? { retention } : {}) };
   }
 
   /** The id of any relation (table, view, MV, sink, ...) under this name. */

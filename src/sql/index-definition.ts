@@ -6,6 +6,9 @@ export interface IndexDefinition {
   rest: string;
   /** The indexed columns, when each is a plain column (not an expression). */
   columns?: string[];
+  /** INCLUDE and DISTRIBUTED BY columns, when the key columns are plain and these are too. */
+  include?: string[];
+  distributedBy?: string[];
 }
 
 interface Piece {
@@ -66,7 +69,31 @@ export function parseIndexDefinition(definition: string): IndexDefinition | unde
   if (afterRelation === undefined || open?.text !== "(") return undefined;
   const rest = definition.trim().replace(/;\s*$/, "").slice(open.start);
 
-  const columns: string[] = [];
+  const key = readList(list, afterRelation);
+  if (!key.names) return { rest };
+  const shape: IndexDefinition = { rest, columns: key.names };
+  let next = key.next;
+  if (isWord(list[next], "include")) {
+    const include = readList(list, next + 1);
+    if (!include.names) return { rest };
+    shape.include = include.names;
+    next = include.next;
+  }
+  if (isWord(list[next], "distributed") && isWord(list[next + 1], "by")) {
+    const distributed = readList(list, next + 2);
+    if (!distributed.names) return { rest };
+    shape.distributedBy = distributed.names;
+  }
+  return shape;
+}
+
+/**
+ * The parenthesised list at `at`: its names when each item is a plain column (ASC, DESC and
+ * NULLS orderings allowed), and the index after its closing parenthesis.
+ */
+function readList(list: Piece[], at: number): { names?: string[]; next: number } {
+  if (list[at]?.text !== "(") return { next: at };
+  const names: string[] = [];
   let depth = 0;
   let item: Piece[] = [];
   let plain = true;
@@ -76,10 +103,11 @@ export function parseIndexDefinition(definition: string): IndexDefinition | unde
     const ordering = second === undefined || /^(asc|desc|nulls)$/i.test(second.text);
     if (!first || (first.kind !== "word" && first.kind !== "identifier") || !ordering)
       plain = false;
-    else columns.push(columnName(first));
+    else names.push(columnName(first));
     item = [];
   };
-  for (const piece of list.slice(afterRelation)) {
+  for (let i = at; i < list.length; i++) {
+    const piece = list[i] as Piece;
     if (piece.text === "(") {
       depth++;
       if (depth === 1) continue;
@@ -87,7 +115,7 @@ export function parseIndexDefinition(definition: string): IndexDefinition | unde
       depth--;
       if (depth === 0) {
         close();
-        break;
+        return plain ? { names, next: i + 1 } : { next: i + 1 };
       }
     } else if (piece.text === "," && depth === 1) {
       close();
@@ -95,5 +123,5 @@ export function parseIndexDefinition(definition: string): IndexDefinition | unde
     }
     item.push(piece);
   }
-  return plain ? { rest, columns } : { rest };
+  return { next: list.length };
 }

@@ -249,11 +249,11 @@ models:
     expect(scores.map((row) => row.score)).toEqual([10, 20, 30]);
   });
 
-  it("says so when a model selected by name is not a materialized view, and deploys nothing", async () => {
+  it("says so when a model selected by name is neither a materialized view nor a view, and deploys nothing", async () => {
     repo = createRepo({
       files: {
         "dbt_project.yml": PROJECT,
-        "models/plain.sql": "{{ config(materialized='view') }}\nselect kind from public.events",
+        "models/plain.sql": "{{ config(materialized='table') }}\nselect kind from public.events",
       },
     });
     target.clearStatements();
@@ -262,7 +262,7 @@ models:
     expect(ddlOf(target.statements())).toEqual([]);
     const warning = result.annotations.find((annotation) => annotation.level === "warning");
     expect(warning?.message).toContain(
-      "models/plain.sql: plain is materialized='view', not a materialized view",
+      "models/plain.sql: plain is materialized='table', not a materialized view or view",
     );
     expect(result.log).toContain(
       "Nothing to deploy: no materialized view model was selected or changed.",

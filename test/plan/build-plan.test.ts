@@ -1,18 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan, planWarnings, type PlanOptions } from "../../src/plan/build-plan.js";
+import { buildPlan, planWarnings } from "../../src/plan/build-plan.js";
 import { planToJson } from "../../src/plan/plan-json.js";
 import { PlanError } from "../../src/plan/types.js";
-import { catalog, model, mv, project } from "./fixtures.js";
+import { catalog, defaultPlanOptions, model, mv, planNow, project } from "./fixtures.js";
 
-const now = new Date(Date.UTC(2026, 10, 21, 10, 11, 12, 123));
-const options: PlanOptions = {
-  dryRun: false,
-  fullRefresh: false,
-  zeroDowntime: "model-config",
-  immediateCleanup: false,
-  rebuildDownstream: true,
-  backgroundDdl: true,
-};
+const now = planNow;
+const options = defaultPlanOptions;
 
 describe("buildPlan", () => {
   it("creates a new MV with indexes, grants and comments", () => {

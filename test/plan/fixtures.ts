@@ -1,3 +1,4 @@
+import type { PlanOptions } from "../../src/plan/build-plan.js";
 import type { DbtProject, ModelConfig, ModelNode } from "../../src/project/types.js";
 import { CatalogSnapshot, type CatalogRows } from "../../src/risingwave/catalog.js";
 
@@ -25,6 +26,9 @@ export function model(
       preHook: [],
       postHook: [],
       persistDocs: { relation: false, columns: false },
+      sessionSettings: [],
+      unknownKeys: [],
+      notApplied: [],
       ...config,
     },
     columns: [],
@@ -72,3 +76,16 @@ export const mv = (id: number, name: string, schema = "analytics") => ({
   schema,
   type: "materialized view",
 });
+
+/** The clock the plan tests stamp temporary names with. */
+export const planNow = new Date(Date.UTC(2026, 10, 21, 10, 11, 12, 123));
+
+/** The inputs' defaults, as a deploy with none set plans. */
+export const defaultPlanOptions: PlanOptions = {
+  dryRun: false,
+  fullRefresh: false,
+  zeroDowntime: "model-config",
+  immediateCleanup: false,
+  rebuildDownstream: true,
+  backgroundDdl: true,
+};

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan, type PlanOptions } from "../../src/plan/build-plan.js";
+import { buildPlan } from "../../src/plan/build-plan.js";
 import type { Evidence } from "../../src/plan/evidence.js";
 import { preflight } from "../../src/plan/preflight.js";
-import { catalog, model, mv, project } from "./fixtures.js";
+import { catalog, defaultPlanOptions, model, mv, project } from "./fixtures.js";
 
 const users = [
   { id: 1, name: "root", isSuper: true },
@@ -65,14 +65,7 @@ describe("preflight", () => {
 });
 
 describe("in place", () => {
-  const options: PlanOptions = {
-    dryRun: false,
-    fullRefresh: false,
-    zeroDowntime: "model-config",
-    immediateCleanup: false,
-    rebuildDownstream: true,
-    backgroundDdl: true,
-  };
+  const options = defaultPlanOptions;
 
   it("an MV that stays gets only what its config declares and it lacks", () => {
     const kinds = model(

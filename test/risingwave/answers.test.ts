@@ -40,11 +40,24 @@ describe("DESCRIBE", () => {
 
 describe("rw_indexes.definition", () => {
   it.each([
-    ["CREATE INDEX idx ON t(v1 DESC, v2) INCLUDE(v3)", "(v1 DESC, v2) INCLUDE(v3)", ["v1", "v2"]],
-    ['CREATE INDEX "I" ON "s"."mv" ("A b", c)', '("A b", c)', ["A b", "c"]],
-    ["CREATE INDEX i ON public.mv (lower(name))", "(lower(name))", undefined],
-  ])("%s", (definition, rest, columns) => {
-    expect(parseIndexDefinition(definition)).toEqual(columns ? { rest, columns } : { rest });
+    [
+      "CREATE INDEX idx ON t(v1 DESC, v2) INCLUDE(v3)",
+      { rest: "(v1 DESC, v2) INCLUDE(v3)", columns: ["v1", "v2"], include: ["v3"] },
+    ],
+    [
+      'CREATE INDEX "I" ON "s"."mv"("A b", c) INCLUDE("X") DISTRIBUTED BY(c)',
+      {
+        rest: '("A b", c) INCLUDE("X") DISTRIBUTED BY(c)',
+        columns: ["A b", "c"],
+        include: ["X"],
+        distributedBy: ["c"],
+      },
+    ],
+    ['CREATE INDEX "I" ON "s"."mv" ("A b", c)', { rest: '("A b", c)', columns: ["A b", "c"] }],
+    ["CREATE INDEX i ON public.mv (lower(name))", { rest: "(lower(name))" }],
+    ["CREATE INDEX i ON public.mv (a) INCLUDE (lower(b))", { rest: "(a) INCLUDE (lower(b))" }],
+  ])("%s", (definition, shape) => {
+    expect(parseIndexDefinition(definition)).toEqual(shape);
   });
 
   it("refuses what is not one CREATE INDEX of that shape", () => {

@@ -100,9 +100,14 @@ test("fragmented and pipelined messages are reassembled, rewritten and recorded 
   ]);
   expect((await upstreamBytes(expected.length)).equals(expected)).toBe(true);
   expect(proxy.recorded).toEqual([
-    { origin: "client", sql: "SELECT RISINGWAVE", protocol: "simple" },
-    { origin: "client", sql: "SELECT RISINGWAVE WHERE x = $1", protocol: "extended" },
-    { origin: "client", sql: "SELECT 'untouched'", protocol: "simple" },
+    { origin: "client", sql: "SELECT RISINGWAVE", protocol: "simple", connection: 1 },
+    {
+      origin: "client",
+      sql: "SELECT RISINGWAVE WHERE x = $1",
+      protocol: "extended",
+      connection: 1,
+    },
+    { origin: "client", sql: "SELECT 'untouched'", protocol: "simple", connection: 1 },
   ]);
   socket.destroy();
 });
@@ -120,6 +125,8 @@ test("SSLRequest gets 'N', the startup that follows is forwarded, harness sessio
   socket.write(Buffer.concat([hello, query("SELECT 1")]));
   const bytes = await upstreamBytes(hello.length + query("SELECT 1").length);
   expect(bytes.subarray(0, hello.length).equals(hello)).toBe(true);
-  expect(proxy.recorded).toEqual([{ origin: "harness", sql: "SELECT 1", protocol: "simple" }]);
+  expect(proxy.recorded).toEqual([
+    { origin: "harness", sql: "SELECT 1", protocol: "simple", connection: 1 },
+  ]);
   socket.destroy();
 });

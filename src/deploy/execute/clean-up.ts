@@ -1,7 +1,7 @@
 import { describeTemps, dropUnreadTemps } from "../../cleanup/drop-unread.js";
 import type { Logger } from "../../log/logger.js";
 import { describeReaders } from "../../plan/build-plan.js";
-import { dropMaterializedView } from "../../plan/ddl.js";
+import { deployedType, dropStatement } from "../../plan/relation-type.js";
 import type { PlannedModel } from "../../plan/types.js";
 import { errorText } from "../../risingwave/errors.js";
 import type { RisingWaveSession } from "../../risingwave/session.js";
@@ -34,8 +34,11 @@ export async function removeOurs(
       relation,
       created.permittedIds(entry, relation),
       logger,
+      deployedType(entry),
     );
-    if (result === "dropped") return `the MV this run built (id ${id}) was removed`;
+    if (result === "dropped") {
+      return `the ${deployedType(entry) === "view" ? "view" : "MV"} this run built (id ${id}) was removed`;
+    }
     if (result === "absent") return "nothing of it is left";
     return `${quoteQualified(relation)} is no longer the MV this run built and was left alone`;
   } catch (dropError) {
@@ -115,10 +118,13 @@ export async function releaseTemps(
 
   const result = await dropUnreadTemps(
     session,
-    toDrop.map((entry) => ({ relation: entry.temp as QualifiedName, id: entry.targetId })),
+    toDrop.map((entry) => ({
+      relation: entry.temp as QualifiedName,
+      id: entry.targetId,
+      type: deployedType(entry),
+    })),
     logger,
-    (relation) =>
-      `Immediately cleaning up temporary materialized view: ${quoteQualified(relation)}`,
+    (relation, type) => `Immediately cleaning up temporary ${type}: ${quoteQualified(relation)}`,
   );
   outcome.droppedTemps.push(...result.dropped);
   for (const kept of result.kept) {
@@ -134,13 +140,20 @@ export async function releaseTemps(
     session,
     toKeep.map((entry) => entry.temp as QualifiedName),
   );
+  const typeOf = (relation: QualifiedName) => {
+    const entry = leafFirst.find(
+      (model) =>
+        model.temp?.schema === relation.schema && model.temp.identifier === relation.identifier,
+    );
+    return entry ? deployedType(entry) : "materialized view";
+  };
   for (const kept of preserved) {
     logger.info(
-      `Preserving temporary materialized view for downstream dependencies: ${quoteQualified(kept.relation)}`,
+      `Preserving temporary ${typeOf(kept.relation)} for downstream dependencies: ${quoteQualified(kept.relation)}`,
     );
   }
   for (const kept of [...result.kept, ...preserved]) {
-    logger.info(`Manual cleanup required: ${dropMaterializedView(kept.relation)};`);
+    logger.info(`Manual cleanup required: ${dropStatement(kept.relation, typeOf(kept.relation))};`);
     outcome.preservedTemps.push(kept);
   }
 }
@@ -165,7 +178,9 @@ export async function releaseTempsReporting(
     );
     logger.warning(`Cleanup of temporary MVs failed: ${errorText(error)}`);
     for (const temp of unreported) {
-      logger.info(`Manual cleanup required: ${dropMaterializedView(temp)};`);
+      const entry = models.find((model) => model.temp === temp);
+      const type = entry ? deployedType(entry) : "materialized view";
+      logger.info(`Manual cleanup required: ${dropStatement(temp, type)};`);
       outcome.preservedTemps.push({ relation: temp, readers: [], error: errorText(error) });
     }
   }

@@ -1,6 +1,6 @@
 import type { Logger } from "../../log/logger.js";
-import { dropMaterializedView } from "../../plan/ddl.js";
-import type { PlannedModel } from "../../plan/types.js";
+import { dropStatement } from "../../plan/relation-type.js";
+import type { DeployedType, PlannedModel } from "../../plan/types.js";
 import type { CatalogSnapshot } from "../../risingwave/catalog.js";
 import type { RisingWaveSession } from "../../risingwave/session.js";
 import { quoteQualified, type QualifiedName } from "../../sql/quote.js";
@@ -61,8 +61,9 @@ export async function dropIfPermitted(
   relation: QualifiedName,
   permitted: number[],
   logger: Logger,
+  type: DeployedType = "materialized view",
 ): Promise<GuardedDrop> {
-  const id = await session.materializedViewId(relation.schema, relation.identifier);
+  const id = await session.idOfType(relation, type);
   if (id === undefined) return "absent";
   if (!permitted.includes(id)) {
     logger.warning(
@@ -70,7 +71,7 @@ export async function dropIfPermitted(
     );
     return "refused";
   }
-  const sql = dropMaterializedView(relation);
+  const sql = dropStatement(relation, type);
   logger.info(`> ${sql}`);
   await session.execute(sql);
   return "dropped";

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../../log/logger.js";
+import type { DeployedType } from "../../plan/types.js";
 import type { QualifiedName } from "../../sql/quote.js";
 import type { SwapStep } from "./phases.js";
 import { runStep, StepFailure, type StepContext } from "./step-runner.js";
@@ -15,6 +16,8 @@ export interface CutOverUnit {
   /** The id of the version to swap in (undefined: unknown, which refuses the cut-over). */
   tempId?: number;
   swaps: SwapStep[];
+  /** What the two names hold: both are looked up as this kind. */
+  type: DeployedType;
 }
 
 export type CutOverResult =

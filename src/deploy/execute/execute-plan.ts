@@ -1,5 +1,6 @@
 import type { Logger } from "../../log/logger.js";
 import { prefixedLogger } from "../../log/prefixed-logger.js";
+import { deployedType } from "../../plan/relation-type.js";
 import type { Plan, PlannedModel } from "../../plan/types.js";
 import type { CatalogSnapshot } from "../../risingwave/catalog.js";
 import type { RisingWaveSession } from "../../risingwave/session.js";
@@ -310,6 +311,7 @@ async function cutOverAndFinish(
       temp,
       tempId: created.idOf(temp),
       swaps: run.phases.swaps,
+      type: deployedType(run.entry),
     };
   });
   const runOf = (unit: CutOverUnit) => swapping[units.indexOf(unit)] as ModelRun;

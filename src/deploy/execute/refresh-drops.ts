@@ -1,4 +1,5 @@
 import type { Logger } from "../../log/logger.js";
+import { deployedType } from "../../plan/relation-type.js";
 import type { Plan, PlannedModel } from "../../plan/types.js";
 import { errorText } from "../../risingwave/errors.js";
 import type { RisingWaveSession } from "../../risingwave/session.js";
@@ -46,6 +47,7 @@ export async function dropForRefresh(
         step.relation,
         created.permittedIds(entry, step.relation),
         logger,
+        deployedType(entry),
       );
       if (result === "refused") {
         return failed(

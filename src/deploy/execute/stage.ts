@@ -1,4 +1,5 @@
-import type { PlannedModel, PlanStep } from "../../plan/types.js";
+import { deployedType } from "../../plan/relation-type.js";
+import type { DeployedType, PlannedModel, PlanStep } from "../../plan/types.js";
 import { WaitStopped } from "../../risingwave/backfill.js";
 import type { QualifiedName } from "../../sql/quote.js";
 import { runStep, StepFailure, type StepContext } from "./step-runner.js";
@@ -13,10 +14,11 @@ const waitsFor = (steps: PlanStep[], relation: QualifiedName) =>
 
 async function recordCreated(
   step: Extract<PlanStep, { kind: "create" }>,
+  type: DeployedType,
   context: StepContext,
 ): Promise<void> {
   try {
-    const id = await context.session.relationId(step.relation);
+    const id = await context.session.idOfType(step.relation, type);
     if (id !== undefined) context.created.record(step.relation, id);
   } catch (error) {
     throw new StepFailure(step, error);
@@ -52,7 +54,7 @@ export async function stageModel(
       await runStep(step, entry.model, context, waited);
       // Nothing to wait for (a view): its id is read right after its CREATE instead.
       if (step.kind === "create" && !waitsFor(steps, step.relation)) {
-        await recordCreated(step, context);
+        await recordCreated(step, deployedType(entry), context);
       }
     } catch (error) {
       const stopped = error instanceof StepFailure && error.original instanceof WaitStopped;

@@ -1,4 +1,5 @@
 import type { RisingWaveSession } from "../../risingwave/session.js";
+import type { DeployedType } from "../../plan/types.js";
 import { displayName, type QualifiedName } from "../../sql/quote.js";
 
 /** The SWAP would replace something other than what the plan was made for. */
@@ -16,18 +17,23 @@ export class SwapRefused extends Error {
  */
 export async function checkIds(
   session: RisingWaveSession,
-  unit: { target: QualifiedName; targetId?: number; temp: QualifiedName; tempId?: number },
+  unit: {
+    target: QualifiedName;
+    targetId?: number;
+    temp: QualifiedName;
+    tempId?: number;
+    type: DeployedType;
+  },
 ): Promise<void> {
   const { target, temp } = unit;
-  // By name whatever the kind: a view staged beside its live view is swapped here too.
-  const live = await session.relationId(target);
+  const live = await session.idOfType(target, unit.type);
   if (live !== unit.targetId) {
     throw new SwapRefused(
       `${displayName(target)} changed since the plan (id ${unit.targetId} then, ` +
         `${live === undefined ? "gone" : `id ${live}`} now): another deploy or a colleague replaced it, so it was not swapped`,
     );
   }
-  const now = await session.relationId(temp);
+  const now = await session.idOfType(temp, unit.type);
   if (unit.tempId === undefined || now !== unit.tempId) {
     throw new SwapRefused(
       `${displayName(temp)} is not the MV expected (id ${unit.tempId ?? "unknown"} expected, ` +

@@ -1,5 +1,6 @@
 import { findTempMvs, type TempMv } from "../../cleanup/find-temps.js";
-import { swapMaterializedViews } from "../../plan/ddl.js";
+import { swapStatement } from "../../plan/relation-type.js";
+import type { DeployedType } from "../../plan/types.js";
 import type { CatalogSnapshot } from "../../risingwave/catalog.js";
 import { displayName, type QualifiedName } from "../../sql/quote.js";
 import type { CutOverUnit } from "../execute/cut-over.js";
@@ -44,12 +45,13 @@ export function planRollback(
 ): RollbackPlan {
   const temps = findTempMvs(catalog, now);
   const refusals: string[] = [];
-  const previous = (target: QualifiedName, liveId: number) =>
+  const previous = (target: QualifiedName, liveId: number, type: DeployedType) =>
     temps
       .filter(
         (temp) =>
           temp.relation.schema === target.schema &&
           temp.replaced === target.identifier &&
+          temp.type === type &&
           temp.id < liveId,
       )
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
@@ -60,7 +62,7 @@ export function planRollback(
   } else {
     const swappedIn = temps.filter((temp) => {
       const live = catalog.find(temp.relation.schema, temp.replaced);
-      return live !== undefined && temp.id < live.id;
+      return live !== undefined && live.type === temp.type && temp.id < live.id;
     });
     const newest = Math.max(...swappedIn.map((temp) => temp.createdAt.getTime()));
     targets = swappedIn
@@ -76,11 +78,19 @@ export function planRollback(
   const units: RollbackUnit[] = [];
   for (const target of targets) {
     const live = catalog.find(target.schema, target.identifier);
-    if (!live || live.type !== "materialized view") {
-      refusals.push(`${displayName(target)} is not a materialized view here: nothing to roll back`);
+    const type: DeployedType | undefined =
+      live?.type === "view"
+        ? "view"
+        : live?.type === "materialized view"
+          ? "materialized view"
+          : undefined;
+    if (!live || type === undefined) {
+      refusals.push(
+        `${displayName(target)} is not a materialized view or view here: nothing to roll back`,
+      );
       continue;
     }
-    const temp: TempMv | undefined = previous(target, live.id);
+    const temp: TempMv | undefined = previous(target, live.id, type);
     if (!temp) {
       refusals.push(
         `${displayName(target)} has no previous version to go back to: it was dropped (immediate cleanup or a cleanup sweep) or never existed; redeploy the previous commit instead`,
@@ -100,10 +110,11 @@ export function planRollback(
       temp: temp.relation,
       tempId: temp.id,
       deployedAt: temp.createdAt,
+      type,
       swaps: [
         {
           kind: "swap",
-          sql: swapMaterializedViews(target, temp.relation),
+          sql: swapStatement(target, temp.relation, type),
           target,
           temp: temp.relation,
         },
@@ -143,7 +154,10 @@ function readsLeftBehind(units: RollbackUnit[], catalog: CatalogSnapshot): strin
   return units.flatMap((unit) =>
     catalog
       .dependentsOf(unit.targetId)
-      .filter((reader) => !rolled.has(reader.id) && reader.type === "materialized view")
+      .filter(
+        (reader) =>
+          !rolled.has(reader.id) && (reader.type === "materialized view" || reader.type === "view"),
+      )
       .map(
         (reader) =>
           `${reader.schema}.${reader.name} reads the version of ${displayName(unit.target)} being rolled back and is not rolled back with it: it keeps reading that version under ${displayName(unit.temp)}`,

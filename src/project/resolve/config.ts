@@ -2,8 +2,15 @@ import { z } from "zod";
 import { normaliseConfigKey } from "./config-tree.js";
 import { ProjectError } from "../errors.js";
 import type { NodeProperties } from "../files/properties.js";
-import type { IndexConfig, ModelConfig } from "../types.js";
+import type { BackfillEdge, IndexConfig, ModelConfig } from "../types.js";
 import { isRecord } from "../files/yaml.js";
+import {
+  expectedValue,
+  SESSION_SETTINGS,
+  settingValueSql,
+} from "../../risingwave/session-settings.js";
+import { parseBackfillEdge } from "./backfill-order.js";
+import { NOT_APPLIED_KEYS, unknownConfigKeys } from "./config-keys.js";
 
 /** One source of config values and where it was written, for error messages. */
 export interface ConfigLayer {
@@ -102,9 +109,11 @@ const VALIDATORS = {
         unique: z.boolean().optional(),
         type: z.string().optional(),
         name: z.string().optional(),
+        include: z.array(z.string()).optional(),
+        distributed_by: z.array(z.string()).min(1).optional(),
       }),
     ),
-    "a list like [{'columns': ['id'], 'unique': true}]",
+    "a list like [{'columns': ['id'], 'include': ['name'], 'distributed_by': ['id']}]",
   ],
   grants: [
     z.record(z.string(), z.union([z.string(), z.array(z.string())])),
@@ -116,6 +125,12 @@ const VALIDATORS = {
   persist_docs: [
     z.looseObject({ relation: z.boolean().optional(), columns: z.boolean().optional() }),
     "{'relation': true, 'columns': true}",
+  ],
+  full_refresh: [z.boolean().nullable(), "true or false"],
+  background_ddl: [z.boolean().nullable(), "true or false"],
+  backfill_order: [
+    z.array(z.string()).min(1).nullable(),
+    "a non-empty list of edges like ['analytics.history -> analytics.events']",
   ],
 } as const;
 
@@ -145,11 +160,71 @@ export function validateConfig(merged: MergedConfig, fallbackFile: string): Mode
       ),
     );
   }
+  const sessionSettings = checkSessionSettings(merged, fallbackFile, errors);
+  const backfillOrder = checkBackfillOrder(merged, checked.backfill_order, fallbackFile, errors);
   if (errors.length > 0) {
     const [first, ...rest] = errors;
     if (first) throw new ProjectError(first.problem, first, first.fix, rest);
   }
-  return toModelConfig(checked as Validated);
+  return {
+    ...toModelConfig(checked as Validated),
+    sessionSettings,
+    ...(backfillOrder ? { backfillOrder } : {}),
+    unknownKeys: unknownConfigKeys(merged.values),
+    notApplied: Object.keys(merged.values).filter((key) => NOT_APPLIED_KEYS.has(key)),
+  };
+}
+
+/** Each setting's value must be a plain value of its kind: it becomes part of a SET statement. */
+function checkSessionSettings(
+  merged: MergedConfig,
+  fallbackFile: string,
+  errors: ProjectError[],
+): ModelConfig["sessionSettings"] {
+  const settings: ModelConfig["sessionSettings"] = [];
+  for (const setting of SESSION_SETTINGS) {
+    const value = merged.values[setting.name];
+    if (value === undefined || value === null) continue;
+    const sql = settingValueSql(setting, value);
+    if (sql === undefined) {
+      errors.push(
+        new ProjectError(
+          `config ${setting.name} has an invalid value ${JSON.stringify(value)}.`,
+          merged.origin[setting.name] ?? { file: fallbackFile },
+          `Expected ${expectedValue(setting.kind)}.`,
+        ),
+      );
+      continue;
+    }
+    settings.push({ name: setting.name, value: sql });
+  }
+  return settings;
+}
+
+/** `entries` passed the shape check (a list of strings): each must be one edge. */
+function checkBackfillOrder(
+  merged: MergedConfig,
+  entries: unknown,
+  fallbackFile: string,
+  errors: ProjectError[],
+): BackfillEdge[] | undefined {
+  if (!Array.isArray(entries)) return undefined;
+  const edges: BackfillEdge[] = [];
+  for (const [at, entry] of entries.entries()) {
+    const edge = typeof entry === "string" ? parseBackfillEdge(entry) : undefined;
+    if (edge) {
+      edges.push(edge);
+      continue;
+    }
+    errors.push(
+      new ProjectError(
+        `config backfill_order entry ${at + 1} (${JSON.stringify(entry)}) is not an edge between two relation names.`,
+        merged.origin.backfill_order ?? { file: fallbackFile },
+        "Write each entry as 'schema.upstream -> schema.downstream' (names may be double-quoted).",
+      ),
+    );
+  }
+  return edges;
 }
 
 /**
@@ -188,6 +263,8 @@ function toModelConfig(c: Validated): ModelConfig {
       ...(index.unique === undefined ? {} : { unique: index.unique }),
       ...(index.type === undefined ? {} : { type: index.type }),
       ...(index.name === undefined ? {} : { name: index.name }),
+      ...(index.include && index.include.length > 0 ? { include: index.include } : {}),
+      ...(index.distributed_by ? { distributedBy: index.distributed_by } : {}),
     })),
     grants: Object.fromEntries(
       Object.entries(c.grants ?? {}).map(([privilege, grantees]) => [
@@ -202,6 +279,11 @@ function toModelConfig(c: Validated): ModelConfig {
       relation: c.persist_docs?.relation ?? false,
       columns: c.persist_docs?.columns ?? false,
     },
+    ...(typeof c.full_refresh === "boolean" ? { fullRefresh: c.full_refresh } : {}),
+    ...(typeof c.background_ddl === "boolean" ? { backgroundDdl: c.background_ddl } : {}),
+    sessionSettings: [],
+    unknownKeys: [],
+    notApplied: [],
   };
 }
 

@@ -13,7 +13,20 @@ CREATE SCHEMA rw_catalog;
 CREATE TABLE rw_standin.sinks (
   view_oid oid PRIMARY KEY,
   connector text,
+  sink_type text NOT NULL,
   definition text NOT NULL
+);
+
+-- Subscriptions too: a view over the relation it is FROM (translate-sinks.ts).
+CREATE TABLE rw_standin.subscriptions (
+  view_oid oid PRIMARY KEY,
+  definition text NOT NULL
+);
+
+-- DISTRIBUTED BY of an index, which PostgreSQL has no place for (translateCreateIndex).
+CREATE TABLE rw_standin.index_distribution (
+  index_oid oid PRIMARY KEY,
+  columns text NOT NULL
 );
 
 -- Identifiers over 63 bytes reach PostgreSQL as aliases (long-identifiers.ts).
@@ -153,7 +166,8 @@ CREATE VIEW rw_catalog.rw_views AS
       || pg_catalog.rtrim(pg_catalog.btrim(pg_catalog.pg_get_viewdef(c.oid)), ';'))::varchar AS definition,
     rw_standin.acl_items(c.relacl, c.relowner, 'arwd') AS acl
   FROM rw_standin.accessible_relations c
-  WHERE c.relkind = 'v' AND c.oid NOT IN (SELECT view_oid FROM rw_standin.sinks);
+  WHERE c.relkind = 'v' AND c.oid NOT IN (SELECT view_oid FROM rw_standin.sinks)
+    AND c.oid NOT IN (SELECT view_oid FROM rw_standin.subscriptions);
 
 -- Every column rw_catalog.rw_materialized_views has in some version; which of them it shows
 -- depends on the reported version (rw_standin.define_version_dependent_views).
@@ -174,10 +188,12 @@ CREATE VIEW rw_standin.materialized_views AS
 CREATE VIEW rw_catalog.rw_indexes AS
   SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, i.indrelid::int AS primary_table_id,
     i.indkey::smallint[] AS indkey, c.relnamespace::int AS schema_id, c.relowner::int AS owner,
-    pg_catalog.replace(pg_catalog.pg_get_indexdef(c.oid), ' USING btree ', ' ')::varchar AS definition,
+    (pg_catalog.replace(pg_catalog.pg_get_indexdef(c.oid), ' USING btree ', ' ')
+      || coalesce(' DISTRIBUTED BY (' || d.columns || ')', ''))::varchar AS definition,
     '{}'::varchar[] AS acl
   FROM rw_standin.accessible_relations c
   JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+  LEFT JOIN rw_standin.index_distribution d ON d.index_oid = c.oid
   WHERE c.relkind = 'i'
     AND NOT EXISTS (
       SELECT 1 FROM pg_catalog.pg_constraint k
@@ -185,22 +201,25 @@ CREATE VIEW rw_catalog.rw_indexes AS
 
 CREATE VIEW rw_catalog.rw_sinks AS
   SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, c.relnamespace::int AS schema_id,
-    c.relowner::int AS owner, s.connector::varchar AS connector, s.definition::varchar AS definition,
+    c.relowner::int AS owner, s.connector::varchar AS connector, s.sink_type::varchar AS sink_type,
+    s.definition::varchar AS definition,
     rw_standin.acl_items(c.relacl, c.relowner, 'r') AS acl
   FROM rw_standin.accessible_relations c
   JOIN rw_standin.sinks s ON s.view_oid = c.oid;
 
--- No sources or subscriptions can exist on the stand-in; the views exist so that
--- queries naming them work.
+-- No sources can exist on the stand-in; the view exists so that queries naming it work.
 CREATE VIEW rw_catalog.rw_sources AS
   SELECT NULL::int AS id, NULL::varchar AS name, NULL::int AS schema_id, NULL::int AS owner,
     NULL::varchar AS definition, NULL::varchar[] AS acl
   WHERE false;
 
+-- rw_subscriptions.rs @v2.2.0 (the columns the design reads).
 CREATE VIEW rw_catalog.rw_subscriptions AS
-  SELECT NULL::int AS id, NULL::varchar AS name, NULL::int AS schema_id, NULL::int AS owner,
-    NULL::varchar AS definition, NULL::varchar[] AS acl
-  WHERE false;
+  SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, c.relnamespace::int AS schema_id,
+    c.relowner::int AS owner, s.definition::varchar AS definition,
+    rw_standin.acl_items(c.relacl, c.relowner, 'r') AS acl
+  FROM rw_standin.accessible_relations c
+  JOIN rw_standin.subscriptions s ON s.view_oid = c.oid;
 
 CREATE VIEW rw_catalog.rw_system_tables AS
   SELECT c.oid::int AS id, rw_standin.full_name(c.relname) AS name, c.relnamespace::int AS schema_id,
@@ -350,4 +369,6 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA rw_standin TO PUBLIC;
 GRANT SELECT ON rw_standin.reported_version TO PUBLIC;
 GRANT SELECT, INSERT ON rw_standin.long_names TO PUBLIC;
 GRANT SELECT, INSERT, DELETE ON rw_standin.sinks TO PUBLIC;
+GRANT SELECT, INSERT, DELETE ON rw_standin.subscriptions TO PUBLIC;
+GRANT SELECT, INSERT, DELETE ON rw_standin.index_distribution TO PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON rw_standin.ddl_progress TO PUBLIC;

@@ -46,6 +46,8 @@ export interface RecordedStatement {
   sql: string;
   /** How it arrived: a simple Query message, or the Parse of the extended protocol. */
   protocol: "simple" | "extended";
+  /** Which client connection sent it: 1 for the proxy's first connection, and so on. */
+  connection: number;
 }
 
 /** Where in a statement's round trip a fault strikes; see the top of this file. */
@@ -122,6 +124,7 @@ export class WireProxy {
   private readonly server = net.createServer((socket) => this.serve(socket));
   private readonly sockets = new Set<Socket>();
   private readonly faults: ArmedFault[] = [];
+  private connections = 0;
 
   constructor(private readonly options: WireProxyOptions) {}
 
@@ -198,6 +201,7 @@ export class WireProxy {
 
   private serve(client: Socket): void {
     this.track(client);
+    const connection = ++this.connections;
     let pending: Buffer = Buffer.alloc(0);
     let upstream: Socket | null = null;
     let origin: StatementOrigin = "client";
@@ -386,7 +390,7 @@ export class WireProxy {
             const fault = this.takeFault(origin, sql);
             if (fault) {
               if (fault.spec.at !== "before-forward" || fault.spec.action === "kill-connection") {
-                this.recorded.push({ origin, sql, protocol });
+                this.recorded.push({ origin, sql, protocol, connection });
               }
               if (!strike(fault, sql, out)) {
                 // Held: the statement stays pending, to be recorded and sent when released.
@@ -401,7 +405,7 @@ export class WireProxy {
             }
           }
           released = false;
-          if (sql !== null) this.recorded.push({ origin, sql, protocol });
+          if (sql !== null) this.recorded.push({ origin, sql, protocol, connection });
           offset += length;
           out.push(rewrite(message, sql));
           if (type === QUERY) readyOwed++;

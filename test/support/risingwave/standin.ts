@@ -71,10 +71,12 @@
  *   A creating MV can still be read by a SELECT here (RisingWave refuses), a
  *   foreground CREATE is not cancelled when its client goes, and `COMMENT ON
  *   COLUMN` and `REVOKE` of a creating MV are not refused.
- * - Sinks are catalog entries only (a view registered in rw_standin.sinks): they
- *   show in rw_sinks, rw_relations ('sink') and rw_depend and block DROP of what
- *   they read, but deliver nothing; connector options are not validated.
- *   `ALTER SINK ... SWAP` swaps the views. Sources and subscriptions do not exist.
+ * - Sinks and subscriptions are catalog entries only (a view registered in
+ *   rw_standin.sinks / rw_standin.subscriptions): they show in rw_sinks (with
+ *   sink_type), rw_subscriptions, rw_relations and rw_depend and block DROP of what
+ *   they read, but deliver nothing, and no subscription cursor can be declared;
+ *   connector options are not validated. `ALTER SINK|SUBSCRIPTION ... SWAP` swaps
+ *   the views. Sources do not exist.
  * - Transactional DDL: PostgreSQL DDL is transactional and BEGIN starts a real
  *   transaction; in RisingWave BEGIN starts nothing for DDL and every statement
  *   takes effect at once. Code that relies on rollback passes here and fails there.

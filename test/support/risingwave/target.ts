@@ -30,6 +30,8 @@ export interface RisingWaveTarget {
   describe: string;
   /** SQL texts the code under test sent (simple Query and Parse texts), in arrival order; excludes query(). */
   statements(): string[];
+  /** statements() with the proxy connection each arrived on. */
+  statementsByConnection(): { sql: string; connection: number }[];
   /** Those of statements() that arrived as simple Query messages (the product sends none). */
   simpleQueryStatements(): string[];
   /** The harness's own SQL (sent by query()), in arrival order. */
@@ -107,6 +109,10 @@ export async function openTargetOn(upstream: UpstreamInfo): Promise<RisingWaveTa
     connection,
     describe: upstream.describe,
     statements: () => texts("client"),
+    statementsByConnection: () =>
+      proxy.recorded
+        .filter((s) => s.origin === "client")
+        .map((s) => ({ sql: s.sql, connection: s.connection })),
     simpleQueryStatements: () =>
       proxy.recorded
         .filter((s) => s.origin === "client" && s.protocol === "simple")

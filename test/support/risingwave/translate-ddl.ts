@@ -53,8 +53,10 @@ const SWAP_KINDS: Record<string, string> = {
   "materialized view": "MATERIALIZED VIEW",
   table: "TABLE",
   view: "VIEW",
-  // Sinks are emulated as views (see translate-sinks.ts).
+  // Sinks and subscriptions are emulated as views (see translate-sinks.ts); both SWAP WITH
+  // since v2.1.0 (alter_swap_rename.rs).
   sink: "VIEW",
+  subscription: "VIEW",
 };
 
 /**
@@ -210,13 +212,89 @@ export function translateGrantObjects(tokens: Token[], sql: string): string | nu
   return doBlock(`${refuseCreating(object)} EXECUTE ${dollarQuote(statement)};`);
 }
 
-/** `CREATE INDEX name ON mv (...)` needs a created MV (resolve_index_schema, handler/create_index.rs). */
+/** The tokens from `at` through the parenthesis that closes the one at `at`; -1 when unclosed. */
+function closingParen(tokens: Token[], at: number): number {
+  let depth = 0;
+  for (let i = at; i < tokens.length; i++) {
+    if (isSymbol(tokens[i], "(")) depth++;
+    else if (isSymbol(tokens[i], ")") && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * `CREATE INDEX name ON mv (...) [INCLUDE (...)] [DISTRIBUTED BY (...)]` (parse_create_index,
+ * src/sqlparser/src/parser.rs @v2.2.0) needs a created MV (resolve_index_schema,
+ * handler/create_index.rs). PostgreSQL has INCLUDE but no DISTRIBUTED BY: that clause is cut
+ * out and kept in rw_standin.index_distribution, which rw_indexes.definition shows it from.
+ */
 export function translateCreateIndex(tokens: Token[], sql: string): string | null {
   if (!isKeyword(tokens[0], "create") || !isKeyword(tokens[1], "index")) return null;
   const onAt = tokens.findIndex((t) => isKeyword(t, "on"));
   const relation = onAt === -1 ? null : readQualifiedName(tokens, onAt + 1);
   if (!relation) return null;
-  return doBlock(`${refuseCreating(relation)} EXECUTE ${dollarQuote(sql)};`);
+  const distributedAt = tokens.findIndex(
+    (t, i) => isKeyword(t, "distributed") && isKeyword(tokens[i + 1], "by"),
+  );
+  if (distributedAt === -1)
+    return doBlock(`${refuseCreating(relation)} EXECUTE ${dollarQuote(sql)};`);
+  const close = closingParen(tokens, distributedAt + 2);
+  if (close === -1) return null;
+  const open = tokens[distributedAt + 2] as Token;
+  const columns = sql.slice(open.end, (tokens[close] as Token).start).trim();
+  const statement = `${sql.slice(0, (tokens[distributedAt] as Token).start)}${sql.slice((tokens[close] as Token).end)}`;
+  const nameAt = isKeyword(tokens[2], "if") ? 5 : 2;
+  const index = identifierValue(tokens[nameAt] as Token);
+  return doBlock(
+    `${refuseCreating(relation)} EXECUTE ${dollarQuote(statement)}; ` +
+      `INSERT INTO rw_standin.index_distribution (index_oid, columns) ` +
+      `SELECT i.oid, ${literal(columns)} FROM pg_catalog.pg_class i ` +
+      `WHERE i.relname = ${literal(index)} AND i.relkind = 'i' AND i.relnamespace = ` +
+      `(SELECT relnamespace FROM pg_catalog.pg_class WHERE oid = ${literal(nameText(relation))}::pg_catalog.regclass) ` +
+      `ON CONFLICT (index_oid) DO UPDATE SET columns = EXCLUDED.columns;`,
+  );
+}
+
+/**
+ * `CREATE MATERIALIZED VIEW mv WITH (backfill_order = FIXED(a -> b, ...)) AS ...`: the option
+ * arrived in v2.5.0 (parse_sql_option, src/sqlparser/src/parser.rs; before it, an unknown WITH
+ * option of an MV is refused); each edge names relations that must exist. Nothing backfills on
+ * the stand-in, so the order has nothing to act on: the option is checked and cut out.
+ */
+export function translateCreateMaterializedViewOptions(
+  tokens: Token[],
+  sql: string,
+): string | null {
+  if (!isKeyword(tokens[0], "create") || !isKeyword(tokens[1], "materialized")) return null;
+  const name = readQualifiedName(tokens, 3);
+  if (!name || !isKeyword(tokens[name.next], "with") || !isSymbol(tokens[name.next + 1], "(")) {
+    return null;
+  }
+  if (!isKeyword(tokens[name.next + 2], "backfill_order")) return null;
+  const close = closingParen(tokens, name.next + 1);
+  if (close === -1 || !isKeyword(tokens[close + 1], "as")) return null;
+  const edgeNames: string[] = [];
+  for (let i = name.next + 2; i < close; i++) {
+    const part = readQualifiedName(tokens, i);
+    if (!part || isKeyword(part.parts[0], "backfill_order") || isKeyword(part.parts[0], "fixed"))
+      continue;
+    edgeNames.push(nameText(part));
+    i = part.next - 1;
+  }
+  const exists = edgeNames
+    .map(
+      (edge) =>
+        `IF pg_catalog.to_regclass(${literal(edge)}) IS NULL THEN ` +
+        raiseError(`Catalog error: table or source not found: ${edge}`, { code: "42P01" }) +
+        " END IF;",
+    )
+    .join(" ");
+  const statement = `${sql.slice(0, (tokens[name.next] as Token).start)}${sql.slice((tokens[close] as Token).end)}`;
+  return doBlock(
+    `IF NOT rw_standin.version_at_least(2, 5) THEN ` +
+      raiseError("Invalid input syntax: unknown option backfill_order", { code: "42601" }) +
+      ` END IF; ${exists} EXECUTE ${dollarQuote(statement)};`,
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
-// Sinks and EXPLAIN CREATE. A sink is emulated as a catalog-only object: a plain
-// view over what the sink reads, registered in rw_standin.sinks. That is enough
-// for dependency tracking (rw_depend, DROP without CASCADE refusing) and for the
-// catalog views; nothing is ever delivered anywhere.
+// Sinks, subscriptions and EXPLAIN CREATE. A sink (or subscription) is emulated as a
+// catalog-only object: a plain view over what it reads, registered in rw_standin.sinks (or
+// rw_standin.subscriptions). That is enough for dependency tracking (rw_depend, DROP without
+// CASCADE refusing, SWAP moving neither) and for the catalog views; nothing is ever delivered
+// anywhere and no subscription cursor can be declared.
 import { doBlock, dollarQuote, literal, raiseError } from "./plpgsql.js";
 import {
   identifierValue,
@@ -19,6 +20,8 @@ interface SinkDefinition {
   /** The query the sink reads, as PostgreSQL text. */
   query: string;
   connector: string | null;
+  /** rw_sinks.sink_type, SinkType's proto name. */
+  sinkType: string;
 }
 
 function skipIfNotExists(tokens: Token[], at: number): number {
@@ -48,18 +51,32 @@ function optionsStart(tokens: Token[], from: number): number {
   return tokens.length;
 }
 
-function connectorOption(tokens: Token[], from: number): string | null {
+function stringOption(tokens: Token[], from: number, name: string): string | null {
   for (let i = from; i + 2 < tokens.length; i++) {
     const value = tokens[i + 2] as Token;
-    if (
-      isKeyword(tokens[i], "connector") &&
-      isSymbol(tokens[i + 1], "=") &&
-      value.kind === "string"
-    ) {
+    if (isKeyword(tokens[i], name) && isSymbol(tokens[i + 1], "=") && value.kind === "string") {
       return value.text.slice(1, -1).replace(/''/g, "'");
     }
   }
   return null;
+}
+
+/**
+ * The sink's type as RisingWave settles it (SinkFormatDesc and the `type` / `force_append_only`
+ * options, src/frontend/src/handler/create_sink.rs @v2.2.0): `type = 'upsert'` or FORMAT
+ * UPSERT / DEBEZIUM is an upsert sink; `type = 'append-only'` or FORMAT PLAIN append-only,
+ * forced with force_append_only = 'true'. Without either RisingWave derives it from the plan's
+ * append-only-ness, which the stand-in cannot see: it says upsert.
+ */
+function sinkTypeOf(tokens: Token[], from: number): string {
+  const type = stringOption(tokens, from, "type")?.toLowerCase();
+  const formatAt = tokens.findIndex((t, i) => i >= from && isKeyword(t, "format"));
+  const format = formatAt === -1 ? undefined : tokens[formatAt + 1]?.text.toLowerCase();
+  const forced = stringOption(tokens, from, "force_append_only")?.toLowerCase() === "true";
+  if (type === "append-only" || format === "plain") {
+    return forced ? "SINK_TYPE_FORCE_APPEND_ONLY" : "SINK_TYPE_APPEND_ONLY";
+  }
+  return "SINK_TYPE_UPSERT";
 }
 
 /** `CREATE SINK [IF NOT EXISTS] name [INTO t] {FROM relation | AS query} [WITH (...)] [FORMAT ...]` */
@@ -89,7 +106,8 @@ function parseCreateSink(tokens: Token[], sql: string, at: number): SinkDefiniti
     ifNotExists: nameAt !== at + 2,
     name,
     query,
-    connector: connectorOption(tokens, options),
+    connector: stringOption(tokens, options, "connector"),
+    sinkType: sinkTypeOf(tokens, options),
   };
 }
 
@@ -104,14 +122,45 @@ export function translateCreateSink(tokens: Token[], sql: string): string | null
   return doBlock(
     skipExisting +
       `EXECUTE ${literal(`CREATE VIEW ${nameText(sink.name)} AS ${sink.query}`)}; ` +
-      `INSERT INTO rw_standin.sinks (view_oid, connector, definition) VALUES ` +
-      `(${name}::pg_catalog.regclass, ${sink.connector === null ? "NULL" : literal(sink.connector)}, ${literal(sql.trim())});`,
+      `INSERT INTO rw_standin.sinks (view_oid, connector, sink_type, definition) VALUES ` +
+      `(${name}::pg_catalog.regclass, ${sink.connector === null ? "NULL" : literal(sink.connector)}, ` +
+      `${literal(sink.sinkType)}, ${literal(sql.trim())});`,
   );
 }
 
-/** `DROP SINK [IF EXISTS] name [CASCADE|RESTRICT]` drops the view only if it is a registered sink. */
+/**
+ * `CREATE SUBSCRIPTION name FROM relation WITH (retention = '…')`: the subscription depends on
+ * the relation it is FROM and needs a retention (create_subscription.rs and
+ * SubscriptionCatalog::set_retention_seconds, subscription_catalog.rs @v2.2.0).
+ */
+export function translateCreateSubscription(tokens: Token[], sql: string): string | null {
+  if (!isKeyword(tokens[0], "create") || !isKeyword(tokens[1], "subscription")) return null;
+  const nameAt = skipIfNotExists(tokens, 2);
+  const name = readQualifiedName(tokens, nameAt);
+  if (!name || !isKeyword(tokens[name.next], "from")) return null;
+  const relation = readQualifiedName(tokens, name.next + 1);
+  if (!relation) return null;
+  if (stringOption(tokens, relation.next, "retention") === null) {
+    return doBlock(raiseError("Subscription retention time not set.", { code: "XX000" }));
+  }
+  const written = literal(nameText(name));
+  return doBlock(
+    `EXECUTE ${literal(`CREATE VIEW ${nameText(name)} AS SELECT * FROM ${nameText(relation)}`)}; ` +
+      `INSERT INTO rw_standin.subscriptions (view_oid, definition) VALUES ` +
+      `(${written}::pg_catalog.regclass, ${literal(sql.trim())});`,
+  );
+}
+
+/** `DROP SINK|SUBSCRIPTION [IF EXISTS] name [CASCADE|RESTRICT]`: only a registered one of that kind. */
 export function translateDropSink(tokens: Token[]): string | null {
-  if (!isKeyword(tokens[0], "drop") || !isKeyword(tokens[1], "sink")) return null;
+  if (!isKeyword(tokens[0], "drop")) return null;
+  const kind = isKeyword(tokens[1], "sink")
+    ? "sink"
+    : isKeyword(tokens[1], "subscription")
+      ? "subscription"
+      : undefined;
+  if (!kind) return null;
+  const registry = kind === "sink" ? "rw_standin.sinks" : "rw_standin.subscriptions";
   const ifExists = isKeyword(tokens[2], "if") && isKeyword(tokens[3], "exists");
   const name = readQualifiedName(tokens, ifExists ? 4 : 2);
   if (!name) return null;
@@ -124,15 +173,16 @@ export function translateDropSink(tokens: Token[]): string | null {
   }
   const written = nameText(name);
   const missing = ifExists
-    ? `RAISE NOTICE 'sink "%" does not exist, skipping', ${literal(written)}; RETURN;`
-    : raiseError(`sink not found: ${identifierValue(name.parts[name.parts.length - 1] as Token)}`, {
-        code: "42P01",
-      });
+    ? `RAISE NOTICE '${kind} "%" does not exist, skipping', ${literal(written)}; RETURN;`
+    : raiseError(
+        `${kind} not found: ${identifierValue(name.parts[name.parts.length - 1] as Token)}`,
+        { code: "42P01" },
+      );
   return doBlock(
-    `IF sink IS NULL OR NOT EXISTS (SELECT 1 FROM rw_standin.sinks WHERE view_oid = sink) THEN ` +
+    `IF sink IS NULL OR NOT EXISTS (SELECT 1 FROM ${registry} WHERE view_oid = sink) THEN ` +
       `${missing} END IF; ` +
       `EXECUTE pg_catalog.format('DROP VIEW %s', sink); ` +
-      `DELETE FROM rw_standin.sinks WHERE view_oid = sink;`,
+      `DELETE FROM ${registry} WHERE view_oid = sink;`,
     `sink pg_catalog.regclass := pg_catalog.to_regclass(${literal(written)});`,
   );
 }

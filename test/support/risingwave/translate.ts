@@ -7,6 +7,7 @@ import {
   guardDropCascade,
   translateCommentOnTable,
   translateCreateIndex,
+  translateCreateMaterializedViewOptions,
   translateCreateSchema,
   translateGrantObjects,
   translateSwap,
@@ -19,6 +20,7 @@ import {
 } from "./translate-session.js";
 import {
   translateCreateSink,
+  translateCreateSubscription,
   translateDropSink,
   translateExplainCreate,
 } from "./translate-sinks.js";
@@ -32,10 +34,12 @@ const TRANSLATORS: Translator[] = [
   translateFlush,
   translateExplainCreate,
   translateCreateSink,
+  translateCreateSubscription,
   translateDropSink,
   translateCommentOnTable,
   translateGrantObjects,
   translateCreateIndex,
+  translateCreateMaterializedViewOptions,
   translateCreateSchema,
   translateDescribe,
 ];
