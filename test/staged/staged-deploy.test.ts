@@ -185,6 +185,38 @@ describe("a changed chain deployed as one unit", () => {
     expect(await tempNames(stage)).toEqual([]);
   });
 
+  it("a failure while staging says which in-place changes it did apply: the index is there, the MV's id unchanged", async () => {
+    const kinds = (config = "") =>
+      config + "select kind, count(*) as n from {{ source('app', 'events') }} group by kind\n";
+    const deployed = await deployedChain({ "models/kinds.sql": kinds() });
+    stage = deployed.stage;
+    const { repo } = stage;
+    const before = await chainIds(stage);
+    const kindsId = (await stage.relations()).kinds;
+    repo.commit(
+      {
+        "models/kinds.sql": kinds("{{ config(indexes=[{'columns': ['kind']}]) }}\n"),
+        "models/orders.sql": orders("v2"),
+        "models/big_spenders.sql": bigSpenders("SELECT 1 / 0"),
+      },
+      "an index on kinds; orders v2, big_spenders with a failing pre-hook",
+    );
+
+    const result = await stage.deploy(ZERO_DOWNTIME, deployed.base);
+
+    expect(result.exitCode, result.log).toBe(1);
+    expect(json(result.outputs.swapped)).toEqual([]);
+    expect(await chainIds(stage)).toEqual(before);
+    expect((await stage.relations()).kinds).toBe(kindsId);
+    const indexes = await stage.target.query<{ name: string }>(
+      "SELECT i.name FROM rw_catalog.rw_indexes i JOIN rw_catalog.rw_materialized_views m ON m.id = i.primary_table_id WHERE m.name = 'kinds'",
+    );
+    expect(indexes).toHaveLength(1);
+    expect(result.summary).toMatch(
+      /nothing was swapped, production is as it was but for the indexes, grants and comments applied in place to public\.kinds/,
+    );
+  });
+
   it("a pull request's dry run shows the SQL that will run (on the upstream's temp), validates it, and writes nothing", async () => {
     const deployed = await deployedChain();
     stage = deployed.stage;

@@ -252,12 +252,16 @@ async function abandon(
   created: CreatedObjects,
 ): Promise<void> {
   const keepTemps = options.keepFailedTemps ?? false;
+  const appliedInPlace: string[] = [];
+  const refreshed: string[] = [];
   for (const run of [...runs].reverse()) {
     const { entry, staged } = run;
     if (run.outcome || !staged) continue;
     const base = { ...about(entry), durationMs: staged.durationMs };
     if (staged.ok && (entry.action === "full-refresh" || entry.action === "in-place")) {
       run.outcome = { ...base, status: "applied" };
+      if (entry.action === "full-refresh") refreshed.unshift(displayName(entry.target));
+      else if (run.phases.stage.length > 0) appliedInPlace.unshift(displayName(entry.target));
       continue;
     }
     const cause = !staged.ok ? staged.error : undefined;
@@ -284,8 +288,16 @@ async function abandon(
           note: `${staged.ok ? "built beside production" : "stopped while building"}, not swapped in (${why}): ${left}`,
         };
   }
+  // What staging changed on live names is not undone (a full refresh cannot be): say so.
+  const changedLive = [
+    ...(refreshed.length > 0 ? [`${refreshed.join(", ")} rebuilt by the full refresh`] : []),
+    ...(appliedInPlace.length > 0
+      ? [`the indexes, grants and comments applied in place to ${appliedInPlace.join(", ")}`]
+      : []),
+  ];
+  const exceptions = changedLive.length > 0 ? ` but for ${changedLive.join(" and ")}` : "";
   outcome.notCutOver =
-    `${why}: nothing was swapped, production is as it was` +
+    `${why}: nothing was swapped, production is as it was${exceptions}` +
     (outcome.keptFailedTemps.length > 0
       ? `; the temporary MVs this run built are kept (keep-failed-temps): ${outcome.keptFailedTemps.map(displayName).join(", ")}`
       : "; what this run built beside production was removed");
