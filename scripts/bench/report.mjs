@@ -154,7 +154,7 @@ export function renderReport({ machine, target, plan, catalog, startup, swap, of
           count(offline.planned),
         ],
       ]),
-      "   process start to exit as the runner starts it, plus the harness's few ms reading its outputs",
+      "   spawn to exit of the process the runner starts; reading the output files back afterwards is not counted",
     );
   }
   return out.join("\n");

@@ -62,6 +62,11 @@ export interface RunResult {
   signal: NodeJS.Signals | null;
   /** The harness killed it on request (options.kill). */
   killed: boolean;
+  /**
+   * From spawning the action's process to its exit, in milliseconds: the action's own time,
+   * without what the harness does with the output files and log afterwards.
+   */
+  processMs: number;
   stdout: string;
   stderr: string;
   /** stdout and stderr lines in arrival order, with workflow commands, secrets masked as on the runner. */
@@ -189,11 +194,20 @@ async function execute(
 ): Promise<
   Pick<
     RunResult,
-    "exitCode" | "signal" | "killed" | "stdout" | "stderr" | "log" | "annotations" | "masks"
+    | "exitCode"
+    | "signal"
+    | "killed"
+    | "processMs"
+    | "stdout"
+    | "stderr"
+    | "log"
+    | "annotations"
+    | "masks"
   >
 > {
   // Its own process group, so a timeout also kills what the action started (git, psql…), which
   // would otherwise hold the output pipes open and keep the run from ending.
+  const spawnedAt = performance.now();
   const child = spawn(node, [entry], {
     cwd,
     env,
@@ -214,7 +228,11 @@ async function execute(
     killed = true;
     killGroup();
   };
-  child.once("exit", () => (exited = true));
+  let processMs = Number.NaN;
+  child.once("exit", () => {
+    exited = true;
+    processMs = performance.now() - spawnedAt;
+  });
 
   const commands = new CommandLog();
   const streams = [child.stdout, child.stderr].map((stream) => {
@@ -251,6 +269,7 @@ async function execute(
       exitCode,
       signal,
       killed,
+      processMs,
       stdout: stdout!,
       stderr: stderr!,
       log: commands.log,
