@@ -22782,37 +22782,43 @@ const compiled = new ContentCache();
 const RENDER_CHARS = /\{[{%#]|[#}%]\}/;
 /** Parses once per content; a syntax error is a TemplateSyntaxError with the file and line. */
 function compileTemplate(source, file) {
-    return compiled.getOrCreate([file, source], () => {
-        const plain = !RENDER_CHARS.test(source);
-        const nodes = parseTemplate(source, file).body;
-        const lone = loneExpression(nodes);
-        const marked = lone?.kind === "filter" && NATIVE_MARKERS.has(lone.name);
-        const renderText = (context) => {
+    return compiled.getOrCreate([file, source], () => compileUncached(source, file));
+}
+/**
+ * Parses without keeping the tree: for a template that is usually rendered once (a model's parse
+ * phase), so that its tree is garbage as soon as the render ends instead of living, and being
+ * copied by every garbage collection, until the process exits.
+ */
+function compileUncached(source, file) {
+    const plain = !RENDER_CHARS.test(source);
+    const nodes = parseTemplate(source, file).body;
+    const lone = loneExpression(nodes);
+    const marked = lone?.kind === "filter" && NATIVE_MARKERS.has(lone.name);
+    const renderText = (context) => {
+        try {
+            return renderBlock(nodes, new Frame(undefined, context), file);
+        }
+        catch (error) {
+            throw asRenderError(error, file);
+        }
+    };
+    return {
+        file,
+        source,
+        render: renderText,
+        renderDbt: plain ? () => source : renderText,
+        renderNative: (context) => {
+            if (!lone)
+                return renderText(context);
             try {
-                return renderBlock(nodes, new Frame(undefined, context), file);
+                const value = evaluate(lone, new Frame(undefined, context));
+                return marked ? literalEval(str(value)) : value;
             }
             catch (error) {
                 throw asRenderError(error, file);
             }
-        };
-        return {
-            file,
-            source,
-            render: renderText,
-            renderDbt: plain ? () => source : renderText,
-            renderNative: (context) => {
-                if (!lone)
-                    return renderText(context);
-                try {
-                    const value = evaluate(lone, new Frame(undefined, context));
-                    return marked ? literalEval(str(value)) : value;
-                }
-                catch (error) {
-                    throw asRenderError(error, file);
-                }
-            },
-        };
-    });
+        },
+    };
 }
 /** One `{% macro %}…{% endmacro %}` block of a macro file, starting at `firstLine` of `file`. */
 function compileMacro(source, file, firstLine) {
@@ -36511,7 +36517,7 @@ const THIS = "\0this";
 function parseModel(input) {
     let template;
     try {
-        template = compileTemplate(input.rawSql, input.file);
+        template = compileUncached(input.rawSql, input.file);
     }
     catch (error) {
         throw renderingError(error, { file: input.file });
@@ -36528,9 +36534,15 @@ function parseModel(input) {
         relations.set(key, relation.render());
         return relation;
     };
+    let self;
     const context = new NodeContext(input.shared, {
         parsing: true,
-        this: expected(input.name, THIS),
+        // Recorded only when read: a model whose own config() renames it but never renders `this`
+        // keeps its parse-phase output.
+        get this() {
+            self ??= expected(input.name, THIS);
+            return self;
+        },
         ref: (names, version) => {
             const name = refTarget(names, input.projectName, version);
             refNames.add(name);
@@ -36567,7 +36579,6 @@ function parseModel(input) {
         rawSql: input.rawSql,
         properties: input.properties,
         layers: input.layers,
-        template,
         configCalls,
         refNames: [...refNames],
         sources: [...sources.values()],
@@ -36630,7 +36641,7 @@ function compileModel(model, compiler) {
         : [];
     const renderReading = (relations) => {
         const ctes = [];
-        const sql = renderCompiled(model.template.source, model.file, model, compiler, ctes, relations);
+        const sql = renderCompiled(model.rawSql, model.file, model, compiler, ctes, relations);
         return stripStatementEnd(injectCtes(sql, ctes));
     };
     const render = () => {
@@ -36642,7 +36653,7 @@ function compileModel(model, compiler) {
             sql = model.rendered.sql;
         }
         else {
-            sql = renderCompiled(model.template.source, model.file, model, compiler, ctes);
+            sql = renderCompiled(model.rawSql, model.file, model, compiler, ctes);
         }
         rendered = { sql, ctes };
         return rendered;
@@ -36780,7 +36791,7 @@ function ephemeralRef(target, compiler, ctes, relations) {
 /** An ephemeral model's SQL and CTEs with some refs rendered elsewhere (not cached). */
 function ephemeralReading(target, compiler, relations) {
     const ctes = [];
-    const sql = renderCompiled(target.template.source, target.file, target, compiler, ctes, relations);
+    const sql = renderCompiled(target.rawSql, target.file, target, compiler, ctes, relations);
     return { sql, ctes };
 }
 function stripStatementEnd(rendered) {
@@ -36930,9 +36941,10 @@ function parseModels(modelFiles, inputs) {
             layers: [...projectLayers, ...propertiesLayer(props)],
         });
     }
-    const expectedRelation = expectedRelations(unique, inputs);
-    const parsed = new Map();
-    for (const model of unique.values()) {
+    const parsedSoFar = new Map();
+    const expectedRelation = expectedRelations(unique, parsedSoFar, inputs);
+    const outcomes = new Map();
+    for (const model of refsFirst(unique, inputs.text)) {
         const rawSql = inputs.text(model.file);
         const parse = () => parseModel({
             ...model,
@@ -36947,28 +36959,84 @@ function parseModels(modelFiles, inputs) {
             modelValue: (config) => inputs.modelValue(model, config),
         });
         try {
-            parsed.set(model.name, parsedModels.getOrCreate([inputs.fingerprint, model.file, rawSql], parse));
+            const result = parsedModels.getOrCreate([inputs.fingerprint, model.file, rawSql], parse);
+            parsedSoFar.set(model.name, result);
+            outcomes.set(model.name, result);
         }
         catch (error) {
             if (!(error instanceof ProjectError))
                 throw error;
-            failures.set(model.name, { name: model.name, file: model.file, error });
+            outcomes.set(model.name, { name: model.name, file: model.file, error });
         }
     }
+    // Reported in file order, whatever order they were parsed in.
+    const parsed = new Map();
+    for (const name of unique.keys()) {
+        const outcome = outcomes.get(name);
+        if ("error" in outcome)
+            failures.set(name, outcome);
+        else
+            parsed.set(name, outcome);
+    }
     return { parsed, failures };
+}
+/** `ref('name')` with a literal name, as most refs are written. */
+const LITERAL_REF = /\bref\(\s*(['"])([^'"\\]+)\1\s*\)/g;
+/**
+ * The models in an order where those a model refs literally come before it, where the refs allow
+ * (file order otherwise). Only a guess, to make the parse-phase render see the relations a ref
+ * target's own config() gives it: whatever it guesses, the output is used only where the
+ * relations it rendered turn out to be the final ones.
+ */
+function refsFirst(models, text) {
+    const ordered = [];
+    const visited = new Set();
+    const visit = (start) => {
+        // Iterative: a chain of thousands of models would overflow a recursive walk.
+        const stack = [];
+        const enter = (model) => {
+            visited.add(model.name);
+            const refs = [...text(model.file).matchAll(LITERAL_REF)].map((match) => match[2]);
+            stack.push({ model, refs: refs.reverse() });
+        };
+        enter(start);
+        while (stack.length > 0) {
+            const top = stack.at(-1);
+            const next = top.refs.pop();
+            if (next === undefined) {
+                ordered.push(top.model);
+                stack.pop();
+                continue;
+            }
+            const target = models.get(next);
+            if (target && !visited.has(next))
+                enter(target);
+        }
+    };
+    for (const model of models.values())
+        if (!visited.has(model.name))
+            visit(model);
+    return ordered;
 }
 /**
  * Relations as configured outside model files, which is what most models end up with: the
  * parse-phase render uses them so that its output is usually the final SQL.
  */
-function expectedRelations(models, inputs) {
+function expectedRelations(models, parsed, inputs) {
     const known = new Map();
+    const final = new Map();
     return (name) => {
-        let relation = known.get(name) ?? inputs.seeds.get(name)?.relation;
+        const done = parsed.get(name);
+        let relation = (done ? final.get(name) : known.get(name)) ?? inputs.seeds.get(name)?.relation;
         if (relation)
             return relation;
         const model = models.get(name);
-        const values = model ? mergeConfig(model.layers).values : {};
+        // A model parsed already is named with its own config() calls too, as it will be at the end.
+        const values = done
+            ? mergeConfig([...done.layers, ...done.configCalls]).values
+            : model
+                ? mergeConfig(model.layers).values
+                : {};
         const text = (value) => (typeof value === "string" ? value : undefined);
         try {
             relation = model
@@ -36980,7 +37048,7 @@ function expectedRelations(models, inputs) {
             // default name stands in.
             relation = inputs.namer.provisional({ name, file: "", segments: [name] }, values);
         }
-        known.set(name, relation);
+        (done ? final : known).set(name, relation);
         return relation;
     };
 }

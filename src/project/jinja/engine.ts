@@ -44,34 +44,41 @@ const RENDER_CHARS = /\{[{%#]|[#}%]\}/;
 
 /** Parses once per content; a syntax error is a TemplateSyntaxError with the file and line. */
 export function compileTemplate(source: string, file: string): CompiledTemplate {
-  return compiled.getOrCreate([file, source], () => {
-    const plain = !RENDER_CHARS.test(source);
-    const nodes = parseTemplate(source, file).body;
-    const lone = loneExpression(nodes);
-    const marked = lone?.kind === "filter" && NATIVE_MARKERS.has(lone.name);
-    const renderText = (context: RenderContext) => {
+  return compiled.getOrCreate([file, source], () => compileUncached(source, file));
+}
+
+/**
+ * Parses without keeping the tree: for a template that is usually rendered once (a model's parse
+ * phase), so that its tree is garbage as soon as the render ends instead of living, and being
+ * copied by every garbage collection, until the process exits.
+ */
+export function compileUncached(source: string, file: string): CompiledTemplate {
+  const plain = !RENDER_CHARS.test(source);
+  const nodes = parseTemplate(source, file).body;
+  const lone = loneExpression(nodes);
+  const marked = lone?.kind === "filter" && NATIVE_MARKERS.has(lone.name);
+  const renderText = (context: RenderContext) => {
+    try {
+      return renderBlock(nodes, new Frame(undefined, context), file);
+    } catch (error) {
+      throw asRenderError(error, file);
+    }
+  };
+  return {
+    file,
+    source,
+    render: renderText,
+    renderDbt: plain ? () => source : renderText,
+    renderNative: (context) => {
+      if (!lone) return renderText(context);
       try {
-        return renderBlock(nodes, new Frame(undefined, context), file);
+        const value = evaluate(lone, new Frame(undefined, context));
+        return marked ? literalEval(str(value)) : value;
       } catch (error) {
         throw asRenderError(error, file);
       }
-    };
-    return {
-      file,
-      source,
-      render: renderText,
-      renderDbt: plain ? () => source : renderText,
-      renderNative: (context) => {
-        if (!lone) return renderText(context);
-        try {
-          const value = evaluate(lone, new Frame(undefined, context));
-          return marked ? literalEval(str(value)) : value;
-        } catch (error) {
-          throw asRenderError(error, file);
-        }
-      },
-    };
-  });
+    },
+  };
 }
 
 /** One `{% macro %}…{% endmacro %}` block of a macro file, starting at `firstLine` of `file`. */

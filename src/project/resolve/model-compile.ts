@@ -64,7 +64,7 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
       : [];
   const renderReading = (relations: RefRelations): string => {
     const ctes: Cte[] = [];
-    const sql = renderCompiled(model.template.source, model.file, model, compiler, ctes, relations);
+    const sql = renderCompiled(model.rawSql, model.file, model, compiler, ctes, relations);
     return stripStatementEnd(injectCtes(sql, ctes));
   };
   const render = (): { sql: string; ctes: Cte[] } => {
@@ -74,7 +74,7 @@ export function compileModel(model: ResolvedModel, compiler: ModelCompiler): Mod
     if (parseOutputHolds(model, compiler)) {
       sql = model.rendered.sql;
     } else {
-      sql = renderCompiled(model.template.source, model.file, model, compiler, ctes);
+      sql = renderCompiled(model.rawSql, model.file, model, compiler, ctes);
     }
     rendered = { sql, ctes };
     return rendered;
@@ -237,14 +237,7 @@ function ephemeralReading(
   relations: RefRelations,
 ): { sql: string; ctes: Cte[] } {
   const ctes: Cte[] = [];
-  const sql = renderCompiled(
-    target.template.source,
-    target.file,
-    target,
-    compiler,
-    ctes,
-    relations,
-  );
+  const sql = renderCompiled(target.rawSql, target.file, target, compiler, ctes, relations);
   return { sql, ctes };
 }
 

@@ -11,7 +11,7 @@ import {
   type Relation,
   sourceRelation,
 } from "../context/relation.js";
-import { compileTemplate, type CompiledTemplate } from "../jinja/engine.js";
+import { compileUncached, type CompiledTemplate } from "../jinja/engine.js";
 import { JinjaError, PyDict, type Value } from "../jinja/values.js";
 import type { NodeFile } from "../files/project-layout.js";
 import type { NodeProperties } from "../files/properties.js";
@@ -26,7 +26,6 @@ export const THIS = "\0this";
 /** A model after dbt's parse phase: what its template declares, before configs are final. */
 export interface ParsedModel extends NodeFile {
   rawSql: string;
-  template: CompiledTemplate;
   properties?: NodeProperties;
   /** Config from dbt_project.yml and the properties file, lowest precedence first. */
   layers: ConfigLayer[];
@@ -67,7 +66,7 @@ export interface ParseModelInput extends NodeFile {
 export function parseModel(input: ParseModelInput): ParsedModel {
   let template: CompiledTemplate;
   try {
-    template = compileTemplate(input.rawSql, input.file);
+    template = compileUncached(input.rawSql, input.file);
   } catch (error) {
     throw renderingError(error, { file: input.file });
   }
@@ -83,9 +82,15 @@ export function parseModel(input: ParseModelInput): ParsedModel {
     relations.set(key, relation.render());
     return relation;
   };
+  let self: Relation | undefined;
   const context = new NodeContext(input.shared, {
     parsing: true,
-    this: expected(input.name, THIS),
+    // Recorded only when read: a model whose own config() renames it but never renders `this`
+    // keeps its parse-phase output.
+    get this() {
+      self ??= expected(input.name, THIS);
+      return self;
+    },
     ref: (names, version) => {
       const name = refTarget(names, input.projectName, version);
       refNames.add(name);
@@ -121,7 +126,6 @@ export function parseModel(input: ParseModelInput): ParsedModel {
     rawSql: input.rawSql,
     properties: input.properties,
     layers: input.layers,
-    template,
     configCalls,
     refNames: [...refNames],
     sources: [...sources.values()],

@@ -70,9 +70,10 @@ export function parseModels(
       layers: [...projectLayers, ...propertiesLayer(props)],
     });
   }
-  const expectedRelation = expectedRelations(unique, inputs);
-  const parsed = new Map<string, ParsedModel>();
-  for (const model of unique.values()) {
+  const parsedSoFar = new Map<string, ParsedModel>();
+  const expectedRelation = expectedRelations(unique, parsedSoFar, inputs);
+  const outcomes = new Map<string, ParsedModel | ModelFailure>();
+  for (const model of refsFirst(unique, inputs.text)) {
     const rawSql = inputs.text(model.file);
     const parse = () =>
       parseModel({
@@ -88,16 +89,62 @@ export function parseModels(
         modelValue: (config) => inputs.modelValue(model, config),
       });
     try {
-      parsed.set(
-        model.name,
-        parsedModels.getOrCreate([inputs.fingerprint, model.file, rawSql], parse),
-      );
+      const result = parsedModels.getOrCreate([inputs.fingerprint, model.file, rawSql], parse);
+      parsedSoFar.set(model.name, result);
+      outcomes.set(model.name, result);
     } catch (error) {
       if (!(error instanceof ProjectError)) throw error;
-      failures.set(model.name, { name: model.name, file: model.file, error });
+      outcomes.set(model.name, { name: model.name, file: model.file, error });
     }
   }
+  // Reported in file order, whatever order they were parsed in.
+  const parsed = new Map<string, ParsedModel>();
+  for (const name of unique.keys()) {
+    const outcome = outcomes.get(name)!;
+    if ("error" in outcome) failures.set(name, outcome);
+    else parsed.set(name, outcome);
+  }
   return { parsed, failures };
+}
+
+/** `ref('name')` with a literal name, as most refs are written. */
+const LITERAL_REF = /\bref\(\s*(['"])([^'"\\]+)\1\s*\)/g;
+
+/**
+ * The models in an order where those a model refs literally come before it, where the refs allow
+ * (file order otherwise). Only a guess, to make the parse-phase render see the relations a ref
+ * target's own config() gives it: whatever it guesses, the output is used only where the
+ * relations it rendered turn out to be the final ones.
+ */
+function refsFirst<M extends NodeFile>(
+  models: Map<string, M>,
+  text: (file: string) => string,
+): M[] {
+  const ordered: M[] = [];
+  const visited = new Set<string>();
+  const visit = (start: M) => {
+    // Iterative: a chain of thousands of models would overflow a recursive walk.
+    const stack: { model: M; refs: string[] }[] = [];
+    const enter = (model: M) => {
+      visited.add(model.name);
+      const refs = [...text(model.file).matchAll(LITERAL_REF)].map((match) => match[2]!);
+      stack.push({ model, refs: refs.reverse() });
+    };
+    enter(start);
+    while (stack.length > 0) {
+      const top = stack.at(-1)!;
+      const next = top.refs.pop();
+      if (next === undefined) {
+        ordered.push(top.model);
+        stack.pop();
+        continue;
+      }
+      const target = models.get(next);
+      if (target && !visited.has(next)) enter(target);
+    }
+  };
+  for (const model of models.values()) if (!visited.has(model.name)) visit(model);
+  return ordered;
 }
 
 /**
@@ -106,14 +153,22 @@ export function parseModels(
  */
 function expectedRelations(
   models: Map<string, NodeFile & { layers: ConfigLayer[] }>,
+  parsed: Map<string, ParsedModel>,
   inputs: ParseInputs,
 ): (name: string) => RelationName {
   const known = new Map<string, RelationName>();
+  const final = new Map<string, RelationName>();
   return (name) => {
-    let relation = known.get(name) ?? inputs.seeds.get(name)?.relation;
+    const done = parsed.get(name);
+    let relation = (done ? final.get(name) : known.get(name)) ?? inputs.seeds.get(name)?.relation;
     if (relation) return relation;
     const model = models.get(name);
-    const values = model ? mergeConfig(model.layers).values : {};
+    // A model parsed already is named with its own config() calls too, as it will be at the end.
+    const values = done
+      ? mergeConfig([...done.layers, ...done.configCalls]).values
+      : model
+        ? mergeConfig(model.layers).values
+        : {};
     const text = (value: unknown) => (typeof value === "string" ? value : undefined);
     try {
       relation = model
@@ -129,7 +184,7 @@ function expectedRelations(
       // default name stands in.
       relation = inputs.namer.provisional({ name, file: "", segments: [name] }, values);
     }
-    known.set(name, relation);
+    (done ? final : known).set(name, relation);
     return relation;
   };
 }
