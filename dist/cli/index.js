@@ -36172,25 +36172,40 @@ function sqlTokens(sql) {
     // An array rather than a generator: every caller reads (nearly) all tokens, and a generator's
     // resumptions and result objects cost more than the tokens themselves.
     const tokens = [];
+    scanSqlTokens(sql, (kind, start, end, line, unterminated, ambiguous) => {
+        const token = { kind, text: sql.slice(start, end), line };
+        if (unterminated)
+            token.unterminated = unterminated;
+        if (ambiguous)
+            token.ambiguous = ambiguous;
+        tokens.push(token);
+    });
+    return tokens;
+}
+/**
+ * The lexer itself, handing each token to `sink` as offsets into `sql`: callers that only need
+ * kinds and positions (the statement splitter, on every model) make no token objects or texts.
+ */
+function scanSqlTokens(sql, sink) {
+    const hasNul = sql.includes("\0");
     let index = 0;
     let line = 1;
-    let previous;
+    let previousKind;
+    let previousStart = 0;
+    let previousEnd = 0;
     const token = (kind, end, problem = NO_PROBLEM) => {
-        const text = sql.slice(index, end);
-        const ambiguous = problem.ambiguous ?? (text.includes("\0") ? NUL : undefined);
-        const result = { kind, text, line };
-        if (problem.unterminated)
-            result.unterminated = problem.unterminated;
-        if (ambiguous)
-            result.ambiguous = ambiguous;
+        const nul = hasNul && sql.slice(index, end).includes("\0");
+        sink(kind, index, end, line, problem.unterminated, problem.ambiguous ?? (nul ? NUL : undefined));
         for (let i = sql.indexOf("\n", index); i !== -1 && i < end; i = sql.indexOf("\n", i + 1)) {
             line++;
         }
+        previousKind = kind;
+        previousStart = index;
+        previousEnd = end;
         index = end;
-        previous = result;
-        return result;
     };
-    const after = (text) => previous?.kind === "other" && previous.text === text;
+    /** The previous token is the one character `char` of code (an operator character). */
+    const after = (char) => previousKind === "other" && previousEnd - previousStart === 1 && sql[previousStart] === char;
     while (index < sql.length) {
         const char = sql[index];
         const next = sql[index + 1];
@@ -36198,46 +36213,47 @@ function sqlTokens(sql) {
             let end = index + 1;
             while (isSpace(sql.charCodeAt(end)))
                 end++;
-            tokens.push(token("space", end));
+            token("space", end);
         }
         else if (char === "-" && next === "-") {
-            tokens.push(lineComment(sql, index, after("#"), token));
+            lineComment(sql, index, after("#"), token);
         }
         else if (char === "/" && next === "*") {
             const { end, agree } = blockCommentEnd(sql, index);
-            tokens.push(token("comment", end ?? sql.length, {
+            token("comment", end ?? sql.length, {
                 unterminated: end === undefined && agree ? "block comment" : undefined,
                 ambiguous: agree ? (after("|") ? PIPE_SLASH : undefined) : NESTING,
-            }));
+            });
         }
         else if (char === "'") {
-            const escapes = previous?.kind === "word" && /^[eE]$/.test(previous.text);
+            const escapes = previousKind === "word" &&
+                previousEnd - previousStart === 1 &&
+                (sql[previousStart] === "e" || sql[previousStart] === "E");
             const end = quotedEnd(sql, index, "'", escapes);
             const continued = escapes && end !== undefined && continuesString(sql, end);
-            tokens.push(token("string", end ?? sql.length, {
+            token("string", end ?? sql.length, {
                 unterminated: end === undefined ? "string literal" : undefined,
                 ambiguous: continued ? CONTINUED_ESCAPES : undefined,
-            }));
+            });
         }
         else if (char === '"') {
             const end = quotedEnd(sql, index, '"', false);
             const text = sql.slice(index, end ?? sql.length);
-            tokens.push(token("identifier", end ?? sql.length, {
+            token("identifier", end ?? sql.length, {
                 unterminated: end === undefined ? "quoted identifier" : undefined,
                 ambiguous: text.length > 2 && text.slice(1, -1).includes('""') ? DOUBLED_QUOTE : undefined,
-            }));
+            });
         }
         else if (char === "$") {
-            tokens.push(dollar(sql, index, previous, token));
+            dollar(sql, index, previousKind === "number", token);
         }
         else if (char === ";") {
-            tokens.push(token("semicolon", index + 1));
+            token("semicolon", index + 1);
         }
         else {
-            tokens.push(codeToken(sql, index, token));
+            codeToken(sql, index, token);
         }
     }
-    return tokens;
 }
 /** A name, a number, or a single character of code. */
 function codeToken(sql, index, token) {
@@ -36246,46 +36262,54 @@ function codeToken(sql, index, token) {
         let end = index + 1;
         while (isWordPart(sql.charCodeAt(end)))
             end++;
-        return token("word", end);
+        token("word", end);
+        return;
     }
     // A number starts with a digit or a `.`: nothing else is worth the pattern.
     const number = (first >= 48 && first <= 57) || first === 46 ? match(NUMBER, sql, index) : null;
     if (number) {
         const incomplete = number[1] !== undefined && number[3] === "";
-        return token("number", index + number[0].length, {
+        token("number", index + number[0].length, {
             ambiguous: incomplete ? EXPONENT : undefined,
         });
+        return;
     }
     const char = String.fromCodePoint(sql.codePointAt(index) ?? 0);
     if (char === "\0")
-        return token("other", index + 1, { ambiguous: NUL });
-    if (char < " " || char >= "\u007f") {
-        return token("other", index + char.length, { ambiguous: strayCharacter(char) });
+        token("other", index + 1, { ambiguous: NUL });
+    else if (char < " " || char >= "\u007f") {
+        token("other", index + char.length, { ambiguous: strayCharacter(char) });
     }
-    return token("other", index + 1);
+    else
+        token("other", index + 1);
 }
 function lineComment(sql, start, afterHash, token) {
     const newline = sql.indexOf("\n", start);
     const end = newline === -1 ? sql.length : newline;
     const carriageReturn = /\r(?!\n)/.test(sql.slice(start, end + 1));
-    return token("comment", end, {
+    token("comment", end, {
         ambiguous: afterHash ? HASH_MINUS : carriageReturn ? CARRIAGE_RETURN : undefined,
     });
 }
-function dollar(sql, start, previous, token) {
-    if (previous?.kind === "number") {
-        return token("other", start + 1, { ambiguous: DOLLAR_AFTER_NUMBER });
+function dollar(sql, start, afterNumber, token) {
+    if (afterNumber) {
+        token("other", start + 1, { ambiguous: DOLLAR_AFTER_NUMBER });
+        return;
     }
     if (match(DIGIT_FIRST_TAG, sql, start)) {
-        return token("other", DIGIT_FIRST_TAG.lastIndex, { ambiguous: DIGIT_TAG });
+        token("other", DIGIT_FIRST_TAG.lastIndex, { ambiguous: DIGIT_TAG });
+        return;
     }
     const tag = match(DOLLAR_TAG, sql, start)?.[0];
-    if (tag === undefined)
-        return token("other", start + 1);
+    if (tag === undefined) {
+        token("other", start + 1);
+        return;
+    }
     const close = sql.indexOf(tag, start + tag.length);
-    return close === -1
-        ? token("dollar-quoted", sql.length, { unterminated: "dollar-quoted string" })
-        : token("dollar-quoted", close + tag.length);
+    if (close === -1)
+        token("dollar-quoted", sql.length, { unterminated: "dollar-quoted string" });
+    else
+        token("dollar-quoted", close + tag.length);
 }
 /**
  * Where a block comment ends for PostgreSQL (nesting, delimiters never overlapping) and whether
@@ -36725,10 +36749,16 @@ function parseOutputHolds(model, compiler) {
         const target = name === THIS ? undefined : compiler.models.get(name);
         if (target?.config.materialized === "ephemeral")
             return false;
-        const relation = name === THIS ? model.relation : (target?.relation ?? compiler.seeds.get(name)?.relation);
-        if (!relation)
-            return false;
-        if (nodeRelation(relation, compiler.database, compiler.quoting).render() !== used)
+        const ownName = name === THIS ? model.name : name;
+        let rendered = compiler.renderedRelations.get(ownName);
+        if (rendered === undefined) {
+            const relation = name === THIS ? model.relation : (target?.relation ?? compiler.seeds.get(name)?.relation);
+            if (!relation)
+                return false;
+            rendered = nodeRelation(relation, compiler.database, compiler.quoting).render();
+            compiler.renderedRelations.set(ownName, rendered);
+        }
+        if (rendered !== used)
             return false;
     }
     for (const [key, used] of model.rendered.configReads) {
@@ -37428,6 +37458,7 @@ async function loadProject(opts) {
             return graph;
         },
         nodes,
+        renderedRelations: new Map(),
     };
     for (const name of order)
         nodes.set(name, compileModel(models.get(name), compiler));
@@ -37969,22 +38000,21 @@ function splitSqlStatements(sql) {
         }
         firstLine = undefined;
     };
-    for (const token of sqlTokens(sql)) {
-        if (token.unterminated)
-            throw new UnterminatedSqlError(token.unterminated, token.line);
-        if (token.ambiguous)
-            throw new AmbiguousSqlError(token.ambiguous, token.line);
-        const end = offset + token.text.length;
-        if (token.kind === "semicolon") {
-            firstLine ??= token.line;
-            close(offset);
+    scanSqlTokens(sql, (kind, tokenStart, end, line, unterminated, ambiguous) => {
+        if (unterminated)
+            throw new UnterminatedSqlError(unterminated, line);
+        if (ambiguous)
+            throw new AmbiguousSqlError(ambiguous, line);
+        if (kind === "semicolon") {
+            firstLine ??= line;
+            close(tokenStart);
             start = end;
         }
-        else if (token.kind !== "space" && token.kind !== "comment") {
-            firstLine ??= token.line;
+        else if (kind !== "space" && kind !== "comment") {
+            firstLine ??= line;
         }
         offset = end;
-    }
+    });
     close(offset);
     return statements;
 }

@@ -230,6 +230,7 @@ export async function loadProject(opts: LoadOptions): Promise<DbtProject> {
       return graph;
     },
     nodes,
+    renderedRelations: new Map(),
   };
   for (const name of order) nodes.set(name, compileModel(models.get(name)!, compiler));
   for (const failure of failures.values()) {

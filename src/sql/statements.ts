@@ -1,4 +1,4 @@
-import { sqlTokens } from "./lexer.js";
+import { scanSqlTokens } from "./lexer.js";
 
 export interface SqlStatement {
   text: string;
@@ -46,19 +46,18 @@ export function splitSqlStatements(sql: string): SqlStatement[] {
     }
     firstLine = undefined;
   };
-  for (const token of sqlTokens(sql)) {
-    if (token.unterminated) throw new UnterminatedSqlError(token.unterminated, token.line);
-    if (token.ambiguous) throw new AmbiguousSqlError(token.ambiguous, token.line);
-    const end = offset + token.text.length;
-    if (token.kind === "semicolon") {
-      firstLine ??= token.line;
-      close(offset);
+  scanSqlTokens(sql, (kind, tokenStart, end, line, unterminated, ambiguous) => {
+    if (unterminated) throw new UnterminatedSqlError(unterminated, line);
+    if (ambiguous) throw new AmbiguousSqlError(ambiguous, line);
+    if (kind === "semicolon") {
+      firstLine ??= line;
+      close(tokenStart);
       start = end;
-    } else if (token.kind !== "space" && token.kind !== "comment") {
-      firstLine ??= token.line;
+    } else if (kind !== "space" && kind !== "comment") {
+      firstLine ??= line;
     }
     offset = end;
-  }
+  });
   close(offset);
   return statements;
 }

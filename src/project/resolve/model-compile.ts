@@ -35,6 +35,8 @@ export interface ModelCompiler {
   graph: () => Value;
   /** Compiled nodes by name, so an ephemeral model compiles once for all its dependents. */
   nodes: Map<string, ModelNode>;
+  /** Each model's and seed's relation as a render writes it, by name: read for every ref. */
+  renderedRelations: Map<string, string>;
 }
 
 /** Refs rendered as another relation than the model's own (e.g. the temp MV a deploy builds). */
@@ -155,10 +157,16 @@ function parseOutputHolds(model: ResolvedModel, compiler: ModelCompiler): boolea
   for (const [name, used] of model.rendered.relations) {
     const target = name === THIS ? undefined : compiler.models.get(name);
     if (target?.config.materialized === "ephemeral") return false;
-    const relation =
-      name === THIS ? model.relation : (target?.relation ?? compiler.seeds.get(name)?.relation);
-    if (!relation) return false;
-    if (nodeRelation(relation, compiler.database, compiler.quoting).render() !== used) return false;
+    const ownName = name === THIS ? model.name : name;
+    let rendered = compiler.renderedRelations.get(ownName);
+    if (rendered === undefined) {
+      const relation =
+        name === THIS ? model.relation : (target?.relation ?? compiler.seeds.get(name)?.relation);
+      if (!relation) return false;
+      rendered = nodeRelation(relation, compiler.database, compiler.quoting).render();
+      compiler.renderedRelations.set(ownName, rendered);
+    }
+    if (rendered !== used) return false;
   }
   for (const [key, used] of model.rendered.configReads) {
     if (JSON.stringify(model.configValues[key] ?? null) !== used) return false;
