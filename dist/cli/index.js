@@ -34991,20 +34991,21 @@ function readWorktree(repoRoot, dir) {
     }
     const paths = listFolder(repoRoot, dir).sort();
     const contents = new Map();
+    // Listed paths are already normal and relative: joining each one would normalise it again.
+    const root = external_node_path_default().join(repoRoot, (external_node_path_default()).sep);
     for (const file of paths) {
         if (TEXT_FILE.test(file))
-            contents.set(file, (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(repoRoot, file), "utf8"));
+            contents.set(file, (0,external_node_fs_namespaceObject.readFileSync)(root + file, "utf8"));
     }
     return { revision: WORKTREE, paths, contents };
 }
 /** Walks a folder, pruning skipped folders (a `.git` or `node_modules` can dwarf the project). */
-function listFolder(repoRoot, folder) {
-    const files = [];
+function listFolder(repoRoot, folder, files = []) {
     for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(repoRoot, folder), { withFileTypes: true })) {
         const file = folder === "." ? entry.name : `${folder}/${entry.name}`;
         if (entry.isDirectory()) {
             if (!isSkippedFolder(entry.name))
-                files.push(...listFolder(repoRoot, file));
+                listFolder(repoRoot, file, files);
         }
         else if (entry.isFile()) {
             files.push(file);
@@ -37010,8 +37011,25 @@ function parseModels(modelFiles, inputs) {
     }
     return { parsed, failures };
 }
-/** `ref('name')` with a literal name, as most refs are written. */
-const LITERAL_REF = /\bref\(\s*(['"])([^'"\\]+)\1\s*\)/g;
+/** After `ref(`: a literal name, as most refs are written, up to the closing parenthesis. */
+const LITERAL_REF_ARGUMENT = /\s*(['"])([^'"\\]+)\1\s*\)/y;
+/** The names of `ref('name')` calls in a text, found by `indexOf` (a pattern tried at every offset costs more). */
+function literalRefs(text) {
+    const names = [];
+    for (let at = text.indexOf("ref("); at !== -1; at = text.indexOf("ref(", at + 4)) {
+        const before = text.charCodeAt(at - 1);
+        if (at > 0 && isNamePart(before))
+            continue;
+        LITERAL_REF_ARGUMENT.lastIndex = at + 4;
+        const match = LITERAL_REF_ARGUMENT.exec(text);
+        if (match)
+            names.push(match[2]);
+    }
+    return names;
+}
+function isNamePart(c) {
+    return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
 /**
  * The models in an order where those a model refs literally come before it, where the refs allow
  * (file order otherwise). Only a guess, to make the parse-phase render see the relations a ref
@@ -37026,8 +37044,7 @@ function refsFirst(models, text) {
         const stack = [];
         const enter = (model) => {
             visited.add(model.name);
-            const refs = [...text(model.file).matchAll(LITERAL_REF)].map((match) => match[2]);
-            stack.push({ model, refs: refs.reverse() });
+            stack.push({ model, refs: literalRefs(text(model.file)).reverse() });
         };
         enter(start);
         while (stack.length > 0) {

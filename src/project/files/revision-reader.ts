@@ -92,19 +92,20 @@ function readWorktree(repoRoot: string, dir: string): ProjectFiles {
   }
   const paths = listFolder(repoRoot, dir).sort();
   const contents = new Map<string, string>();
+  // Listed paths are already normal and relative: joining each one would normalise it again.
+  const root = path.join(repoRoot, path.sep);
   for (const file of paths) {
-    if (TEXT_FILE.test(file)) contents.set(file, readFileSync(path.join(repoRoot, file), "utf8"));
+    if (TEXT_FILE.test(file)) contents.set(file, readFileSync(root + file, "utf8"));
   }
   return { revision: WORKTREE, paths, contents };
 }
 
 /** Walks a folder, pruning skipped folders (a `.git` or `node_modules` can dwarf the project). */
-function listFolder(repoRoot: string, folder: string): string[] {
-  const files: string[] = [];
+function listFolder(repoRoot: string, folder: string, files: string[] = []): string[] {
   for (const entry of readdirSync(path.join(repoRoot, folder), { withFileTypes: true })) {
     const file = folder === "." ? entry.name : `${folder}/${entry.name}`;
     if (entry.isDirectory()) {
-      if (!isSkippedFolder(entry.name)) files.push(...listFolder(repoRoot, file));
+      if (!isSkippedFolder(entry.name)) listFolder(repoRoot, file, files);
     } else if (entry.isFile()) {
       files.push(file);
     }

@@ -107,8 +107,25 @@ export function parseModels(
   return { parsed, failures };
 }
 
-/** `ref('name')` with a literal name, as most refs are written. */
-const LITERAL_REF = /\bref\(\s*(['"])([^'"\\]+)\1\s*\)/g;
+/** After `ref(`: a literal name, as most refs are written, up to the closing parenthesis. */
+const LITERAL_REF_ARGUMENT = /\s*(['"])([^'"\\]+)\1\s*\)/y;
+
+/** The names of `ref('name')` calls in a text, found by `indexOf` (a pattern tried at every offset costs more). */
+function literalRefs(text: string): string[] {
+  const names: string[] = [];
+  for (let at = text.indexOf("ref("); at !== -1; at = text.indexOf("ref(", at + 4)) {
+    const before = text.charCodeAt(at - 1);
+    if (at > 0 && isNamePart(before)) continue;
+    LITERAL_REF_ARGUMENT.lastIndex = at + 4;
+    const match = LITERAL_REF_ARGUMENT.exec(text);
+    if (match) names.push(match[2]!);
+  }
+  return names;
+}
+
+function isNamePart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
 
 /**
  * The models in an order where those a model refs literally come before it, where the refs allow
@@ -127,8 +144,7 @@ function refsFirst<M extends NodeFile>(
     const stack: { model: M; refs: string[] }[] = [];
     const enter = (model: M) => {
       visited.add(model.name);
-      const refs = [...text(model.file).matchAll(LITERAL_REF)].map((match) => match[2]!);
-      stack.push({ model, refs: refs.reverse() });
+      stack.push({ model, refs: literalRefs(text(model.file)).reverse() });
     };
     enter(start);
     while (stack.length > 0) {
