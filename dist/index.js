@@ -64484,23 +64484,46 @@ function closesQuote(line, quote) {
 
 
 const yaml_jinja_RENDER_CHARS = /\{[{%#]|[#}%]\}/;
-/** Renders every string of `value` whose keypath `shouldRender` accepts; keys stay as written. */
-function renderYamlTree(value, shouldRender, render, keypath = []) {
-    if (!shouldRender(keypath))
-        return value;
-    if (typeof value === "string")
-        return yaml_jinja_RENDER_CHARS.test(value) ? render(value, keypath) : value;
-    if (Array.isArray(value)) {
-        return value.map((item, i) => renderYamlTree(item, shouldRender, render, [...keypath, i]));
-    }
-    if (isRecord(value)) {
-        const out = {};
-        for (const [key, item] of Object.entries(value)) {
-            out[key] = renderYamlTree(item, shouldRender, render, [...keypath, key]);
+/**
+ * Renders every string of `value` whose keypath `shouldRender` accepts; keys stay as written. A
+ * part with nothing to render comes back as it is (parsed YAML is frozen, so sharing it is safe):
+ * most of a properties file is descriptions and names, and copying it all cost more than the rest
+ * of reading it.
+ */
+function renderYamlTree(value, shouldRender, render) {
+    // One keypath, extended and shortened on the way; `render` gets its own copy.
+    const keypath = [];
+    const visit = (node) => {
+        if (!shouldRender(keypath))
+            return node;
+        if (typeof node === "string") {
+            return yaml_jinja_RENDER_CHARS.test(node) ? render(node, [...keypath]) : node;
         }
-        return out;
-    }
-    return value;
+        if (Array.isArray(node)) {
+            let out;
+            for (let i = 0; i < node.length; i++) {
+                keypath.push(i);
+                const item = visit(node[i]);
+                keypath.pop();
+                if (item !== node[i])
+                    (out ??= node.slice())[i] = item;
+            }
+            return out ?? node;
+        }
+        if (isRecord(node)) {
+            let out;
+            for (const key of Object.keys(node)) {
+                keypath.push(key);
+                const item = visit(node[key]);
+                keypath.pop();
+                if (item !== node[key])
+                    (out ??= { ...node })[key] = item;
+            }
+            return out ?? node;
+        }
+        return node;
+    };
+    return visit(value);
 }
 /** dbt's native rendering: the value of a lone expression, else the rendered text. */
 function renderNative(text, file, context) {
