@@ -12,12 +12,18 @@ export class SecretRegistry {
   private readonly spellings = new Set<string>();
   /** Longest first, so a secret is never left half-replaced by a shorter one inside it. */
   private ordered: string[] = [];
+  /**
+   * Any spelling at all: one scan of a text that holds none (nearly every text, among them the
+   * megabytes of the `plan` output) instead of one per spelling.
+   */
+  private any: RegExp | undefined;
 
   /** Registers a value in every spelling it takes on the way out. */
   register(value: string): void {
     if (value === "") return;
     for (const spelling of spellingsOf(value)) this.spellings.add(spelling);
     this.ordered = [...this.spellings].sort((a, b) => b.length - a.length);
+    this.any = new RegExp(this.ordered.map(literalPattern).join("|"));
   }
 
   has(value: string): boolean {
@@ -25,11 +31,17 @@ export class SecretRegistry {
   }
 
   redact(text: string): string {
+    if (!this.any?.test(text)) return text;
     let out = text;
     for (const secret of this.ordered)
       if (out.includes(secret)) out = out.split(secret).join("***");
     return out;
   }
+}
+
+/** A pattern that matches `text` and nothing else. */
+function literalPattern(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
 }
 
 /**

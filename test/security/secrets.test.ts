@@ -32,6 +32,16 @@ describe("the secret registry", () => {
     expect(registry.redact("nothing secret")).toBe("nothing secret");
   });
 
+  it("finds secrets made of every character a pattern treats specially", () => {
+    // The registry first asks one pattern whether any secret is in a text at all.
+    for (const special of ["a+b.c*d?(e)[f]^g$h\\i{2}/j-k", "x|y"]) {
+      const registry = new SecretRegistry();
+      registry.register(special);
+      expect(registry.redact(`before ${special} after`)).toBe("before *** after");
+      expect(registry.redact(special.slice(1))).toBe(special.slice(1));
+    }
+  });
+
   it("redacts a secret in report text, where Markdown escaping has changed it", () => {
     const registry = new SecretRegistry();
     registry.register("ghs_to*ken<x>");
