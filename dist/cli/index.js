@@ -21710,13 +21710,16 @@ const OPERATORS = [
     ",",
     ";",
 ];
-const TWO_CHAR_OPERATORS = OPERATORS.filter((op) => op.length === 2);
+/** Two-character operators by their two character codes, `first << 16 | second`. */
+const TWO_CHAR_OPERATORS = new Map(OPERATORS.filter((op) => op.length === 2).map((op) => [
+    (op.charCodeAt(0) << 16) | op.charCodeAt(1),
+    op,
+]));
 const ONE_CHAR_OPERATORS = new Map(OPERATORS.filter((op) => op.length === 1).map((op) => [op.charCodeAt(0), op]));
 const CLOSERS = { "(": ")", "[": "]", "{": "}" };
 const FLOAT = /(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/y;
 const INTEGER = /0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*/y;
 const lexer_NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy;
-const STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/sy;
 const WHITESPACE = /\s+/y;
 const RAW_BEGIN = /\{%([-+]?)\s*raw\s*(-%\}\s*|%\})/y;
 const END_RAW = /\{%([-+]?)\s*endraw\s*(\+%\}|-%\}\s*|%\})/g;
@@ -21810,34 +21813,32 @@ class LineCounter {
 function lexTag(source, from, block, file, tokens, lines) {
     let pos = from;
     let balance;
-    const push = (type, value, number) => tokens.push(token(type, value, lines.at(pos), number));
     for (;;) {
+        // No end tag starts with whitespace, so it is skipped before looking for one.
+        let c = source.charCodeAt(pos);
+        while (c === 32 || c === 10 || c === 9 || c === 13)
+            c = source.charCodeAt(++pos);
         if (pos >= source.length) {
             throw new TemplateSyntaxError(`unexpected end of template, expected '${block ? "end of statement block" : "end of print statement"}'`, file, lines.at(pos));
         }
         if (!balance?.length) {
             const end = matchTagEnd(source, pos, block);
             if (end !== undefined) {
-                push(block ? "block_end" : "variable_end", "");
+                tokens.push(token(block ? "block_end" : "variable_end", "", lines.at(pos)));
                 return end;
             }
-        }
-        const c = source.charCodeAt(pos);
-        if (c === 32 || c === 10 || c === 9 || c === 13) {
-            pos++;
-            continue;
         }
         if (c >= 48 && c <= 57) {
             FLOAT.lastIndex = pos;
             const float = FLOAT.exec(source);
             if (float) {
-                push("float", float[0], Number(float[0].replaceAll("_", "")));
+                tokens.push(token("float", float[0], lines.at(pos), Number(float[0].replaceAll("_", ""))));
                 pos += float[0].length;
                 continue;
             }
             INTEGER.lastIndex = pos;
             const integer = INTEGER.exec(source);
-            push("integer", integer[0], parseInteger(integer[0].replaceAll("_", "")));
+            tokens.push(token("integer", integer[0], lines.at(pos), parseInteger(integer[0].replaceAll("_", ""))));
             pos += integer[0].length;
             continue;
         }
@@ -21847,7 +21848,7 @@ function lexTag(source, from, block, file, tokens, lines) {
             while (isAsciiNameChar(source.charCodeAt(end)))
                 end++;
             if (end >= source.length || source.charCodeAt(end) < 128) {
-                push("name", source.slice(pos, end));
+                tokens.push(token("name", source.slice(pos, end), lines.at(pos)));
                 pos = end;
                 continue;
             }
@@ -21862,17 +21863,17 @@ function lexTag(source, from, block, file, tokens, lines) {
             lexer_NAME.lastIndex = pos;
             const name = lexer_NAME.exec(source);
             if (name) {
-                push("name", name[0]);
+                tokens.push(token("name", name[0], lines.at(pos)));
                 pos += name[0].length;
                 continue;
             }
         }
         if (c === 39 || c === 34) {
-            STRING.lastIndex = pos;
-            const string = STRING.exec(source);
-            if (string) {
-                push("string", unescapePython(string[1] ?? string[2] ?? "", file, lines.at(pos)));
-                pos += string[0].length;
+            const end = stringEnd(source, pos);
+            if (end !== undefined) {
+                const line = lines.at(pos);
+                tokens.push(token("string", unescapePython(source.slice(pos + 1, end - 1), file, line), line));
+                pos = end;
                 continue;
             }
         }
@@ -21896,9 +21897,25 @@ function lexTag(source, from, block, file, tokens, lines) {
                     : `unexpected '${operator}', expected '${expected}'`, file, lines.at(pos));
             }
         }
-        push("operator", operator);
+        tokens.push(token("operator", operator, lines.at(pos)));
         pos += operator.length;
     }
+}
+/**
+ * Where the string literal opening at `pos` ends (after its closing quote), undefined when it is
+ * not closed: a backslash escapes the next character, newlines included, as in Jinja2's string
+ * rule.
+ */
+function stringEnd(source, pos) {
+    const quote = source.charCodeAt(pos);
+    for (let i = pos + 1; i < source.length; i++) {
+        const c = source.charCodeAt(i);
+        if (c === 92)
+            i++;
+        else if (c === quote)
+            return i + 1;
+    }
+    return undefined;
 }
 function isAsciiNameChar(d) {
     return (d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95;
@@ -21907,11 +21924,7 @@ function isAsciiNameChar(d) {
 function operatorAt(source, pos) {
     const c = source.charCodeAt(pos);
     const d = source.charCodeAt(pos + 1);
-    for (const op of TWO_CHAR_OPERATORS) {
-        if (op.charCodeAt(0) === c && op.charCodeAt(1) === d)
-            return op;
-    }
-    return ONE_CHAR_OPERATORS.get(c);
+    return TWO_CHAR_OPERATORS.get((c << 16) | d) ?? ONE_CHAR_OPERATORS.get(c);
 }
 /** Where the tag closing at `pos` ends (whitespace after `-%}`/`-}}` included), if it closes there. */
 function matchTagEnd(source, pos, block) {
@@ -35388,7 +35401,7 @@ const CONTROL = new Map([
     ["for", "endfor"],
 ]);
 const BLOCK_START = /\{%-?\s*([A-Za-z_][A-Za-z_0-9]*)(?:\s+([A-Za-z_][A-Za-z_0-9]*))?/y;
-const macro_blocks_STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/y;
+const STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/y;
 const RAW_BLOCK = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/y;
 function macroBlocks(text) {
     const blocks = [];
@@ -35493,8 +35506,8 @@ function skipUntil(text, from, close) {
     while (pos < text.length) {
         const char = text[pos];
         if (char === "'" || char === '"') {
-            macro_blocks_STRING.lastIndex = pos;
-            const string = macro_blocks_STRING.exec(text);
+            STRING.lastIndex = pos;
+            const string = STRING.exec(text);
             if (!string)
                 throw { message: "a string is never closed", line: lineAt(text, pos) };
             pos += string[0].length;

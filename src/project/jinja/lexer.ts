@@ -56,7 +56,13 @@ const OPERATORS = [
   ",",
   ";",
 ];
-const TWO_CHAR_OPERATORS = OPERATORS.filter((op) => op.length === 2);
+/** Two-character operators by their two character codes, `first << 16 | second`. */
+const TWO_CHAR_OPERATORS = new Map(
+  OPERATORS.filter((op) => op.length === 2).map((op) => [
+    (op.charCodeAt(0) << 16) | op.charCodeAt(1),
+    op,
+  ]),
+);
 const ONE_CHAR_OPERATORS = new Map(
   OPERATORS.filter((op) => op.length === 1).map((op) => [op.charCodeAt(0), op]),
 );
@@ -66,7 +72,6 @@ const FLOAT = /(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.
 const INTEGER =
   /0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*/y;
 const NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy;
-const STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/sy;
 const WHITESPACE = /\s+/y;
 const RAW_BEGIN = /\{%([-+]?)\s*raw\s*(-%\}\s*|%\})/y;
 const END_RAW = /\{%([-+]?)\s*endraw\s*(\+%\}|-%\}\s*|%\})/g;
@@ -169,9 +174,10 @@ function lexTag(
 ): number {
   let pos = from;
   let balance: string[] | undefined;
-  const push = (type: TokenType, value: string, number?: number) =>
-    tokens.push(token(type, value, lines.at(pos), number));
   for (;;) {
+    // No end tag starts with whitespace, so it is skipped before looking for one.
+    let c = source.charCodeAt(pos);
+    while (c === 32 || c === 10 || c === 9 || c === 13) c = source.charCodeAt(++pos);
     if (pos >= source.length) {
       throw new TemplateSyntaxError(
         `unexpected end of template, expected '${block ? "end of statement block" : "end of print statement"}'`,
@@ -182,26 +188,23 @@ function lexTag(
     if (!balance?.length) {
       const end = matchTagEnd(source, pos, block);
       if (end !== undefined) {
-        push(block ? "block_end" : "variable_end", "");
+        tokens.push(token(block ? "block_end" : "variable_end", "", lines.at(pos)));
         return end;
       }
-    }
-    const c = source.charCodeAt(pos);
-    if (c === 32 || c === 10 || c === 9 || c === 13) {
-      pos++;
-      continue;
     }
     if (c >= 48 && c <= 57) {
       FLOAT.lastIndex = pos;
       const float = FLOAT.exec(source);
       if (float) {
-        push("float", float[0], Number(float[0].replaceAll("_", "")));
+        tokens.push(token("float", float[0], lines.at(pos), Number(float[0].replaceAll("_", ""))));
         pos += float[0].length;
         continue;
       }
       INTEGER.lastIndex = pos;
       const integer = INTEGER.exec(source)!;
-      push("integer", integer[0], parseInteger(integer[0].replaceAll("_", "")));
+      tokens.push(
+        token("integer", integer[0], lines.at(pos), parseInteger(integer[0].replaceAll("_", ""))),
+      );
       pos += integer[0].length;
       continue;
     }
@@ -210,7 +213,7 @@ function lexTag(
       let end = pos + 1;
       while (isAsciiNameChar(source.charCodeAt(end))) end++;
       if (end >= source.length || source.charCodeAt(end) < 128) {
-        push("name", source.slice(pos, end));
+        tokens.push(token("name", source.slice(pos, end), lines.at(pos)));
         pos = end;
         continue;
       }
@@ -225,17 +228,19 @@ function lexTag(
       NAME.lastIndex = pos;
       const name = NAME.exec(source);
       if (name) {
-        push("name", name[0]);
+        tokens.push(token("name", name[0], lines.at(pos)));
         pos += name[0].length;
         continue;
       }
     }
     if (c === 39 || c === 34) {
-      STRING.lastIndex = pos;
-      const string = STRING.exec(source);
-      if (string) {
-        push("string", unescapePython(string[1] ?? string[2] ?? "", file, lines.at(pos)));
-        pos += string[0].length;
+      const end = stringEnd(source, pos);
+      if (end !== undefined) {
+        const line = lines.at(pos);
+        tokens.push(
+          token("string", unescapePython(source.slice(pos + 1, end - 1), file, line), line),
+        );
+        pos = end;
         continue;
       }
     }
@@ -266,9 +271,24 @@ function lexTag(
         );
       }
     }
-    push("operator", operator);
+    tokens.push(token("operator", operator, lines.at(pos)));
     pos += operator.length;
   }
+}
+
+/**
+ * Where the string literal opening at `pos` ends (after its closing quote), undefined when it is
+ * not closed: a backslash escapes the next character, newlines included, as in Jinja2's string
+ * rule.
+ */
+function stringEnd(source: string, pos: number): number | undefined {
+  const quote = source.charCodeAt(pos);
+  for (let i = pos + 1; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === quote) return i + 1;
+  }
+  return undefined;
 }
 
 function isAsciiNameChar(d: number): boolean {
@@ -279,10 +299,7 @@ function isAsciiNameChar(d: number): boolean {
 function operatorAt(source: string, pos: number): string | undefined {
   const c = source.charCodeAt(pos);
   const d = source.charCodeAt(pos + 1);
-  for (const op of TWO_CHAR_OPERATORS) {
-    if (op.charCodeAt(0) === c && op.charCodeAt(1) === d) return op;
-  }
-  return ONE_CHAR_OPERATORS.get(c);
+  return TWO_CHAR_OPERATORS.get((c << 16) | d) ?? ONE_CHAR_OPERATORS.get(c);
 }
 
 /** Where the tag closing at `pos` ends (whitespace after `-%}`/`-}}` included), if it closes there. */
