@@ -38045,7 +38045,6 @@ function splitSqlStatements(sql) {
     // Tokens cover the text end to end, so a statement is the slice from its first token to the
     // `;` (or the end), cut once rather than rebuilt token by token.
     let start = 0;
-    let offset = 0;
     let firstLine;
     const close = (end) => {
         if (firstLine !== undefined) {
@@ -38066,9 +38065,8 @@ function splitSqlStatements(sql) {
         else if (kind !== "space" && kind !== "comment") {
             firstLine ??= line;
         }
-        offset = end;
     });
-    close(offset);
+    close(sql.length);
     return statements;
 }
 

@@ -38,7 +38,6 @@ export function splitSqlStatements(sql: string): SqlStatement[] {
   // Tokens cover the text end to end, so a statement is the slice from its first token to the
   // `;` (or the end), cut once rather than rebuilt token by token.
   let start = 0;
-  let offset = 0;
   let firstLine: number | undefined;
   const close = (end: number) => {
     if (firstLine !== undefined) {
@@ -56,8 +55,7 @@ export function splitSqlStatements(sql: string): SqlStatement[] {
     } else if (kind !== "space" && kind !== "comment") {
       firstLine ??= line;
     }
-    offset = end;
   });
-  close(offset);
+  close(sql.length);
   return statements;
 }

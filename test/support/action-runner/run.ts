@@ -205,9 +205,9 @@ async function execute(
     | "masks"
   >
 > {
+  const spawnedAt = performance.now();
   // Its own process group, so a timeout also kills what the action started (git, psql…), which
   // would otherwise hold the output pipes open and keep the run from ending.
-  const spawnedAt = performance.now();
   const child = spawn(node, [entry], {
     cwd,
     env,
