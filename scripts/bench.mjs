@@ -6,8 +6,9 @@
 //   3. dist/index.js start-up time, to a failing input validation, under the action's Node;
 //   4. reads done, failed and the longest read stall while a zero-downtime deploy swaps one MV
 //      under 8 concurrent readers;
-//   5. the whole action (dist/index.js) planning 10,000 generated models offline, median of 5
-//      (run second, after part 3);
+//   5. the whole action (dist/index.js) planning 10,000 generated models offline, median of 5,
+//      each run paired with one of a fixed earlier bundle for the machine's pace (run second,
+//      after part 3);
 //   6. issue 12's staged deploy: 4 independent MVs at max-parallel 1 and 4, and the mixed-version
 //      window of a chain under readers, model by model (the release before) and staged.
 // Exits 1 when a claim does not hold or could not be measured (a read failed, catalog reads grew,

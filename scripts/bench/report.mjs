@@ -1,5 +1,5 @@
 // The printed table and the claims the bench checks.
-import { count, ms, table } from "./text.mjs";
+import { count, ms, percent, table } from "./text.mjs";
 
 /** Part 1's 10,000-model total in the README before issue 14; it must not get slower. */
 export const PLAN_10K_BOUND_MS = 8_667;
@@ -142,10 +142,12 @@ export function renderReport({ machine, target, plan, catalog, startup, swap, of
   if (offline.error) {
     out.push(`   not measured: ${offline.error}`);
   } else {
+    const reference = offline.reference;
     out.push(
       table([
-        ["models", "runs", "median", "min", "max", "planned"],
+        ["bundle", "models", "runs", "median", "min", "max", "planned"],
         [
+          "this one",
           count(offline.size),
           String(offline.runs),
           ms(offline.medianMs),
@@ -153,8 +155,22 @@ export function renderReport({ machine, target, plan, catalog, startup, swap, of
           ms(offline.maxMs),
           count(offline.planned),
         ],
+        reference.error
+          ? [reference.release, "—", "—", "—", "—", "—", "—"]
+          : [
+              reference.release,
+              count(offline.size),
+              String(offline.runs),
+              ms(reference.medianMs),
+              ms(reference.minMs),
+              ms(reference.maxMs),
+              "—",
+            ],
       ]),
       "   spawn to exit of the process the runner starts; reading the output files back afterwards is not counted",
+      reference.error
+        ? `   reference bundle not measured: ${reference.error}`
+        : `   each run paired with one of ${reference.release}'s bundle (the machine's pace at the moment): this one takes ${percent(offline.medianMs / reference.medianMs)} of its median`,
     );
   }
   return out.join("\n");
@@ -175,7 +191,7 @@ export function checkClaims({ plan, catalog, startup, swap, offline }) {
       ? { ok: false, text: `the offline plan of ${count(offline.size)} models: ${offline.error}` }
       : {
           ok: offline.medianMs < OFFLINE_PLAN_BOUND_MS && offline.planned === offline.size,
-          text: `the whole action plans ${count(offline.size)} models offline in under ${count(OFFLINE_PLAN_BOUND_MS)} ms (median): ${count(Math.round(offline.medianMs))} ms, ${count(offline.planned)} planned`,
+          text: `the whole action plans ${count(offline.size)} models offline in under ${count(OFFLINE_PLAN_BOUND_MS)} ms (median): ${count(Math.round(offline.medianMs))} ms, ${count(offline.planned)} planned${offline.reference.error ? "" : ` (${offline.reference.release}'s bundle in the same runs: ${count(Math.round(offline.reference.medianMs))} ms)`}`,
         },
   );
   const [small, large] = catalog;

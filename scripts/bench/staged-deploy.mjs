@@ -5,13 +5,11 @@
 //   b. the chain orders → customer_totals → big_spenders under readers that query all three in
 //      one statement: how long answers mixed versions, with the release before issue 12 (its
 //      dist/index.js from git: each model swapped as soon as it was built) and with this one.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { simpleProjectFiles } from "./catalog-queries.mjs";
-import { root } from "./load.mjs";
+import { releaseBundle } from "./release-bundle.mjs";
 import { logTail } from "./text.mjs";
 
 const BACKFILL_MS = 3_000;
@@ -132,17 +130,6 @@ async function chainMixedWindow(support, upstream, api, entry, label) {
   });
 }
 
-/** The bundle of the release before issue 12, from git, in a directory of its own. */
-function sequentialBundle() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "rw-zd-sequential-"));
-  const bundle = execFileSync("git", ["-C", root, "show", `${SEQUENTIAL_RELEASE}:dist/index.js`], {
-    maxBuffer: 64 * 2 ** 20,
-  });
-  writeFileSync(path.join(dir, "index.js"), bundle);
-  writeFileSync(path.join(dir, "package.json"), '{"type":"module"}\n');
-  return dir;
-}
-
 export async function benchStagedDeploy(support, upstream, api, progress) {
   if (upstream.info.kind !== "standin") {
     return { error: "needs the stand-in (its backfills are simulated with wall time)" };
@@ -152,7 +139,7 @@ export async function benchStagedDeploy(support, upstream, api, progress) {
     progress(`part 6: 4 independent MVs at max-parallel ${maxParallel}`);
     parallel.push(await independentWallTime(support, upstream, api, maxParallel));
   }
-  const dir = sequentialBundle();
+  const dir = releaseBundle(SEQUENTIAL_RELEASE);
   try {
     progress(`part 6: chain under readers, release ${SEQUENTIAL_RELEASE} (model by model)`);
     const sequential = await chainMixedWindow(

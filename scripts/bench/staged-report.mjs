@@ -1,4 +1,5 @@
 // Part 6's lines of the bench report, and the claims it checks (issue 12).
+import { percent } from "./text.mjs";
 const PARALLEL_RATIO_BOUND = 0.6;
 const CUT_OVER_BOUND_MS = 100;
 
@@ -10,7 +11,7 @@ export function renderStagedReport(staged) {
   const lines = [
     `6. staged deploy (each temp MV backfills ${seconds(staged.backfillMs)} of wall time on the stand-in)`,
     `   4 independent changed MVs: max-parallel 1 ${seconds(one.wallMs)}, max-parallel 4 ${seconds(four.wallMs)} ` +
-      `(${Math.round((four.wallMs / one.wallMs) * 100)}%)`,
+      `(${percent(four.wallMs / one.wallMs)})`,
   ];
   for (const row of staged.chain) {
     lines.push(
@@ -30,7 +31,7 @@ export function checkStagedClaims(staged) {
     {
       ok:
         four.wallMs <= one.wallMs * PARALLEL_RATIO_BOUND && four.swapped === 4 && one.swapped === 4,
-      text: `4 independent MVs at max-parallel 4 take at most ${PARALLEL_RATIO_BOUND * 100}% of max-parallel 1: ${Math.round((four.wallMs / one.wallMs) * 100)}%`,
+      text: `4 independent MVs at max-parallel 4 take at most ${PARALLEL_RATIO_BOUND * 100}% of max-parallel 1: ${percent(four.wallMs / one.wallMs)}`,
     },
     {
       ok: stagedChain !== undefined && stagedChain.cutOverMs <= CUT_OVER_BOUND_MS,

@@ -19,6 +19,8 @@ export function oneLine(sql) {
 
 export const count = (n) => n.toLocaleString("en-US");
 
+export const percent = (ratio) => `${Math.round(ratio * 100)}%`;
+
 export function ms(value) {
   if (value === undefined) return "—";
   return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
