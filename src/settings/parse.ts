@@ -1,4 +1,5 @@
-import { parse as parseYaml } from "yaml";
+import { ProjectError } from "../project/errors.js";
+import { parseYamlFile } from "../project/files/yaml.js";
 
 /** A problem with one named input; the message always names the input so users know what to fix. */
 export class SettingsError extends Error {
@@ -64,14 +65,21 @@ export function parseDuration(input: string, raw: string): number {
   return Math.round(amount * (DURATION_UNITS_MS[unit] ?? 1_000));
 }
 
-/** `vars` is a YAML (or JSON) mapping, as `dbt --vars` takes it. */
+/**
+ * `vars` is a YAML (or JSON) mapping, read as `dbt --vars` reads it: PyYAML's safe_load, so `yes`
+ * is true and `010` is 8, as in dbt_project.yml. A key given twice keeps its last value, silently,
+ * as in PyYAML.
+ */
 export function parseVars(input: string, raw: string): Record<string, unknown> {
   if (raw.trim() === "") return {};
   let value: unknown;
   try {
-    value = parseYaml(raw);
+    value = parseYamlFile(raw, `the ${input} input`).value;
   } catch (error) {
-    throw new SettingsError(input, `is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    if (!(error instanceof ProjectError)) throw error;
+    const reason = error.problem.replace(/^invalid YAML: /, "");
+    const line = error.line === undefined ? "" : ` (line ${error.line})`;
+    throw new SettingsError(input, `is not valid YAML: ${reason}${line}.`);
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {

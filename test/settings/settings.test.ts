@@ -112,6 +112,11 @@ describe("buildSettings", () => {
       region: "eu",
       flag: true,
     });
+    // As dbt reads --vars (PyYAML's safe_load, YAML 1.1); the values are PyYAML 6's.
+    expect(
+      settingsFrom({ vars: "{flag: yes, off_flag: Off, code: 010, ratio: 1e3, n: n, a: 1, a: 2}" })
+        .vars,
+    ).toEqual({ flag: true, off_flag: false, code: 8, ratio: "1e3", n: "n", a: 2 });
     expect(() => settingsFrom({ vars: "[1, 2]" })).toThrow("Input `vars` must be a YAML mapping");
     expect(() => settingsFrom({ vars: "{unclosed: " })).toThrow("Input `vars` is not valid YAML");
   });
