@@ -30580,6 +30580,55 @@ function readerMoves(entry, evidence, catalog, taken) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/plan/staged-upstreams.ts
+/**
+ * Issue 12 item 1: every temporary MV is built before any SWAP, so a model that reads another
+ * model this plan rebuilds beside production is built on that model's temporary MV. RisingWave
+ * keeps a dependency on the object id, not the name (a SWAP exchanges names only: alter_swap_rename.rs
+ * and the meta catalog's swap), so after the cut-over the new version reads the new upstream under
+ * its real name. The model is returned unchanged when it reads no such model.
+ */
+function onStagedUpstreams(model, rebuilt) {
+    const staged = new Map(model.refs.flatMap((ref) => {
+        const planned = rebuilt.get(ref);
+        return planned?.temp ? [[ref, { live: planned.target, temp: planned.temp }]] : [];
+    }));
+    if (staged.size === 0)
+        return model;
+    const sql = model.sqlReading(new Map([...staged].map(([ref, { temp }]) => [ref, temp])));
+    const backfillOrder = model.config.backfillOrder;
+    if (!backfillOrder)
+        return { ...model, sql };
+    return {
+        ...model,
+        sql,
+        config: {
+            ...model.config,
+            backfillOrder: backfillOrderReading(backfillOrder, [...staged.values()]),
+        },
+    };
+}
+/**
+ * `backfill_order` of a model built on temporary MVs: an edge that names an upstream's live
+ * relation names its temporary MV instead, the relation the staged CREATE scans. RisingWave 2.7+
+ * refuses an edge naming a relation the query does not scan ("Table or source … specified in
+ * backfill_order is not used in the query": plan_fixed_strategy,
+ * src/frontend/src/optimizer/backfill_order_strategy.rs @v2.7.0); before 2.7 the order would not
+ * apply to the staged backfill. A one-part name is taken as public's: the action's sessions keep
+ * RisingWave's default search_path (`"$user", public`).
+ */
+function backfillOrderReading(edges, staged) {
+    const reading = (parts) => {
+        const [schema, identifier] = parts.length === 1 ? ["public", parts[0]] : parts.slice(-2);
+        const upstream = staged.find(({ live }) => live.schema === schema && live.identifier === identifier);
+        if (!upstream)
+            return parts;
+        // A three-part name keeps its database.
+        return [...parts.slice(0, -2), upstream.temp.schema, upstream.temp.identifier];
+    };
+    return edges.map((edge) => ({ from: reading(edge.from), to: reading(edge.to) }));
+}
+
 ;// CONCATENATED MODULE: ./src/plan/taken-names.ts
 /** The temporary names that indexes we name after a temporary MV point back to. */
 const TEMP_IN_INDEX_NAME = /^__dbt_(?:index|carried_index|retired_index)_(.+_dbt_zero_down_tmp_\d{8}T\d{6}_\d{6}Z)_/;
@@ -30762,6 +30811,7 @@ class PlanError extends Error {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/build-plan.ts
+
 
 
 
@@ -31116,22 +31166,6 @@ function buildPlan(input) {
     if (issues.length > 0)
         throw new PlanError(issues);
     return { mode: "deploy", dryRun: options.dryRun, models: planned, failed };
-}
-/**
- * Issue 12 item 1: every temporary MV is built before any SWAP, so a model that reads another
- * model this plan rebuilds beside production is built on that model's temporary MV. RisingWave
- * keeps a dependency on the object id, not the name (a SWAP exchanges names only: alter_swap_rename.rs
- * and the meta catalog's swap), so after the cut-over the new version reads the new upstream under
- * its real name. The model is returned unchanged when it reads no such model.
- */
-function onStagedUpstreams(model, rebuilt) {
-    const temps = new Map(model.refs.flatMap((ref) => {
-        const temp = rebuilt.get(ref)?.temp;
-        return temp ? [[ref, temp]] : [];
-    }));
-    if (temps.size === 0)
-        return model;
-    return { ...model, sql: model.sqlReading(temps) };
 }
 /** Config keys that reach nothing: said once per planned model, never dropped in silence. */
 function configWarnings(model) {

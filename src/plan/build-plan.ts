@@ -20,6 +20,7 @@ import {
 import { permittedDrops } from "./permitted-drops.js";
 import { preflight } from "./preflight.js";
 import { readerMoves } from "./reader-moves.js";
+import { onStagedUpstreams } from "./staged-upstreams.js";
 import { chooseTempName } from "./temp-name.js";
 import { takenNames } from "./taken-names.js";
 import { planView } from "./view-entry.js";
@@ -435,24 +436,6 @@ export function buildPlan(input: PlanInput): Plan {
 
   if (issues.length > 0) throw new PlanError(issues);
   return { mode: "deploy", dryRun: options.dryRun, models: planned, failed };
-}
-
-/**
- * Issue 12 item 1: every temporary MV is built before any SWAP, so a model that reads another
- * model this plan rebuilds beside production is built on that model's temporary MV. RisingWave
- * keeps a dependency on the object id, not the name (a SWAP exchanges names only: alter_swap_rename.rs
- * and the meta catalog's swap), so after the cut-over the new version reads the new upstream under
- * its real name. The model is returned unchanged when it reads no such model.
- */
-function onStagedUpstreams(model: ModelNode, rebuilt: Map<string, PlannedModel>): ModelNode {
-  const temps = new Map(
-    model.refs.flatMap((ref) => {
-      const temp = rebuilt.get(ref)?.temp;
-      return temp ? [[ref, temp] as const] : [];
-    }),
-  );
-  if (temps.size === 0) return model;
-  return { ...model, sql: model.sqlReading(temps) };
 }
 
 /** Config keys that reach nothing: said once per planned model, never dropped in silence. */

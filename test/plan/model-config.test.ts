@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan, type PlanOptions } from "../../src/plan/build-plan.js";
 import { planToJson } from "../../src/plan/plan-json.js";
+import { backfillOrderReading } from "../../src/plan/staged-upstreams.js";
 import { mergeConfig, validateConfig } from "../../src/project/resolve/config.js";
 import { parseBackfillEdge } from "../../src/project/resolve/backfill-order.js";
 import { ProjectError } from "../../src/project/errors.js";
@@ -171,6 +172,80 @@ describe("RisingWave settings of a model", () => {
     expect(offline?.unchecked).toContainEqual(
       expect.stringContaining("has the model's RisingWave settings and backfill_order"),
     );
+  });
+
+  it("names an upstream's temporary MV in backfill_order when the model is built on it", () => {
+    const orders = model("orders", "select 2 as id");
+    const joined = model(
+      "joined",
+      'select * from "analytics"."orders" join "analytics"."events" using (id)',
+      {
+        backfillOrder: [
+          { from: ["analytics", "events"], to: ["analytics", "orders"] },
+          { from: ["dev", "analytics", "orders"], to: ["analytics", "dims"] },
+        ],
+      },
+      {
+        refs: ["orders"],
+        sqlReading: (relations) =>
+          `select * from "analytics"."${relations.get("orders")?.identifier}" join "analytics"."events" using (id)`,
+      },
+    );
+    const plan = buildPlan({
+      project: project(orders, joined),
+      requests: [{ model: "orders", reason: "SQL changed" }],
+      catalog: catalog({ relations: [mv(1, "orders"), mv(2, "joined")] }),
+      options,
+      now,
+    });
+    const ordersTemp = '"analytics"."orders_dbt_zero_down_tmp_20261121T101112_123000Z"';
+    const create = planToJson(plan)
+      .models.find((entry) => entry.model === "joined")
+      ?.statements.find((sql) => sql.startsWith("CREATE MATERIALIZED VIEW"));
+    expect(create).toContain(
+      `WITH (backfill_order = FIXED("analytics"."events" -> ${ordersTemp}, "dev".${ordersTemp} -> "analytics"."dims")) AS select * from ${ordersTemp}`,
+    );
+    // Built on production's orders, it names production's orders.
+    const alone = buildPlan({
+      project: project(orders, joined),
+      requests: [{ model: "joined", reason: "SQL changed" }],
+      catalog: catalog({ relations: [mv(1, "orders"), mv(2, "joined")] }),
+      options,
+      now,
+    });
+    expect(planToJson(alone).models[0]?.statements[0]).toContain(
+      'FIXED("analytics"."events" -> "analytics"."orders", "dev"."analytics"."orders" -> "analytics"."dims")',
+    );
+  });
+});
+
+describe("backfillOrderReading", () => {
+  const staged = [
+    {
+      live: { schema: "public", identifier: "orders" },
+      temp: { schema: "public", identifier: "orders_tmp" },
+    },
+    {
+      live: { schema: "Mart", identifier: "Totals" },
+      temp: { schema: "Mart", identifier: "Totals_tmp" },
+    },
+  ];
+
+  it("renames only names of staged upstreams, a one-part name as public's", () => {
+    expect(
+      backfillOrderReading(
+        [
+          { from: ["orders"], to: ["events"] },
+          { from: ["Mart", "Totals"], to: ["mart", "totals"] },
+          { from: ["other", "orders"], to: ["db", "public", "orders"] },
+        ],
+        staged,
+      ),
+    ).toEqual([
+      { from: ["public", "orders_tmp"], to: ["events"] },
+      { from: ["Mart", "Totals_tmp"], to: ["mart", "totals"] },
+      { from: ["other", "orders"], to: ["db", "public", "orders_tmp"] },
+    ]);
   });
 });
 

@@ -108,4 +108,38 @@ describe("index options and backfill order", () => {
     );
     expect(names).toHaveLength(1);
   });
+
+  test("from 2.7 on, each backfill_order relation must be one the query scans", async (context) => {
+    const own = await openRisingWaveTarget();
+    try {
+      if (own.kind !== "standin") context.skip("the stand-in's reported version is set here");
+      await own.query("CREATE TABLE facts (id int, kind varchar)");
+      await own.query("CREATE TABLE dims (kind varchar, name varchar)");
+      await own.query("CREATE TABLE unrelated (id int)");
+      const create = async (name: string, edge: string) => {
+        try {
+          await own.query(
+            `CREATE MATERIALIZED VIEW ${name} WITH (backfill_order = FIXED(${edge})) AS ` +
+              "SELECT f.id, d.name FROM facts f JOIN dims d ON d.kind = f.kind",
+          );
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      };
+      await own.setReportedVersion("2.6.0");
+      expect(await create("before", '"public"."unrelated" -> "public"."facts"')).toBeUndefined();
+      await own.setReportedVersion("2.7.0");
+      expect(await create("after", '"public"."unrelated" -> "public"."facts"')).toBe(
+        `Table or source '"public"."unrelated"' specified in backfill_order is not used in the query`,
+      );
+      expect(await create("scanned", '"public"."dims" -> "public"."facts"')).toBeUndefined();
+      const names = await own.query<{ name: string }>(
+        "SELECT name FROM rw_catalog.rw_materialized_views ORDER BY name",
+      );
+      expect(names.map((row) => row.name)).toEqual(["before", "scanned"]);
+    } finally {
+      await own.close();
+    }
+  });
 });

@@ -258,8 +258,10 @@ export function translateCreateIndex(tokens: Token[], sql: string): string | nul
 /**
  * `CREATE MATERIALIZED VIEW mv WITH (backfill_order = FIXED(a -> b, ...)) AS ...`: the option
  * arrived in v2.5.0 (parse_sql_option, src/sqlparser/src/parser.rs; before it, an unknown WITH
- * option of an MV is refused); each edge names relations that must exist. Nothing backfills on
- * the stand-in, so the order has nothing to act on: the option is checked and cut out.
+ * option of an MV is refused); each edge names relations that must exist. From v2.7.0 each must
+ * also be one the query scans (plan_fixed_strategy, src/frontend/src/optimizer/
+ * backfill_order_strategy.rs @v2.7.0), checked here on the created view's dependencies. Nothing
+ * backfills on the stand-in, so the order has nothing to act on: the option is checked and cut out.
  */
 export function translateCreateMaterializedViewOptions(
   tokens: Token[],
@@ -289,11 +291,24 @@ export function translateCreateMaterializedViewOptions(
         " END IF;",
     )
     .join(" ");
+  const scanned = edgeNames
+    .map(
+      (edge) =>
+        `IF rw_standin.version_at_least(2, 7) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d ` +
+        `JOIN pg_catalog.pg_rewrite r ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid ` +
+        `WHERE r.ev_class = ${literal(nameText(name))}::regclass AND d.refobjid = pg_catalog.to_regclass(${literal(edge)})) THEN ` +
+        raiseError(
+          `Table or source '${edge}' specified in backfill_order is not used in the query`,
+          { code: "XX000" },
+        ) +
+        " END IF;",
+    )
+    .join(" ");
   const statement = `${sql.slice(0, (tokens[name.next] as Token).start)}${sql.slice((tokens[close] as Token).end)}`;
   return doBlock(
     `IF NOT rw_standin.version_at_least(2, 5) THEN ` +
       raiseError("Invalid input syntax: unknown option backfill_order", { code: "42601" }) +
-      ` END IF; ${exists} EXECUTE ${dollarQuote(statement)};`,
+      ` END IF; ${exists} EXECUTE ${dollarQuote(statement)}; ${scanned}`,
   );
 }
 
