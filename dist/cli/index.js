@@ -27452,6 +27452,10 @@ const VALIDATORS = {
     ],
     full_refresh: [schemas_boolean().nullable(), "true or false"],
     background_ddl: [schemas_boolean().nullable(), "true or false"],
+    on_configuration_change: [
+        schemas_enum(["apply", "continue", "fail"]).nullable(),
+        "'apply', 'continue' or 'fail' (dbt's OnConfigurationChangeOption)",
+    ],
     backfill_order: [
         array(schemas_string()).min(1).nullable(),
         "a non-empty list of edges like ['analytics.history -> analytics.events']",
@@ -27567,6 +27571,9 @@ function toModelConfig(c) {
         },
         ...(typeof c.full_refresh === "boolean" ? { fullRefresh: c.full_refresh } : {}),
         ...(typeof c.background_ddl === "boolean" ? { backgroundDdl: c.background_ddl } : {}),
+        ...(c.on_configuration_change === "continue" || c.on_configuration_change === "fail"
+            ? { onConfigurationChange: c.on_configuration_change }
+            : {}),
         sessionSettings: [],
         unknownKeys: [],
         notApplied: [],
@@ -30202,9 +30209,22 @@ function fullRefreshSteps(model, options, columns) {
  * the live ones are known (`described`).
  */
 function inPlaceSteps(model, existing, catalog, described, previous) {
-    const result = { steps: [], warnings: [], unchecked: [] };
+    const result = { steps: [], warnings: [], unchecked: [], problems: [] };
     const indexSteps = inPlaceIndexSteps(model, existing, catalog, previous, result);
-    if (indexSteps.length > 0) {
+    const leave = model.config.onConfigurationChange;
+    if (indexSteps.length > 0 && leave) {
+        // dbt-risingwave's risingwave__handle_on_configuration_change: `continue` warns and changes
+        // nothing, `fail` stops the run; grants and comments are not configuration changes there.
+        result.indexesLeft = leave;
+        const differ = `the live MV's indexes differ from its config (${indexSteps.length} index statement(s) would change them)`;
+        if (leave === "continue") {
+            result.warnings.push(`${model.name}: ${differ}, and on_configuration_change is 'continue': they are left as they are, as dbt-risingwave does. Set it to 'apply' to change them.`);
+        }
+        else {
+            result.problems.push(`${differ}, and on_configuration_change is 'fail': refused before any DDL, as dbt-risingwave fails the run. Set it to 'apply' to change them.`);
+        }
+    }
+    else if (indexSteps.length > 0) {
         const session = sessionSteps(model);
         result.steps.push(...session.set, ...indexSteps, ...session.reset);
     }
@@ -31013,6 +31033,7 @@ function buildPlan(input) {
             const inPlace = inPlaceSteps(model, existing, catalog, described, request?.previous);
             entry.warnings.push(...inPlace.warnings);
             entry.unchecked.push(...inPlace.unchecked);
+            entry.problems.push(...inPlace.problems);
             if (inPlace.steps.length > 0) {
                 checkStatements(model, issues);
                 entry.steps = inPlace.steps;
@@ -31022,7 +31043,9 @@ function buildPlan(input) {
                 }
             }
             else if (decision.action === "in-place") {
-                entry.reason = `${why}; the MV already has the indexes, grants and comments its config declares, so nothing is issued`;
+                entry.reason = inPlace.indexesLeft
+                    ? `${why}; on_configuration_change is '${inPlace.indexesLeft}', so its index changes are not applied and nothing is issued`
+                    : `${why}; the MV already has the indexes, grants and comments its config declares, so nothing is issued`;
             }
         }
         entry.warnings.push(...configWarnings(model));

@@ -270,6 +270,7 @@ export function buildPlan(input: PlanInput): Plan {
       const inPlace = inPlaceSteps(model, existing, catalog, described, request?.previous);
       entry.warnings.push(...inPlace.warnings);
       entry.unchecked.push(...inPlace.unchecked);
+      entry.problems.push(...inPlace.problems);
       if (inPlace.steps.length > 0) {
         checkStatements(model, issues);
         entry.steps = inPlace.steps;
@@ -278,7 +279,9 @@ export function buildPlan(input: PlanInput): Plan {
           entry.reason = `${decision.reason}; what its config declares and the MV lacks is applied in place`;
         }
       } else if (decision.action === "in-place") {
-        entry.reason = `${why}; the MV already has the indexes, grants and comments its config declares, so nothing is issued`;
+        entry.reason = inPlace.indexesLeft
+          ? `${why}; on_configuration_change is '${inPlace.indexesLeft}', so its index changes are not applied and nothing is issued`
+          : `${why}; the MV already has the indexes, grants and comments its config declares, so nothing is issued`;
       }
     }
     entry.warnings.push(...configWarnings(model));

@@ -221,6 +221,10 @@ export interface InPlace {
   steps: PlanStep[];
   warnings: string[];
   unchecked: string[];
+  /** Refusals before any DDL (on_configuration_change: fail). */
+  problems: string[];
+  /** The index changes on_configuration_change left out. */
+  indexesLeft?: "continue" | "fail";
 }
 
 /**
@@ -238,9 +242,24 @@ export function inPlaceSteps(
   described: DescribedRelation | undefined,
   previous?: ModelNode,
 ): InPlace {
-  const result: InPlace = { steps: [], warnings: [], unchecked: [] };
+  const result: InPlace = { steps: [], warnings: [], unchecked: [], problems: [] };
   const indexSteps = inPlaceIndexSteps(model, existing, catalog, previous, result);
-  if (indexSteps.length > 0) {
+  const leave = model.config.onConfigurationChange;
+  if (indexSteps.length > 0 && leave) {
+    // dbt-risingwave's risingwave__handle_on_configuration_change: `continue` warns and changes
+    // nothing, `fail` stops the run; grants and comments are not configuration changes there.
+    result.indexesLeft = leave;
+    const differ = `the live MV's indexes differ from its config (${indexSteps.length} index statement(s) would change them)`;
+    if (leave === "continue") {
+      result.warnings.push(
+        `${model.name}: ${differ}, and on_configuration_change is 'continue': they are left as they are, as dbt-risingwave does. Set it to 'apply' to change them.`,
+      );
+    } else {
+      result.problems.push(
+        `${differ}, and on_configuration_change is 'fail': refused before any DDL, as dbt-risingwave fails the run. Set it to 'apply' to change them.`,
+      );
+    }
+  } else if (indexSteps.length > 0) {
     const session = sessionSteps(model);
     result.steps.push(...session.set, ...indexSteps, ...session.reset);
   }

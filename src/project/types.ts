@@ -46,6 +46,11 @@ export interface ModelConfig {
   fullRefresh?: boolean;
   /** The model's `background_ddl`; undefined: the `background-ddl` input decides. */
   backgroundDdl?: boolean;
+  /**
+   * dbt's `on_configuration_change` for index changes of an MV that is not rebuilt: undefined is
+   * dbt's default, `apply`.
+   */
+  onConfigurationChange?: "continue" | "fail";
   /** dbt-risingwave's native session settings the model sets, as SQL values, in SET order. */
   sessionSettings: { name: string; value: string }[];
   backfillOrder?: BackfillEdge[];

@@ -181,6 +181,51 @@ describe("model configs through dist/index.js", () => {
     ).toEqual([]);
   });
 
+  it("honours on_configuration_change: 'continue' leaves an index change out, 'fail' refuses it before any DDL", async () => {
+    const sql = "select kind, count(*) as n from {{ source('app', 'events') }} group by kind";
+    const model = (columns: string, onChange: string) =>
+      `{{ config(indexes=[{'columns': ${columns}}], on_configuration_change='${onChange}') }}\n${sql}`;
+    repo = createRepo({
+      files: {
+        "dbt_project.yml": PROJECT,
+        "models/sources.yml": SOURCES,
+        "models/totals.sql": model("['kind']", "fail"),
+      },
+    });
+    const first = await deploy({ models: "totals" });
+    expect(first.exitCode, first.log).toBe(0);
+    const id = await mvId("totals");
+    const before = await indexesOf("totals");
+    expect(before).toEqual(["__dbt_index_totals_kind"]);
+
+    // Each push below is planned against the last commit that deployed.
+    const base = repo.revParse();
+    repo.commit({ "models/totals.sql": model("['n']", "fail") }, "index on n, fail");
+    target.clearStatements();
+    const refused = await deploy({}, base);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.log).toContain("on_configuration_change is 'fail'");
+    expect(
+      target
+        .statements()
+        .filter((statement) => WRITES.test(statement) && !statement.includes("deploy_lock")),
+    ).toEqual([]);
+    expect(await indexesOf("totals")).toEqual(before);
+
+    repo.commit({ "models/totals.sql": model("['n']", "continue") }, "index on n, continue");
+    const continued = await deploy({}, base);
+    expect(continued.exitCode, continued.log).toBe(0);
+    expect(continued.log).toContain("on_configuration_change is 'continue'");
+    expect(await indexesOf("totals")).toEqual(before);
+    expect(await mvId("totals")).toBe(id);
+
+    repo.commit({ "models/totals.sql": model("['n']", "apply") }, "index on n, apply");
+    const applied = await deploy({}, base);
+    expect(applied.exitCode, applied.log).toBe(0);
+    expect(await indexesOf("totals")).toEqual(["__dbt_index_totals_n"]);
+    expect(await mvId("totals")).toBe(id);
+  });
+
   it("sets a model's RisingWave settings on the connection of its CREATE, resets them after, and renders backfill_order and index options", async () => {
     await target.setReportedVersion("2.8.0");
     repo = createRepo({

@@ -404,4 +404,57 @@ describe("metadata-only changes, in place", () => {
           ?.statements,
     ).toEqual(['DROP INDEX "analytics"."__dbt_index_orders_region"']);
   });
+
+  it("leaves index changes out under on_configuration_change 'continue', refuses them under 'fail'", () => {
+    const config = {
+      indexes: [{ columns: ["id"], include: ["region"] }],
+      grants: { select: ["new_reader"] },
+    };
+    const statements = (entry: ReturnType<typeof planWith>) =>
+      entry &&
+      planToJson({ mode: "deploy", dryRun: false, models: [entry], failed: [] }).models[0]
+        ?.statements;
+    const applied = planWith(config);
+    expect(statements(applied)).toContain(
+      'CREATE INDEX "__dbt_replacing_index_orders_1" ON "analytics"."orders" ("id") INCLUDE ("region")',
+    );
+    expect(applied?.problems).toEqual([]);
+
+    const continued = planWith({ ...config, onConfigurationChange: "continue" });
+    expect(statements(continued)).toEqual([
+      'GRANT SELECT ON MATERIALIZED VIEW "analytics"."orders" TO "new_reader"',
+      'REVOKE SELECT ON MATERIALIZED VIEW "analytics"."orders" FROM "old_reader"',
+    ]);
+    expect(continued?.warnings).toContainEqual(
+      expect.stringContaining("on_configuration_change is 'continue': they are left as they are"),
+    );
+    expect(continued?.problems).toEqual([]);
+
+    const failed = planWith({ ...config, onConfigurationChange: "fail" });
+    expect(failed?.problems).toEqual([
+      expect.stringContaining("on_configuration_change is 'fail': refused before any DDL"),
+    ]);
+    expect(statements(failed)?.some((sql) => sql.includes("INDEX"))).toBe(false);
+
+    // Nothing to change: nothing to refuse.
+    const unchanged = planWith({
+      indexes: [
+        { columns: ["id"] },
+        { columns: ["total"], include: ["id"], name: "orders_total_idx" },
+        { columns: ["region"] },
+      ],
+      onConfigurationChange: "fail",
+    });
+    expect(unchanged?.problems).toEqual([]);
+  });
+
+  it("reads on_configuration_change as dbt validates it", () => {
+    expect(configOf({ on_configuration_change: "continue" }).onConfigurationChange).toBe(
+      "continue",
+    );
+    expect(configOf({ on_configuration_change: "apply" }).onConfigurationChange).toBeUndefined();
+    expect(configError({ on_configuration_change: "skip" })).toEqual([
+      expect.stringContaining("config on_configuration_change has an invalid value"),
+    ]);
+  });
 });

@@ -128,6 +128,10 @@ const VALIDATORS = {
   ],
   full_refresh: [z.boolean().nullable(), "true or false"],
   background_ddl: [z.boolean().nullable(), "true or false"],
+  on_configuration_change: [
+    z.enum(["apply", "continue", "fail"]).nullable(),
+    "'apply', 'continue' or 'fail' (dbt's OnConfigurationChangeOption)",
+  ],
   backfill_order: [
     z.array(z.string()).min(1).nullable(),
     "a non-empty list of edges like ['analytics.history -> analytics.events']",
@@ -281,6 +285,9 @@ function toModelConfig(c: Validated): ModelConfig {
     },
     ...(typeof c.full_refresh === "boolean" ? { fullRefresh: c.full_refresh } : {}),
     ...(typeof c.background_ddl === "boolean" ? { backgroundDdl: c.background_ddl } : {}),
+    ...(c.on_configuration_change === "continue" || c.on_configuration_change === "fail"
+      ? { onConfigurationChange: c.on_configuration_change }
+      : {}),
     sessionSettings: [],
     unknownKeys: [],
     notApplied: [],
