@@ -30530,14 +30530,18 @@ function sinkMove(entry, reader, facts, replaceSink, taken) {
             `DROP SINK ${moved}`,
             dropTemp,
         ],
-        effect: `After the swap ${moved} is the old sink, still reading the previous version; drop it, then ` +
-            `${displayName(entry.temp)} once nothing else reads it (or let mode: cleanup do it). ` +
-            "snapshot = 'false' makes the new sink send only changes made after its creation, not the MV's " +
-            "current rows; until the old sink is dropped both send every change, so nothing is lost but that " +
-            `window is delivered twice (${overlapNote(facts)}). Rows the new definition computes differently ` +
-            "(a new column, another filter) reach the destination only when they next change; leave " +
-            "snapshot out to send every row again instead (all of them twice). ALTER SINK … SWAP WITH " +
-            "(RisingWave 2.1+) gives the new sink the old name; both sinks must be owned by the user running it.",
+        effect: [
+            `After the swap ${moved} is the old sink, still reading the previous version: drop it, then ` +
+                `${displayName(entry.temp)} once nothing else reads it (or let mode: cleanup do it).`,
+            "snapshot = 'false': the new sink sends only changes made after its creation, not the MV's " +
+                "current rows. Until the old sink is dropped both send every change: nothing is lost, but " +
+                `that window is delivered twice (${overlapNote(facts)}).`,
+            "Rows the new definition computes differently (a new column, another filter) reach the " +
+                "destination only when they next change; leave snapshot out to send every row again " +
+                "instead (all of them twice).",
+            "ALTER SINK … SWAP WITH (RisingWave 2.1+) gives the new sink the old name; both sinks must " +
+                "be owned by the user running it.",
+        ],
     };
     const replaceable = facts !== undefined && facts.source === "relation" && !facts.intoTable;
     if (replaceSink && replaceable && facts.connector !== "iceberg") {
@@ -30563,13 +30567,16 @@ function subscriptionMove(entry, reader, facts, taken) {
             `DROP SUBSCRIPTION ${moved}`,
             dropMaterializedView(entry.temp),
         ],
-        effect: `After the swap ${moved} is the old subscription; drop it once no cursor reads it, then ` +
-            `${displayName(entry.temp)} once nothing else reads it. ` +
-            "The new subscription holds only changes made after its creation. A cursor keeps the " +
-            "subscription and MV it was declared on, so open cursors go on reading the previous version: " +
-            `declare new ones (DECLARE … SUBSCRIPTION CURSOR FOR ${subscription}) after the swap. Changes ` +
-            "made between the CREATE and a consumer's switch are in both subscriptions, so a consumer that " +
-            "switches may read some of them twice.",
+        effect: [
+            `After the swap ${moved} is the old subscription: drop it once no cursor reads it, then ` +
+                `${displayName(entry.temp)} once nothing else reads it.`,
+            "The new subscription holds only changes made after its creation.",
+            "A cursor keeps the subscription and MV it was declared on, so open cursors go on reading " +
+                "the previous version: declare new ones (DECLARE … SUBSCRIPTION CURSOR FOR " +
+                `${subscription}) after the swap.`,
+            "Changes made between the CREATE and a consumer's switch are in both subscriptions, so a " +
+                "consumer that switches may read some of them twice.",
+        ],
     };
 }
 /**
@@ -34707,8 +34714,10 @@ function readerItem(facts, r, dryRun) {
     const move = facts.entry.readerMoves?.find((candidate) => candidate.reader.schema === r.schema && candidate.reader.name === r.name);
     if (move) {
         const alternative = move.alternative
-            ? ` Or, on this server: ${move.alternative.statements.map((sql) => escape_code(sql.replace(/\s*\n\s*/g, " "))).join(", then ")}. ${escape_text(move.alternative.effect)}`
-            : "";
+            ? [
+                `Or, on this server: ${move.alternative.statements.map((sql) => escape_code(sql.replace(/\s*\n\s*/g, " "))).join(", then ")}. ${escape_text(move.alternative.effect)}`,
+            ]
+            : [];
         return {
             severity: "warning",
             subject: `${r.schema}.${r.name}`,
@@ -34717,7 +34726,8 @@ function readerItem(facts, r, dryRun) {
                 ? `Move it to the new version: fill in each ${escape_code("<…>")} from ${escape_code(`SHOW CREATE ${r.type.toUpperCase()} ${self}`)} ` +
                     "(its options are not copied here: they may hold credentials). "
                 : "Move it to the new version. ") +
-                `${escape_code(displayName(move.keeps))} stays until it is moved. ${escape_text(move.effect)}${alternative}`,
+                `${escape_code(displayName(move.keeps))} stays until it is moved.`,
+            points: [...move.effect.map(escape_text), ...alternative],
             statements: move.statements,
         };
     }
@@ -36206,6 +36216,9 @@ function item(entry) {
     const lines = [`- [ ] ${entry.title}${entry.detail ? "\\" : ""}`];
     if (entry.detail)
         lines.push(`  ${entry.detail}`);
+    // After a blank line, so the points are a list of their own under the item's text.
+    if (entry.points?.length)
+        lines.push("", ...entry.points.map((point) => `  - ${point}`));
     if (entry.statements.length > 0) {
         // After a blank line: a fence inside a tight list item loses its line breaks in some renderers.
         const block = fence(entry.statements.map((sql) => `${sql};`).join("\n"), "sql");

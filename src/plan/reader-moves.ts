@@ -62,15 +62,18 @@ function sinkMove(
       `DROP SINK ${moved}`,
       dropTemp,
     ],
-    effect:
-      `After the swap ${moved} is the old sink, still reading the previous version; drop it, then ` +
-      `${displayName(entry.temp)} once nothing else reads it (or let mode: cleanup do it). ` +
-      "snapshot = 'false' makes the new sink send only changes made after its creation, not the MV's " +
-      "current rows; until the old sink is dropped both send every change, so nothing is lost but that " +
-      `window is delivered twice (${overlapNote(facts)}). Rows the new definition computes differently ` +
-      "(a new column, another filter) reach the destination only when they next change; leave " +
-      "snapshot out to send every row again instead (all of them twice). ALTER SINK … SWAP WITH " +
-      "(RisingWave 2.1+) gives the new sink the old name; both sinks must be owned by the user running it.",
+    effect: [
+      `After the swap ${moved} is the old sink, still reading the previous version: drop it, then ` +
+        `${displayName(entry.temp)} once nothing else reads it (or let mode: cleanup do it).`,
+      "snapshot = 'false': the new sink sends only changes made after its creation, not the MV's " +
+        "current rows. Until the old sink is dropped both send every change: nothing is lost, but " +
+        `that window is delivered twice (${overlapNote(facts)}).`,
+      "Rows the new definition computes differently (a new column, another filter) reach the " +
+        "destination only when they next change; leave snapshot out to send every row again " +
+        "instead (all of them twice).",
+      "ALTER SINK … SWAP WITH (RisingWave 2.1+) gives the new sink the old name; both sinks must " +
+        "be owned by the user running it.",
+    ],
   };
   const replaceable = facts !== undefined && facts.source === "relation" && !facts.intoTable;
   if (replaceSink && replaceable && facts.connector !== "iceberg") {
@@ -103,14 +106,16 @@ function subscriptionMove(
       `DROP SUBSCRIPTION ${moved}`,
       dropMaterializedView(entry.temp),
     ],
-    effect:
-      `After the swap ${moved} is the old subscription; drop it once no cursor reads it, then ` +
-      `${displayName(entry.temp)} once nothing else reads it. ` +
-      "The new subscription holds only changes made after its creation. A cursor keeps the " +
-      "subscription and MV it was declared on, so open cursors go on reading the previous version: " +
-      `declare new ones (DECLARE … SUBSCRIPTION CURSOR FOR ${subscription}) after the swap. Changes ` +
-      "made between the CREATE and a consumer's switch are in both subscriptions, so a consumer that " +
-      "switches may read some of them twice.",
+    effect: [
+      `After the swap ${moved} is the old subscription: drop it once no cursor reads it, then ` +
+        `${displayName(entry.temp)} once nothing else reads it.`,
+      "The new subscription holds only changes made after its creation.",
+      "A cursor keeps the subscription and MV it was declared on, so open cursors go on reading " +
+        "the previous version: declare new ones (DECLARE … SUBSCRIPTION CURSOR FOR " +
+        `${subscription}) after the swap.`,
+      "Changes made between the CREATE and a consumer's switch are in both subscriptions, so a " +
+        "consumer that switches may read some of them twice.",
+    ],
   };
 }
 

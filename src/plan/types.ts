@@ -53,8 +53,8 @@ export interface ReaderMove {
   reader: Reader;
   /** In order; the last drops the temporary MV, which stays until the move is done. */
   statements: string[];
-  /** What the statements do to duplicates and gaps, and what they need. */
-  effect: string;
+  /** What the statements do to duplicates and gaps, and what they need: one point each. */
+  effect: string[];
   /** Another way, where this server has one (REPLACE SINK). */
   alternative?: { statements: string[]; effect: string };
   /** The previous version the object reads until it is moved. */

@@ -19,6 +19,8 @@ export interface ActionItem {
   title: string;
   /** Markdown after the title: what to do, and why. */
   detail?: string;
+  /** Markdown points after the detail, one consequence or condition each. */
+  points?: string[];
   /** SQL to run, in order. */
   statements: string[];
 }
@@ -41,8 +43,10 @@ function readerItem(facts: ModelFacts, r: Reader, dryRun: boolean): ActionItem {
   );
   if (move) {
     const alternative = move.alternative
-      ? ` Or, on this server: ${move.alternative.statements.map((sql) => code(sql.replace(/\s*\n\s*/g, " "))).join(", then ")}. ${text(move.alternative.effect)}`
-      : "";
+      ? [
+          `Or, on this server: ${move.alternative.statements.map((sql) => code(sql.replace(/\s*\n\s*/g, " "))).join(", then ")}. ${text(move.alternative.effect)}`,
+        ]
+      : [];
     return {
       severity: "warning",
       subject: `${r.schema}.${r.name}`,
@@ -52,7 +56,8 @@ function readerItem(facts: ModelFacts, r: Reader, dryRun: boolean): ActionItem {
           ? `Move it to the new version: fill in each ${code("<…>")} from ${code(`SHOW CREATE ${r.type.toUpperCase()} ${self}`)} ` +
             "(its options are not copied here: they may hold credentials). "
           : "Move it to the new version. ") +
-        `${code(displayName(move.keeps))} stays until it is moved. ${text(move.effect)}${alternative}`,
+        `${code(displayName(move.keeps))} stays until it is moved.`,
+      points: [...move.effect.map(text), ...alternative],
       statements: move.statements,
     };
   }

@@ -46,6 +46,8 @@ function item(entry: ActionItem): string {
   // A backslash ends the title line with a hard break, as GitHub shows a comment's newlines.
   const lines = [`- [ ] ${entry.title}${entry.detail ? "\\" : ""}`];
   if (entry.detail) lines.push(`  ${entry.detail}`);
+  // After a blank line, so the points are a list of their own under the item's text.
+  if (entry.points?.length) lines.push("", ...entry.points.map((point) => `  - ${point}`));
   if (entry.statements.length > 0) {
     // After a blank line: a fence inside a tight list item loses its line breaks in some renderers.
     const block = fence(entry.statements.map((sql) => `${sql};`).join("\n"), "sql");

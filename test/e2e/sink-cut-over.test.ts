@@ -2,10 +2,13 @@
 // exact statements that move them to the new version, the temporary MV they keep is named, and
 // the sink's connector options (a password among them) reach no log, summary or output. The
 // statements, their placeholders filled in, do move both on the stand-in.
+import { selectAll } from "hast-util-select";
+import { toText } from "hast-util-to-text";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStage, planOf, type Stage } from "../attacks/stage.js";
 import { pullRequestEvent } from "../support/action-runner/index.js";
 import { startGitHubApi } from "../support/github-api/index.js";
+import { renderGfm } from "../support/gfm/render.js";
 
 const KINDS_V1 =
   "{{ config(zero_downtime={'enabled': true}) }}\nselect kind, count(*) as n from {{ source('app', 'events') }} group by kind";
@@ -79,6 +82,14 @@ describe("sinks and subscriptions reading a swapped MV", () => {
     );
     expect(result.summary).toContain(`\`public.${temp}\` stays until it is moved`);
     expect(result.summary).toContain("upsert sink");
+    // What the move does comes as points of the item, a list under its text as GitHub renders it.
+    const sinkItem = selectAll("li", renderGfm(result.summary)).find((li) =>
+      toText(li).includes("sink public.kinds_out reads the previous"),
+    );
+    const points = sinkItem ? selectAll("ul > li", sinkItem).map((li) => toText(li)) : [];
+    expect(points).toHaveLength(4);
+    expect(points[0]).toMatch(/^After the swap "public"\."kinds_out_moved" is the old sink/);
+    expect(points[1]).toContain("it is an upsert sink");
     // This server (2.6) has no REPLACE SINK, so it is not offered.
     expect(result.summary).not.toContain("REPLACE SINK");
 
