@@ -32165,7 +32165,7 @@ function computeChangeSet(opts) {
     const { base, head } = opts;
     const compared = opts.changedFiles && modelsToCompare(base, head, opts.changedFiles);
     const added = deployableModels(head).filter((model) => !base.models.has(model.name));
-    const deleted = mvModels(base).filter((model) => !head.models.has(model.name));
+    const deleted = deployableModels(base).filter((model) => !head.models.has(model.name));
     const renames = pairRenames(deleted, added);
     const warnings = [];
     const changed = [];
@@ -32233,12 +32233,14 @@ function computeChangeSet(opts) {
             model: model.name,
             file: model.file,
             relation: model.relation,
+            type: typeOf(model),
         })),
         renamed: [...renames].map(([to, from]) => ({
             from: from.name,
             to,
             fromFile: from.file,
             toFile: head.models.get(to).file,
+            fromType: typeOf(from),
         })),
         warnings,
     };
@@ -32300,6 +32302,9 @@ function brokenAtHead(base, head) {
 /** MV and view models: what this action deploys (a view is swapped like an MV, issue 12). */
 function deployableModels(project) {
     return project.order.map((name) => project.models.get(name)).filter(isDeployable);
+}
+function typeOf(model) {
+    return model.isMaterializedView ? "materialized view" : "view";
 }
 function mvModels(project) {
     return project.order.map((name) => project.models.get(name)).filter((m) => m.isMaterializedView);
@@ -32462,10 +32467,10 @@ async function collectRequests(head, source, load) {
     });
     const warnings = [
         ...changeSet.warnings,
-        ...changeSet.deleted.map((deleted) => `Model ${deleted.model} (${deleted.file}) was deleted; ${deleted.relation.schema}.${deleted.relation.identifier} ` +
+        ...changeSet.deleted.map((deleted) => `Model ${deleted.model} (${deleted.file}) was deleted; the ${deleted.type} ${deleted.relation.schema}.${deleted.relation.identifier} ` +
             "is left in place (nothing is dropped automatically). Drop it by hand once nothing reads it."),
         ...changeSet.renamed.map((renamed) => `Model ${renamed.from} was renamed to ${renamed.to} (${renamed.fromFile} → ${renamed.toFile}); ` +
-            `the new name is created and the old MV is left in place (nothing is dropped automatically).`),
+            `the new name is created and the old ${renamed.fromType} is left in place (nothing is dropped automatically).`),
     ];
     const failures = changeSet.failed.map((failure) => failureOf(failure.model, failure.file, failure.error));
     return { requests, failures, changeSet, base, warnings };
@@ -34698,7 +34703,6 @@ function footer(context) {
 
 
 
-
 const reader = (r) => ({ schema: r.schema, identifier: r.name });
 function readerItem(facts, r, dryRun) {
     const name = escape_code(`${r.schema}.${r.name}`);
@@ -34859,9 +34863,9 @@ function leftInPlaceItems(result) {
         return {
             severity: "warning",
             subject: deleted.model,
-            title: `🗑️ ${escape_code(deleted.model)} was deleted from the project; ${escape_code(displayName(relation))} is left in place`,
+            title: `🗑️ ${escape_code(deleted.model)} was deleted from the project; the ${escape_text(deleted.type)} ${escape_code(displayName(relation))} is left in place`,
             detail: "Nothing is dropped automatically. Once nothing reads it, drop it:",
-            statements: [dropMaterializedView(relation)],
+            statements: [dropStatement(relation, deleted.type)],
         };
     });
     for (const renamed of changeSet.renamed) {
@@ -34872,9 +34876,9 @@ function leftInPlaceItems(result) {
         items.push({
             severity: "warning",
             subject: renamed.from,
-            title: `🗑️ ${escape_code(renamed.from)} was renamed to ${escape_code(renamed.to)}; ${escape_code(displayName(relation))} is left in place`,
+            title: `🗑️ ${escape_code(renamed.from)} was renamed to ${escape_code(renamed.to)}; the ${escape_text(renamed.fromType)} ${escape_code(displayName(relation))} is left in place`,
             detail: "The new name is created; nothing is dropped automatically. Once nothing reads the old one, drop it:",
-            statements: [dropMaterializedView(relation)],
+            statements: [dropStatement(relation, renamed.fromType)],
         });
     }
     return items;

@@ -3,6 +3,7 @@ import { isDeployable } from "../project/deployable.js";
 import type { DbtProject, ModelNode } from "../project/types.js";
 import { isMetadataOnly, modelDifferences } from "./model-diff.js";
 import { normaliseSql } from "./sql-normalise.js";
+import type { DeployedType } from "../plan/types.js";
 import type { ChangeSet, ModelChange } from "./types.js";
 
 /**
@@ -18,7 +19,7 @@ export function computeChangeSet(opts: {
   const { base, head } = opts;
   const compared = opts.changedFiles && modelsToCompare(base, head, opts.changedFiles);
   const added = deployableModels(head).filter((model) => !base.models.has(model.name));
-  const deleted = mvModels(base).filter((model) => !head.models.has(model.name));
+  const deleted = deployableModels(base).filter((model) => !head.models.has(model.name));
   const renames = pairRenames(deleted, added);
   const warnings: string[] = [];
   const changed: ModelChange[] = [];
@@ -90,12 +91,14 @@ export function computeChangeSet(opts: {
       model: model.name,
       file: model.file,
       relation: model.relation,
+      type: typeOf(model),
     })),
     renamed: [...renames].map(([to, from]) => ({
       from: from.name,
       to,
       fromFile: from.file,
       toFile: head.models.get(to)!.file,
+      fromType: typeOf(from),
     })),
     warnings,
   };
@@ -155,6 +158,10 @@ function brokenAtHead(base: DbtProject, head: DbtProject): ChangeSet["failed"] {
 /** MV and view models: what this action deploys (a view is swapped like an MV, issue 12). */
 function deployableModels(project: DbtProject): ModelNode[] {
   return project.order.map((name) => project.models.get(name)!).filter(isDeployable);
+}
+
+function typeOf(model: ModelNode): DeployedType {
+  return model.isMaterializedView ? "materialized view" : "view";
 }
 
 function mvModels(project: DbtProject): ModelNode[] {

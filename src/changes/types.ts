@@ -1,4 +1,5 @@
 import type { ProjectError } from "../project/index.js";
+import type { DeployedType } from "../plan/types.js";
 import type { RelationName } from "../project/types.js";
 
 export interface ModelChange {
@@ -13,17 +14,17 @@ export interface ModelChange {
 }
 
 export interface ChangeSet {
-  /** MV models to (re)build, upstream first. */
+  /** MV and view models to (re)build, upstream first. */
   changed: ModelChange[];
-  /** MV models that no longer exist at head. Reported only: nothing is dropped. */
-  deleted: { model: string; file: string; relation: RelationName }[];
+  /** MV and view models that no longer exist at head. Reported only: nothing is dropped. */
+  deleted: { model: string; file: string; relation: RelationName; type: DeployedType }[];
   /**
    * Models the change touches that cannot be built at head (they cannot be loaded or rendered):
    * each fails its own deploy; models downstream of one wait for it.
    */
   failed: { model: string; file: string; error: ProjectError }[];
   /** Deleted models whose SQL reappears under a new name (not listed in `deleted`). */
-  renamed: { from: string; to: string; fromFile: string; toFile: string }[];
+  renamed: { from: string; to: string; fromFile: string; toFile: string; fromType: DeployedType }[];
   /**
    * Other findings: a model whose relation moved, one that is no longer a materialized view, the
    * deprecated `materializedview`. Deletions and renames are reported in their own lists only.

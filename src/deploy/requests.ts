@@ -73,13 +73,13 @@ export async function collectRequests(
     ...changeSet.warnings,
     ...changeSet.deleted.map(
       (deleted) =>
-        `Model ${deleted.model} (${deleted.file}) was deleted; ${deleted.relation.schema}.${deleted.relation.identifier} ` +
+        `Model ${deleted.model} (${deleted.file}) was deleted; the ${deleted.type} ${deleted.relation.schema}.${deleted.relation.identifier} ` +
         "is left in place (nothing is dropped automatically). Drop it by hand once nothing reads it.",
     ),
     ...changeSet.renamed.map(
       (renamed) =>
         `Model ${renamed.from} was renamed to ${renamed.to} (${renamed.fromFile} → ${renamed.toFile}); ` +
-        `the new name is created and the old MV is left in place (nothing is dropped automatically).`,
+        `the new name is created and the old ${renamed.fromType} is left in place (nothing is dropped automatically).`,
     ),
   ];
   const failures = changeSet.failed.map((failure) =>

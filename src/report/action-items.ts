@@ -1,6 +1,5 @@
 import type { DeployResult } from "../deploy/run-deploy.js";
-import { dropMaterializedView } from "../plan/ddl.js";
-import { deployedType, swapStatement } from "../plan/relation-type.js";
+import { deployedType, dropStatement, swapStatement } from "../plan/relation-type.js";
 import type { PlanFailure, Reader } from "../plan/types.js";
 import { displayName, quoteQualified, type QualifiedName } from "../sql/quote.js";
 import { code, message, text } from "./escape.js";
@@ -197,9 +196,9 @@ function leftInPlaceItems(result: DeployResult): ActionItem[] {
     return {
       severity: "warning",
       subject: deleted.model,
-      title: `🗑️ ${code(deleted.model)} was deleted from the project; ${code(displayName(relation))} is left in place`,
+      title: `🗑️ ${code(deleted.model)} was deleted from the project; the ${text(deleted.type)} ${code(displayName(relation))} is left in place`,
       detail: "Nothing is dropped automatically. Once nothing reads it, drop it:",
-      statements: [dropMaterializedView(relation)],
+      statements: [dropStatement(relation, deleted.type)],
     };
   });
   for (const renamed of changeSet.renamed) {
@@ -209,10 +208,10 @@ function leftInPlaceItems(result: DeployResult): ActionItem[] {
     items.push({
       severity: "warning",
       subject: renamed.from,
-      title: `🗑️ ${code(renamed.from)} was renamed to ${code(renamed.to)}; ${code(displayName(relation))} is left in place`,
+      title: `🗑️ ${code(renamed.from)} was renamed to ${code(renamed.to)}; the ${text(renamed.fromType)} ${code(displayName(relation))} is left in place`,
       detail:
         "The new name is created; nothing is dropped automatically. Once nothing reads the old one, drop it:",
-      statements: [dropMaterializedView(relation)],
+      statements: [dropStatement(relation, renamed.fromType)],
     });
   }
   return items;

@@ -228,6 +228,23 @@ describe("dbt views downstream of a rebuilt MV", () => {
     expect(await stage.canSelect(reader, "public.kinds_view")).toBe(true);
   });
 
+  it("a deleted view model is left in place and reported with its DROP VIEW", async () => {
+    const { ids } = await deployedBase();
+    const { target, repo } = stage;
+    const base = repo.revParse();
+    repo.commit({}, "kinds_view deleted", { delete: ["models/kinds_view.sql"] });
+    target.clearStatements();
+    const result = await stage.deploy({}, base);
+    expect(result.exitCode, result.log).toBe(0);
+    expect(changes(target.statements())).toEqual([]);
+    expect((await stage.relations()).kinds_view).toBe(ids.kinds_view);
+    expect(result.summary).toContain(
+      "`kinds_view` was deleted from the project; the view `public.kinds_view` is left in place",
+    );
+    expect(result.summary).toContain('DROP VIEW IF EXISTS "public"."kinds_view";');
+    expect(result.summary).not.toContain('DROP MATERIALIZED VIEW IF EXISTS "public"."kinds_view"');
+  });
+
   it("a dry run shows the view's rebuild and writes nothing", async () => {
     const { base, ids } = await deployedBase();
     const { target } = stage;

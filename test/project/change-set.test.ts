@@ -115,6 +115,7 @@ describe("change set between two revisions", () => {
         to: "total_revenue",
         fromFile: "models/marts/finance/revenue.sql",
         toFile: "models/marts/finance/total_revenue.sql",
+        fromType: "materialized view",
       },
     ]);
     expect(changes.changed).toEqual([
@@ -135,9 +136,39 @@ describe("change set between two revisions", () => {
         model: "revenue",
         file: "models/marts/finance/revenue.sql",
         relation: { schema: "public_marts", identifier: "revenue" },
+        type: "materialized view",
       },
     ]);
     expect(changes.changed).toEqual([]);
+  });
+
+  it("a deleted or renamed view model is reported as a view", async () => {
+    repo = GitRepo.fromFixture("shop");
+    const view = "{{ config(materialized='view') }}\nselect * from {{ ref('stg_orders') }}\n";
+    repo
+      .write("models/marts/orders_view.sql", view)
+      .write("models/marts/other_view.sql", view.replace("*", "order_id"));
+    const baseSha = repo.commit("views");
+    repo
+      .remove("models/marts/orders_view.sql")
+      .move("models/marts/other_view.sql", "models/marts/order_ids.sql");
+    const headSha = repo.commit("one view deleted, one renamed");
+    const [base, head] = await Promise.all([
+      load(repo, { revision: baseSha }),
+      load(repo, { revision: headSha }),
+    ]);
+    const changes = computeChangeSet({ base, head });
+    expect(changes.deleted).toEqual([
+      {
+        model: "orders_view",
+        file: "models/marts/orders_view.sql",
+        relation: { schema: "public_marts", identifier: "orders_view" },
+        type: "view",
+      },
+    ]);
+    expect(changes.renamed).toEqual([
+      expect.objectContaining({ from: "other_view", to: "order_ids", fromType: "view" }),
+    ]);
   });
 
   it("a new model is added", async () => {
