@@ -37402,7 +37402,7 @@ function eventFileProblem() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_event_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8537);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2053);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8144);
 // First: it checks the event file before @actions/github reads it (see event-file.ts).
 
 
@@ -37413,7 +37413,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2053:
+/***/ 8144:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67952,6 +67952,13 @@ function requireSingleStatement(sql, what) {
 
 ;// CONCATENATED MODULE: ./src/sql/index-definition.ts
 
+/** The same key columns, INCLUDE and DISTRIBUTED BY, in order. */
+function sameIndexShape(a, b) {
+    const same = (x, y) => (x ?? []).join("\u0000") === (y ?? []).join("\u0000");
+    return (same(a.columns, b.columns) &&
+        same(a.include, b.include) &&
+        same(a.distributedBy, b.distributedBy));
+}
 /** Words, quoted identifiers and symbols; strings and numbers as "other"; no spaces or comments. */
 function pieces(sql) {
     const out = [];
@@ -68642,12 +68649,6 @@ function inPlaceSteps(model, existing, catalog, described, previous) {
         result.steps.push(...inPlaceCommentSteps(model, described));
     return result;
 }
-function sameShape(live, wanted) {
-    const same = (a, b) => (a ?? []).join("\u0000") === (b ?? []).join("\u0000");
-    return (same(live.columns, wanted.columns) &&
-        same(live.include, wanted.include) &&
-        same(live.distributedBy, wanted.distributedBy));
-}
 function inPlaceIndexSteps(model, existing, catalog, previous, result) {
     const target = model.relation;
     const live = catalog.indexesOn(existing.id);
@@ -68678,7 +68679,7 @@ function inPlaceIndexSteps(model, existing, catalog, previous, result) {
                 result.unchecked.push(`whether index ${target.schema}.${name} is as its config declares could not be read from its definition`);
                 continue;
             }
-            if (sameShape(shape, index))
+            if (sameIndexShape(shape, index))
                 continue;
             // Built beside the live index, which goes only once it exists: reads keep an index.
             const staged = replacementIndexName(target.identifier, ++replacements);
@@ -68693,7 +68694,7 @@ function inPlaceIndexSteps(model, existing, catalog, previous, result) {
         }
         const renamed = spare.find((candidate) => {
             const shape = shapeOf(candidate);
-            return shape?.columns !== undefined && sameShape(shape, index);
+            return shape?.columns !== undefined && sameIndexShape(shape, index);
         });
         if (renamed) {
             spare.splice(spare.indexOf(renamed), 1);
@@ -73529,7 +73530,45 @@ function run_cleanup_formatAge(ms) {
     return `${(hours / 24).toFixed(1)}d`;
 }
 
+;// CONCATENATED MODULE: ./src/deploy/rollback/index-names-back.ts
+
+
+
+/**
+ * The index names a rollback hands back, as ALTER INDEX … RENAME statements run after its SWAP.
+ * The deploy being rolled back moved each index of the previous version to
+ * `__dbt_retired_index_<temp>_<n>` and gave its name to the new version's index of the same
+ * shape (index-names.ts, zeroDowntimeSteps). Going back exchanges the two names again, through a
+ * scratch name, so the restored version is what dbt-risingwave and the next deploy expect and the
+ * rolled-back one holds the retired name. An index whose shape the deploy changed has no partner:
+ * it is left under its name. Pure; `liveId` is the version being rolled back, `previousId` the one
+ * coming back.
+ */
+function indexNamesBack(catalog, temp, liveId, previousId) {
+    const retiredPrefix = retiredIndexName(temp.identifier, 0).slice(0, -1);
+    const live = catalog.indexesOn(liveId);
+    const taken = new Set();
+    const statements = [];
+    for (const retired of catalog.indexesOn(previousId)) {
+        if (!retired.name.startsWith(retiredPrefix))
+            continue;
+        const partner = live.find((index) => !taken.has(index) && sameShape(index, retired));
+        if (!partner)
+            continue;
+        taken.add(partner);
+        const scratch = `__dbt_swapping_index_${temp.identifier}_${retired.name.slice(retiredPrefix.length)}`;
+        statements.push(renameIndex(partner.schema, partner.name, scratch), renameIndex(retired.schema, retired.name, partner.name), renameIndex(partner.schema, scratch, retired.name));
+    }
+    return statements;
+}
+/** An index whose definition cannot be read, or whose key is an expression, has no partner. */
+function sameShape(a, b) {
+    const [left, right] = [a, b].map((index) => index.definition ? parseIndexDefinition(index.definition) : undefined);
+    return Boolean(left?.columns && right?.columns && sameIndexShape(left, right));
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/rollback/plan-rollback.ts
+
 
 
 
@@ -73602,6 +73641,7 @@ function planRollback(catalog, requested, schema, now) {
             tempId: temp.id,
             deployedAt: temp.createdAt,
             type,
+            indexRenames: type === "view" ? [] : indexNamesBack(catalog, temp.relation, live.id, temp.id),
             swaps: [
                 {
                     kind: "swap",
@@ -73681,7 +73721,7 @@ async function runRollback(settings, logger, env, now = new Date(), lockHolder =
         const planned = planRollback(await database.reader.catalog(), requested, settings.targetSchema, now);
         announce(planned, logger);
         if (settings.dryRun || planned.refusals.length > 0) {
-            return { dryRun: settings.dryRun, plan: planned, errors: planned.refusals };
+            return { dryRun: settings.dryRun, plan: planned, errors: planned.refusals, notes: [] };
         }
         const writer = database.writer();
         lock = await acquireDeployLock(writer, {
@@ -73692,8 +73732,9 @@ async function runRollback(settings, logger, env, now = new Date(), lockHolder =
         });
         const locked = await database.reader.catalog();
         const plan = planRollback(locked, requested, settings.targetSchema, now);
-        if (plan.refusals.length > 0)
-            return { dryRun: false, plan, errors: plan.refusals };
+        if (plan.refusals.length > 0) {
+            return { dryRun: false, plan, errors: plan.refusals, notes: [] };
+        }
         const held = lock;
         const result = await logger.group("Cut-over (rollback)", () => cutOver(plan.units, {
             session: writer,
@@ -73703,7 +73744,12 @@ async function runRollback(settings, logger, env, now = new Date(), lockHolder =
             pollIntervalMs: 2_000,
         }, () => held.stillHeld(writer), logger));
         if (result.kind === "refused") {
-            return { dryRun: false, plan, errors: [`${result.error.message}; nothing was rolled back`] };
+            return {
+                dryRun: false,
+                plan,
+                errors: [`${result.error.message}; nothing was rolled back`],
+                notes: [],
+            };
         }
         const errors = [];
         if (result.failure) {
@@ -73720,18 +73766,34 @@ async function runRollback(settings, logger, env, now = new Date(), lockHolder =
                     ? `; not rolled back: ${rest.map((other) => displayName(other.target)).join(", ")}`
                     : ""));
         }
-        return {
-            dryRun: false,
-            plan,
-            swapped: result.swapped,
-            windowMs: result.windowMs,
-            errors,
-        };
+        const swapped = result.swapped;
+        const notes = await logger.group("Index names handed back", () => handBackIndexNames(swapped, writer, logger));
+        return { dryRun: false, plan, swapped, windowMs: result.windowMs, errors, notes };
     }
     finally {
         await lock?.release(database.writer(), async () => (await openDatabase(settings.databaseUrl, logger)).writer());
         await database.close();
     }
+}
+/**
+ * After the SWAPs, outside the cut-over window: a rename that fails leaves the rollback done and
+ * the names where they are, which the next deploy's hand-over takes back.
+ */
+async function handBackIndexNames(units, writer, logger) {
+    const notes = [];
+    for (const unit of units) {
+        for (const sql of unit.indexRenames) {
+            try {
+                logger.info(sql);
+                await writer.execute(sql);
+            }
+            catch (error) {
+                notes.push(`${displayName(unit.target)}: its index names were not all handed back (${failureText(error)}); the next deploy takes them back`);
+                break;
+            }
+        }
+    }
+    return notes;
 }
 function announce(plan, logger) {
     for (const unit of plan.units) {
@@ -73861,6 +73923,8 @@ function renderRollbackReport(result) {
         lines.push(`- ❌ ${escape_text(error)}`);
     for (const warning of result.plan.warnings)
         lines.push(`- ⚠️ ${escape_text(warning)}`);
+    for (const note of result.notes)
+        lines.push(`- ⚠️ ${escape_text(note)}`);
     return lines.join("\n") + "\n";
 }
 

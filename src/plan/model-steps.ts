@@ -1,10 +1,10 @@
-import type { IndexConfig, ModelNode } from "../project/types.js";
+import type { ModelNode } from "../project/types.js";
 import type { CatalogIndex, CatalogRelation, CatalogSnapshot } from "../risingwave/catalog.js";
 import type { DescribedRelation } from "../risingwave/describe.js";
 import type { QualifiedName } from "../sql/quote.js";
 import { parseAclItem, selectMode, type CarryOver } from "./carry-over.js";
 import * as ddl from "./ddl.js";
-import { parseIndexDefinition, type IndexDefinition } from "../sql/index-definition.js";
+import { parseIndexDefinition, sameIndexShape } from "../sql/index-definition.js";
 import {
   canonicalIndexName,
   canonicalIndexPrefix,
@@ -268,18 +268,6 @@ export function inPlaceSteps(
   return result;
 }
 
-type IndexShape = Pick<IndexConfig, "columns" | "include" | "distributedBy">;
-
-function sameShape(live: IndexDefinition, wanted: IndexShape): boolean {
-  const same = (a: string[] | undefined, b: string[] | undefined) =>
-    (a ?? []).join("\u0000") === (b ?? []).join("\u0000");
-  return (
-    same(live.columns, wanted.columns) &&
-    same(live.include, wanted.include) &&
-    same(live.distributedBy, wanted.distributedBy)
-  );
-}
-
 function inPlaceIndexSteps(
   model: ModelNode,
   existing: CatalogRelation,
@@ -322,7 +310,7 @@ function inPlaceIndexSteps(
         );
         continue;
       }
-      if (sameShape(shape, index)) continue;
+      if (sameIndexShape(shape, index)) continue;
       // Built beside the live index, which goes only once it exists: reads keep an index.
       const staged = replacementIndexName(target.identifier, ++replacements);
       creates.push({ kind: "create-index", sql: ddl.createIndex(staged, target, index) });
@@ -338,7 +326,7 @@ function inPlaceIndexSteps(
     }
     const renamed = spare.find((candidate) => {
       const shape = shapeOf(candidate);
-      return shape?.columns !== undefined && sameShape(shape, index);
+      return shape?.columns !== undefined && sameIndexShape(shape, index);
     });
     if (renamed) {
       spare.splice(spare.indexOf(renamed), 1);

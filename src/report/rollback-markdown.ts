@@ -39,5 +39,6 @@ export function renderRollbackReport(result: RollbackResult): string {
   }
   for (const error of result.errors) lines.push(`- ❌ ${text(error)}`);
   for (const warning of result.plan.warnings) lines.push(`- ⚠️ ${text(warning)}`);
+  for (const note of result.notes) lines.push(`- ⚠️ ${text(note)}`);
   return lines.join("\n") + "\n";
 }

@@ -11,6 +11,20 @@ export interface IndexDefinition {
   distributedBy?: string[];
 }
 
+/** The parts of an index that make two indexes interchangeable for a reader. */
+export type IndexShape = Pick<IndexDefinition, "columns" | "include" | "distributedBy">;
+
+/** The same key columns, INCLUDE and DISTRIBUTED BY, in order. */
+export function sameIndexShape(a: IndexShape, b: IndexShape): boolean {
+  const same = (x: string[] | undefined, y: string[] | undefined) =>
+    (x ?? []).join("\u0000") === (y ?? []).join("\u0000");
+  return (
+    same(a.columns, b.columns) &&
+    same(a.include, b.include) &&
+    same(a.distributedBy, b.distributedBy)
+  );
+}
+
 interface Piece {
   kind: "word" | "identifier" | "symbol" | "other";
   text: string;

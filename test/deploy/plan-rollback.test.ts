@@ -54,4 +54,38 @@ describe("planRollback", () => {
       "analytics.orders has no previous version to go back to: it was dropped (immediate cleanup or a cleanup sweep) or never existed; redeploy the previous commit instead",
     ]);
   });
+
+  it("hands the index names the deploy moved back to the version it restores", () => {
+    const previous = temp("orders", "20260101T020000");
+    const index = (id: number, name: string, onId: number, columns: string) => ({
+      id,
+      name,
+      schema: "analytics",
+      onId,
+      definition: `CREATE INDEX ${name} ON analytics.x (${columns})`,
+    });
+    const withIndexes = catalog({
+      relations: [mv(10, previous, "analytics"), mv(20, "orders")],
+      indexes: [
+        index(1, "__dbt_index_orders_id", 20, "id"),
+        index(2, "by_kind", 20, "kind"),
+        index(3, "__dbt_index_orders_total", 20, "total"),
+        index(4, `__dbt_retired_index_${previous}_1`, 10, "id"),
+        index(5, `__dbt_retired_index_${previous}_2`, 10, "kind"),
+        index(6, `__dbt_retired_index_${previous}_3`, 10, "amount"),
+        index(7, "hand_made_later", 10, "id"),
+      ],
+    });
+    const [unit] = planRollback(withIndexes, ["orders"], "analytics", now).units;
+    const rename = (from: string, to: string) =>
+      `ALTER INDEX "analytics"."${from}" RENAME TO "${to}"`;
+    expect(unit?.indexRenames).toEqual([
+      rename("__dbt_index_orders_id", `__dbt_swapping_index_${previous}_1`),
+      rename(`__dbt_retired_index_${previous}_1`, "__dbt_index_orders_id"),
+      rename(`__dbt_swapping_index_${previous}_1`, `__dbt_retired_index_${previous}_1`),
+      rename("by_kind", `__dbt_swapping_index_${previous}_2`),
+      rename(`__dbt_retired_index_${previous}_2`, "by_kind"),
+      rename(`__dbt_swapping_index_${previous}_2`, `__dbt_retired_index_${previous}_2`),
+    ]);
+  });
 });

@@ -68,6 +68,36 @@ describe("mode: rollback", () => {
     expect(await chainIds(stage)).toEqual(redeployed.v1);
   });
 
+  it("hands the index names back: the restored version has its own, the rolled-back one the retired names", async () => {
+    const indexed = (version: string) =>
+      `{{ config(indexes=[{'columns': ['kind']}]) }}\n${orders(version)}`;
+    const deployed = await deployedChain({ "models/orders.sql": indexed("v1") });
+    stage = deployed.stage;
+    await stage.target.query("CREATE INDEX orders_by_amount ON public.orders (amount)");
+    const v1 = await chainIds(stage);
+    stage.repo.commit({ "models/orders.sql": indexed("v2") }, "orders v2");
+    const v2 = await stage.deploy(ZERO_DOWNTIME, deployed.base);
+    expect(v2.exitCode, v2.log).toBe(0);
+    const temp = (await tempNames(stage)).find((name) => name.startsWith("orders_")) as string;
+    const onV2 = await stage.indexes();
+    expect(onV2.__dbt_index_orders_kind).toBe("orders");
+    expect(onV2.orders_by_amount).toBe("orders");
+
+    const result = await stage.deploy({ mode: "rollback", models: "orders" });
+
+    expect(result.exitCode, result.log).toBe(0);
+    expect((await chainIds(stage)).orders).toBe(v1.orders);
+    const after = await stage.indexes();
+    expect(after.__dbt_index_orders_kind).toBe("orders");
+    expect(after.orders_by_amount).toBe("orders");
+    const onTemp = Object.entries(after)
+      .filter(([, relation]) => relation === temp)
+      .map(([name]) => name)
+      .sort();
+    expect(onTemp).toEqual([`__dbt_retired_index_${temp}_1`, `__dbt_retired_index_${temp}_2`]);
+    expect(Object.keys(after).some((name) => name.startsWith("__dbt_swapping_index_"))).toBe(false);
+  });
+
   it("is refused before any SWAP for a model whose previous version was dropped", async () => {
     const redeployed = await redeployedChain();
     stage = redeployed.stage;

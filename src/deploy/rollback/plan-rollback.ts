@@ -4,6 +4,7 @@ import type { DeployedType } from "../../plan/types.js";
 import type { CatalogSnapshot } from "../../risingwave/catalog.js";
 import { displayName, type QualifiedName } from "../../sql/quote.js";
 import type { CutOverUnit } from "../execute/cut-over.js";
+import { indexNamesBack } from "./index-names-back.js";
 
 /** One MV to put back: its live version and the preserved previous one that replaces it. */
 export interface RollbackUnit extends CutOverUnit {
@@ -11,6 +12,8 @@ export interface RollbackUnit extends CutOverUnit {
   tempId: number;
   /** When the deploy that replaced it ran (the temporary name's stamp). */
   deployedAt: Date;
+  /** Run after the cut-over: the index names the deploy moved, handed back (indexNamesBack). */
+  indexRenames: string[];
 }
 
 export interface RollbackPlan {
@@ -111,6 +114,7 @@ export function planRollback(
       tempId: temp.id,
       deployedAt: temp.createdAt,
       type,
+      indexRenames: type === "view" ? [] : indexNamesBack(catalog, temp.relation, live.id, temp.id),
       swaps: [
         {
           kind: "swap",

@@ -2,6 +2,7 @@ import type { Logger } from "../../log/logger.js";
 import { acquireDeployLock, type DeployLock } from "../../lock/deploy-lock.js";
 import type { LockHolder } from "../../lock/holder.js";
 import { openDatabase } from "../../risingwave/open.js";
+import type { RisingWaveSession } from "../../risingwave/session.js";
 import type { Settings } from "../../settings/settings.js";
 import { displayName } from "../../sql/quote.js";
 import { CreatedObjects } from "../execute/created-objects.js";
@@ -18,6 +19,8 @@ export interface RollbackResult {
   windowMs?: number;
   /** Why the rollback failed or was refused, in one line per cause. */
   errors: string[];
+  /** What went wrong after the SWAPs without undoing them (index names not handed back). */
+  notes: string[];
 }
 
 /** The requested names: `models` is a comma or space separated list; empty = the last deploy. */
@@ -57,7 +60,7 @@ export async function runRollback(
     );
     announce(planned, logger);
     if (settings.dryRun || planned.refusals.length > 0) {
-      return { dryRun: settings.dryRun, plan: planned, errors: planned.refusals };
+      return { dryRun: settings.dryRun, plan: planned, errors: planned.refusals, notes: [] };
     }
     const writer = database.writer();
     lock = await acquireDeployLock(writer, {
@@ -68,7 +71,9 @@ export async function runRollback(
     });
     const locked = await database.reader.catalog();
     const plan = planRollback(locked, requested, settings.targetSchema, now);
-    if (plan.refusals.length > 0) return { dryRun: false, plan, errors: plan.refusals };
+    if (plan.refusals.length > 0) {
+      return { dryRun: false, plan, errors: plan.refusals, notes: [] };
+    }
     const held = lock;
     const result = await logger.group("Cut-over (rollback)", () =>
       cutOver(
@@ -85,7 +90,12 @@ export async function runRollback(
       ),
     );
     if (result.kind === "refused") {
-      return { dryRun: false, plan, errors: [`${result.error.message}; nothing was rolled back`] };
+      return {
+        dryRun: false,
+        plan,
+        errors: [`${result.error.message}; nothing was rolled back`],
+        notes: [],
+      };
     }
     const errors: string[] = [];
     if (result.failure) {
@@ -104,19 +114,43 @@ export async function runRollback(
             : ""),
       );
     }
-    return {
-      dryRun: false,
-      plan,
-      swapped: result.swapped as RollbackUnit[],
-      windowMs: result.windowMs,
-      errors,
-    };
+    const swapped = result.swapped as RollbackUnit[];
+    const notes = await logger.group("Index names handed back", () =>
+      handBackIndexNames(swapped, writer, logger),
+    );
+    return { dryRun: false, plan, swapped, windowMs: result.windowMs, errors, notes };
   } finally {
     await lock?.release(database.writer(), async () =>
       (await openDatabase(settings.databaseUrl, logger)).writer(),
     );
     await database.close();
   }
+}
+
+/**
+ * After the SWAPs, outside the cut-over window: a rename that fails leaves the rollback done and
+ * the names where they are, which the next deploy's hand-over takes back.
+ */
+async function handBackIndexNames(
+  units: RollbackUnit[],
+  writer: RisingWaveSession,
+  logger: Logger,
+): Promise<string[]> {
+  const notes: string[] = [];
+  for (const unit of units) {
+    for (const sql of unit.indexRenames) {
+      try {
+        logger.info(sql);
+        await writer.execute(sql);
+      } catch (error) {
+        notes.push(
+          `${displayName(unit.target)}: its index names were not all handed back (${failureText(error)}); the next deploy takes them back`,
+        );
+        break;
+      }
+    }
+  }
+  return notes;
 }
 
 function announce(plan: RollbackPlan, logger: Logger): void {
