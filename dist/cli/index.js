@@ -34226,6 +34226,7 @@ function run_cleanup_formatAge(ms) {
 
 
 
+
 /**
  * The index names a rollback hands back, as ALTER INDEX … RENAME statements run after its SWAP.
  * The deploy being rolled back moved each index of the previous version to
@@ -34242,10 +34243,11 @@ function indexNamesBack(catalog, temp, liveId, previousId) {
     const taken = new Set();
     const statements = [];
     for (const retired of catalog.indexesOn(previousId)) {
-        if (!retired.name.startsWith(retiredPrefix))
+        if (!retired.name.startsWith(retiredPrefix) || unquotableName(retired.name))
             continue;
         const partner = live.find((index) => !taken.has(index) && sameShape(index, retired));
-        if (!partner)
+        // A hand-made index whose name no released RisingWave can quote keeps it; so does its partner.
+        if (!partner || unquotableName(partner.name) || unquotableName(partner.schema))
             continue;
         taken.add(partner);
         const scratch = `__dbt_swapping_index_${temp.identifier}_${retired.name.slice(retiredPrefix.length)}`;

@@ -74,6 +74,9 @@ describe("planRollback", () => {
         index(5, `__dbt_retired_index_${previous}_2`, 10, "kind"),
         index(6, `__dbt_retired_index_${previous}_3`, 10, "amount"),
         index(7, "hand_made_later", 10, "id"),
+        // rw_indexes.definition need not spell the name as the catalog holds it.
+        { ...index(8, "odd_name", 20, "region"), name: 'odd"name' },
+        index(9, `__dbt_retired_index_${previous}_4`, 10, "region"),
       ],
     });
     const [unit] = planRollback(withIndexes, ["orders"], "analytics", now).units;

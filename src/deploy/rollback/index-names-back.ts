@@ -2,7 +2,7 @@ import { renameIndex } from "../../plan/ddl.js";
 import { retiredIndexName } from "../../plan/index-names.js";
 import type { CatalogIndex, CatalogSnapshot } from "../../risingwave/catalog.js";
 import { parseIndexDefinition, sameIndexShape } from "../../sql/index-definition.js";
-import type { QualifiedName } from "../../sql/quote.js";
+import { unquotableName, type QualifiedName } from "../../sql/quote.js";
 
 /**
  * The index names a rollback hands back, as ALTER INDEX … RENAME statements run after its SWAP.
@@ -25,9 +25,10 @@ export function indexNamesBack(
   const taken = new Set<CatalogIndex>();
   const statements: string[] = [];
   for (const retired of catalog.indexesOn(previousId)) {
-    if (!retired.name.startsWith(retiredPrefix)) continue;
+    if (!retired.name.startsWith(retiredPrefix) || unquotableName(retired.name)) continue;
     const partner = live.find((index) => !taken.has(index) && sameShape(index, retired));
-    if (!partner) continue;
+    // A hand-made index whose name no released RisingWave can quote keeps it; so does its partner.
+    if (!partner || unquotableName(partner.name) || unquotableName(partner.schema)) continue;
     taken.add(partner);
     const scratch = `__dbt_swapping_index_${temp.identifier}_${retired.name.slice(retiredPrefix.length)}`;
     statements.push(
