@@ -34482,7 +34482,9 @@ async function handBackIndexNames(units, writer, logger) {
                 await writer.execute(sql);
             }
             catch (error) {
-                notes.push(`${displayName(unit.target)}: its index names were not all handed back (${failureText(error)}); the next deploy takes them back`);
+                const note = `${displayName(unit.target)}: its index names were not all handed back (${failureText(error)}); the next deploy takes them back`;
+                logger.warning(note);
+                notes.push(note);
                 break;
             }
         }

@@ -68,7 +68,12 @@ describe("mode: rollback", () => {
     expect(await chainIds(stage)).toEqual(redeployed.v1);
   });
 
-  it("hands the index names back: the restored version has its own, the rolled-back one the retired names", async () => {
+  /** orders with a config index and a hand-made one, deployed at v1 then v2; `temp` holds v1. */
+  async function indexedRedeploy(): Promise<{
+    indexedStage: Stage;
+    v1: Record<string, number | undefined>;
+    temp: string;
+  }> {
     const indexed = (version: string) =>
       `{{ config(indexes=[{'columns': ['kind']}]) }}\n${orders(version)}`;
     const deployed = await deployedChain({ "models/orders.sql": indexed("v1") });
@@ -79,15 +84,20 @@ describe("mode: rollback", () => {
     const v2 = await stage.deploy(ZERO_DOWNTIME, deployed.base);
     expect(v2.exitCode, v2.log).toBe(0);
     const temp = (await tempNames(stage)).find((name) => name.startsWith("orders_")) as string;
-    const onV2 = await stage.indexes();
+    return { indexedStage: stage, v1, temp };
+  }
+
+  it("hands the index names back: the restored version has its own, the rolled-back one the retired names", async () => {
+    const { indexedStage, v1, temp } = await indexedRedeploy();
+    const onV2 = await indexedStage.indexes();
     expect(onV2.__dbt_index_orders_kind).toBe("orders");
     expect(onV2.orders_by_amount).toBe("orders");
 
-    const result = await stage.deploy({ mode: "rollback", models: "orders" });
+    const result = await indexedStage.deploy({ mode: "rollback", models: "orders" });
 
     expect(result.exitCode, result.log).toBe(0);
-    expect((await chainIds(stage)).orders).toBe(v1.orders);
-    const after = await stage.indexes();
+    expect((await chainIds(indexedStage)).orders).toBe(v1.orders);
+    const after = await indexedStage.indexes();
     expect(after.__dbt_index_orders_kind).toBe("orders");
     expect(after.orders_by_amount).toBe("orders");
     const onTemp = Object.entries(after)
@@ -96,6 +106,28 @@ describe("mode: rollback", () => {
       .sort();
     expect(onTemp).toEqual([`__dbt_retired_index_${temp}_1`, `__dbt_retired_index_${temp}_2`]);
     expect(Object.keys(after).some((name) => name.startsWith("__dbt_swapping_index_"))).toBe(false);
+  });
+
+  it("stays rolled back when a colleague's index is in the way of a name it hands back, and says so", async () => {
+    const { indexedStage, v1, temp } = await indexedRedeploy();
+    // The scratch name the first hand-back goes through, taken by hand on another table.
+    await indexedStage.target.query(
+      `CREATE INDEX "__dbt_swapping_index_${temp}_1" ON public.events (id)`,
+    );
+
+    const result = await indexedStage.deploy({ mode: "rollback", models: "orders" });
+
+    expect(result.exitCode, result.log).toBe(0);
+    expect((await chainIds(indexedStage)).orders).toBe(v1.orders);
+    expect(result.summary).toContain("its index names were not all handed back");
+    expect(result.log).toContain(
+      "::warning::public.orders: its index names were not all handed back",
+    );
+    const after = await indexedStage.indexes();
+    expect(after[`__dbt_swapping_index_${temp}_1`]).toBe("events");
+    // Nothing was renamed: the names stay as the deploy left them, for the next deploy to take back.
+    expect(after.__dbt_index_orders_kind).toBe(temp);
+    expect(after[`__dbt_retired_index_${temp}_1`]).toBe("orders");
   });
 
   it("is refused before any SWAP for a model whose previous version was dropped", async () => {

@@ -143,9 +143,9 @@ async function handBackIndexNames(
         logger.info(sql);
         await writer.execute(sql);
       } catch (error) {
-        notes.push(
-          `${displayName(unit.target)}: its index names were not all handed back (${failureText(error)}); the next deploy takes them back`,
-        );
+        const note = `${displayName(unit.target)}: its index names were not all handed back (${failureText(error)}); the next deploy takes them back`;
+        logger.warning(note);
+        notes.push(note);
         break;
       }
     }

@@ -260,7 +260,8 @@ export function translateCreateIndex(tokens: Token[], sql: string): string | nul
  * arrived in v2.5.0 (parse_sql_option, src/sqlparser/src/parser.rs; before it, an unknown WITH
  * option of an MV is refused); each edge names relations that must exist. From v2.7.0 each must
  * also be one the query scans (plan_fixed_strategy, src/frontend/src/optimizer/
- * backfill_order_strategy.rs @v2.7.0), checked here on the created view's dependencies. Nothing
+ * backfill_order_strategy.rs @v2.7.0), checked here on the created MV's rw_depend edges (a view
+ * it reads counts as scanned here, where RisingWave scans the view's own relations). Nothing
  * backfills on the stand-in, so the order has nothing to act on: the option is checked and cut out.
  */
 export function translateCreateMaterializedViewOptions(
@@ -294,9 +295,8 @@ export function translateCreateMaterializedViewOptions(
   const scanned = edgeNames
     .map(
       (edge) =>
-        `IF rw_standin.version_at_least(2, 7) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d ` +
-        `JOIN pg_catalog.pg_rewrite r ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid ` +
-        `WHERE r.ev_class = ${literal(nameText(name))}::regclass AND d.refobjid = pg_catalog.to_regclass(${literal(edge)})) THEN ` +
+        `IF rw_standin.version_at_least(2, 7) AND NOT EXISTS (SELECT 1 FROM rw_catalog.rw_depend ` +
+        `WHERE objid = ${literal(nameText(name))}::regclass::int AND refobjid = pg_catalog.to_regclass(${literal(edge)})::int) THEN ` +
         raiseError(
           `Table or source '${edge}' specified in backfill_order is not used in the query`,
           { code: "XX000" },
